@@ -1,0 +1,1 @@
+"""skillsubsidy: machine-readable catalogs and executable subsidy rules."""

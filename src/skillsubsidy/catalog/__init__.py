@@ -1,0 +1,1 @@
+"""Catalog documents, sections, entries, versions, diffs and search."""
