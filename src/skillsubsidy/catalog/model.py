@@ -93,8 +93,8 @@ class CatalogVersion:
     title: str
     seed: str
     attachment: str
-    effective_from: date
-    effective_to: date | None
+    effective_from: date | None  # None when the document states no date at all (seed 003)
+    effective_to: date | None  # None: in force until replaced
     sections: tuple[Section, ...]
     entries: tuple[Entry, ...]
     assumptions: tuple[str, ...] = ()  # every guess we had to make, in words
