@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from functools import cache
 from importlib import resources
 
 import yaml
 
 
-class CodeKind(str, Enum):
+class CodeKind(StrEnum):
     DADIAN = "dadian"  # 职业分类大典 D-DD-DD-DD
     SPECIAL_JIANGSU = "special_jiangsu"  # 专项职业能力 1000000NN
     SPECIAL_SHANGHAI = "special_shanghai"  # 专项职业能力 D-DD-DD-ZN
@@ -123,7 +123,7 @@ def parse_levels(raw: str) -> tuple[int, ...]:
     return tuple(sorted(int(parse_level(p)) for p in parts))
 
 
-class Marker(str, Enum):
+class Marker(StrEnum):
     DIGITAL = "S"  # 数字职业
     GREEN = "L"  # 绿色职业
     ONLINE_OVER_40 = "online_over_40"  # Jiangsu leading `*`: online hours may exceed 40%

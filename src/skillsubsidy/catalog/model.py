@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from skillsubsidy.occupations import Marker
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """类别 (000 · 附件1 · 备注1): A mostly manufacturing, B production services, C life services."""
 
     A = "A"
@@ -18,7 +18,7 @@ class Category(str, Enum):
     C = "C"
 
 
-class CertificateType(str, Enum):
+class CertificateType(StrEnum):
     VOCATIONAL_QUALIFICATION = "vocational_qualification"  # 职业资格证书
     SKILL_LEVEL = "skill_level"  # 职业技能等级证书
     SPECIAL_ABILITY = "special_ability"  # 专项职业能力证书
@@ -29,7 +29,7 @@ class CertificateType(str, Enum):
     APPRENTICESHIP = "apprenticeship"  # 企业新型学徒制
 
 
-class SectionKind(str, Enum):
+class SectionKind(StrEnum):
     OCCUPATIONS = "occupations"  # occupations and work types with a 大典 code
     SPECIAL_ABILITIES = "special_abilities"
     TRAINING_QUALIFICATIONS = "training_qualifications"
@@ -107,7 +107,7 @@ class CatalogVersion:
         raise KeyError(f"catalog {self.id} has no section {key!r}")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

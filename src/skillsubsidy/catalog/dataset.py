@@ -1,0 +1,333 @@
+"""The shipped dataset: every catalog read from the seeds, serialised deterministically.
+
+Layout of `skillsubsidy/data/catalog/`:
+- `entries.csv`: one row per catalog entry, provenance included;
+- `anomalies.csv`: what the readers found wrong in the sources;
+- `manifest.json`: catalog metadata and sections, the seed files' SHA-256, and each file's SHA-256.
+
+CSV rather than Parquet so a reviewer can read a diff of the data in a pull request.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from skillsubsidy.catalog.model import (
+    Anomaly,
+    CatalogVersion,
+    Category,
+    CertificateType,
+    Entry,
+    Provenance,
+    Section,
+    SectionKind,
+    Severity,
+)
+from skillsubsidy.occupations import Marker, clean_code, split_name
+from skillsubsidy.regions import Region, ancestry, resolve_region
+
+ENTRY_FIELDS = (
+    "catalog_id", "section", "serial", "code", "name", "occupation", "work_type", "raw_name",
+    "category", "matched", "industry_class", "programmes", "certificate_type", "levels", "markers",
+    "edition", "uplift_pct", "occupation_name",
+    "prov_seed", "prov_attachment", "prov_section", "prov_line", "prov_raw",
+)  # fmt: skip
+ANOMALY_FIELDS = (
+    "kind", "severity", "message", "seed", "attachment", "section", "line", "serial",
+    "catalog_id", "original", "suggestion",
+)  # fmt: skip
+FORMAT_VERSION = 1
+
+# Listing sections say what is subsidised; shortage and evaluation lists qualify those entries.
+LISTING_KINDS = frozenset(SectionKind) - {SectionKind.SHORTAGE, SectionKind.EVALUATION}
+
+
+def _opt(value: str) -> str | None:
+    return value or None
+
+
+def _entry_row(e: Entry) -> dict[str, str]:
+    p = e.provenance
+    return {
+        "catalog_id": e.catalog_id,
+        "section": e.section,
+        "serial": e.serial or "",
+        "code": e.code or "",
+        "name": e.name,
+        "occupation": e.occupation,
+        "work_type": e.work_type or "",
+        "raw_name": e.raw_name,
+        "category": e.category.value if e.category else "",
+        "matched": "1" if e.matched else "",
+        "industry_class": e.industry_class or "",
+        "programmes": "|".join(e.programmes),
+        "certificate_type": e.certificate_type.value if e.certificate_type else "",
+        "levels": ",".join(str(lv) for lv in e.levels),
+        "markers": "|".join(sorted(m.value for m in e.markers)),
+        "edition": e.edition or "",
+        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else "",
+        "occupation_name": e.occupation_name or "",
+        "prov_seed": p.seed,
+        "prov_attachment": p.attachment,
+        "prov_section": p.section,
+        "prov_line": str(p.line),
+        "prov_raw": p.raw,
+    }
+
+
+def _entry_from_row(r: dict[str, str]) -> Entry:
+    return Entry(
+        catalog_id=r["catalog_id"],
+        section=r["section"],
+        serial=_opt(r["serial"]),
+        code=_opt(r["code"]),
+        name=r["name"],
+        occupation=r["occupation"],
+        work_type=_opt(r["work_type"]),
+        raw_name=r["raw_name"],
+        provenance=Provenance(
+            r["prov_seed"], r["prov_attachment"], r["prov_section"], int(r["prov_line"]), r["prov_raw"]
+        ),
+        category=Category(r["category"]) if r["category"] else None,
+        matched=r["matched"] == "1",
+        industry_class=_opt(r["industry_class"]),
+        programmes=tuple(p for p in r["programmes"].split("|") if p),
+        certificate_type=CertificateType(r["certificate_type"]) if r["certificate_type"] else None,
+        levels=tuple(int(v) for v in r["levels"].split(",") if v),
+        markers=frozenset(Marker(m) for m in r["markers"].split("|") if m),
+        edition=_opt(r["edition"]),
+        uplift_pct=Decimal(r["uplift_pct"]) if r["uplift_pct"] else None,
+        occupation_name=_opt(r["occupation_name"]),
+    )
+
+
+def _anomaly_row(a: Anomaly) -> dict[str, str]:
+    return {
+        "kind": a.kind,
+        "severity": a.severity.value,
+        "message": a.message,
+        "seed": a.seed,
+        "attachment": a.attachment,
+        "section": a.section,
+        "line": str(a.line),
+        "serial": a.serial or "",
+        "catalog_id": a.catalog_id or "",
+        "original": a.original,
+        "suggestion": a.suggestion or "",
+    }
+
+
+def _anomaly_from_row(r: dict[str, str]) -> Anomaly:
+    return Anomaly(
+        kind=r["kind"],
+        message=r["message"],
+        seed=r["seed"],
+        attachment=r["attachment"],
+        section=r["section"],
+        line=int(r["line"]),
+        original=r["original"],
+        catalog_id=_opt(r["catalog_id"]),
+        serial=_opt(r["serial"]),
+        suggestion=_opt(r["suggestion"]),
+        severity=Severity(r["severity"]),
+    )
+
+
+def _catalog_meta(c: CatalogVersion) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "region": c.region,
+        "title": c.title,
+        "seed": c.seed,
+        "attachment": c.attachment,
+        "document_no": c.document_no,
+        "effective_from": c.effective_from.isoformat() if c.effective_from else None,
+        "effective_to": c.effective_to.isoformat() if c.effective_to else None,
+        "assumptions": list(c.assumptions),
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "kind": s.kind.value,
+                "certificate_type": s.certificate_type.value if s.certificate_type else None,
+            }
+            for s in c.sections
+        ],
+        "entry_count": len(c.entries),
+    }
+
+
+def _csv_text(fields: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_dataset(
+    catalogs: list[CatalogVersion], anomalies: list[Anomaly], seed_dir: Path
+) -> dict[str, str]:
+    """The dataset's files as text, keyed by file name; byte-identical for identical inputs."""
+    entries = _csv_text(ENTRY_FIELDS, (_entry_row(e) for c in catalogs for e in c.entries))
+    found = _csv_text(ANOMALY_FIELDS, (_anomaly_row(a) for a in anomalies))
+    seeds = sorted({c.seed for c in catalogs})
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "sources": [{"seed": s, "sha256": _sha256((seed_dir / s).read_bytes())} for s in seeds],
+        "files": {
+            "entries.csv": _sha256(entries.encode()),
+            "anomalies.csv": _sha256(found.encode()),
+        },
+        "catalogs": [_catalog_meta(c) for c in catalogs],
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    return {"entries.csv": entries, "anomalies.csv": found, "manifest.json": text}
+
+
+def build_dataset(seed_dir: Path, out_dir: Path) -> dict[str, str]:
+    """Read every seed and write the dataset files; returns what was written."""
+    from skillsubsidy.catalog.quality import cross_source_anomalies
+    from skillsubsidy.ingest.seeds import read_all
+
+    result = read_all(seed_dir)
+    anomalies = result.anomalies + cross_source_anomalies(result.catalogs)
+    files = render_dataset(result.catalogs, anomalies, seed_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (out_dir / name).write_text(text, "utf-8")
+    return files
+
+
+def shipped_dir() -> Path:
+    return Path(str(resources.files("skillsubsidy.data").joinpath("catalog")))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    catalogs: tuple[CatalogVersion, ...]
+    anomalies: tuple[Anomaly, ...]
+    sources: tuple[dict[str, str], ...] = field(default=())
+
+    def catalog(self, catalog_id: str) -> CatalogVersion:
+        for c in self.catalogs:
+            if c.id == catalog_id:
+                return c
+        known = ", ".join(c.id for c in self.catalogs)
+        raise KeyError(f"unknown catalog {catalog_id!r}; known: {known}")
+
+    def entries(self) -> Iterator[Entry]:
+        for c in self.catalogs:
+            yield from c.entries
+
+    def catalogs_for(self, region: str) -> list[CatalogVersion]:
+        """A region's own catalogs (not inherited), oldest first."""
+        code = resolve_region(region).code
+        own = [c for c in self.catalogs if c.region == code]
+        return sorted(own, key=lambda c: (c.effective_from or date.min, c.id))
+
+    def effective(self, region: str, on: date) -> EffectiveCatalog:
+        """What applies in `region` on `on`: its own catalogs in force, then its ancestors'."""
+        reg = resolve_region(region)
+        chain = ancestry(reg)
+        in_force = [c for r in chain for c in self.catalogs if c.region == r.code and _in_force(c, on)]
+        return EffectiveCatalog(reg, on, tuple(in_force))
+
+
+def _in_force(c: CatalogVersion, on: date) -> bool:
+    if c.effective_from is None or on < c.effective_from:
+        return False
+    return c.effective_to is None or on <= c.effective_to
+
+
+@dataclass(frozen=True)
+class EffectiveCatalog:
+    """The catalogs in force for a region on a date; the region's own come before inherited ones."""
+
+    region: Region
+    on: date
+    catalogs: tuple[CatalogVersion, ...]
+
+    def entries(self, kinds: frozenset[SectionKind] = LISTING_KINDS) -> Iterator[Entry]:
+        for c in self.catalogs:
+            kind_of = {s.key: s.kind for s in c.sections}
+            for e in c.entries:
+                if kind_of[e.section] in kinds:
+                    yield e
+
+    def find(self, occupation: str, kinds: frozenset[SectionKind] = LISTING_KINDS) -> list[Entry]:
+        """Entries for a code or a name. Work types do not distinguish occupations (000 · 附件1 · 备注3),
+        so a name matches on its occupation part when no entry has the exact full name."""
+        return match_entries(list(self.entries(kinds)), occupation)
+
+    def shortage(self, occupation: str) -> list[Entry]:
+        return self.find(occupation, frozenset({SectionKind.SHORTAGE}))
+
+
+def match_entries(entries: list[Entry], query: str) -> list[Entry]:
+    code = clean_code(query)
+    by_code = [e for e in entries if e.code and e.code == code]
+    if by_code:
+        return by_code
+    parts = split_name(query)
+    exact = [e for e in entries if e.name == parts.name]
+    if exact:
+        return exact
+    return [e for e in entries if e.occupation == parts.occupation]
+
+
+def load_from(directory: Path) -> Dataset:
+    manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+    with (directory / "entries.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [_entry_from_row(r) for r in csv.DictReader(fh)]
+    with (directory / "anomalies.csv").open(encoding="utf-8", newline="") as fh:
+        anomalies = tuple(_anomaly_from_row(r) for r in csv.DictReader(fh))
+    by_catalog: dict[str, list[Entry]] = {}
+    for e in rows:
+        by_catalog.setdefault(e.catalog_id, []).append(e)
+    catalogs = tuple(
+        CatalogVersion(
+            id=m["id"],
+            region=m["region"],
+            title=m["title"],
+            seed=m["seed"],
+            attachment=m["attachment"],
+            effective_from=date.fromisoformat(m["effective_from"]) if m["effective_from"] else None,
+            effective_to=date.fromisoformat(m["effective_to"]) if m["effective_to"] else None,
+            sections=tuple(
+                Section(
+                    s["key"],
+                    s["title"],
+                    SectionKind(s["kind"]),
+                    CertificateType(s["certificate_type"]) if s["certificate_type"] else None,
+                )
+                for s in m["sections"]
+            ),
+            entries=tuple(by_catalog.get(m["id"], ())),
+            assumptions=tuple(m["assumptions"]),
+            document_no=m["document_no"],
+        )
+        for m in manifest["catalogs"]
+    )
+    return Dataset(catalogs, anomalies, tuple(manifest["sources"]))
+
+
+@cache
+def load_dataset() -> Dataset:
+    """The dataset shipped inside the package (built by `skillsubsidy dataset build`)."""
+    return load_from(shipped_dir())

@@ -1,0 +1,178 @@
+"""Search over every loaded catalog: by code, Chinese name, pinyin or initials, tolerant of typos.
+
+The index is built once per Dataset over the distinct names (far fewer than entries), so one query
+costs a few dictionary and rapidfuzz calls rather than a walk over every row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from skillsubsidy.catalog.dataset import Dataset
+from skillsubsidy.catalog.model import CatalogVersion, Category, CertificateType, Entry, SectionKind
+from skillsubsidy.occupations import Marker, clean_code, normalise_text
+from skillsubsidy.regions import ancestry, resolve_region
+
+_CODE_QUERY = re.compile(r"^[0-9][0-9\-Zz]*$")
+_ASCII_QUERY = re.compile(r"^[a-zA-Z ]+$")
+# Below this a fuzzy match is noise for short Chinese names (two-character names differ by one char at 50).
+FUZZY_CUTOFF = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entry: Entry
+    score: float  # 0–100, higher is better
+    matched_on: str  # code | name | pinyin | initials | fuzzy
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    text: str
+    pinyin: str  # "hangong"
+    initials: str  # "hg"
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    """Full pinyin without tones, and initials, of the Chinese characters in a name."""
+    syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.isalpha()]
+    full = "".join(syllables).lower()
+    initials = "".join(s[0] for s in syllables).lower()
+    return full, initials
+
+
+class SearchIndex:
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._catalog = {c.id: c for c in dataset.catalogs}
+        self._kind = {(c.id, s.key): s for c in dataset.catalogs for s in c.sections}
+        by_name: dict[str, list[Entry]] = {}
+        for e in dataset.entries():
+            by_name.setdefault(e.name, []).append(e)
+        self._by_name = by_name
+        self._names = [_Name(n, *pinyin_of(n)) for n in by_name]
+        self._texts = [n.text for n in self._names]
+        self._pinyins = [n.pinyin for n in self._names]
+        self._shortage_keys = self._shortage_keys_by_catalog()
+
+    def _shortage_keys_by_catalog(self) -> dict[str, frozenset[str]]:
+        """Catalog id → codes and names on a shortage list of its region or an ancestor."""
+        by_region: dict[str, set[str]] = {}
+        for c in self.dataset.catalogs:
+            for e in c.entries:
+                if c.region and self._kind[(c.id, e.section)].kind is SectionKind.SHORTAGE:
+                    keys = by_region.setdefault(c.region, set())
+                    keys.update(k for k in (e.code, e.name, e.occupation) if k)
+        out: dict[str, frozenset[str]] = {}
+        for c in self.dataset.catalogs:
+            chain = [r.code for r in ancestry(resolve_region(c.region))] if c.region else []
+            out[c.id] = frozenset().union(*(by_region.get(r, set()) for r in chain))
+        return out
+
+    def section_of(self, e: Entry) -> tuple[CatalogVersion, SectionKind, CertificateType | None]:
+        s = self._kind[(e.catalog_id, e.section)]
+        return self._catalog[e.catalog_id], s.kind, e.certificate_type or s.certificate_type
+
+    def is_shortage(self, e: Entry) -> bool:
+        return bool({e.code, e.name, e.occupation} & self._shortage_keys[e.catalog_id])
+
+    def _candidates(self, query: str) -> list[tuple[str, float, str]]:
+        """(name, score, matched_on) for names that match the query, best first."""
+        q = query.strip()
+        if not q:
+            return []
+        found: dict[str, tuple[float, str]] = {}
+
+        def add(name: str, score: float, how: str) -> None:
+            if name not in found or found[name][0] < score:
+                found[name] = (score, how)
+
+        if _CODE_QUERY.match(q):
+            code = clean_code(q).upper()
+            for name, entries in self._by_name.items():
+                for e in entries:
+                    if e.code and e.code.startswith(code):
+                        add(name, 100.0 if e.code == code else 90.0, "code")
+            return sorted(((n, s, h) for n, (s, h) in found.items()), key=lambda t: (-t[1], t[0]))
+        if _ASCII_QUERY.match(q):
+            lq = q.replace(" ", "").lower()
+            for n in self._names:
+                if n.initials == lq:
+                    add(n.text, 98.0, "initials")
+                elif n.initials.startswith(lq):
+                    add(n.text, 90.0 - (len(n.initials) - len(lq)), "initials")
+                if n.pinyin == lq:
+                    add(n.text, 99.0, "pinyin")
+                elif lq in n.pinyin and len(lq) >= 3:
+                    add(n.text, 85.0 - (len(n.pinyin) - len(lq)) / 4, "pinyin")
+            if len(lq) >= 4:
+                for _, score, idx in process.extract(
+                    lq, self._pinyins, scorer=fuzz.ratio, limit=10, score_cutoff=80
+                ):
+                    add(self._names[idx].text, score * 0.8, "fuzzy")
+        else:
+            nq = normalise_text(q)
+            for text in self._texts:
+                if text == nq:
+                    add(text, 100.0, "name")
+                elif nq in text:
+                    add(text, 95.0 - (len(text) - len(nq)), "name")
+            for text, score, _ in process.extract(
+                nq, self._texts, scorer=fuzz.WRatio, limit=15, score_cutoff=FUZZY_CUTOFF
+            ):
+                add(text, score * 0.85, "fuzzy")
+        return sorted(((n, s, h) for n, (s, h) in found.items()), key=lambda t: (-t[1], t[0]))
+
+    def search(
+        self,
+        query: str,
+        *,
+        region: str | None = None,
+        year: int | None = None,
+        category: str | None = None,
+        certificate_type: str | None = None,
+        markers: Iterable[str] | None = None,
+        shortage: bool | None = None,
+        limit: int = 20,
+    ) -> list[SearchHit]:
+        regions = {r.code for r in ancestry(resolve_region(region))} if region else None
+        cat = Category(category.upper()) if category else None
+        cert = CertificateType(certificate_type) if certificate_type else None
+        wanted = frozenset(Marker(m) for m in markers) if markers else frozenset()
+        hits: list[SearchHit] = []
+        for name, score, how in self._candidates(query):
+            for e in self._by_name[name]:
+                catalog, kind, e_cert = self.section_of(e)
+                if regions is not None and catalog.region not in regions:
+                    continue
+                if year is not None and not _covers_year(catalog, year):
+                    continue
+                if cat is not None and e.category is not cat:
+                    continue
+                if cert is not None and e_cert is not cert:
+                    continue
+                if not wanted <= e.markers:
+                    continue
+                if shortage is not None and (kind is SectionKind.SHORTAGE or self.is_shortage(e)) != shortage:
+                    continue
+                hits.append(SearchHit(e, round(score, 1), how))
+                if len(hits) >= limit:
+                    return hits
+        return hits
+
+    def suggest(self, query: str, limit: int = 5) -> list[str]:
+        """The nearest names, for 'did you mean' messages."""
+        return [name for name, _, _ in self._candidates(query)[:limit]]
+
+
+def _covers_year(c: CatalogVersion, year: int) -> bool:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if c.effective_from is None:
+        return False
+    return c.effective_from <= end and (c.effective_to is None or c.effective_to >= start)

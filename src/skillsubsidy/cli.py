@@ -1,0 +1,422 @@
+"""The `skillsubsidy` command: build the dataset, search, show, diff, export, report quality."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from skillsubsidy.catalog.dataset import Dataset, EffectiveCatalog, build_dataset, load_dataset, shipped_dir
+from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
+from skillsubsidy.catalog.export import FORMATS, export_entries
+from skillsubsidy.catalog.model import CatalogVersion, Entry
+from skillsubsidy.catalog.profile import UnknownOccupation, occupation_profile
+from skillsubsidy.catalog.quality import quality_report, summary
+from skillsubsidy.catalog.search import SearchIndex
+from skillsubsidy.ingest.seeds import default_seed_dir
+from skillsubsidy.occupations import Marker
+from skillsubsidy.regions import UnknownRegion, all_regions, resolve_region
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn lookup and value errors into one clear line and exit status 2, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (UnknownRegion, UnknownOccupation, KeyError, ValueError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            click.echo(f"error: {message}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    """A plain aligned table; East Asian characters count as two columns."""
+
+    def width(s: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+    cols = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, cols, strict=True)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in cols]), *(line(r) for r in rows)])
+
+
+def _markers(e: Entry) -> str:
+    return " ".join(sorted(m.value for m in e.markers))
+
+
+def _category(e: Entry) -> str:
+    return (e.category.value + ("*" if e.matched else "")) if e.category else "-"
+
+
+@click.group()
+@click.version_option(package_name="skillsubsidy")
+def main() -> None:
+    """skillsubsidy: subsidised vocational-skills training catalogs and rules."""
+
+
+# --- dataset -------------------------------------------------------------------------------------
+
+
+@main.group()
+def dataset() -> None:
+    """Build or check the dataset shipped inside the package."""
+
+
+@dataset.command("build")
+@click.option("--seeds", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None)
+@friendly_errors
+def dataset_build(seeds: Path | None, out: Path | None) -> None:
+    """Read the seed documents and write entries.csv, anomalies.csv and manifest.json."""
+    out = out or shipped_dir()
+    files = build_dataset(seeds or default_seed_dir(), out)
+    manifest = json.loads(files["manifest.json"])
+    for c in manifest["catalogs"]:
+        click.echo(f"{c['id']:<24} {c['entry_count']:>5} entries  {c['title']}")
+    click.echo(f"wrote {', '.join(sorted(files))} to {out}")
+
+
+@main.command("regions")
+def regions_cmd() -> None:
+    """List the regions the shipped catalogs speak for."""
+    rows = [[r.code, r.name, r.en, r.parent or ""] for r in all_regions().values()]
+    click.echo(table(rows, ["code", "name", "en", "parent"]))
+
+
+# --- catalog -------------------------------------------------------------------------------------
+
+
+@main.group()
+def catalog() -> None:
+    """Search, show, compare and export catalogs."""
+
+
+@catalog.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def catalog_list(as_json: bool) -> None:
+    """Every loaded catalog version with its region and period."""
+    ds = load_dataset()
+    rows = [
+        [
+            c.id,
+            c.region or "-",
+            str(c.effective_from or "?"),
+            str(c.effective_to or "…"),
+            str(len(c.entries)),
+            c.title,
+        ]
+        for c in ds.catalogs
+    ]
+    if as_json:
+        keys = ["id", "region", "effective_from", "effective_to", "entries", "title"]
+        click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False, indent=1))
+    else:
+        click.echo(table(rows, ["id", "region", "from", "to", "entries", "title"]))
+
+
+@catalog.command("search")
+@click.argument("query")
+@click.option("--region", help="code or name, e.g. 320600 or 南通")
+@click.option("--year", type=int)
+@click.option("--category", type=click.Choice(["A", "B", "C"], case_sensitive=False))
+@click.option("--cert", "certificate_type", help="certificate type, e.g. skill_level, special_ability")
+@click.option("--marker", "markers", multiple=True, type=click.Choice([m.value for m in Marker]))
+@click.option("--shortage/--no-shortage", default=None)
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@friendly_errors
+def catalog_search(
+    query: str,
+    region: str | None,
+    year: int | None,
+    category: str | None,
+    certificate_type: str | None,
+    markers: tuple[str, ...],
+    shortage: bool | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Find entries by code, Chinese name, pinyin or initials (hg → 焊工), tolerant of typos."""
+    index = SearchIndex(load_dataset())
+    hits = index.search(
+        query,
+        region=region,
+        year=year,
+        category=category,
+        certificate_type=certificate_type,
+        markers=markers,
+        shortage=shortage,
+        limit=limit,
+    )
+    if as_json:
+        out = [
+            {
+                "score": h.score,
+                "matched_on": h.matched_on,
+                "catalog": h.entry.catalog_id,
+                "section": h.entry.section,
+                "code": h.entry.code,
+                "name": h.entry.name,
+                "category": h.entry.category.value if h.entry.category else None,
+                "markers": sorted(m.value for m in h.entry.markers),
+                "source": h.entry.provenance.cite(),
+            }
+            for h in hits
+        ]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        near = index.suggest(query)
+        click.echo(f"no match for {query!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
+        return
+    rows = [
+        [
+            f"{h.score:.0f}",
+            h.entry.code or "-",
+            h.entry.name,
+            _category(h.entry),
+            _markers(h.entry),
+            h.entry.catalog_id,
+            h.entry.section,
+        ]
+        for h in hits
+    ]
+    click.echo(table(rows, ["score", "code", "name", "cat", "markers", "catalog", "section"]))
+
+
+@catalog.command("show")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True)
+@friendly_errors
+def catalog_show(query: str, as_json: bool) -> None:
+    """One occupation across every loaded catalog, region by region."""
+    ds = load_dataset()
+    profile = occupation_profile(ds, query)
+    if as_json:
+        click.echo(json.dumps(profile_json(profile), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{' / '.join(profile.names)}  codes: {', '.join(profile.codes) or '-'}")
+    if profile.work_types:
+        click.echo(f"work types: {'、'.join(profile.work_types)}")
+    rows = []
+    for li in profile.listings:
+        e = li.entry
+        region = resolve_region(li.catalog.region).name if li.catalog.region else "(未注明)"
+        detail = e.industry_class or " ".join(e.programmes) or ""
+        if e.uplift_pct is not None:
+            detail = f"+{e.uplift_pct}%"
+        if e.levels:
+            detail = "levels " + ",".join(str(v) for v in e.levels)
+        rows.append(
+            [
+                region,
+                li.catalog.id,
+                li.section_title[:18],
+                e.name,
+                _category(e),
+                _markers(e),
+                detail,
+                f"line {e.provenance.line}",
+            ]
+        )
+    click.echo(table(rows, ["region", "catalog", "section", "name", "cat", "markers", "detail", "source"]))
+
+
+def profile_json(profile: Any) -> dict[str, Any]:
+    return {
+        "query": profile.query,
+        "codes": list(profile.codes),
+        "names": list(profile.names),
+        "work_types": list(profile.work_types),
+        "listings": [
+            {
+                "region": li.catalog.region,
+                "catalog": li.catalog.id,
+                "section": li.section_title,
+                "section_kind": li.section_kind.value,
+                "code": li.entry.code,
+                "name": li.entry.name,
+                "category": li.entry.category.value if li.entry.category else None,
+                "matched": li.entry.matched,
+                "markers": sorted(m.value for m in li.entry.markers),
+                "industry_class": li.entry.industry_class,
+                "programmes": list(li.entry.programmes),
+                "levels": list(li.entry.levels),
+                "uplift_pct": str(li.entry.uplift_pct) if li.entry.uplift_pct is not None else None,
+                "source": li.entry.provenance.cite(),
+            }
+            for li in profile.listings
+        ],
+    }
+
+
+def resolve_catalog(ds: Dataset, ref: str, on: date | None = None) -> CatalogVersion:
+    """A catalog id, or a region (name or code) optionally with `@YYYY-MM-DD` / `@YYYY`.
+
+    A region stands for its effective catalog: its own lists plus what it inherits, in force on the
+    date (default: the latest date any of its catalogs covers).
+    """
+    try:
+        return ds.catalog(ref)
+    except KeyError:
+        pass
+    region_ref, _, when = ref.partition("@")
+    region = resolve_region(region_ref)
+    if when:
+        on = date(int(when), 12, 31) if len(when) == 4 else date.fromisoformat(when)
+    if on is None:
+        starts = [c.effective_from for c in ds.catalogs_for(region.code) if c.effective_from]
+        if not starts:
+            raise ValueError(f"region {region.name} {region.code} has no dated catalog of its own")
+        on = max(starts)
+    eff = ds.effective(region.code, on)
+    return effective_as_catalog(eff)
+
+
+def effective_as_catalog(eff: EffectiveCatalog) -> CatalogVersion:
+    entries = tuple(eff.entries())
+    if not entries:
+        raise ValueError(f"no catalog is in force in {eff.region.name} {eff.region.code} on {eff.on}")
+    sections = tuple(s for c in eff.catalogs for s in c.sections)
+    return CatalogVersion(
+        id=f"{eff.region.code}@{eff.on}",
+        region=eff.region.code,
+        title=f"{eff.region.name} effective catalog on {eff.on}: " + " + ".join(c.id for c in eff.catalogs),
+        seed="",
+        attachment="",
+        effective_from=eff.on,
+        effective_to=eff.on,
+        sections=sections,
+        entries=entries,
+    )
+
+
+@catalog.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=int, default=15, show_default=True, help="rows shown per change kind")
+@friendly_errors
+def catalog_diff(a: str, b: str, as_json: bool, limit: int) -> None:
+    """Compare two catalogs: ids (jiangsu-2025), or regions (南通, 上海@2026)."""
+    ds = load_dataset()
+    d = diff_catalogs(resolve_catalog(ds, a), resolve_catalog(ds, b))
+    if as_json:
+        click.echo(json.dumps(diff_json(d), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{d.a} → {d.b}: " + ", ".join(f"{k} {v}" for k, v in d.counts().items()))
+    for label, changes in (
+        ("added", d.added),
+        ("removed", d.removed),
+        ("recategorised", d.recategorised),
+        ("renamed", d.renamed),
+    ):
+        if not changes:
+            continue
+        click.echo(f"\n{label} ({len(changes)}):")
+        for ch in changes[:limit]:
+            before, after = ch.before, ch.after
+            if before and after:
+                old, new = f"{before.name} {_category(before)}", f"{after.name} {_category(after)}"
+                click.echo(f"  {before.code or '-'} {old} → {new}")
+            else:
+                e = after or before
+                assert e is not None
+                click.echo(f"  {e.code or '-'} {e.name} {_category(e)}")
+        if len(changes) > limit:
+            click.echo(f"  … {len(changes) - limit} more (--json for all)")
+
+
+def diff_json(d: CatalogDiff) -> dict[str, Any]:
+    def side(e: Entry | None) -> dict[str, Any] | None:
+        if e is None:
+            return None
+        return {
+            "code": e.code,
+            "name": e.name,
+            "category": e.category.value if e.category else None,
+            "source": e.provenance.cite(),
+        }
+
+    return {
+        "a": d.a,
+        "b": d.b,
+        "counts": d.counts(),
+        **{
+            k: [{"key": c.key, "before": side(c.before), "after": side(c.after)} for c in v]
+            for k, v in (
+                ("added", d.added),
+                ("removed", d.removed),
+                ("recategorised", d.recategorised),
+                ("renamed", d.renamed),
+            )
+        },
+    }
+
+
+@catalog.command("export")
+@click.argument("ref")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@friendly_errors
+def catalog_export(ref: str, fmt: str, output: Path | None) -> None:
+    """Write a catalog (id, or region[@date]) as CSV, XLSX or JSON."""
+    cat = resolve_catalog(load_dataset(), ref)
+    data = export_entries(cat.entries, fmt, title=cat.id)
+    if output is None:
+        if fmt == "xlsx":
+            raise ValueError("xlsx is binary: give --output FILE")
+        sys.stdout.write(data.decode("utf-8-sig"))
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(cat.entries)} entries to {output}", err=True)
+
+
+# --- quality -------------------------------------------------------------------------------------
+
+
+@main.command("quality")
+@click.option("--seed", help="seed file name or its prefix, e.g. 000")
+@click.option("--kind", help="anomaly kind code, e.g. code_name_conflict")
+@click.option("--catalog", "catalog_id")
+@click.option("--summary", "only_summary", is_flag=True, help="counts per seed and kind")
+@click.option("--json", "as_json", is_flag=True)
+def quality_cmd(
+    seed: str | None, kind: str | None, catalog_id: str | None, only_summary: bool, as_json: bool
+) -> None:
+    """Every anomaly found in the sources, with its location. Nothing is silently fixed."""
+    found = quality_report(load_dataset(), seed=seed, kind=kind, catalog_id=catalog_id)
+    if only_summary:
+        counts = summary(found)
+        if as_json:
+            click.echo(json.dumps(counts, ensure_ascii=False, indent=1))
+        else:
+            for s, kinds in counts.items():
+                click.echo(s)
+                for k, n in kinds.items():
+                    click.echo(f"  {k:<34} {n:>4}")
+        return
+    if as_json:
+        keys = ("kind", "severity", "message", "original", "suggestion", "catalog_id", "serial")
+        out = [{"location": a.location(), **{k: str(getattr(a, k) or "") for k in keys}} for a in found]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    for a in found:
+        hint = f"  → suggest {a.suggestion!r}" if a.suggestion else ""
+        click.echo(f"[{a.severity.value}] {a.kind}  {a.location()}\n    {a.message}{hint}")
+    click.echo(f"{len(found)} anomalies")
