@@ -50,9 +50,17 @@ def test_code_in_a_medium_group_the_dadian_lacks_is_flagged():
 
 @pytest.mark.parametrize(
     ("raw", "level"),
-    [("高级技师（一级）、特级技师、首席技师", 1), ("技师（二级）", 2), ("高级（三级）", 3), ("中级（四级）", 4),
-     ("初级（五级）", 5), ("3", 3), ("高级工", 3), ("初级工", 5)],
-)  # fmt: skip
+    [
+        ("高级技师（一级）、特级技师、首席技师", 1),
+        ("技师（二级）", 2),
+        ("高级（三级）", 3),
+        ("中级（四级）", 4),
+        ("初级（五级）", 5),
+        ("3", 3),
+        ("高级工", 3),
+        ("初级工", 5),
+    ],
+)
 def test_levels_parse_from_the_labels_of_000_attachment_1(raw, level):
     assert parse_level(raw) == Level(level)
 
