@@ -18,12 +18,12 @@ import yaml
 
 class CodeKind(StrEnum):
     DADIAN = "dadian"  # 职业分类大典 D-DD-DD-DD
-    SPECIAL_JIANGSU = "special_jiangsu"  # 专项职业能力 1000000NN
+    SPECIAL_JIANGSU = "special_jiangsu"  # 专项职业能力 100000NNN (000 · 附件4 runs 100000001–100000169)
     SPECIAL_SHANGHAI = "special_shanghai"  # 专项职业能力 D-DD-DD-ZN
 
 
 _DADIAN_RE = re.compile(r"^([1-8])-(\d{2})-(\d{2})-(\d{2})$")
-_SPECIAL_JS_RE = re.compile(r"^1000000\d{2}$")
+_SPECIAL_JS_RE = re.compile(r"^100000\d{3}$")
 _SPECIAL_SH_RE = re.compile(r"^([1-8])-(\d{2})-(\d{2})-Z(\d)$")
 # Dashes in the sources are sometimes full-width or en/em dashes; spaces creep in from PDF text.
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-"})

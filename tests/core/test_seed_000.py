@@ -354,7 +354,7 @@ def test_every_provenance_line_holds_the_first_cell_of_its_row(seed, result):
 
 def test_the_seed_yields_exactly_these_anomalies(result):
     assert Counter((a.kind, a.severity, a.catalog_id) for a in result.anomalies) == {
-        ("name_stray_marker_or_space", Severity.INFO, "jiangsu-2025"): 54,
+        ("name_normalised", Severity.INFO, "jiangsu-2025"): 54,
         ("row_broken_across_lines", Severity.INFO, "jiangsu-2025"): 4,
         ("name_misspelled", Severity.WARNING, "jiangsu-2025"): 2,
         ("cells_on_one_line", Severity.WARNING, "jiangsu-2025"): 1,
@@ -398,7 +398,7 @@ def test_the_special_ability_label_broken_one_character_per_line_is_reported(res
 
 def test_names_with_stray_spaces_are_reported_with_their_printed_text(seed, result):
     # 000 · 附件4: 12 starred occupations end in one space, 42 special abilities in twelve
-    found = anomalies(result, "name_stray_marker_or_space")
+    found = anomalies(result, "name_normalised")
     padded = lines_in(seed, range(609, 4557), lambda line: line.strip() and line != line.rstrip())
     assert len(found) == len(padded) == 54
     first = found[0]

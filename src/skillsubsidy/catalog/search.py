@@ -21,7 +21,8 @@ from skillsubsidy.regions import ancestry, resolve_region
 
 _CODE_QUERY = re.compile(r"^[0-9][0-9\-Zz]*$")
 _ASCII_QUERY = re.compile(r"^[a-zA-Z ]+$")
-# Below this a fuzzy match is noise for short Chinese names (two-character names differ by one char at 50).
+# Fuzzy matching is the fallback when nothing matches directly; below this it is noise (a two-character
+# name with one character wrong scores 50).
 FUZZY_CUTOFF = 60.0
 
 
@@ -111,7 +112,7 @@ class SearchIndex:
                     add(n.text, 99.0, "pinyin")
                 elif lq in n.pinyin and len(lq) >= 3:
                     add(n.text, 85.0 - (len(n.pinyin) - len(lq)) / 4, "pinyin")
-            if len(lq) >= 4:
+            if not found and len(lq) >= 4:
                 for _, score, idx in process.extract(
                     lq, self._pinyins, scorer=fuzz.ratio, limit=10, score_cutoff=80
                 ):
@@ -123,10 +124,20 @@ class SearchIndex:
                     add(text, 100.0, "name")
                 elif nq in text:
                     add(text, 95.0 - (len(text) - len(nq)), "name")
-            for text, score, _ in process.extract(
-                nq, self._texts, scorer=fuzz.WRatio, limit=15, score_cutoff=FUZZY_CUTOFF
-            ):
-                add(text, score * 0.85, "fuzzy")
+            # Most typos in Chinese are homophones picked from the IME list (焊功 for 焊工), so the
+            # query's pinyin finds what its characters miss.
+            qp, _ = pinyin_of(nq)
+            if qp:
+                for n in self._names:
+                    if n.pinyin == qp:
+                        add(n.text, 90.0, "pinyin")
+                    elif len(nq) >= 2 and qp in n.pinyin:
+                        add(n.text, 80.0 - (len(n.pinyin) - len(qp)) / 4, "pinyin")
+            if not found:
+                for _, score, idx in process.extract(
+                    nq, self._texts, scorer=fuzz.ratio, limit=10, score_cutoff=FUZZY_CUTOFF
+                ):
+                    add(self._texts[idx], score * 0.85, "fuzzy")
         return sorted(((n, s, h) for n, (s, h) in found.items()), key=lambda t: (-t[1], t[0]))
 
     def search(

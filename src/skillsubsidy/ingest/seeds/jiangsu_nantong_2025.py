@@ -295,7 +295,7 @@ def _check_name(entry: Entry, printed: str, found: _Findings) -> None:
         return
     p = entry.provenance
     found.add(
-        "name_stray_marker_or_space",
+        "name_normalised",
         f"name {printed!r} matches only after normalisation, as {normalised!r}",
         section=p.section,
         line=p.line,

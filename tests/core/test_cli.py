@@ -1,0 +1,86 @@
+"""The `skillsubsidy` command as a user types it: clear output, clear errors, exit status 2 on bad input."""
+
+import json
+
+from click.testing import CliRunner
+
+from skillsubsidy.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_search_prints_a_table_with_the_welder_first():
+    result = run("catalog", "search", "hg", "--region", "南通")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["score", "code", "name"]
+    assert "焊工" in lines[2] and "6-18-02-04" in lines[2]
+
+
+def test_search_as_json_carries_the_source_of_each_hit():
+    result = run("catalog", "search", "6-18-02-04", "--region", "320600", "--json")
+    hits = json.loads(result.output)
+    assert hits and all(h["code"] == "6-18-02-04" for h in hits)
+    assert all(h["source"].startswith("000_d6c6a123f4673bde.txt · 附件") for h in hits)
+
+
+def test_show_lists_the_welder_region_by_region():
+    result = run("catalog", "show", "焊工")
+    assert result.exit_code == 0
+    assert "codes: 6-18-02-04" in result.output
+    for region in ("南通市", "江苏省", "济南市", "广东省", "上海市"):
+        assert region in result.output
+
+
+def test_show_an_unknown_occupation_exits_2_with_the_nearest_names():
+    result = run("catalog", "show", "焊功")
+    assert result.exit_code == 2
+    assert "'焊功'" in result.output and "焊工" in result.output
+
+
+def test_an_unknown_region_exits_2_naming_it():
+    result = run("catalog", "search", "焊工", "--region", "火星")
+    assert result.exit_code == 2
+    assert "unknown region '火星'" in result.output
+
+
+def test_diff_of_two_catalog_ids_prints_counts():
+    result = run("catalog", "diff", "jiangsu-2025", "shanghai-2026")
+    assert result.exit_code == 0
+    assert result.output.startswith("jiangsu-2025 → shanghai-2026: added ")
+
+
+def test_diff_accepts_regions_by_name():
+    result = run("catalog", "diff", "南通@2025", "江苏@2025", "--json")
+    assert result.exit_code == 0
+    d = json.loads(result.output)
+    # Nantong's own additions (000 · 附件2) are what the province lacks.
+    assert d["counts"]["removed"] > 0 and d["counts"]["added"] == 0
+
+
+def test_export_writes_json_for_a_region(tmp_path):
+    out = tmp_path / "nantong.json"
+    result = run("catalog", "export", "nantong-2025", "--format", "json", "-o", str(out))
+    assert result.exit_code == 0
+    rows = json.loads(out.read_text("utf-8"))
+    assert len(rows) == 4 + 10 + 22 + 7  # 000 · 附件2
+
+
+def test_export_xlsx_to_stdout_is_refused_clearly():
+    result = run("catalog", "export", "jiangsu-2025", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "--output" in result.output
+
+
+def test_quality_summary_lists_each_seed():
+    result = run("quality", "--summary")
+    assert result.exit_code == 0
+    assert "001_f43d9e28fbbbc3d8.txt" in result.output
+
+
+def test_catalog_list_shows_every_catalog():
+    result = run("catalog", "list", "--json")
+    ids = {c["id"] for c in json.loads(result.output)}
+    assert {"jiangsu-2025", "nantong-2025", "jinan-2023", "guangdong-2023", "shanghai-2026"} <= ids

@@ -1,0 +1,73 @@
+"""Search by code, name, pinyin, initials and typos, with filters (issue 2 · Search and compare)."""
+
+import pytest
+
+from skillsubsidy.catalog.dataset import load_dataset
+from skillsubsidy.catalog.search import SearchIndex
+from skillsubsidy.regions import UnknownRegion
+
+
+@pytest.fixture(scope="module")
+def index():
+    return SearchIndex(load_dataset())
+
+
+def test_pinyin_initials_hg_find_the_welder_first(index):
+    hits = index.search("hg")
+    assert hits[0].entry.name == "焊工"
+    assert hits[0].matched_on == "initials"
+
+
+def test_full_pinyin_finds_the_welder(index):
+    assert index.search("hangong")[0].entry.name == "焊工"
+
+
+def test_a_code_finds_every_catalog_that_lists_it(index):
+    hits = index.search("6-18-02-04", limit=50)
+    assert {h.entry.occupation for h in hits} == {"焊工"}
+    # 000 附件3/4/5, 001 (一)+(三), 002 附件5, 003, 004 each list 焊工
+    assert {"jiangsu-2025", "nantong-2025-shortage", "jinan-2023", "evaluation-orgs"} <= {
+        h.entry.catalog_id for h in hits
+    }
+
+
+def test_a_code_prefix_finds_its_whole_group(index):
+    hits = index.search("6-18-02", limit=100)
+    assert hits and all(h.entry.code.startswith("6-18-02") for h in hits)
+
+
+def test_a_typo_still_finds_the_occupation(index):
+    names = [h.entry.name for h in index.search("养老户理员")]
+    assert "养老护理员" in names[:3]
+
+
+def test_region_filter_keeps_the_region_and_its_province(index):
+    hits = index.search("焊工", region="南通", limit=50)
+    assert hits
+    assert {h.entry.catalog_id for h in hits} <= {
+        "nantong-2025",
+        "nantong-2025-shortage",
+        "jiangsu-2025",
+        "jiangsu-2025-shortage",
+    }
+
+
+def test_category_and_marker_filters_combine(index):
+    hits = index.search("工业机器人", region="江苏", category="A", markers=["S"], limit=50)
+    assert hits
+    assert all(h.entry.category.value == "A" and "S" in {m.value for m in h.entry.markers} for h in hits)
+
+
+def test_shortage_filter_keeps_only_shortage_occupations(index):
+    hits = index.search("焊工", region="南通", shortage=True, limit=50)
+    assert hits and all(h.entry.code == "6-18-02-04" for h in hits)
+    assert index.search("美容师", region="南通", shortage=True) == []
+
+
+def test_an_unknown_region_in_a_filter_is_a_clear_error(index):
+    with pytest.raises(UnknownRegion, match="火星"):
+        index.search("焊工", region="火星")
+
+
+def test_suggestions_come_back_for_a_miss(index):
+    assert "焊工" in index.suggest("焊功")
