@@ -15,7 +15,7 @@ import click
 from skillsubsidy.catalog.dataset import Dataset, EffectiveCatalog, build_dataset, load_dataset, shipped_dir
 from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
 from skillsubsidy.catalog.export import FORMATS, export_entries
-from skillsubsidy.catalog.model import CatalogVersion, Entry
+from skillsubsidy.catalog.model import CatalogVersion, Entry, SectionKind
 from skillsubsidy.catalog.profile import UnknownOccupation, occupation_profile
 from skillsubsidy.catalog.quality import quality_report, summary
 from skillsubsidy.catalog.search import SearchIndex
@@ -218,8 +218,8 @@ def catalog_show(query: str, as_json: bool) -> None:
         e = li.entry
         region = resolve_region(li.catalog.region).name if li.catalog.region else "(未注明)"
         detail = e.industry_class or " ".join(e.programmes) or ""
-        if e.uplift_pct is not None:
-            detail = f"+{e.uplift_pct}%"
+        if li.section_kind is SectionKind.SHORTAGE:
+            detail = f"shortage +{e.uplift_pct}%" if e.uplift_pct is not None else "shortage (no uplift stated)"
         if e.levels:
             detail = "levels " + ",".join(str(v) for v in e.levels)
         rows.append(
