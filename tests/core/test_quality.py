@@ -1,5 +1,7 @@
 """The data-quality report names every anomaly DOMAIN.md lists, with its location (issue 2)."""
 
+from pathlib import Path
+
 import pytest
 
 from skillsubsidy.catalog.dataset import load_dataset
@@ -88,3 +90,8 @@ def test_the_summary_counts_by_seed_and_kind(report):
 def test_a_filter_by_seed_prefix_keeps_only_that_seed(report):
     only = quality_report(load_dataset(), seed="003")
     assert all(a.seed.startswith("003") for a in only)
+
+
+def test_every_kind_in_the_shipped_report_is_documented(report):
+    doc = (Path(__file__).parents[2] / "docs" / "quality-kinds.md").read_text("utf-8")
+    assert sorted({a.kind for a in report if f"`{a.kind}`" not in doc}) == []
