@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import docx
+import openpyxl
 import pytest
 
 from skillsubsidy.catalog.model import CertificateType, SectionKind, Severity
@@ -464,6 +465,22 @@ def test_shanghai_style_heading_rows_open_sections_and_categories_keep_their_sta
         ("2", "B", True, CertificateType.SKILL_LEVEL),
         ("1", "C", False, CertificateType.SPECIAL_ABILITY),
     ]
+    assert anomalies == []
+
+
+def test_a_workbook_with_one_sheet_per_attachment_is_read_one_sheet_at_a_time(tmp_path):
+    path = write_xlsx(tmp_path / "目录.xlsx", ADDITIONS, sheet="附件2", merge_column=0)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.create_sheet("附件3")
+    for row in (SHORTAGE.header, *SHORTAGE.rows):
+        sheet.append(list(row))
+    wb.save(path)
+    tables = read_tables(path)
+    assert [t.where() for t in tables] == ["sheet 附件2", "sheet 附件3"]
+    _, anomalies = catalog(tables)
+    assert [(a.kind, a.attachment) for a in anomalies] == [("table_skipped", "sheet 附件3")]
+    cat, anomalies = catalog([t for t in tables if t.sheet == "附件3"])
+    assert entry_shortage_rows(cat) == shortage_rows(SHORTAGE)
     assert anomalies == []
 
 

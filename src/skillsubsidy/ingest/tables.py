@@ -119,9 +119,7 @@ def read_tables(path: Path) -> list[RawTable]:
 def _trim(grid: list[list[RawCell]]) -> tuple[tuple[RawCell, ...], ...]:
     """Pad ragged rows and drop trailing empty rows and columns; interior blanks stay put."""
     width = max((len(r) for r in grid), default=0)
-    padded = [
-        r + [RawCell("", r[-1].row if r else 0, len(r) + 1 + i) for i in range(width - len(r))] for r in grid
-    ]
+    padded = [r + [RawCell("", r[-1].row, r[-1].col + 1 + i) for i in range(width - len(r))] for r in grid]
     while padded and not any(c.text for c in padded[-1]):
         padded.pop()
     while width and not any(r[width - 1].text for r in padded):
@@ -214,7 +212,7 @@ def _docx_table(source: str, index: int, table: Any) -> RawTable:
                 row.append(RawCell(text, r + 1, col + 1))
                 row.extend(RawCell(text, r + 1, col + 1 + i, (r + 1, col + 1)) for i in range(1, span))
             col += span
-        grid.append(row)
+        grid.append(row or [RawCell("", r + 1, 1)])
     return RawTable(source, "docx", index, _trim(grid))
 
 
@@ -282,7 +280,7 @@ def _delimited(path: Path, fmt: str, delimiter: str) -> list[RawTable]:
             record = next(reader)
         except StopIteration:
             break
-        grid.append([RawCell(join_wrapped(t), start, c + 1) for c, t in enumerate(record)])
+        grid.append([RawCell(join_wrapped(t), start, c + 1) for c, t in enumerate(record or [""])])
     return [RawTable(path.name, fmt, 1, _trim(grid))]
 
 
