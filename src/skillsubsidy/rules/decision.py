@@ -1,0 +1,42 @@
+"""The decision a quote returns: eligibility, the payable amount, reasons and the trace behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from skillsubsidy.rules.reasons import Reason, ReasonCode
+
+CURRENCY = "CNY"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    rule: str  # a parameter name or a rule id: catalog.entry, shortage_uplift …
+    source: str  # the sentence of the document it comes from, or the request field
+    value: str  # what was used or found, in words
+
+    def to_json(self) -> dict[str, str]:
+        return {"rule": self.rule, "source": self.source, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    eligible: bool
+    amount: Decimal | None  # None: no standard exists; 0.00 when not eligible
+    reasons: tuple[Reason, ...]
+    trace: tuple[TraceStep, ...]
+
+    @property
+    def codes(self) -> tuple[ReasonCode, ...]:
+        return tuple(r.code for r in self.reasons)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "eligible": self.eligible,
+            "amount": None if self.amount is None else f"{self.amount:.2f}",
+            "currency": CURRENCY,
+            "reasons": [r.to_json() for r in self.reasons],
+            "trace": [t.to_json() for t in self.trace],
+        }

@@ -1,0 +1,652 @@
+"""The scalar quote engine: one request in, one explained decision out.
+
+The general rule is the region's standard for the certificate (by category and level, by level, or by
+course). Exceptions follow it the way the documents state them: the shortage uplift (000 · 附件3), the
+category-C fallback for insured workers outside the catalog (000 · 附件1 · 备注3), and the project cap
+with its higher catalog standard (002 · 附件4 · 6). Then each check that the region's parameters switch
+on. A check whose input is missing says so (`input_missing`) instead of passing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skillsubsidy.catalog.dataset import Dataset, load_dataset
+from skillsubsidy.catalog.model import CertificateType, Entry
+from skillsubsidy.occupations import Marker
+from skillsubsidy.regions import Region
+from skillsubsidy.rules.dates import add_months, age_on
+from skillsubsidy.rules.decision import Decision, TraceStep
+from skillsubsidy.rules.parameters import PolicyStore, Unit
+from skillsubsidy.rules.reasons import Reason, ReasonCode
+from skillsubsidy.rules.regime import (
+    OccupationNames,
+    Regime,
+    Resolved,
+    breakpoints,
+    build_regime,
+    course_key,
+    listing_kinds,
+    period_of,
+)
+from skillsubsidy.rules.request import (
+    CATALOG_TYPES,
+    LEVEL_TYPES,
+    TRAINING_PROGRAMS,
+    Program,
+    QuoteRequest,
+    Sex,
+    parse_request,
+)
+
+CENT = Decimal("0.01")
+# 002 · 五、补贴条件: the certificates a project-based class may lead to.
+CAP_TYPES = frozenset(
+    {
+        CertificateType.TRAINING_QUALIFICATION,
+        CertificateType.VOCATIONAL_QUALIFICATION,
+        CertificateType.SKILL_LEVEL,
+        CertificateType.SPECIAL_ABILITY,
+    }
+)
+
+
+class Engine:
+    """Catalogs plus policy parameters, with the regimes compiled from them cached.
+
+    `dataset` defaults to the shipped one; `policy_dir` to SKILLSUBSIDY_POLICY_DIR or the shipped
+    policy. Parameter files are re-read when they change (see PolicyStore.refresh) or on `reload()`.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        policy_dir: Path | None = None,
+        *,
+        poll_seconds: float | None = 1.0,
+    ) -> None:
+        self._dataset = dataset
+        self.store = PolicyStore(policy_dir, poll_seconds=poll_seconds)
+        self._generation = self.store.generation
+        self._names: OccupationNames | None = None
+        self._points: dict[str, list[date]] = {}
+        self._regimes: dict[tuple[str, date | None], Regime] = {}
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            self._dataset = load_dataset()
+        return self._dataset
+
+    @property
+    def names(self) -> OccupationNames:
+        if self._names is None:
+            self._names = OccupationNames(self.dataset)
+        return self._names
+
+    def reload(self) -> None:
+        """Re-read the parameter files now (the back office calls this after saving a standard)."""
+        self.store.reload()
+        self._sync()
+
+    def _sync(self) -> None:
+        self.store.refresh()
+        if self.store.generation != self._generation:
+            self._generation = self.store.generation
+            self._points.clear()
+            self._regimes.clear()
+
+    def regime(self, region: Region, on: date) -> Regime:
+        points = self._points.get(region.code)
+        if points is None:
+            points = self._points[region.code] = breakpoints(self.dataset, self.store.params, region)
+        start, end = period_of(points, on)
+        key = (region.code, start)
+        if key not in self._regimes:
+            self._regimes[key] = build_regime(self.dataset, self.store.params, region, start, end)
+        return self._regimes[key]
+
+    def parse(self, raw: Mapping[str, Any]) -> QuoteRequest:
+        self._sync()
+        return parse_request(raw, groups=self.store.params.groups)
+
+    def quote(self, request: QuoteRequest | Mapping[str, Any]) -> Decision:
+        """Decide one request; a mapping is parsed first and may raise RequestError."""
+        req = request if isinstance(request, QuoteRequest) else self.parse(request)
+        self._sync()
+        return _Evaluation(self, req).run()
+
+
+@cache
+def default_engine() -> Engine:
+    return Engine()
+
+
+def quote(request: QuoteRequest | Mapping[str, Any], *, engine: Engine | None = None) -> Decision:
+    """Decide one quote request (the JSON object of `skillsubsidy quote` and POST /api/v1/quote)."""
+    return (engine or default_engine()).quote(request)
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def uplifted(base: Decimal, pct: Decimal) -> Decimal:
+    return (base * (100 + pct) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _since(r: Resolved) -> str:
+    return f"{r.dated.since} 起" if r.dated else ""
+
+
+def _shown(r: Resolved) -> str:
+    p = r.parameter
+    unit = p.unit.label_zh if p else ""
+    value = r.value
+    if isinstance(value, Decimal) and p and p.unit is Unit.CNY:
+        text = f"{money(value)} {unit}"
+    elif isinstance(value, tuple):
+        text = "、".join(value)
+    else:
+        text = f"{value}{unit}" if p and p.unit is not Unit.FLAG else str(value)
+    return f"{text}（{_since(r)}）" if r.dated else text
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@dataclass
+class _Standard:
+    amount: Decimal | None
+    resolved: Resolved | None  # the parameter used, or the explicit "no value" found
+    tried: tuple[str, ...]
+
+
+class _Evaluation:
+    def __init__(self, engine: Engine, req: QuoteRequest) -> None:
+        self.engine = engine
+        self.req = req
+        self.on = req.standards_date
+        self.regime = engine.regime(req.region, self.on)
+        self.reasons: list[Reason] = []
+        self.info: list[Reason] = []  # shown only when the claim is eligible
+        self.trace: list[TraceStep] = []
+        self.entry: Entry | None = None
+        self.category: str | None = None
+
+    def step(self, rule: str, source: str, value: str) -> None:
+        self.trace.append(TraceStep(rule, source, value))
+
+    def reason(self, code: ReasonCode, message: str) -> None:
+        self.reasons.append(Reason(code, message))
+
+    def missing(self, field: str, rule: Resolved | str, what: str) -> None:
+        name, source = (rule, "") if isinstance(rule, str) else (rule.name, rule.source)
+        self.reason(ReasonCode.INPUT_MISSING, f"未提供 {field}，未核验{what}")
+        self.step(name, source, f"未核验：缺少 {field}")
+
+    def flag(self, name: str) -> Resolved | None:
+        r = self.regime.get(name)
+        return r if r is not None and r.value is True else None
+
+    def param(self, name: str) -> Resolved | None:
+        r = self.regime.get(name)
+        return r if r is not None and r.value is not None else None
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def run(self) -> Decision:
+        req, cert = self.req, self.req.certificate
+        self.step("region", "GB/T 2260", " → ".join(f"{r.name} {r.code}" for r in self.regime.chain))
+        source = "certificate.issued_on" if cert.issued_on else "date"
+        self.step("standards_date", source, f"{self.on}：适用该日有效的目录与补贴标准")
+
+        cap = self.param("project.max_per_person") if req.program is Program.PROJECT else None
+        cap = cap if cert.type in CAP_TYPES else None
+        if cert.type in CATALOG_TYPES:
+            self.look_up_catalog(cap)
+        course = self.look_up_course() if cert.type is CertificateType.ENTREPRENEURSHIP else None
+
+        base = self.base_amount(cap, course)
+        self.check_held()
+        self.check_hours()
+        self.check_online_share()
+        self.check_claim_window()
+        self.check_age()
+        self.check_residency()
+        self.check_groups()
+
+        eligible = not any(r.code.blocking for r in self.reasons)
+        amount: Decimal | None = Decimal("0.00")
+        if eligible:
+            self.reasons.extend(self.info)
+            if base is None:
+                amount = None
+                self.reason(ReasonCode.NO_STANDARD, self.no_standard_message())
+            else:
+                amount = base
+        self.conclude(eligible, amount)
+        return Decision(eligible, amount, tuple(self.reasons), tuple(self.trace))
+
+    def conclude(self, eligible: bool, amount: Decimal | None) -> None:
+        if amount is None:
+            self.step("amount", "", "无补贴标准，金额为空")
+            return
+        self.step("amount", "", f"{money(amount)} 元" + ("" if eligible else "（不符合条件）"))
+        n = self.req.qualified_trainees
+        if eligible and n is not None and self.req.program is Program.PROJECT:
+            self.step(
+                "project.total",
+                "project.qualified_trainees",
+                f"{n} 人 × {money(amount)} = {money(amount * n)} 元",
+            )
+
+    # -- the general rule and its exceptions ------------------------------------------------
+
+    def look_up_catalog(self, cap: Resolved | None) -> None:
+        req, cert = self.req, self.req.certificate
+        assert cert.occupation is not None
+        entries = self.regime.catalog.find(cert.occupation, listing_kinds(cert.type, req.program))
+        in_force = "、".join(c.id for c in self.regime.catalog.effective.catalogs) or "无"
+        if entries:
+            entry = next((e for e in entries if e.category is not None), entries[0])
+            self.entry = entry
+            self.category = entry.category.value if entry.category else None
+            shown = f"{self.category}类" if self.category else "目录未分类"
+            code = f" {entry.code}" if entry.code else ""
+            self.step(
+                "catalog.entry",
+                entry.provenance.cite(),
+                f"{entry.name}{code} · {shown}（{entry.catalog_id}）",
+            )
+            return
+        if cap is not None:
+            self.step(
+                "catalog.entry", cap.source, "目录中未列出；项目制培训按每人补贴上限执行，不以列入目录为条件"
+            )
+            return
+        if not self.engine.names.known(cert.occupation):
+            self.reason(
+                ReasonCode.UNKNOWN_OCCUPATION,
+                f"“{cert.occupation}”既不是有效的职业编码，也不是已载入文件中的职业（工种）或项目名称",
+            )
+            self.step("catalog.entry", f"目录：{in_force}", "无法识别")
+            return
+        fallback = self.param("insured_upgrade.out_of_catalog_category")
+        if req.program is Program.INSURED_UPGRADE and fallback is not None:
+            self.category = str(fallback.value)
+            self.info.append(
+                Reason(
+                    ReasonCode.OUT_OF_CATALOG_FALLBACK,
+                    f"“{cert.occupation}”不在目录内，参保职工技能提升补贴按{self.category}类职业补贴基准执行",
+                )
+            )
+            self.step(
+                fallback.name, fallback.source, f"目录外职业按{self.category}类执行（{_since(fallback)}）"
+            )
+            return
+        self.reason(
+            ReasonCode.NOT_IN_CATALOG,
+            f"“{cert.occupation}”不在{self.req.region.name}{self.on}有效的补贴性职业技能培训目录内",
+        )
+        self.step("catalog.entry", f"目录：{in_force}", "未列入")
+
+    def look_up_course(self) -> str | None:
+        occupation = self.req.certificate.occupation
+        assert occupation is not None
+        name = self.regime.courses.get(course_key(occupation))
+        if name is None and self.regime.courses:
+            offered = "、".join(
+                sorted({m for n in set(self.regime.courses.values()) for m in self.matches(n)})
+            )
+            self.reason(
+                ReasonCode.UNKNOWN_OCCUPATION,
+                f"“{occupation}”不是{self.req.region.name}创业培训补贴标准中的项目（可选：{offered}）",
+            )
+            self.step("standard.entrepreneurship", "", f"“{occupation}”未匹配任何创业培训项目")
+        return name
+
+    def matches(self, name: str) -> tuple[str, ...]:
+        r = self.regime.get(name)
+        return r.parameter.matches if r and r.parameter else ()
+
+    def candidates(self, course: str | None) -> list[str]:
+        """Standard parameters for this certificate, most specific first."""
+        cert, cat = self.req.certificate, self.category
+        level = f"level_{int(cert.level)}" if cert.level is not None else None
+        names = []
+        if self.entry is not None and cert.type in CATALOG_TYPES:
+            key = self.entry.code or self.entry.name
+            names.append(
+                f"standard.occupation.{key}.{level}"
+                if cert.type in LEVEL_TYPES
+                else f"standard.occupation.{key}"
+            )
+        if cert.type in LEVEL_TYPES and cat:
+            names.append(f"standard.skill_level.{cat}.{level}")
+        elif cert.type in (CertificateType.SPECIAL_ABILITY, CertificateType.TRAINING_QUALIFICATION) and cat:
+            names.append(f"standard.{cert.type.value}.{cat}")
+        elif cert.type is CertificateType.SKILL_EVALUATION:
+            names.append(f"standard.skill_evaluation.{level}")
+        elif cert.type in (CertificateType.PRE_JOB, CertificateType.APPRENTICESHIP):
+            names.append(f"standard.{cert.type.value}")
+        elif cert.type is CertificateType.ENTREPRENEURSHIP and course:
+            names.append(course)
+        return names
+
+    def standard(self, course: str | None) -> _Standard:
+        names = self.candidates(course)
+        explicit: Resolved | None = None
+        for name in names:
+            r = self.regime.get(name)
+            if r is None:
+                continue
+            if r.value is not None:
+                assert isinstance(r.value, Decimal)
+                return _Standard(r.value, r, tuple(names))
+            explicit = explicit or r
+        return _Standard(None, explicit, tuple(names))
+
+    def base_amount(self, cap: Resolved | None, course: str | None) -> Decimal | None:
+        req = self.req
+        if req.program is Program.PROJECT and cap is None and self.flag("project.same_as_training") is None:
+            self.step("project", "", f"{req.region.name}{self.on}未规定项目制培训的补贴标准")
+            return None
+        std = self.standard(course)
+        if std.amount is not None and std.resolved is not None:
+            self.step(std.resolved.name, std.resolved.source, _shown(std.resolved))
+        elif std.resolved is not None and std.resolved.parameter is not None:
+            note = std.resolved.parameter.note or "该日无标准"
+            self.step(std.resolved.name, std.resolved.source, f"无金额：{note}")
+        elif std.tried:
+            self.step("standard", "", f"未配置：{'、'.join(std.tried)}")
+        if req.program is Program.PROJECT and cap is None:
+            same = self.flag("project.same_as_training")
+            assert same is not None
+            self.step(same.name, same.source, "项目制培训按同职业技能培训标准执行")
+        base = std.amount
+        if cap is not None:
+            assert isinstance(cap.value, Decimal)
+            self.step(cap.name, cap.source, _shown(cap))
+            if base is not None and base > cap.value:
+                self.step(
+                    "project.higher_standard",
+                    std.resolved.source if std.resolved else "",
+                    f"目录证书标准 {money(base)} 元高于上限，按更高标准执行",
+                )
+            else:
+                if base is None:
+                    self.step("project.higher_standard", "", "该证书未配置更高的目录标准")
+                base = cap.value
+                self.info.append(
+                    Reason(
+                        ReasonCode.AMOUNT_IS_MAXIMUM,
+                        f"每名培训考核合格人员补贴不超过{money(cap.value)}元，具体标准由人社部门按项目确定",
+                    )
+                )
+        return self.uplift(base) if base is not None else None
+
+    def uplift(self, base: Decimal) -> Decimal:
+        req, cert = self.req, self.req.certificate
+        if req.program not in TRAINING_PROGRAMS or cert.type not in LEVEL_TYPES or cert.level is None:
+            return base
+        assert cert.occupation is not None
+        listed = self.regime.catalog.shortage(cert.occupation)
+        if not listed:
+            return base
+        with_pct = next((e for e in listed if e.uplift_pct is not None), None)
+        if with_pct is None:
+            e = listed[0]
+            self.step(
+                "shortage_uplift",
+                e.provenance.cite(),
+                f"列入紧缺型目录（{e.catalog_id}），文件未规定上浮比例",
+            )
+            return base
+        pct = with_pct.uplift_pct
+        assert pct is not None
+        if not cert.level.is_high_skill:
+            self.step(
+                "shortage_uplift",
+                with_pct.provenance.cite(),
+                f"上浮{pct}%仅适用于高技能（一至三级），{cert.level.label_zh}不上浮",
+            )
+            return base
+        amount = uplifted(base, pct)
+        self.step(
+            "shortage_uplift",
+            with_pct.provenance.cite(),
+            f"+{pct}%：{money(base)} × {100 + pct}% = {money(amount)}",
+        )
+        self.info.append(
+            Reason(ReasonCode.SHORTAGE_UPLIFT, f"{with_pct.name}列入紧缺型职业目录，高技能等级补贴上浮{pct}%")
+        )
+        return amount
+
+    def no_standard_message(self) -> str:
+        cert = self.req.certificate
+        return f"{self.req.region.name}在{self.on}没有适用于该{_TYPE_ZH[cert.type]}的补贴标准，无法给出金额"
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def check_held(self) -> None:
+        cert, rule = self.req.certificate, self.flag("certificates.no_same_or_lower_level")
+        if rule is None or cert.type not in LEVEL_TYPES or cert.level is None:
+            return
+        assert cert.occupation is not None
+        if self.req.held_certificates is None:
+            self.missing("held_certificates", rule, "是否已持有同一职业同等级或更高等级证书")
+            return
+        names = self.engine.names
+        mine = names.identity(cert.occupation)
+        for h in self.req.held_certificates:
+            if names.identity(h.occupation) == mine and h.level <= cert.level:
+                self.reason(
+                    ReasonCode.HIGHER_OR_SAME_LEVEL_HELD,
+                    f"已持有“{h.occupation}”{h.level.label_zh}证书，不得再申领同一职业同等级或低等级证书补贴",
+                )
+                self.step(
+                    rule.name,
+                    rule.source,
+                    f"已持 {h.occupation} {h.level.label_zh} ≥ 申领的{cert.level.label_zh}：不通过",
+                )
+                return
+        self.step(rule.name, rule.source, f"已持证书中没有同一职业{cert.level.label_zh}或更高等级的：通过")
+
+    def check_hours(self) -> None:
+        req, cert = self.req, self.req.certificate
+        if req.program not in TRAINING_PROGRAMS or cert.type not in LEVEL_TYPES or cert.level is None:
+            return
+        rule = self.param(f"class_hours.minimum.level_{int(cert.level)}")
+        if rule is None:
+            return
+        assert isinstance(rule.value, Decimal)
+        minimum = rule.value
+        what = f"最低课时要求（{_hours(minimum)}课时）"
+        t = req.training
+        if t is None or t.total is None:
+            self.missing("training.hours", rule, what)
+            return
+        total = t.total
+        if t.in_minutes:
+            per = self.param("class_hours.minutes_per_hour")
+            if per is None:
+                self.missing("training.hours", rule, what + "（无法将分钟折算为课时）")
+                return
+            assert isinstance(per.value, int)
+            self.step(
+                per.name, per.source, f"{_hours(total)} 分钟 ÷ {per.value} = {_hours(total / per.value)} 课时"
+            )
+            ok = total >= minimum * per.value
+            total = total / per.value
+        else:
+            ok = total >= minimum
+        shown = f"{_hours(total)} 课时"
+        if ok:
+            self.step(rule.name, rule.source, f"{shown} ≥ {_hours(minimum)} 课时：通过")
+            return
+        self.reason(
+            ReasonCode.INSUFFICIENT_HOURS,
+            f"{cert.level.label_zh}培训不低于{_hours(minimum)}课时，实际{shown}（每45分钟为1课时）",
+        )
+        self.step(rule.name, rule.source, f"{shown} < {_hours(minimum)} 课时：不通过")
+
+    def check_online_share(self) -> None:
+        req, entry = self.req, self.entry
+        if req.program not in TRAINING_PROGRAMS or entry is None:
+            return
+        rule = self.param("class_hours.online_max_pct")
+        if rule is None:
+            return
+        assert isinstance(rule.value, Decimal)
+        pct = rule.value
+        if Marker.ONLINE_OVER_40 in entry.markers:
+            self.step(
+                rule.name, entry.provenance.cite(), f"{entry.name}带“*”标识，线上课时可高于{pct}%：通过"
+            )
+            return
+        t = req.training
+        what = f"线上课时占比（不高于{pct}%）"
+        if t is None or t.total is None:
+            self.missing("training.hours", rule, what)
+            return
+        if t.online is None:
+            self.missing("training.online_hours", rule, what)
+            return
+        share = (t.online * 100 / t.total).quantize(CENT, rounding=ROUND_HALF_UP) if t.total else Decimal(0)
+        shown = f"线上 {_hours(t.online)}/{_hours(t.total)} = {share}%"
+        if t.online * 100 <= pct * t.total:
+            self.step(rule.name, rule.source, f"{shown} ≤ {pct}%：通过")
+            return
+        self.reason(
+            ReasonCode.ONLINE_HOURS_EXCEEDED,
+            f"{entry.name}未带“*”标识，线上培训课时不得高于总课时的{pct}%，实际{share}%",
+        )
+        self.step(rule.name, rule.source, f"{shown} > {pct}%：不通过")
+
+    def check_claim_window(self) -> None:
+        req = self.req
+        rule = self.param("project.claim_window_months") if req.program is Program.PROJECT else None
+        if rule is None:
+            return
+        assert isinstance(rule.value, int)
+        if req.certificate.issued_on is None:
+            self.missing("certificate.issued_on", rule, f"申领期限（证书核发之日起{rule.value}个月内）")
+            return
+        last = add_months(req.certificate.issued_on, rule.value)
+        if req.date <= last:
+            self.step(
+                rule.name,
+                rule.source,
+                f"{req.certificate.issued_on} 核发，{last} 截止可申领，申领日 {req.date}：通过",
+            )
+            return
+        self.reason(
+            ReasonCode.CLAIM_WINDOW_EXPIRED,
+            f"证书{req.certificate.issued_on}核发，应在{rule.value}个月内（截至{last}）申领，申领日为{req.date}",
+        )
+        self.step(rule.name, rule.source, f"申领日 {req.date} 晚于 {last}：不通过")
+
+    def check_age(self) -> None:
+        req = self.req
+        if req.program is not Program.PROJECT:
+            return
+        low = self.param("project.trainee.min_age")
+        highs = {
+            Sex.M: self.param("project.trainee.max_age.male"),
+            Sex.F: self.param("project.trainee.max_age.female"),
+        }
+        if low is None and not any(highs.values()):
+            return
+        rule = low or next(r for r in highs.values() if r is not None)
+        trainee = req.trainee
+        if trainee is None or trainee.birth_date is None:
+            self.missing("trainee.birth_date", rule, "年龄要求")
+            return
+        age = age_on(trainee.birth_date, self.on)
+        if low is not None:
+            assert isinstance(low.value, int)
+            if age < low.value:
+                self.reason(ReasonCode.AGE_OUT_OF_RANGE, f"{self.on}年满{age}周岁，未满{low.value}周岁")
+                self.step(low.name, low.source, f"{age} 周岁 < {low.value}：不通过")
+                return
+            self.step(low.name, low.source, f"{self.on} 年满 {age} 周岁 ≥ {low.value}：通过")
+        if not any(highs.values()):
+            return
+        if trainee.sex is None:
+            high_rule = next(r for r in highs.values() if r is not None)
+            self.missing("trainee.sex", high_rule, "按性别规定的最高年龄")
+            return
+        high = highs[trainee.sex]
+        if high is None:
+            return
+        assert isinstance(high.value, int)
+        sex = "男性" if trainee.sex is Sex.M else "女性"
+        if age > high.value:
+            self.reason(
+                ReasonCode.AGE_OUT_OF_RANGE, f"{sex}年龄不超过{high.value}周岁，{self.on}已满{age}周岁"
+            )
+            self.step(high.name, high.source, f"{sex} {age} 周岁 > {high.value}：不通过")
+            return
+        self.step(high.name, high.source, f"{sex} {age} 周岁 ≤ {high.value}：通过")
+
+    def check_residency(self) -> None:
+        req = self.req
+        rule = self.flag("project.trainee.residency_required") if req.program is Program.PROJECT else None
+        if rule is None:
+            return
+        t = req.trainee
+        facts = (
+            (t.hukou_local, t.social_insurance_local, t.unemployment_registered) if t else (None, None, None)
+        )
+        if any(f is True for f in facts):
+            self.step(rule.name, rule.source, "具有本地户籍、本地社保或本地失业登记之一：通过")
+        elif all(f is False for f in facts):
+            self.reason(
+                ReasonCode.RESIDENCY_REQUIRED,
+                f"须具有{req.region.name}户籍，或在当地参加社会保险，或在当地进行失业登记",
+            )
+            self.step(rule.name, rule.source, "户籍、社保、失业登记均不在本地：不通过")
+        else:
+            self.missing(
+                "trainee.hukou_local / social_insurance_local / unemployment_registered",
+                rule,
+                "户籍、社保或失业登记要求",
+            )
+
+    def check_groups(self) -> None:
+        req = self.req
+        rule = self.param("project.trainee.excluded_groups") if req.program is Program.PROJECT else None
+        if rule is None or not rule.value:
+            return
+        assert isinstance(rule.value, tuple)
+        if req.trainee is None or req.trainee.groups is None:
+            self.missing("trainee.groups", rule, "是否属于不予补贴的人员")
+            return
+        labels = self.engine.store.params.groups
+        hit = [g for g in rule.value if g in req.trainee.groups]
+        if hit:
+            names = "、".join(labels[g] for g in hit)
+            self.reason(ReasonCode.EXCLUDED_GROUP, f"培训对象不含{names}")
+            self.step(rule.name, rule.source, f"属于 {', '.join(hit)}：不通过")
+            return
+        self.step(rule.name, rule.source, "不属于不予补贴的人员：通过")
+
+
+_TYPE_ZH = {
+    CertificateType.VOCATIONAL_QUALIFICATION: "职业资格证书",
+    CertificateType.SKILL_LEVEL: "职业技能等级证书",
+    CertificateType.SPECIAL_ABILITY: "专项职业能力证书",
+    CertificateType.TRAINING_QUALIFICATION: "培训合格证书",
+    CertificateType.ENTREPRENEURSHIP: "创业培训",
+    CertificateType.PRE_JOB: "职工岗前培训",
+    CertificateType.SKILL_EVALUATION: "职业技能评价补贴",
+    CertificateType.APPRENTICESHIP: "企业新型学徒制培训",
+}

@@ -1,0 +1,89 @@
+"""Reason codes: a stable API contract (docs/reason-codes.md), each with a plain Chinese message.
+
+A blocking reason makes a decision ineligible. An informational reason explains how the amount was
+reached, or that a rule could not be checked; it never changes eligibility.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ReasonCode(StrEnum):
+    # blocking
+    UNKNOWN_OCCUPATION = "unknown_occupation"
+    NOT_IN_CATALOG = "not_in_catalog"
+    HIGHER_OR_SAME_LEVEL_HELD = "higher_or_same_level_held"
+    INSUFFICIENT_HOURS = "insufficient_hours"
+    ONLINE_HOURS_EXCEEDED = "online_hours_exceeded"
+    CLAIM_WINDOW_EXPIRED = "claim_window_expired"
+    AGE_OUT_OF_RANGE = "age_out_of_range"
+    RESIDENCY_REQUIRED = "residency_required"
+    EXCLUDED_GROUP = "excluded_group"
+    # blocking, batch only: found by comparing claims with each other
+    HIGHER_OR_SAME_LEVEL_CLAIMED = "higher_or_same_level_claimed"
+    DUPLICATE_CLAIM = "duplicate_claim"
+    YEARLY_LIMIT_EXCEEDED = "yearly_limit_exceeded"
+    # informational
+    NO_STANDARD = "no_standard"
+    SHORTAGE_UPLIFT = "shortage_uplift"
+    OUT_OF_CATALOG_FALLBACK = "out_of_catalog_fallback"
+    AMOUNT_IS_MAXIMUM = "amount_is_maximum"
+    INPUT_MISSING = "input_missing"
+
+    @property
+    def blocking(self) -> bool:
+        return self in BLOCKING
+
+    @property
+    def title_zh(self) -> str:
+        return TITLES[self]
+
+
+BLOCKING = frozenset(
+    {
+        ReasonCode.UNKNOWN_OCCUPATION,
+        ReasonCode.NOT_IN_CATALOG,
+        ReasonCode.HIGHER_OR_SAME_LEVEL_HELD,
+        ReasonCode.INSUFFICIENT_HOURS,
+        ReasonCode.ONLINE_HOURS_EXCEEDED,
+        ReasonCode.CLAIM_WINDOW_EXPIRED,
+        ReasonCode.AGE_OUT_OF_RANGE,
+        ReasonCode.RESIDENCY_REQUIRED,
+        ReasonCode.EXCLUDED_GROUP,
+        ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED,
+        ReasonCode.DUPLICATE_CLAIM,
+        ReasonCode.YEARLY_LIMIT_EXCEEDED,
+    }
+)
+
+# One line each, for tables and the batch output; decisions carry a message with the particulars.
+TITLES = {
+    ReasonCode.UNKNOWN_OCCUPATION: "无法识别的职业（工种）或培训项目",
+    ReasonCode.NOT_IN_CATALOG: "不在当地补贴性培训目录内",
+    ReasonCode.HIGHER_OR_SAME_LEVEL_HELD: "已持有同一职业同等级或更高等级证书",
+    ReasonCode.INSUFFICIENT_HOURS: "培训课时不足",
+    ReasonCode.ONLINE_HOURS_EXCEEDED: "线上培训课时超过上限",
+    ReasonCode.CLAIM_WINDOW_EXPIRED: "超过申领期限",
+    ReasonCode.AGE_OUT_OF_RANGE: "年龄不符合要求",
+    ReasonCode.RESIDENCY_REQUIRED: "不满足户籍、社保或失业登记要求",
+    ReasonCode.EXCLUDED_GROUP: "属于不予补贴的人员",
+    ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED: "同批次中已申领同一职业同等级或更高等级证书补贴",
+    ReasonCode.DUPLICATE_CLAIM: "同一证书重复申领",
+    ReasonCode.YEARLY_LIMIT_EXCEEDED: "超过每人每年申领次数上限",
+    ReasonCode.NO_STANDARD: "当地当期未公布补贴标准",
+    ReasonCode.SHORTAGE_UPLIFT: "紧缺型职业高技能培训补贴上浮",
+    ReasonCode.OUT_OF_CATALOG_FALLBACK: "目录外职业按规定类别执行",
+    ReasonCode.AMOUNT_IS_MAXIMUM: "金额为补贴上限，具体标准由主管部门确定",
+    ReasonCode.INPUT_MISSING: "缺少信息，相关规则未核验",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: ReasonCode
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code.value, "message": self.message}
