@@ -131,8 +131,8 @@ def test_header_repeated_at_page_breaks_in_a_sheet_is_skipped_and_reported_as_in
     assert entry_shortage_rows(cat) == shortage_rows(SHORTAGE)
     # title on row 1, header on row 2, data from row 3; the header comes again before 序号 11 and 21
     assert [(a.kind, a.severity, a.line) for a in anomalies] == [
-        ("repeated_header", Severity.INFO, 13),
-        ("repeated_header", Severity.INFO, 24),
+        ("header_repeated", Severity.INFO, 13),
+        ("header_repeated", Severity.INFO, 24),
     ]
 
 
@@ -289,8 +289,8 @@ def test_shortage_list_from_a_three_page_pdf_reads_back_as_the_seed(tmp_path):
     assert entry_shortage_rows(cat) == shortage_rows(SHORTAGE)
     # the header printed again at the top of pages 2 and 3
     assert [(a.kind, a.attachment, a.line) for a in anomalies] == [
-        ("repeated_header", "page 2 · table 1", 1),
-        ("repeated_header", "page 3 · table 1", 1),
+        ("header_repeated", "page 2 · table 1", 1),
+        ("header_repeated", "page 3 · table 1", 1),
     ]
     assert cat.attachment == "pages 1–3"
 
@@ -302,7 +302,7 @@ def test_additions_from_pdf_carry_a_merged_label_across_page_breaks(tmp_path):
     assert tables[1].rows[1][0].text == ""
     cat, anomalies = catalog(tables)
     assert entry_additions_rows(cat) == additions_rows(ADDITIONS)
-    assert kinds(anomalies) == {"repeated_header": 3}
+    assert kinds(anomalies) == {"header_repeated": 3}
 
 
 def test_merged_label_cells_in_pdf_are_filled_from_their_top_cell(tmp_path):
@@ -328,7 +328,7 @@ def test_pdf_without_ruling_lines_is_read_from_word_positions_and_says_so(tmp_pa
     assert all(t.inferred for t in tables)
     cat, anomalies = catalog(tables)
     assert entry_shortage_rows(cat) == shortage_rows(SHORTAGE)
-    assert kinds(anomalies) == {"inferred_layout": 3, "repeated_header": 2}
+    assert kinds(anomalies) == {"inferred_layout": 3, "header_repeated": 2}
 
 
 # --- csv and text -----------------------------------------------------------------------------
@@ -412,7 +412,7 @@ def test_quality_problems_are_reported_with_their_row_and_the_rows_kept(tmp_path
         ("bad_category", Severity.WARNING, "职业技能等级证书", "2", 3),
         ("empty_name", Severity.ERROR, "培训合格证书", "6", 11),
         ("serial_gap", Severity.WARNING, "专项职业能力证书", "10", 24),
-        ("code_invalid", Severity.ERROR, "项目制培训", "3", 39),
+        ("code_malformed", Severity.ERROR, "项目制培训", "3", 39),
         ("code_unknown_group", Severity.ERROR, "项目制培训", "4", 40),
         ("serial_duplicate", Severity.WARNING, "项目制培训", "5", 42),
         ("serial_gap", Severity.WARNING, "项目制培训", "7", 43),

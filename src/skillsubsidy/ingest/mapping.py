@@ -10,10 +10,10 @@ Anomaly kinds (stable codes):
   no_name_column (error)          no column holds names; `to_catalog` refuses until one is mapped
   table_skipped (warning)         a further table with another header or column count
   inferred_layout (warning)       a PDF page without ruling lines: columns guessed from word positions
-  repeated_header (info)          a header row repeated below the first one (page break), skipped
+  header_repeated (info)          a header row repeated below the first one (page break), skipped
   repeated_title (info)           a title row repeated below the header (page break), skipped
   empty_name (error)              a data row without a name; the row is skipped
-  code_invalid (error)            a code of neither 大典 nor special-ability shape; kept as printed
+  code_malformed (error)            a code of neither 大典 nor special-ability shape; kept as printed
   code_unknown_group (error)      a 大典 code whose medium group (中类) does not exist
   bad_category (warning)          a category other than A, B, C (optionally with `*` or 类)
   bad_uplift (warning)            an uplift that is not a percentage
@@ -502,7 +502,7 @@ class _RowReader:
         code = parse_code(cleaned)
         if code is None:
             message = f"code {text!r} is neither a 大典 nor a special-ability code; kept as printed"
-            report("code_invalid", message, Severity.ERROR, serial)
+            report("code_malformed", message, Severity.ERROR, serial)
             return cleaned
         if code.kind is CodeKind.DADIAN and not is_known_medium_group(code):
             message = f"code {code.text}: 中类 {code.medium} does not exist in 职业分类大典 (2022)"
@@ -606,7 +606,7 @@ def preview(
                 line, raw = row[0].row, " | ".join(c.text for c in row)
                 sig = _signature(row)
                 if sig in header_sigs or sig in title_sigs:
-                    kind = "repeated_header" if sig in header_sigs else "repeated_title"
+                    kind = "header_repeated" if sig in header_sigs else "repeated_title"
                     message = f"{kind.replace('_', ' ')} skipped"
                     reader.anomalies.append(
                         _anomaly(kind, message, t, line, raw, section=reader.label, severity=Severity.INFO)
