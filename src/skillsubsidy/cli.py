@@ -219,7 +219,9 @@ def catalog_show(query: str, as_json: bool) -> None:
         region = resolve_region(li.catalog.region).name if li.catalog.region else "(未注明)"
         detail = e.industry_class or " ".join(e.programmes) or ""
         if li.section_kind is SectionKind.SHORTAGE:
-            detail = f"shortage +{e.uplift_pct}%" if e.uplift_pct is not None else "shortage (no uplift stated)"
+            detail = (
+                f"shortage +{e.uplift_pct}%" if e.uplift_pct is not None else "shortage (no uplift stated)"
+            )
         if e.levels:
             detail = "levels " + ",".join(str(v) for v in e.levels)
         rows.append(
@@ -385,6 +387,85 @@ def catalog_export(ref: str, fmt: str, output: Path | None) -> None:
     else:
         output.write_bytes(data)
         click.echo(f"wrote {len(cat.entries)} entries to {output}", err=True)
+
+
+@catalog.command("import")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COL=FIELD",
+    help="override a column: 0-based index or header text = field (or '-' to ignore)",
+)
+@click.option("--header-row", type=int, help="source row of the header when detection picks wrongly")
+@click.option("--sheet", help="read only this sheet (xlsx)")
+@click.option("--id", "catalog_id", help="catalog id to give the result, e.g. nantong-2026")
+@click.option("--region", help="region code or name the catalog speaks for")
+@click.option("--title")
+@click.option("--from", "effective_from", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "effective_to", type=click.DateTime(["%Y-%m-%d"]))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="write the parsed entries (.csv, .xlsx or .json); without it only the preview prints",
+)
+@friendly_errors
+def catalog_import(
+    path: Path,
+    maps: tuple[str, ...],
+    header_row: int | None,
+    sheet: str | None,
+    catalog_id: str | None,
+    region: str | None,
+    title: str | None,
+    effective_from: Any,
+    effective_to: Any,
+    output: Path | None,
+) -> None:
+    """Read a bureau's xlsx, docx, pdf or csv table: show the column mapping, sample rows and anomalies."""
+    from skillsubsidy.ingest.mapping import preview, to_catalog
+    from skillsubsidy.ingest.tables import read_tables
+
+    tables = [t for t in read_tables(path) if sheet is None or t.sheet == sheet]
+    if not tables:
+        raise ValueError(f"--sheet {sheet!r}: no such sheet in {path.name}")
+    mapping: dict[int | str, str | None] = {}
+    for item in maps:
+        col, sep, field_name = item.partition("=")
+        if not sep:
+            raise ValueError(f"--map {item!r}: expected COL=FIELD")
+        key: int | str = int(col) if col.isdigit() else col
+        mapping[key] = None if field_name == "-" else field_name
+    pv = preview(tables, mapping or None, header_row=header_row)
+    click.echo(
+        f"{path.name}: {len(pv.rows)} rows from {len(pv.tables)} table(s); header rows {pv.header_rows}"
+    )
+    cols = [[str(m.column), m.header, m.field.value, f"{m.confidence:.1f}", m.how] for m in pv.columns]
+    click.echo(table(cols, ["col", "header", "field", "conf", "how"]))
+    sample = [
+        [r.serial or "", r.code or "", r.parts.name, r.category.value if r.category else "", r.section or ""]
+        for r in pv.sample
+    ]
+    click.echo("\n" + table(sample, ["serial", "code", "name", "cat", "section"]))
+    for a in pv.anomalies:
+        click.echo(f"[{a.severity.value}] {a.kind}  {a.location()}: {a.message}")
+    if output is None:
+        return
+    reg = resolve_region(region).code if region else None
+    catalog_version, _ = to_catalog(
+        pv,
+        catalog_id=catalog_id or path.stem,
+        region=reg,
+        title=title or path.stem,
+        effective_from=effective_from.date() if effective_from else None,
+        effective_to=effective_to.date() if effective_to else None,
+        source_name=path.name,
+    )
+    fmt = output.suffix.lstrip(".").lower()
+    output.write_bytes(export_entries(catalog_version.entries, fmt, title=catalog_version.id))
+    click.echo(f"wrote {len(catalog_version.entries)} entries to {output}")
 
 
 # --- quality -------------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from skillsubsidy.ingest.seeds import default_seed_dir
 from skillsubsidy.ingest.text import SeedText, chunk_rows, tab_cells
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = default_seed_dir()
 NANTONG = "000_d6c6a123f4673bde.txt"
 EVALUATION = "003_eaf749be2f6ce36e.txt"
 CJK_FONT = "STSong-Light"  # reportlab's built-in Adobe-GB1 font: no font file needed

@@ -6,6 +6,8 @@ from click.testing import CliRunner
 
 from skillsubsidy.cli import main
 
+from .fixtures_tables import nantong_shortage, write_xlsx
+
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
@@ -84,3 +86,32 @@ def test_catalog_list_shows_every_catalog():
     result = run("catalog", "list", "--json")
     ids = {c["id"] for c in json.loads(result.output)}
     assert {"jiangsu-2025", "nantong-2025", "jinan-2023", "guangdong-2023", "shanghai-2026"} <= ids
+
+
+def test_import_previews_a_bureau_workbook_and_writes_its_entries(tmp_path):
+
+    book = write_xlsx(tmp_path / "南通紧缺.xlsx", nantong_shortage(), sheet="附件3")
+    out = tmp_path / "out.json"
+    result = run(
+        "catalog", "import", str(book), "--id", "nantong-2026-shortage", "--region", "南通", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("南通紧缺.xlsx: 27 rows")  # 000 · 附件3: 27 rows
+    rows = json.loads(out.read_text("utf-8"))
+    assert [(r["code"], r["uplift_pct"]) for r in rows[:1]] == [("4-10-01-06", "30")]  # 序号1 家政服务员
+
+
+def test_import_of_an_unsupported_file_names_it_and_exits_2(tmp_path):
+    bad = tmp_path / "目录.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = run("catalog", "import", str(bad))
+    assert result.exit_code == 2
+    assert "目录.xls: unsupported file type '.xls'" in result.output
+
+
+def test_import_with_a_bad_mapping_names_the_column(tmp_path):
+
+    book = write_xlsx(tmp_path / "t.xlsx", nantong_shortage())
+    result = run("catalog", "import", str(book), "--map", "9=name")
+    assert result.exit_code == 2
+    assert "column 9" in result.output
