@@ -136,3 +136,29 @@ class Anomaly:
         if self.serial:
             where += f" · 序号 {self.serial}"
         return f"{where} · line {self.line}"
+
+
+def entry_anomaly(
+    kind: str,
+    entry: Entry,
+    message: str,
+    severity: Severity = Severity.WARNING,
+    *,
+    serial: str | None = None,
+    suggestion: str | None = None,
+) -> Anomaly:
+    """An anomaly about one catalog entry, located and quoted by the entry's provenance."""
+    p = entry.provenance
+    return Anomaly(
+        kind=kind,
+        message=message,
+        seed=p.seed,
+        attachment=p.attachment,
+        section=p.section,
+        line=p.line,
+        original=p.raw,
+        catalog_id=entry.catalog_id,
+        serial=entry.serial if serial is None else serial,
+        suggestion=suggestion,
+        severity=severity,
+    )

@@ -10,27 +10,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from skillsubsidy.catalog.dataset import Dataset
-from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, Severity
+from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, Severity, entry_anomaly
 from skillsubsidy.occupations import CodeKind, is_known_medium_group, normalise_text, parse_code
-
-
-def _anomaly(
-    kind: str, e: Entry, message: str, *, suggestion: str | None = None, severity: Severity = Severity.WARNING
-) -> Anomaly:
-    p = e.provenance
-    return Anomaly(
-        kind=kind,
-        message=message,
-        seed=p.seed,
-        attachment=p.attachment,
-        section=p.section,
-        line=p.line,
-        original=p.raw,
-        catalog_id=e.catalog_id,
-        serial=e.serial,
-        suggestion=suggestion,
-        severity=severity,
-    )
 
 
 def _where(entries: Iterable[Entry]) -> str:
@@ -45,7 +26,7 @@ def code_anomalies(entries: Iterable[Entry]) -> list[Anomaly]:
         parsed = parse_code(e.code) if e.code else None
         if parsed is not None and parsed.kind is CodeKind.DADIAN and not is_known_medium_group(parsed):
             out.append(
-                _anomaly(
+                entry_anomaly(
                     "code_unknown_group",
                     e,
                     f"code {e.code}: 中类 {parsed.medium} does not exist in 职业分类大典 (2022)",
@@ -74,7 +55,7 @@ def conflicts(entries: list[Entry]) -> list[Anomaly]:
             suggest = majority if e.occupation != majority and top > names[e.occupation] else None
             others = _where(x for x in group if x.occupation != e.occupation)
             out.append(
-                _anomaly(
+                entry_anomaly(
                     "code_name_conflict",
                     e,
                     f"code {code} is {e.occupation!r} here but named differently elsewhere: {others}",
@@ -92,7 +73,7 @@ def conflicts(entries: list[Entry]) -> list[Anomaly]:
                 )
             )
             out.append(
-                _anomaly(
+                entry_anomaly(
                     "name_code_conflict",
                     e,
                     f"{name!r} has code {e.code} here but other codes elsewhere: {others}",
@@ -108,7 +89,7 @@ def normalisation_anomalies(entries: Iterable[Entry]) -> list[Anomaly]:
         printed = e.raw_name.strip()
         if printed != e.name and normalise_text(printed) != printed:
             out.append(
-                _anomaly(
+                entry_anomaly(
                     "name_normalised",
                     e,
                     f"name {printed!r} matches {e.name!r} only after normalisation",

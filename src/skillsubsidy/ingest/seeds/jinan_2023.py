@@ -26,6 +26,7 @@ from skillsubsidy.catalog.model import (
     Section,
     SectionKind,
     Severity,
+    entry_anomaly,
 )
 from skillsubsidy.ingest.seeds import SeedResult
 from skillsubsidy.ingest.text import SeedText
@@ -250,7 +251,7 @@ class _Reader:
                 industry_class, self.notice.industry_classes, scorer=fuzz.ratio, score_cutoff=50
             )
             self.anomalies.append(
-                _entry_anomaly(
+                entry_anomaly(
                     "industry_class_unknown",
                     self.entries[-1],
                     f"行业分类 {industry_class!r} is not one of the notice's "
@@ -309,31 +310,6 @@ def read(text: SeedText) -> SeedResult:
     return SeedResult([catalog], reader.anomalies)
 
 
-def _entry_anomaly(
-    kind: str,
-    entry: Entry,
-    message: str,
-    severity: Severity = Severity.WARNING,
-    *,
-    serial: str | None = None,
-    suggestion: str | None = None,
-) -> Anomaly:
-    p = entry.provenance
-    return Anomaly(
-        kind=kind,
-        message=message,
-        seed=p.seed,
-        attachment=p.attachment,
-        section=p.section,
-        line=p.line,
-        original=p.raw,
-        catalog_id=entry.catalog_id,
-        serial=entry.serial if serial is None else serial,
-        suggestion=suggestion,
-        severity=severity,
-    )
-
-
 def serial_anomalies(entries: Sequence[Entry]) -> list[Anomaly]:
     """Gaps, repeats and reversals in one section's 序号, which the sources number by hand."""
     out = []
@@ -345,7 +321,7 @@ def serial_anomalies(entries: Sequence[Entry]) -> list[Anomaly]:
         n = int(e.serial)
         if n in seen:
             out.append(
-                _entry_anomaly(
+                entry_anomaly(
                     "serial_duplicate",
                     e,
                     f"序号 {n} is printed again (first on line {seen[n]}); both rows are kept",
@@ -353,14 +329,12 @@ def serial_anomalies(entries: Sequence[Entry]) -> list[Anomaly]:
             )
         elif n < previous:
             out.append(
-                _entry_anomaly(
-                    "serial_out_of_sequence", e, f"序号 {n} follows 序号 {previous}", Severity.INFO
-                )
+                entry_anomaly("serial_out_of_sequence", e, f"序号 {n} follows 序号 {previous}", Severity.INFO)
             )
         elif n > previous + 1:
             missing = str(previous + 1) if n == previous + 2 else f"{previous + 1}–{n - 1}"
             out.append(
-                _entry_anomaly(
+                entry_anomaly(
                     "serial_gap",
                     e,
                     f"序号 {missing} is missing from the catalog: the rows read go from "
@@ -384,7 +358,7 @@ def _conflict(
     values = list(dict.fromkeys(value_of(e) for e in group))
     culprit = next(e for e in group if value_of(e) != values[0])
     listing = "; ".join(f"{v} at {_where(e for e in group if value_of(e) == v)}" for v in values)
-    return _entry_anomaly(
+    return entry_anomaly(
         "code_name_conflict_within_source",
         culprit,
         f"{key} {what} {' and '.join(values)} in this document: {listing}",
@@ -431,7 +405,7 @@ def _class_conflicts(entries: list[Entry], notice: Notice) -> list[Anomaly]:
         culprit = next(e for e in group if e.industry_class != classes[0])
         listing = "; ".join(f"{c} at {_where(e for e in group if e.industry_class == c)}" for c in classes)
         out.append(
-            _entry_anomaly(
+            entry_anomaly(
                 "industry_class_conflict_within_source",
                 culprit,
                 f"{code} {culprit.name} is filed under 行业分类 {' and '.join(classes)}: {listing}",
@@ -472,7 +446,7 @@ def _stutters(entries: list[Entry]) -> list[Anomaly]:
                 continue
             known, unknown = (left, right) if seen[left] else (right, left)
             out.append(
-                _entry_anomaly(
+                entry_anomaly(
                     "name_suspect",
                     e,
                     f"{name[i]} is doubled in {name}: {known} is printed in other names of this document "
