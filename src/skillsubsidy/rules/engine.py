@@ -254,7 +254,7 @@ class _Evaluation:
         req, cert = self.req, self.req.certificate
         assert cert.occupation is not None
         entries = self.regime.catalog.find(cert.occupation, listing_kinds(cert.type, req.program))
-        in_force = "、".join(c.id for c in self.regime.catalog.effective.catalogs) or "无"
+        in_force = "、".join(self.regime.catalog.in_force) or "无"
         if entries:
             entry = next((e for e in entries if e.category is not None), entries[0])
             self.entry = entry
@@ -278,6 +278,11 @@ class _Evaluation:
                 f"“{cert.occupation}”既不是有效的职业编码，也不是已载入文件中的职业（工种）或项目名称",
             )
             self.step("catalog.entry", f"目录：{in_force}", "无法识别")
+            return
+        if not self.regime.catalog.in_force:
+            # No catalog published for this date: nothing can be priced, which is not the same as
+            # the occupation being left out of a catalog.
+            self.step("catalog.entry", "", f"{self.req.region.name}在{self.on}没有有效的补贴性培训目录")
             return
         fallback = self.param("insured_upgrade.out_of_catalog_category")
         if req.program is Program.INSURED_UPGRADE and fallback is not None:

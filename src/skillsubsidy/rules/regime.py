@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from skillsubsidy.catalog.dataset import Dataset, EffectiveCatalog
+from skillsubsidy.catalog.dataset import LISTING_KINDS, Dataset, EffectiveCatalog
 from skillsubsidy.catalog.model import CertificateType, Entry, SectionKind
 from skillsubsidy.occupations import (
     CodeKind,
@@ -80,6 +80,13 @@ class CatalogIndex:
     def __init__(self, effective: EffectiveCatalog) -> None:
         self.effective = effective
         self._lookups: dict[frozenset[SectionKind], _Lookup] = {}
+
+    @property
+    def in_force(self) -> tuple[str, ...]:
+        """Ids of the catalogs in force that list what is subsidised (not only shortage lists)."""
+        return tuple(
+            c.id for c in self.effective.catalogs if any(s.kind in LISTING_KINDS for s in c.sections)
+        )
 
     def _lookup(self, kinds: frozenset[SectionKind]) -> _Lookup:
         if kinds not in self._lookups:

@@ -1,0 +1,86 @@
+"""Run the readable policy cases in src/skillsubsidy/policy/tests/<region>/*.yaml against the shipped
+catalogs and parameters. Each case names its seed source; this module only executes them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+
+from skillsubsidy.rules.engine import default_engine
+from skillsubsidy.rules.parameters import package_policy_dir
+from skillsubsidy.rules.reasons import ReasonCode
+
+CASES_DIR = package_policy_dir() / "tests"
+CASE_KEYS = {"name", "date", "source", "input", "output"}
+
+
+def _cases() -> Iterator[Any]:
+    for path in sorted(CASES_DIR.glob("*/*.yaml")):
+        doc = yaml.safe_load(path.read_text("utf-8"))
+        for i, case in enumerate(doc["cases"], 1):
+            # pytest escapes non-ASCII ids, so the id is the file and position; failures print the name.
+            yield pytest.param(path.parent.name, case, id=f"{path.relative_to(CASES_DIR)}#{i}")
+
+
+def _as_json(value: Any) -> Any:
+    """The case as the JSON a client would send: YAML dates become ISO strings."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(("region", "case"), list(_cases()))
+def test_policy_case(region: str, case: dict[str, Any]) -> None:
+    assert set(case) == CASE_KEYS, f"a case has exactly the keys {sorted(CASE_KEYS)}"
+    assert case["source"], "every case cites the seed it takes its expected values from"
+    request = {"region": region, "date": case["date"], **case["input"]}
+    decision = default_engine().quote(_as_json(request)).to_json()
+    expected = case["output"]
+    got = {
+        "eligible": decision["eligible"],
+        "amount": decision["amount"],
+        "reasons": sorted({r["code"] for r in decision["reasons"]}),
+    }
+    assert got == {**expected, "reasons": sorted(set(expected["reasons"]))}, (case["name"], decision)
+
+
+def test_every_rule_has_a_case_where_it_applies_and_one_where_it_does_not() -> None:
+    outcomes: dict[str, set[bool]] = {}
+    for param in _cases():
+        region, case = param.values
+        request = {"region": region, "date": case["date"], **case["input"]}
+        decision = default_engine().quote(_as_json(request))
+        for step in decision.trace:
+            if step.value.endswith("通过"):
+                rule = re.sub(r"\.level_\d$", "", step.rule)  # one minimum-hours rule over five levels
+                outcomes.setdefault(rule, set()).add(not step.value.endswith("不通过"))
+    checks = {rule for rule in outcomes if not rule.startswith("catalog")}
+    assert {r for r in checks if outcomes[r] != {True, False}} == set()
+    assert {
+        "certificates.no_same_or_lower_level",
+        "class_hours.minimum",
+        "class_hours.online_max_pct",
+        "project.claim_window_months",
+        "project.trainee.min_age",
+        "project.trainee.max_age.male",
+        "project.trainee.residency_required",
+        "project.trainee.excluded_groups",
+    } <= checks
+
+
+def test_the_cases_use_every_reason_code_a_single_quote_can_give() -> None:
+    batch_only = {
+        ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED,
+        ReasonCode.DUPLICATE_CLAIM,
+        ReasonCode.YEARLY_LIMIT_EXCEEDED,
+    }
+    used = {code for param in _cases() for code in param.values[1]["output"]["reasons"]}
+    assert used == {c.value for c in ReasonCode} - {c.value for c in batch_only}
+
+
+def test_the_cases_cover_every_region_with_a_catalog() -> None:
+    regions = {p.name for p in CASES_DIR.iterdir() if p.is_dir()}
+    assert regions == {"nantong", "jiangsu", "guangzhou", "guangdong", "shanghai", "jinan"}
