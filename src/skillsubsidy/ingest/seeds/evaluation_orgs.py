@@ -18,7 +18,7 @@ from skillsubsidy.catalog.model import (
     Severity,
 )
 from skillsubsidy.ingest.seeds import SeedResult
-from skillsubsidy.ingest.seeds.jinan_2023 import serial_anomalies
+from skillsubsidy.ingest.serials import serial_anomalies
 from skillsubsidy.ingest.text import Cell, SeedText, raw_row, tab_cells
 from skillsubsidy.occupations import clean_code, normalise_text, parse_code, parse_levels, split_name
 

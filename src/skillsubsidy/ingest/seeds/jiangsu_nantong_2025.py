@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +26,7 @@ from skillsubsidy.catalog.model import (
     Severity,
 )
 from skillsubsidy.ingest.seeds import SeedResult
+from skillsubsidy.ingest.serials import serial_anomalies
 from skillsubsidy.ingest.text import Cell, SeedText, raw_row, tab_cells
 from skillsubsidy.occupations import clean_code, normalise_text, parse_level, split_name
 from skillsubsidy.regions import resolve_region
@@ -254,41 +254,6 @@ def _cut_rows(
     return rows
 
 
-def _check_serials(numbered: list[tuple[int, Entry]], found: _Findings) -> None:
-    by_section: dict[str, list[tuple[int, Entry]]] = defaultdict(list)
-    for number, e in numbered:
-        by_section[e.section].append((number, e))
-    for section_entries in by_section.values():
-        seen: dict[int, Entry] = {}
-        for number, e in section_entries:
-            p = e.provenance
-            if number in seen:
-                found.add(
-                    "serial_duplicate",
-                    f"序号 {number} is printed again, first at line {seen[number].provenance.line}",
-                    section=p.section,
-                    line=p.line,
-                    original=p.raw,
-                    serial=e.serial,
-                )
-            else:
-                seen[number] = e
-        previous = 0
-        for number in sorted(seen):
-            if number > previous + 1:
-                missing = f"{previous + 1}" if number == previous + 2 else f"{previous + 1}–{number - 1}"
-                p = seen[number].provenance
-                found.add(
-                    "serial_gap",
-                    f"序号 {missing} missing before 序号 {number}",
-                    section=p.section,
-                    line=p.line,
-                    original=p.raw,
-                    serial=seen[number].serial,
-                )
-            previous = number
-
-
 def _check_name(entry: Entry, printed: str, found: _Findings) -> None:
     normalised = normalise_text(printed)
     if normalised == printed:
@@ -341,7 +306,7 @@ def _read_catalog(text: SeedText, n: int) -> tuple[CatalogVersion, list[Anomaly]
         if shortage
         else None
     )
-    numbered: list[tuple[int, Entry]] = []
+    entries: list[Entry] = []
     for row in rows:
         cell = {role: row.cells[i] for role, i in roles.items()}
         if "item" in cell and (label := cell["item"].text):
@@ -372,9 +337,10 @@ def _read_catalog(text: SeedText, n: int) -> tuple[CatalogVersion, list[Anomaly]
                     severity=Severity.INFO,
                 )
         entry = _entry(catalog_id, current, cell, provenance, found)
-        numbered.append((int(serial), entry))
+        entries.append(entry)
         _check_name(entry, tokens.printed[row.start + roles["name"]], found)
-    _check_serials(numbered, found)
+    for key in sections:
+        found.items.extend(serial_anomalies([e for e in entries if e.section == key]))
     for no, line in sorted(joined.items()):  # inside rows that could not be parsed
         _report_joined(found, no, line, title, None)
 
@@ -387,7 +353,7 @@ def _read_catalog(text: SeedText, n: int) -> tuple[CatalogVersion, list[Anomaly]
         effective_from=date(year, 1, 1),
         effective_to=date(year, 12, 31),
         sections=tuple(sections.values()),
-        entries=tuple(e for _, e in numbered),
+        entries=tuple(entries),
         assumptions=(
             f"assumed: effective 1 Jan–31 Dec {year}, the year in the title; the text states no dates",
         ),
