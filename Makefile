@@ -42,3 +42,24 @@ data: setup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+
+# --- web app ---------------------------------------------------------------------------------------
+# `make run`: migrate an embedded SQLite database (var/), import the shipped dataset (a no-op when
+# unchanged), collect static files and serve on http://127.0.0.1:8000 with waitress + WhiteNoise.
+# A local secret key is generated once into var/secret_key unless DJANGO_SECRET_KEY(_FILE) is set.
+WEB_ENV = DJANGO_SECRET_KEY_FILE=$${DJANGO_SECRET_KEY_FILE:-var/secret_key}
+run: setup
+	$(BIN)/python scripts/secret_key.py var/secret_key
+	$(WEB_ENV) $(BIN)/python web/manage.py bootstrap
+	$(WEB_ENV) $(BIN)/python web/manage.py serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+# `make dev`: the same data with Django's autoreloading development server and DEBUG on.
+dev: setup
+	DJANGO_DEBUG=1 $(BIN)/python web/manage.py bootstrap
+	DJANGO_DEBUG=1 $(BIN)/python web/manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+# Debian chromium and CJK fonts for the browser tests (a dpkg query when already installed).
+browsers:
+	scripts/install_browsers.sh
+
+test: browsers

@@ -1,0 +1,59 @@
+"""Who may act where. Every back-office view and API write asks these, never the role directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from accounts.models import ApiToken, Role, StaffProfile
+from skillsubsidy.regions import all_regions, ancestry
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The regions a staff member acts for; `regions is None` means every region."""
+
+    role: Role
+    region: str
+    regions: frozenset[str] | None
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role is Role.PLATFORM_ADMIN
+
+    def covers(self, region: str | None) -> bool:
+        """Catalogs without a region (seed 003 states none) belong to the platform administrators."""
+        if self.regions is None:
+            return True
+        return region is not None and region in self.regions
+
+
+def _descendants_and_self(code: str) -> frozenset[str]:
+    return frozenset(r.code for r in all_regions().values() if code in {a.code for a in ancestry(r)}) | {code}
+
+
+def staff_scope(user: AbstractBaseUser | AnonymousUser | None) -> Scope | None:
+    """None for anonymous users and users without a staff profile (they see only the public site)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        profile: StaffProfile = user.staff  # type: ignore[union-attr]
+    except StaffProfile.DoesNotExist:
+        return None
+    role = Role(profile.role)
+    if role is Role.PLATFORM_ADMIN:
+        return Scope(role, profile.region, None)
+    if role is Role.CITY_BUREAU:
+        # A city bureau oversees its districts; a district bureau acts only for itself.
+        return Scope(role, profile.region, _descendants_and_self(profile.region))
+    return Scope(role, profile.region, frozenset({profile.region}))
+
+
+def staff_list() -> QuerySet[StaffProfile]:
+    return StaffProfile.objects.select_related("user").order_by("role", "region", "user__username")
+
+
+def token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -1,0 +1,110 @@
+"""Staff accounts and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, Role, StaffProfile
+from audit.services import audit_record
+from skillsubsidy.regions import UnknownRegion, resolve_region
+
+TOKEN_PREFIX = "ss_"
+# Writing last_used_at on every call would turn each read into a write; a minute is precise enough.
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    region: str | None,
+    actor: AbstractBaseUser | None,
+    email: str = "",
+) -> AbstractUser:
+    """Create a back-office user. Bureau staff need a region; platform administrators have none."""
+    code = ""
+    if role is not Role.PLATFORM_ADMIN:
+        if not region:
+            raise ValidationError({"region": f"a {role.value} needs a region"})
+        try:
+            code = resolve_region(region).code
+        except UnknownRegion as exc:
+            raise ValidationError({"region": str(exc)}) from None
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"user {username!r} already exists"})
+    user = user_model.objects.create_user(username=username, password=password, email=email)
+    StaffProfile.objects.create(user=user, role=role.value, region=code)
+    audit_record(
+        actor=actor,
+        action="staff.create",
+        target_type="user",
+        target_id=user.pk,
+        region=code,
+        summary=f"created {role.value} {username} for {code or 'all regions'}",
+    )
+    return user  # type: ignore[return-value]
+
+
+@transaction.atomic
+def token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """A new token; the raw value is returned once and never stored."""
+    if not name.strip():
+        raise ValidationError({"name": "a token needs a name"})
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=prefix, key_hash=_hash(secret))
+    audit_record(
+        actor=user,
+        action="token.create",
+        target_type="api_token",
+        target_id=token.pk,
+        summary=f"created API token {token.name!r} ({prefix}…)",
+    )
+    return token, f"{TOKEN_PREFIX}{prefix}_{secret}"
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: AbstractBaseUser) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="token.revoke",
+            target_type="api_token",
+            target_id=token.pk,
+            summary=f"revoked API token {token.name!r} ({token.prefix}…)",
+        )
+    return token
+
+
+def token_authenticate(raw: str) -> AbstractBaseUser | None:
+    """The active user behind a raw token, or None; constant-time on the secret."""
+    if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
+        return None
+    prefix, _, secret = raw[len(TOKEN_PREFIX) :].partition("_")
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    if token is None or not hmac.compare_digest(token.key_hash, _hash(secret)):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

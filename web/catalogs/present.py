@@ -1,0 +1,186 @@
+"""Plain-data views of core catalog objects, shared by the API and the portal templates.
+
+Nothing here decides anything; it names things (regions, sections, certificate types) and cites
+sources in one place, so that the page and the API always say the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from skillsubsidy.catalog.model import CatalogVersion, CertificateType, Entry, SectionKind
+from skillsubsidy.catalog.profile import OccupationProfile
+from skillsubsidy.catalog.search import SearchIndex
+from skillsubsidy.occupations import Level, Marker
+from skillsubsidy.regions import all_regions
+
+CERTIFICATE_LABELS = {
+    CertificateType.VOCATIONAL_QUALIFICATION: _("vocational qualification certificate"),
+    CertificateType.SKILL_LEVEL: _("skill level certificate"),
+    CertificateType.SPECIAL_ABILITY: _("special ability certificate"),
+    CertificateType.TRAINING_QUALIFICATION: _("training qualification certificate"),
+    CertificateType.ENTREPRENEURSHIP: _("entrepreneurship training"),
+    CertificateType.PRE_JOB: _("pre-job training"),
+    CertificateType.SKILL_EVALUATION: _("skill evaluation subsidy"),
+    CertificateType.APPRENTICESHIP: _("new apprenticeship"),
+}
+SECTION_KIND_LABELS = {
+    SectionKind.OCCUPATIONS: _("occupations"),
+    SectionKind.SPECIAL_ABILITIES: _("special abilities"),
+    SectionKind.TRAINING_QUALIFICATIONS: _("training qualifications"),
+    SectionKind.QUALIFICATIONS: _("qualifications"),
+    SectionKind.PROJECTS: _("project-based training"),
+    SectionKind.SHORTAGE: _("shortage list"),
+    SectionKind.EVALUATION: _("evaluation organisations"),
+}
+MARKER_LABELS = {
+    Marker.DIGITAL: _("digital"),
+    Marker.GREEN: _("green"),
+    Marker.ONLINE_OVER_40: _("online hours may exceed 40%"),
+    Marker.STAR: _("item without a code"),
+    Marker.MATCHED: _("job-matched"),
+}
+PROGRAM_LABELS = {
+    "training": _("government-subsidised training"),
+    "insured_upgrade": _("insured-worker skill upgrade"),
+    "project": _("project-based training"),
+}
+LEVEL_LABELS = {lv.value: lv.label_zh for lv in Level}
+NO_REGION = "none"  # URL segment for catalogs whose document states no region (seed 003)
+
+
+def region_name(code: str | None) -> str:
+    if not code:
+        return str(_("region not stated"))
+    region = all_regions().get(code)
+    return region.name if region else code
+
+
+def region_slug(code: str | None) -> str:
+    return code or NO_REGION
+
+
+def category_label(e: Entry) -> str:
+    return (e.category.value + ("*" if e.matched else "")) if e.category else ""
+
+
+def citation(e: Entry) -> dict[str, Any]:
+    p = e.provenance
+    return {
+        "seed": p.seed,
+        "attachment": p.attachment,
+        "section": p.section,
+        "line": p.line,
+        "raw": p.raw,
+        "cite": p.cite(),
+    }
+
+
+def entry_data(e: Entry) -> dict[str, Any]:
+    return {
+        "catalog_id": e.catalog_id,
+        "section": e.section,
+        "serial": e.serial,
+        "code": e.code,
+        "name": e.name,
+        "occupation": e.occupation,
+        "work_type": e.work_type,
+        "raw_name": e.raw_name,
+        "category": e.category.value if e.category else None,
+        "matched": e.matched,
+        "industry_class": e.industry_class,
+        "programmes": list(e.programmes),
+        "certificate_type": e.certificate_type.value if e.certificate_type else None,
+        "levels": list(e.levels),
+        "markers": sorted(m.value for m in e.markers),
+        "edition": e.edition,
+        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else None,
+        "occupation_name": e.occupation_name,
+        "source": citation(e),
+    }
+
+
+def catalog_data(c: CatalogVersion, *, version: int | None = None) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "version": version,
+        "region": c.region,
+        "region_name": region_name(c.region),
+        "title": c.title,
+        "seed": c.seed,
+        "attachment": c.attachment,
+        "document_no": c.document_no,
+        "effective_from": c.effective_from,
+        "effective_to": c.effective_to,
+        "entry_count": len(c.entries),
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "kind": s.kind.value,
+                "certificate_type": s.certificate_type.value if s.certificate_type else None,
+                "entry_count": sum(1 for e in c.entries if e.section == s.key),
+            }
+            for s in c.sections
+        ],
+        "assumptions": list(c.assumptions),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    entry: Entry
+    catalog: CatalogVersion
+    section_title: str
+    section_kind: SectionKind
+    certificate_type: CertificateType | None
+    shortage: bool
+    score: float
+    matched_on: str
+
+    def data(self) -> dict[str, Any]:
+        return {
+            **entry_data(self.entry),
+            "certificate_type": self.certificate_type.value if self.certificate_type else None,
+            "region": self.catalog.region,
+            "region_name": region_name(self.catalog.region),
+            "catalog_title": self.catalog.title,
+            "section_title": self.section_title,
+            "section_kind": self.section_kind.value,
+            "shortage": self.shortage,
+            "score": self.score,
+            "matched_on": self.matched_on,
+        }
+
+
+def hit_view(index: SearchIndex, e: Entry, score: float, matched_on: str) -> HitView:
+    catalog, kind, cert = index.section_of(e)
+    section = catalog.section(e.section)
+    shortage = kind is SectionKind.SHORTAGE or index.is_shortage(e)
+    return HitView(e, catalog, section.title, kind, cert, shortage, score, matched_on)
+
+
+def occupation_data(profile: OccupationProfile, index: SearchIndex) -> dict[str, Any]:
+    """The cross-region view of one occupation, listing by listing."""
+    return {
+        "query": profile.query,
+        "codes": list(profile.codes),
+        "names": list(profile.names),
+        "work_types": list(profile.work_types),
+        "listings": [
+            {
+                "catalog_id": li.catalog.id,
+                "catalog_title": li.catalog.title,
+                "region": li.catalog.region,
+                "region_name": region_name(li.catalog.region),
+                "section_title": li.section_title,
+                "section_kind": li.section_kind.value,
+                "shortage": li.section_kind is SectionKind.SHORTAGE or index.is_shortage(li.entry),
+                "entry": entry_data(li.entry),
+            }
+            for li in profile.listings
+        ],
+    }

@@ -1,0 +1,252 @@
+"""Reads of catalogs, and the core Dataset rebuilt from the published versions.
+
+The public site, search and quotes read the core `Dataset`, not the tables. Rebuilding it takes a
+few hundred milliseconds, so it is cached per process and keyed by a cheap "generation" query over
+the published versions: a publication in any process (or server) changes the key, and the next
+request rebuilds, with no restart and no cross-process signalling.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TypeVar
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from catalogs import mapping
+from catalogs.models import Anomaly, CatalogVersion, DatasetImport, Entry, Section, VersionStatus
+from catalogs.present import HitView, hit_view, region_slug
+from skillsubsidy.catalog import model as core
+from skillsubsidy.catalog.dataset import Dataset
+from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
+from skillsubsidy.catalog.profile import OccupationProfile, occupation_profile
+from skillsubsidy.catalog.search import SearchIndex
+
+T = TypeVar("T")
+
+
+def core_id(version: CatalogVersion, *, current: bool) -> str:
+    """The series id for the current version, `series~vN` for older ones still in force for past dates."""
+    return version.catalog_id if current else f"{version.catalog_id}~v{version.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """A published version with the end date it has once later versions are taken into account."""
+
+    version: CatalogVersion
+    current: bool
+    effective_to: date | None
+
+
+def _live_versions() -> list[Live]:
+    """Every published version still in force on some date, newest number first within a series.
+
+    A version published later supersedes an earlier one from its effective date on. The stored rows
+    are not changed (published versions are immutable); the end date is derived here.
+    """
+    by_series: dict[str, list[CatalogVersion]] = defaultdict(list)
+    for v in CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED).order_by("catalog_id", "-number"):
+        by_series[v.catalog_id].append(v)
+    out: list[Live] = []
+    for versions in by_series.values():
+        for i, v in enumerate(versions):
+            end = v.effective_to
+            superseded = False
+            for later in versions[:i]:
+                if later.effective_from is None:
+                    continue
+                if v.effective_from is None or later.effective_from <= v.effective_from:
+                    superseded = True
+                    break
+                cut = later.effective_from - timedelta(days=1)
+                end = cut if end is None or cut < end else end
+            if i == 0 or not superseded:
+                out.append(Live(v, i == 0, end))
+    return out
+
+
+def _build(*, history: bool) -> Dataset:
+    live = [lv for lv in _live_versions() if history or lv.current]
+    ids = [lv.version.pk for lv in live]
+    sections: dict[int, list[Section]] = defaultdict(list)
+    for s in Section.objects.filter(version_id__in=ids).order_by("version_id", "position"):
+        sections[s.version_id].append(s)
+    entries: dict[int, list[Entry]] = defaultdict(list)
+    for e in Entry.objects.filter(version_id__in=ids).order_by("version_id", "position"):
+        entries[e.version_id].append(e)
+    # Keep the shipped dataset's order (manifest order = import order) so listings read the same.
+    live.sort(
+        key=lambda lv: (lv.version.pk if lv.version.origin == "shipped" else 10**12, lv.version.catalog_id)
+    )
+    catalogs = tuple(
+        mapping.version_to_core(
+            lv.version,
+            sections[lv.version.pk],
+            entries[lv.version.pk],
+            core_id=core_id(lv.version, current=lv.current),
+            effective_to=lv.effective_to,
+        )
+        for lv in live
+    )
+    current_ids = [lv.version.pk for lv in live if lv.current]
+    anomalies = tuple(
+        mapping.anomaly_from_row(a)
+        for a in Anomaly.objects.filter(Q(version_id__in=current_ids) | Q(version=None)).order_by(
+            "version_id", "position"
+        )
+    )
+    last = DatasetImport.objects.order_by("-id").first()
+    sources = tuple(last.summary.get("sources", ())) if last else ()
+    return Dataset(catalogs, anomalies, sources)
+
+
+def generation() -> tuple[object, ...]:
+    """Changes whenever the set of published versions changes (one indexed aggregate query)."""
+    agg = CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED).aggregate(
+        n=Count("id"), top=Max("id"), at=Max("published_at")
+    )
+    return (agg["n"], agg["top"], agg["at"], DatasetImport.objects.aggregate(top=Max("id"))["top"])
+
+
+class GenerationCache:
+    """Values derived from stored data, rebuilt when `key()` (a cheap query) changes."""
+
+    def __init__(self, key: Callable[[], tuple[object, ...]]) -> None:
+        self._key_of = key
+        self._lock = threading.Lock()
+        self._key: tuple[object, ...] | None = None
+        self._values: dict[str, object] = {}
+
+    def get(self, name: str, build: Callable[[], T]) -> T:
+        key = self._key_of()
+        with self._lock:
+            if key != self._key:
+                self._key, self._values = key, {}
+            if name in self._values:
+                return self._values[name]  # type: ignore[return-value]
+        value = build()
+        with self._lock:
+            if key == self._key:
+                self._values[name] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._key, self._values = None, {}
+
+
+published_cache = GenerationCache(generation)
+
+
+def current_dataset() -> Dataset:
+    """The current published version of every catalog: what search, pages and exports show."""
+    return published_cache.get("current", lambda: _build(history=False))
+
+
+def dated_dataset() -> Dataset:
+    """Every published version still in force on some date: what quotes for past dates need."""
+    return published_cache.get("dated", lambda: _build(history=True))
+
+
+def version_list(*, regions: frozenset[str] | None = None) -> QuerySet[CatalogVersion]:
+    qs = CatalogVersion.objects.annotate(entry_count=Count("entries")).order_by("catalog_id", "-number")
+    if regions is not None:
+        qs = qs.filter(region__in=regions)
+    return qs
+
+
+def published_versions(*, catalog_id: str) -> QuerySet[CatalogVersion]:
+    return CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.PUBLISHED).order_by(
+        "-number"
+    )
+
+
+def current_version(*, catalog_id: str) -> CatalogVersion | None:
+    return published_versions(catalog_id=catalog_id).first()
+
+
+def draft_of(*, catalog_id: str) -> CatalogVersion | None:
+    return CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.DRAFT).first()
+
+
+def version_entries(*, version: CatalogVersion) -> QuerySet[Entry]:
+    return Entry.objects.filter(version=version).order_by("position")
+
+
+def version_as_core(version: CatalogVersion) -> core.CatalogVersion:
+    return mapping.version_to_core(
+        version,
+        list(version.sections.order_by("position")),
+        version_entries(version=version),
+        core_id=version.catalog_id,
+        effective_to=version.effective_to,
+    )
+
+
+def version_anomalies(*, version: CatalogVersion) -> list[core.Anomaly]:
+    return [mapping.anomaly_from_row(a) for a in version.anomalies.order_by("position")]
+
+
+def version_diff(*, version: CatalogVersion) -> CatalogDiff | None:
+    """The version against the series' current published one (None when there is none to compare)."""
+    base = current_version(catalog_id=version.catalog_id)
+    if base is None or base.pk == version.pk:
+        base = version.based_on
+    if base is None:
+        return None
+    return diff_catalogs(version_as_core(base), version_as_core(version))
+
+
+def search_index() -> SearchIndex:
+    """The search index over the current catalogs, built once per publication generation."""
+    return published_cache.get("index", lambda: SearchIndex(current_dataset()))
+
+
+def search(
+    query: str,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    certificate_type: str | None = None,
+    markers: list[str] | None = None,
+    shortage: bool | None = None,
+    limit: int = 20,
+) -> list[HitView]:
+    index = search_index()
+    hits = index.search(
+        query,
+        region=region,
+        year=year,
+        category=category,
+        certificate_type=certificate_type,
+        markers=markers,
+        shortage=shortage,
+        limit=limit,
+    )
+    return [hit_view(index, h.entry, h.score, h.matched_on) for h in hits]
+
+
+def profile(query: str) -> OccupationProfile:
+    """One occupation across every current catalog; raises UnknownOccupation with suggestions."""
+    return occupation_profile(current_dataset(), query, search_index())
+
+
+def catalog_ref(region: str, ref: str) -> tuple[core.CatalogVersion, CatalogVersion]:
+    """A published catalog by region slug and `series` (current) or `series~vN` (an earlier version).
+
+    Raises LookupError naming what was not found.
+    """
+    series, _, number = ref.partition("~v")
+    qs = published_versions(catalog_id=series)
+    version = qs.filter(number=int(number)).first() if number.isdigit() else qs.first()
+    if version is None or (number and not number.isdigit()):
+        raise LookupError(f"no published catalog {ref!r}")
+    if region_slug(version.region or None) != region:
+        raise LookupError(f"catalog {series!r} is not a catalog of region {region!r}")
+    return version_as_core(version), version

@@ -1,0 +1,464 @@
+"""Writes to catalogs: importing the shipped dataset, drafts, corrections and publication.
+
+Every function runs in one transaction and records an audit row. Published versions are never
+updated: the write paths below only touch rows whose version is still a draft, and they check that
+with a conditional UPDATE so a publish racing an edit cannot slip a change into a published version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.selectors import staff_scope
+from audit.services import audit_record
+from catalogs import mapping
+from catalogs.models import (
+    Anomaly,
+    CatalogVersion,
+    DatasetImport,
+    Entry,
+    Section,
+    VersionOrigin,
+    VersionStatus,
+)
+from skillsubsidy.catalog import model as core
+from skillsubsidy.catalog.dataset import Dataset
+from skillsubsidy.occupations import Marker, parse_code, parse_levels, split_name
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+CATALOG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
+
+
+class Conflict(Exception):
+    """The row changed state under us (e.g. the draft was published meanwhile)."""
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    global_anomalies_replaced: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created) or self.global_anomalies_replaced
+
+
+def authorise(actor: Actor, region: str | None) -> None:
+    """Raise PermissionDenied unless `actor` is staff acting for `region`."""
+    scope = staff_scope(actor)
+    if scope is None or not scope.covers(region or None):
+        raise PermissionDenied(f"not allowed to act for region {region or '(none)'}")
+
+
+def _next_number(catalog_id: str) -> int:
+    top = CatalogVersion.objects.filter(catalog_id=catalog_id).aggregate(n=Max("number"))["n"]
+    return (top or 0) + 1
+
+
+def _write_contents(
+    version: CatalogVersion, catalog: core.CatalogVersion, anomalies: list[core.Anomaly]
+) -> None:
+    Section.objects.bulk_create(
+        Section(version=version, position=i, **mapping.section_fields(s))
+        for i, s in enumerate(catalog.sections)
+    )
+    Entry.objects.bulk_create(
+        (
+            Entry(version=version, position=i, **mapping.entry_fields(e))
+            for i, e in enumerate(catalog.entries)
+        ),
+        batch_size=500,
+    )
+    Anomaly.objects.bulk_create(
+        (Anomaly(version=version, position=i, **mapping.anomaly_fields(a)) for i, a in enumerate(anomalies)),
+        batch_size=500,
+    )
+
+
+def _dataset_fingerprint(per_catalog: dict[str, str], global_anomalies: list[core.Anomaly]) -> str:
+    h = hashlib.sha256()
+    for cid in sorted(per_catalog):
+        h.update(f"{cid}={per_catalog[cid]};".encode())
+    for a in global_anomalies:
+        h.update(repr(sorted(mapping.anomaly_fields(a).items())).encode())
+    return h.hexdigest()
+
+
+@transaction.atomic
+def dataset_import(*, dataset: Dataset, actor: Actor = None) -> ImportResult:
+    """Load the shipped dataset. A catalog whose content is unchanged since its last shipped version
+    is left alone, so a second run writes nothing; a changed one becomes a new published version."""
+    ids = {c.id for c in dataset.catalogs}
+    by_catalog: dict[str, list[core.Anomaly]] = {}
+    global_anomalies: list[core.Anomaly] = []
+    for a in dataset.anomalies:
+        if a.catalog_id in ids:
+            by_catalog.setdefault(a.catalog_id, []).append(a)
+        else:
+            global_anomalies.append(a)
+    prints = {c.id: mapping.fingerprint(c, by_catalog.get(c.id, [])) for c in dataset.catalogs}
+    overall = _dataset_fingerprint(prints, global_anomalies)
+    result = ImportResult()
+    last = DatasetImport.objects.order_by("-id").first()
+    if last is not None and last.fingerprint == overall:
+        result.unchanged = sorted(ids)
+        return result
+
+    for c in dataset.catalogs:
+        shipped = (
+            CatalogVersion.objects.filter(catalog_id=c.id, origin=VersionOrigin.SHIPPED)
+            .order_by("-number")
+            .first()
+        )
+        if shipped is not None and shipped.fingerprint == prints[c.id]:
+            result.unchanged.append(c.id)
+            continue
+        version = CatalogVersion.objects.create(
+            number=_next_number(c.id),
+            status=VersionStatus.PUBLISHED,
+            origin=VersionOrigin.SHIPPED,
+            fingerprint=prints[c.id],
+            published_at=timezone.now(),
+            **mapping.version_meta(c),
+        )
+        _write_contents(version, c, by_catalog.get(c.id, []))
+        audit_record(
+            actor=actor,
+            action="catalog.import",
+            target_type="catalog_version",
+            target_id=version.pk,
+            region=version.region,
+            summary=f"imported {c.id} v{version.number} from the shipped dataset ({len(c.entries)} entries)",
+        )
+        result.created.append(c.id)
+
+    stored = [
+        mapping.anomaly_fields(mapping.anomaly_from_row(a)) for a in Anomaly.objects.filter(version=None)
+    ]
+    if stored != [mapping.anomaly_fields(a) for a in global_anomalies]:
+        Anomaly.objects.filter(version=None).delete()
+        Anomaly.objects.bulk_create(
+            Anomaly(version=None, position=i, **mapping.anomaly_fields(a))
+            for i, a in enumerate(global_anomalies)
+        )
+        result.global_anomalies_replaced = True
+    DatasetImport.objects.create(
+        fingerprint=overall,
+        summary={
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "global_anomalies": len(global_anomalies),
+            "sources": [dict(s) for s in dataset.sources],
+        },
+    )
+    return result
+
+
+def check_catalog_id(catalog_id: str) -> None:
+    if not CATALOG_ID_RE.match(catalog_id):
+        raise ValidationError(
+            {"catalog_id": f"{catalog_id!r} must be lower-case letters, digits and dashes, e.g. nantong-2026"}
+        )
+
+
+@transaction.atomic
+def draft_from_published(*, catalog_id: str, actor: Actor, reason: str = "") -> CatalogVersion:
+    """Start a working copy of the current published version, to correct or adjust it."""
+    base = (
+        CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if base is None:
+        raise ValidationError({"catalog_id": f"no published version of {catalog_id!r}"})
+    authorise(actor, base.region)
+    if CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.DRAFT).exists():
+        raise ValidationError(
+            {"catalog_id": f"{catalog_id} already has a draft; continue or discard that one"}
+        )
+    fields = {
+        f: getattr(base, f)
+        for f in ("catalog_id", "region", "title", "seed", "attachment", "document_no", "assumptions")
+    }
+    version = CatalogVersion.objects.create(
+        number=_next_number(catalog_id),
+        status=VersionStatus.DRAFT,
+        origin=VersionOrigin.EDIT,
+        based_on=base,
+        created_by=_user(actor),
+        effective_from=base.effective_from,
+        effective_to=base.effective_to,
+        **fields,
+    )
+    Section.objects.bulk_create(
+        Section(version=version, position=s.position, key=s.key, title=s.title, kind=s.kind,
+                certificate_type=s.certificate_type)
+        for s in base.sections.all()
+    )  # fmt: skip
+    copied = [
+        Entry(**{f.attname: getattr(e, f.attname) for f in Entry._meta.concrete_fields if f.attname != "id"})
+        for e in base.entries.all()
+    ]
+    for e in copied:
+        e.version_id = version.pk
+    Entry.objects.bulk_create(copied, batch_size=500)
+    audit_record(
+        actor=actor,
+        action="catalog.draft",
+        target_type="catalog_version",
+        target_id=version.pk,
+        region=version.region,
+        summary=f"started draft {catalog_id} v{version.number} from v{base.number}",
+        reason=reason,
+    )
+    return version
+
+
+@transaction.atomic
+def draft_from_core(
+    *,
+    catalog: core.CatalogVersion,
+    anomalies: list[core.Anomaly],
+    actor: Actor,
+    origin: VersionOrigin = VersionOrigin.UPLOAD,
+    reason: str = "",
+) -> CatalogVersion:
+    """Save an imported catalog (e.g. from an uploaded attachment) as a draft of series `catalog.id`."""
+    check_catalog_id(catalog.id)
+    authorise(actor, catalog.region)
+    existing = CatalogVersion.objects.filter(catalog_id=catalog.id).exclude(region=catalog.region or "")
+    if existing.exists():
+        raise ValidationError({"catalog_id": f"{catalog.id} belongs to another region"})
+    if CatalogVersion.objects.filter(catalog_id=catalog.id, status=VersionStatus.DRAFT).exists():
+        raise ValidationError(
+            {"catalog_id": f"{catalog.id} already has a draft; continue or discard that one"}
+        )
+    base = (
+        CatalogVersion.objects.filter(catalog_id=catalog.id, status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    version = CatalogVersion.objects.create(
+        number=_next_number(catalog.id),
+        status=VersionStatus.DRAFT,
+        origin=origin,
+        based_on=base,
+        created_by=_user(actor),
+        fingerprint=mapping.fingerprint(catalog, anomalies),
+        **mapping.version_meta(catalog),
+    )
+    _write_contents(version, catalog, anomalies)
+    audit_record(
+        actor=actor,
+        action="catalog.draft",
+        target_type="catalog_version",
+        target_id=version.pk,
+        region=version.region,
+        summary=f"saved draft {catalog.id} v{version.number} ({len(catalog.entries)} entries, "
+        f"{len(anomalies)} anomalies)",
+        reason=reason,
+    )
+    return version
+
+
+def _user(actor: Actor) -> AbstractBaseUser | None:
+    return actor if isinstance(actor, AbstractBaseUser) else None
+
+
+EDITABLE_FIELDS = (
+    "serial", "code", "name", "category", "matched", "industry_class", "certificate_type", "levels",
+    "markers", "uplift_pct",
+)  # fmt: skip
+
+
+def _clean_changes(entry: Entry, changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate staff corrections; errors name the field and the value."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: "this field cannot be edited" for f in sorted(unknown)})
+    out: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f, raw in changes.items():
+        value = raw.strip() if isinstance(raw, str) else raw
+        if f == "code":
+            if value and parse_code(value) is None:
+                errors[f] = f"{value!r} is neither a 大典 code (4-01-02-03) nor a special-ability code"
+            else:
+                out[f] = parse_code(value).text if value else ""  # type: ignore[union-attr]
+        elif f == "name":
+            if not value:
+                errors[f] = "a name is required"
+                continue
+            parts = split_name(value)
+            out.update(name=parts.name, occupation=parts.occupation, work_type=parts.work_type or "")
+        elif f == "category":
+            if value not in ("", "A", "B", "C"):
+                errors[f] = f"{value!r} is not one of A, B, C"
+            out[f] = value
+        elif f == "certificate_type":
+            if value and value not in {c.value for c in core.CertificateType}:
+                errors[f] = f"{value!r} is not a certificate type"
+            out[f] = value
+        elif f == "levels":
+            try:
+                out[f] = (
+                    list(parse_levels(value)) if isinstance(value, str) else sorted(int(v) for v in value)
+                )
+            except ValueError as exc:
+                errors[f] = str(exc)
+        elif f == "markers":
+            items = value.split() if isinstance(value, str) else list(value)
+            try:
+                out[f] = sorted(Marker(v).value for v in items)
+            except ValueError:
+                errors[f] = f"{value!r}: markers are {', '.join(mk.value for mk in Marker)}"
+        elif f == "uplift_pct":
+            if value in ("", None):
+                out[f] = None
+                continue
+            try:
+                pct = Decimal(str(value))
+            except InvalidOperation:
+                errors[f] = f"{value!r} is not a number"
+                continue
+            if not Decimal(0) <= pct <= Decimal(100):
+                errors[f] = f"{value!r} is not between 0 and 100"
+            out[f] = pct
+        elif f == "matched":
+            out[f] = bool(value)
+        else:
+            out[f] = value
+    if errors:
+        raise ValidationError(errors)
+    return {f: v for f, v in out.items() if getattr(entry, f) != v}
+
+
+def _draft_for_write(version: CatalogVersion, actor: Actor) -> None:
+    authorise(actor, version.region)
+    if version.status != VersionStatus.DRAFT:
+        raise Conflict(f"{version} is published; published versions cannot change, start a draft")
+
+
+@transaction.atomic
+def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason: str = "") -> Entry:
+    """Correct a draft row. The provenance stays as printed; the values replaced are kept."""
+    version = entry.version
+    _draft_for_write(version, actor)
+    cleaned = _clean_changes(entry, changes)
+    if not cleaned:
+        return entry
+    before = {f: _plain(getattr(entry, f)) for f in cleaned}
+    corrections = dict(entry.corrections)
+    for f, old in before.items():
+        corrections.setdefault(f, old)  # the first replaced value is the one the source printed
+    updated = Entry.objects.filter(pk=entry.pk, version__status=VersionStatus.DRAFT).update(
+        corrections=corrections, **cleaned
+    )
+    if not updated:
+        raise Conflict(f"{version} was published meanwhile")
+    entry.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="entry.update",
+        target_type="catalog_version",
+        target_id=version.pk,
+        region=version.region,
+        summary=f"corrected {', '.join(sorted(cleaned))} of row {entry.position + 1} ({entry.name})",
+        reason=reason,
+        changes={"entry": entry.pk, "before": before, "after": {f: _plain(v) for f, v in cleaned.items()}},
+    )
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal | date) else value
+
+
+@transaction.atomic
+def entry_delete(*, entry: Entry, actor: Actor, reason: str = "") -> None:
+    version = entry.version
+    _draft_for_write(version, actor)
+    snapshot = {f: _plain(getattr(entry, f)) for f in ("serial", "code", "name", "category", "prov_line")}
+    if not Entry.objects.filter(pk=entry.pk, version__status=VersionStatus.DRAFT).delete()[0]:
+        raise Conflict(f"{version} was published meanwhile")
+    audit_record(
+        actor=actor,
+        action="entry.delete",
+        target_type="catalog_version",
+        target_id=version.pk,
+        region=version.region,
+        summary=f"removed row {entry.position + 1} ({snapshot['name']})",
+        reason=reason,
+        changes={"before": snapshot},
+    )
+
+
+@transaction.atomic
+def draft_publish(
+    *,
+    version: CatalogVersion,
+    actor: Actor,
+    effective_from: date,
+    effective_to: date | None = None,
+    reason: str = "",
+) -> CatalogVersion:
+    """Publish a draft from `effective_from`. From then on it supersedes the series' earlier versions."""
+    _draft_for_write(version, actor)
+    if effective_to is not None and effective_to < effective_from:
+        raise ValidationError({"effective_to": f"{effective_to} is before effective_from {effective_from}"})
+    if not version.entries.exists():
+        raise ValidationError({"entries": "an empty catalog cannot be published"})
+    now = timezone.now()
+    updated = CatalogVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
+        status=VersionStatus.PUBLISHED,
+        published_at=now,
+        published_by=_user(actor),
+        effective_from=effective_from,
+        effective_to=effective_to,
+    )
+    if not updated:
+        raise Conflict(f"{version} was published meanwhile")
+    version.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="catalog.publish",
+        target_type="catalog_version",
+        target_id=version.pk,
+        region=version.region,
+        summary=f"published {version.catalog_id} v{version.number} effective {effective_from}"
+        + (f" to {effective_to}" if effective_to else ""),
+        reason=reason,
+        changes={"effective_from": str(effective_from), "effective_to": _plain(effective_to)},
+    )
+    return version
+
+
+@transaction.atomic
+def draft_discard(*, version: CatalogVersion, actor: Actor, reason: str = "") -> None:
+    _draft_for_write(version, actor)
+    label = f"{version.catalog_id} v{version.number}"
+    pk, region = version.pk, version.region
+    if not CatalogVersion.objects.filter(pk=pk, status=VersionStatus.DRAFT).delete()[0]:
+        raise Conflict(f"{label} was published meanwhile")
+    audit_record(
+        actor=actor,
+        action="catalog.discard",
+        target_type="catalog_version",
+        target_id=pk,
+        region=region,
+        summary=f"discarded draft {label}",
+        reason=reason,
+    )

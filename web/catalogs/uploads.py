@@ -1,0 +1,142 @@
+"""Uploaded attachments: store, preview with the general table importer, map columns, save as draft."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audit.services import audit_record
+from catalogs.models import CatalogVersion, Upload
+from catalogs.services import Actor, authorise, check_catalog_id, draft_from_core
+from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
+from skillsubsidy.ingest.tables import TableImportError, read_tables
+from skillsubsidy.regions import UnknownRegion, resolve_region
+
+ALLOWED_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".txt")
+FIELD_CHOICES = tuple(f.value for f in Field)
+
+
+def _suffix(file_name: str) -> str:
+    return Path(file_name).suffix.lower()
+
+
+@transaction.atomic
+def upload_create(
+    *, actor: Actor, file_name: str, data: bytes, region: str, catalog_id: str, title: str
+) -> Upload:
+    """Keep an uploaded attachment for preview; nothing is parsed into the catalog yet."""
+    errors: dict[str, str] = {}
+    if _suffix(file_name) not in ALLOWED_SUFFIXES:
+        errors["file"] = f"{file_name!r}: upload one of {', '.join(ALLOWED_SUFFIXES)}"
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        errors["file"] = f"{file_name!r} is {len(data)} bytes; the limit is {settings.UPLOAD_MAX_BYTES}"
+    if not data:
+        errors["file"] = f"{file_name!r} is empty"
+    try:
+        code = resolve_region(region).code
+    except UnknownRegion as exc:
+        errors["region"] = str(exc)
+        code = ""
+    if not title.strip():
+        errors["title"] = "a title is required, as printed on the attachment"
+    try:
+        check_catalog_id(catalog_id)
+    except ValidationError as exc:
+        errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    authorise(actor, code)
+    upload = Upload.objects.create(
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        region=code,
+        catalog_id=catalog_id,
+        file_name=Path(file_name).name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        preview={"title": title.strip()},
+    )
+    audit_record(
+        actor=actor,
+        action="upload.create",
+        target_type="upload",
+        target_id=upload.pk,
+        region=code,
+        summary=f"uploaded {upload.file_name} ({len(data)} bytes) for {catalog_id}",
+    )
+    return upload
+
+
+def upload_preview(upload: Upload) -> MappingPreview:
+    """Parse the stored file with the saved column mapping; raises TableImportError naming the problem."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{_suffix(upload.file_name)}"
+        path.write_bytes(bytes(upload.data))
+        tables = read_tables(path)
+    # The reader names the file after the temporary path; cite the uploaded name instead.
+    tables = [replace(t, source=upload.file_name) for t in tables]
+    mapping = {int(k): (v or None) for k, v in upload.mapping.get("columns", {}).items()}
+    header_row = upload.mapping.get("header_row")
+    return preview(tables, mapping or None, header_row=header_row, sample=20)
+
+
+@transaction.atomic
+def upload_set_mapping(
+    *, upload: Upload, actor: Actor, columns: dict[int, str | None], header_row: int | None
+) -> Upload:
+    authorise(actor, upload.region)
+    bad = {str(k): f"{v!r} is not a field" for k, v in columns.items() if v and v not in FIELD_CHOICES}
+    if bad:
+        raise ValidationError(bad)
+    before = dict(upload.mapping)
+    upload.mapping = {"columns": {str(k): v for k, v in columns.items()}, "header_row": header_row}
+    upload.save(update_fields=["mapping"])
+    audit_record(
+        actor=actor,
+        action="upload.mapping",
+        target_type="upload",
+        target_id=upload.pk,
+        region=upload.region,
+        summary=f"set the column mapping of {upload.file_name}",
+        changes={"before": before, "after": upload.mapping},
+    )
+    return upload
+
+
+@transaction.atomic
+def upload_to_draft(
+    *,
+    upload: Upload,
+    actor: Actor,
+    attachment: str,
+    effective_from: date | None,
+    effective_to: date | None,
+    reason: str = "",
+) -> CatalogVersion:
+    """Parse the upload with its mapping and save the result as a draft of its catalog."""
+    authorise(actor, upload.region)
+    try:
+        pv = upload_preview(upload)
+        catalog, anomalies = to_catalog(
+            pv,
+            catalog_id=upload.catalog_id,
+            region=upload.region,
+            title=upload.preview.get("title", upload.file_name),
+            effective_from=effective_from,
+            effective_to=effective_to,
+            source_name=upload.file_name,
+        )
+    except TableImportError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    if attachment:
+        catalog = replace(catalog, attachment=attachment)
+    version = draft_from_core(catalog=catalog, anomalies=anomalies, actor=actor, reason=reason)
+    upload.draft = version
+    upload.save(update_fields=["draft"])
+    return version

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("occupations/<path:query>/", views.occupation, name="occupation"),
+    path("catalogs/", views.catalog_list, name="catalogs"),
+    path("catalogs/<str:region>/<slug:catalog_id>/", views.catalog_detail, name="catalog"),
+    path(
+        "catalogs/<str:region>/<slug:catalog_id>/download.<str:fmt>",
+        views.catalog_download,
+        name="catalog_download",
+    ),
+    path("calculator/", views.calculator, name="calculator"),
+    path("quality/", views.quality, name="quality"),
+    path("developers/", views.api_docs, name="api"),
+]

@@ -1,0 +1,263 @@
+"""The public portal. Views only read request parameters, call selectors and render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from catalogs import selectors
+from catalogs.present import (
+    CERTIFICATE_LABELS,
+    LEVEL_LABELS,
+    MARKER_LABELS,
+    PROGRAM_LABELS,
+    catalog_data,
+    entry_data,
+    occupation_data,
+    region_name,
+    region_slug,
+)
+from portal import charts
+from portal.calculator import build_request, form_defaults
+from skillsubsidy.catalog.export import FORMATS, export_catalog
+from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.catalog.profile import UnknownOccupation
+from skillsubsidy.catalog.quality import quality_report, summary
+from skillsubsidy.occupations import Marker
+from skillsubsidy.regions import UnknownRegion, all_regions
+from skillsubsidy.rules.request import RequestError
+from standards import selectors as standards
+
+SORTS = {
+    "position": lambda e: 0,
+    "code": lambda e: (e["code"] is None, e["code"] or ""),
+    "name": lambda e: e["name"],
+    "category": lambda e: (e["category"] is None, e["category"] or ""),
+}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def _filters_context() -> dict[str, Any]:
+    return {
+        "regions": list(all_regions().values()),
+        "certificate_types": [(c.value, CERTIFICATE_LABELS[c]) for c in CertificateType],
+        "markers": [
+            (m.value, MARKER_LABELS[m]) for m in (Marker.DIGITAL, Marker.GREEN, Marker.ONLINE_OVER_40)
+        ],
+        "categories": ["A", "B", "C"],
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    dataset = selectors.current_dataset()
+    by_region: dict[str | None, list[Any]] = {}
+    for c in dataset.catalogs:
+        by_region.setdefault(c.region, []).append(c)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "catalog_count": len(dataset.catalogs),
+            "entry_count": sum(len(c.entries) for c in dataset.catalogs),
+            "anomaly_count": len(dataset.anomalies),
+            "region_catalogs": [(region_slug(r), region_name(r), cs) for r, cs in by_region.items()],
+            **_filters_context(),
+        },
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    params = {
+        "region": request.GET.get("region") or None,
+        "year": _int_or_none(request.GET.get("year")),
+        "category": request.GET.get("category") if request.GET.get("category") in ("A", "B", "C") else None,
+        "certificate_type": request.GET.get("certificate_type")
+        if request.GET.get("certificate_type") in {c.value for c in CertificateType}
+        else None,
+        "markers": [m for m in request.GET.getlist("marker") if m in {mk.value for mk in Marker}] or None,
+        "shortage": {"1": True, "0": False}.get(request.GET.get("shortage", "")),
+    }
+    error = None
+    hits = []
+    if q:
+        try:
+            hits = selectors.search(q, limit=50, **params)
+        except UnknownRegion as exc:
+            error = str(exc)
+    context = {"q": q, "hits": hits, "error": error, "params": params, **_filters_context()}
+    if request.GET.get("partial") == "1":
+        return render(request, "portal/_search_results.html", context)
+    return render(request, "portal/search.html", context)
+
+
+@require_GET
+def occupation(request: HttpRequest, query: str) -> HttpResponse:
+    try:
+        profile = selectors.profile(query)
+    except UnknownOccupation as exc:
+        return render(
+            request,
+            "portal/occupation_unknown.html",
+            {"query": query, "suggestions": exc.suggestions},
+            status=404,
+        )
+    data = occupation_data(profile, selectors.search_index())
+    prices = standards.occupation_standards(profile)
+    return render(
+        request,
+        "portal/occupation.html",
+        {
+            "profile": data,
+            "standards": prices,
+            "chart": charts.region_comparison(prices),
+            "level_labels": LEVEL_LABELS,
+            "programs": PROGRAM_LABELS,
+        },
+    )
+
+
+@require_GET
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    dataset = selectors.current_dataset()
+    numbers = {v.catalog_id: v.number for v in selectors.version_list().filter(status="published")}
+    rows = [
+        {**catalog_data(c, version=numbers.get(c.id)), "slug": region_slug(c.region)}
+        for c in dataset.catalogs
+    ]
+    return render(request, "portal/catalog_list.html", {"catalogs": rows})
+
+
+def _catalog_or_404(region: str, catalog_id: str, request: HttpRequest) -> tuple[Any, Any, str]:
+    number = request.GET.get("v", "")
+    ref = f"{catalog_id}~v{number}" if number.isdigit() else catalog_id
+    try:
+        catalog, row = selectors.catalog_ref(region, ref)
+    except LookupError as exc:
+        raise Http404(str(exc)) from None
+    return catalog, row, ref
+
+
+@require_GET
+def catalog_detail(request: HttpRequest, region: str, catalog_id: str) -> HttpResponse:
+    catalog, row, _ref = _catalog_or_404(region, catalog_id, request)
+    section = request.GET.get("section") or None
+    q = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "position")
+    sort = sort if sort in SORTS else "position"
+    entries = [
+        {**entry_data(e), "position": i + 1}
+        for i, e in enumerate(catalog.entries)
+        if (section is None or e.section == section)
+        and (not q or q in e.name or (e.code or "").startswith(q))
+    ]
+    if sort != "position":
+        entries.sort(key=SORTS[sort])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/catalog_detail.html",
+        {
+            "catalog": catalog_data(catalog, version=row.number),
+            "region": region,
+            "versions": selectors.published_versions(catalog_id=catalog_id),
+            "current_number": row.number,
+            "section": section,
+            "q": q,
+            "sort": sort,
+            "page": page,
+            "formats": FORMATS,
+        },
+    )
+
+
+@require_GET
+def catalog_download(request: HttpRequest, region: str, catalog_id: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    catalog, row, _ref = _catalog_or_404(region, catalog_id, request)
+    body = export_catalog(catalog, fmt)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{catalog_id}-v{row.number}.{fmt}"'
+    return response
+
+
+@require_GET
+def quality(request: HttpRequest) -> HttpResponse:
+    dataset = selectors.current_dataset()
+    seed = request.GET.get("seed") or None
+    kind = request.GET.get("kind") or None
+    rows = quality_report(dataset, seed=seed, kind=kind)
+    everything = quality_report(dataset)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    titles: dict[str, list[str]] = {}
+    for c in dataset.catalogs:
+        titles.setdefault(c.seed, []).append(f"{c.title}（{c.attachment}）")
+    return render(
+        request,
+        "portal/quality.html",
+        {
+            "summary": summary(everything),
+            "titles": titles,
+            "kinds": sorted({a.kind for a in everything}),
+            "seed": seed,
+            "kind": kind,
+            "count": len(rows),
+            "page": page,
+        },
+    )
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/api.html")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {"detail": _("The page you asked for does not exist.")}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors: whatever broke may be in them.
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+@require_GET
+def calculator(request: HttpRequest) -> HttpResponse:
+    """GET with the form's fields computes; a bare GET shows the form. GET keeps results linkable."""
+    submitted = "type" in request.GET
+    form = request.GET if submitted else form_defaults(request.GET.get("occupation", ""))
+    context: dict[str, Any] = {
+        "form": form,
+        "regions": list(all_regions().values()),
+        "certificate_types": [(c.value, CERTIFICATE_LABELS[c]) for c in CertificateType],
+        "programs": list(PROGRAM_LABELS.items()),
+        "levels": list(LEVEL_LABELS.items()),
+        "groups": sorted(standards.parameters().groups.items()),
+        "selected_groups": request.GET.getlist("groups"),
+    }
+    if submitted:
+        payload = build_request(request.GET)
+        context["request_json"] = json.dumps(payload, ensure_ascii=False, indent=2)
+        try:
+            context["decision"] = standards.quote(payload).to_json()
+        except RequestError as exc:
+            context["error"] = exc
+    return render(request, "portal/calculator.html", context)

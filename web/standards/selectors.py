@@ -1,0 +1,166 @@
+"""The quote engine over the published catalogs and the current standards, and reads of standards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max
+
+from catalogs.present import region_name
+from catalogs.selectors import GenerationCache, dated_dataset, generation
+from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.catalog.profile import OccupationProfile
+from skillsubsidy.occupations import Level
+from skillsubsidy.regions import Region, all_regions, ancestry
+from skillsubsidy.rules.decision import Decision
+from skillsubsidy.rules.engine import Engine
+from skillsubsidy.rules.parameters import Parameter, ParameterSet, load_parameters, package_policy_dir
+from skillsubsidy.rules.request import LEVEL_TYPES
+from standards.models import StandardValue
+from standards.policy import Override, materialise
+
+
+def standards_generation() -> tuple[object, ...]:
+    agg = StandardValue.objects.aggregate(n=Count("id"), top=Max("id"))
+    return (agg["n"], agg["top"])
+
+
+def _key() -> tuple[object, ...]:
+    return (*generation(), *standards_generation())
+
+
+engine_cache = GenerationCache(_key)
+
+
+def overrides() -> list[Override]:
+    """The latest entered value per (region, name, since), with the unit and label it needs."""
+    latest: dict[tuple[str, str, date], StandardValue] = {}
+    for row in StandardValue.objects.order_by("id"):
+        latest[(row.region, row.name, row.since)] = row
+    shipped = _shipped_definitions()
+    out = []
+    for (region, name, since), row in sorted(latest.items()):
+        unit, label = shipped.get(name, ("CNY", name))
+        out.append(Override(region, name, since, row.value, row.source, label, unit))
+    return out
+
+
+def _shipped_definitions() -> dict[str, tuple[str, str]]:
+    params = engine_cache.get("shipped", lambda: load_parameters(package_policy_dir()))
+    return {p.name: (p.unit.value, p.label) for p in params.parameters()}
+
+
+def engine() -> Engine:
+    """One engine per (published catalogs, standards) generation: edits apply with no restart."""
+
+    def build() -> Engine:
+        return Engine(dated_dataset(), materialise(overrides()), poll_seconds=None)
+
+    return engine_cache.get("engine", build)
+
+
+def parameters() -> ParameterSet:
+    return engine().store.params
+
+
+def quote(raw: Mapping[str, Any]) -> Decision:
+    """Decide a quote request (the JSON of `skillsubsidy quote`); raises RequestError naming the field."""
+    return engine().quote(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterRow:
+    parameter: Parameter
+    inherited_from: str | None  # region code when the value comes from a parent region
+
+
+def region_parameters(region: Region) -> list[ParameterRow]:
+    """A region's own parameters, then the ones it inherits, sorted by name."""
+    params = parameters()
+    seen: set[str] = set()
+    rows: list[ParameterRow] = []
+    for r in ancestry(region):
+        for name, p in sorted(params.region(r.code).items()):
+            if name not in seen:
+                seen.add(name)
+                rows.append(ParameterRow(p, None if r.code == region.code else r.code))
+    return rows
+
+
+def history(*, region: str, name: str) -> list[StandardValue]:
+    return list(
+        StandardValue.objects.filter(region=region, name=name).select_related("created_by").order_by("-id")
+    )
+
+
+def parameter_names() -> list[tuple[str, str, str]]:
+    """(name, unit, label) of every parameter known in any region: the names staff may set."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for p in parameters().parameters():
+        out.setdefault(p.name, (p.name, p.unit.value, p.label))
+    return sorted(out.values())
+
+
+def _probe_date(region: Region, catalogs_in_chain: list[Any]) -> date | None:
+    starts = [c.effective_from for c in catalogs_in_chain if c.effective_from is not None]
+    return max(starts) if starts else None
+
+
+def occupation_standards(profile: OccupationProfile) -> dict[str, Any]:
+    """What each region pays per level for this occupation, by asking the engine, never by guessing.
+
+    A region is priced when one of its catalogs (or its province's) lists the occupation; the date is
+    the latest start among those catalogs, so the standards of that catalog year apply.
+    """
+    query = profile.codes[0] if profile.codes else (profile.names[0] if profile.names else profile.query)
+    priced: list[dict[str, Any]] = []
+    unpriced: list[str] = []
+    for region in all_regions().values():
+        chain = {r.code for r in ancestry(region)}
+        listings = [li for li in profile.listings if li.catalog.region in chain]
+        if not listings:
+            continue
+        before = len(priced)
+        on = _probe_date(region, [li.catalog for li in listings])
+        if on is None:
+            unpriced.append(region_name(region.code))
+            continue
+        ctype = next(
+            (li.entry.certificate_type for li in listings if li.entry.certificate_type is not None),
+            CertificateType.SKILL_LEVEL,
+        )
+        levels = [lv.value for lv in Level] if ctype in LEVEL_TYPES else [None]
+        for program in ("training", "project"):
+            amounts = []
+            for lv in levels:
+                cert: dict[str, Any] = {"type": ctype.value, "occupation": query}
+                if lv is not None:
+                    cert["level"] = lv
+                decision = quote({"region": region.code, "date": on.isoformat(), "program": program,
+                                  "certificate": cert})  # fmt: skip
+                amounts.append(
+                    {
+                        "level": lv,
+                        "amount": None if decision.amount is None else f"{decision.amount:.2f}",
+                        "eligible": decision.eligible,
+                        "reasons": [r.to_json() for r in decision.reasons],
+                    }
+                )
+            if any(a["amount"] is not None and a["eligible"] for a in amounts):
+                priced.append(
+                    {
+                        "region": region.code,
+                        "region_name": region_name(region.code),
+                        "on": on,
+                        "program": program,
+                        "certificate_type": ctype.value,
+                        "levels": amounts,
+                    }
+                )
+                break
+        if len(priced) == before:
+            unpriced.append(region_name(region.code))
+    return {"priced": priced, "unpriced": unpriced}

@@ -1,0 +1,42 @@
+// As-you-type search and copy buttons. Progressive enhancement: every form works without this file.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-live-search]");
+  var results = document.getElementById("results");
+  if (form && results) {
+    var timer = null;
+    var last = "";
+    var controller = null;
+    var run = function () {
+      var params = new URLSearchParams(new FormData(form));
+      var q = (params.get("q") || "").trim();
+      params.set("partial", "1");
+      var key = params.toString();
+      if (key === last) return;
+      last = key;
+      if (!q) { results.innerHTML = ""; return; }
+      if (controller) controller.abort();
+      controller = new AbortController();
+      results.setAttribute("aria-busy", "true");
+      fetch(form.action + "?" + key, { signal: controller.signal, headers: { "X-Requested-With": "fetch" } })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          results.innerHTML = html;
+          results.setAttribute("aria-busy", "false");
+          params.delete("partial");
+          history.replaceState(null, "", form.action + "?" + params.toString());
+        })
+        .catch(function (err) { if (err && err.name === "AbortError") return; results.setAttribute("aria-busy", "false"); });
+    };
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
+    form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(run, 0); });
+  }
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-copy]");
+    if (!btn) return;
+    var src = document.querySelector(btn.getAttribute("data-copy"));
+    if (src && navigator.clipboard) {
+      navigator.clipboard.writeText(src.textContent).then(function () { btn.textContent = "✓"; });
+    }
+  });
+})();
