@@ -12,6 +12,7 @@ import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from skillsubsidy.catalog.dataset import LISTING_KINDS, Dataset, EffectiveCatalog
 from skillsubsidy.catalog.model import CertificateType, Entry, SectionKind
@@ -65,13 +66,19 @@ def _build_lookup(entries: Iterable[Entry]) -> _Lookup:
     return _Lookup(by_code, by_name, by_occupation)
 
 
+@lru_cache(maxsize=65536)
+def _query_keys(query: str) -> tuple[str, str, str]:
+    """(code, full name, occupation) a query is looked up by; cached, as the same few thousand
+    occupations are asked about again and again."""
+    parts = split_name(query)
+    return clean_code(query), parts.name, parts.occupation
+
+
 def _match(lookup: _Lookup, query: str) -> list[Entry]:
     """`catalog.dataset.match_entries` through dictionaries: by code, else by full name, else by the
     occupation without its work type (000 · 附件1 · 备注3: work types do not distinguish occupations)."""
-    if found := lookup.by_code.get(clean_code(query)):
-        return found
-    parts = split_name(query)
-    return lookup.by_name.get(parts.name) or lookup.by_occupation.get(parts.occupation) or []
+    code, name, occupation = _query_keys(query)
+    return lookup.by_code.get(code) or lookup.by_name.get(name) or lookup.by_occupation.get(occupation) or []
 
 
 class CatalogIndex:

@@ -1,0 +1,892 @@
+"""The batch engine: the quote rules over a whole table of claims, vectorised.
+
+Nothing here walks the rows in Python. The few distinct things a table mentions (regions and dates,
+occupations, levels written as text) are resolved once each with the scalar engine's own lookups,
+compiled into dense numpy arrays indexed by regime, category and level, and then every row is decided
+by array arithmetic. Money is integer fen, class hours hundredths of a 课时, rates hundredths of a
+percent, so every comparison is exact and agrees with the Decimal arithmetic of `quote`.
+
+Input columns (CSV or Parquet), one claim per row:
+
+| column | meaning |
+|---|---|
+| region, date, certificate_type | required; as in a quote request |
+| program | training (default), insured_upgrade, project |
+| occupation, level, issued_on | the certificate |
+| hours, online_hours / minutes, online_minutes | training time (课时, or minutes) |
+| held | certificates already held, `焊工:3|6-31-01-03:4`; empty: none; column absent or null: unknown |
+| birth_date, sex, hukou_local, social_insurance_local, unemployment_registered | the trainee |
+| groups | trainee groups (policy/groups.yaml), `pensioner|veteran`; empty: none; absent or null: unknown |
+| person_id, certificate_no, project_id | for the checks across claims and project totals |
+
+Across claims (whole input): a person's certificate in an occupation at a level already claimed at
+the same or a higher level (`higher_or_same_level_claimed`), the same certificate claimed twice
+(`duplicate_claim`), and more claims per person per year than a region allows
+(`yearly_limit_exceeded`, where `claims.max_per_person_per_year` has a value).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from tqdm import tqdm
+
+from skillsubsidy.catalog.model import Category, CertificateType
+from skillsubsidy.occupations import Marker, parse_level
+from skillsubsidy.regions import UnknownRegion, resolve_region
+from skillsubsidy.rules.engine import CAP_TYPES, Engine, default_engine
+from skillsubsidy.rules.parameters import Value
+from skillsubsidy.rules.reasons import BLOCKING, ReasonCode
+from skillsubsidy.rules.regime import Regime, course_key, listing_kinds
+from skillsubsidy.rules.request import (
+    CATALOG_TYPES,
+    LEVEL_TYPES,
+    NEEDS_LEVEL,
+    NEEDS_OCCUPATION,
+    Program,
+    RequestError,
+)
+
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+PROGRAMS = list(Program)
+TYPES = list(CertificateType)
+CATEGORIES = [c.value for c in Category]  # index 3 = no category
+NO_CATEGORY = len(CATEGORIES)
+CODES = list(ReasonCode)
+BIT = {code: np.int64(1) << np.int64(i) for i, code in enumerate(CODES)}
+BLOCKING_MASK = np.int64(sum(int(BIT[c]) for c in BLOCKING))
+# Shown only on eligible claims, as in the scalar decision.
+INFO_MASK = np.int64(
+    sum(
+        int(BIT[c])
+        for c in (
+            ReasonCode.SHORTAGE_UPLIFT,
+            ReasonCode.OUT_OF_CATALOG_FALLBACK,
+            ReasonCode.AMOUNT_IS_MAXIMUM,
+            ReasonCode.NO_STANDARD,
+        )
+    )
+)
+_EPOCH = date(1970, 1, 1)
+REQUIRED = ("region", "date", "certificate_type")
+KNOWN_COLUMNS = {
+    *REQUIRED, "program", "occupation", "level", "issued_on", "hours", "online_hours", "minutes",
+    "online_minutes", "held", "birth_date", "sex", "hukou_local", "social_insurance_local",
+    "unemployment_registered", "groups", "person_id", "certificate_no", "project_id", "claim_id",
+}  # fmt: skip
+OUTPUT_COLUMNS = ("eligible", "amount", "amount_fen", "reasons")
+_TRUE = {"true", "1", "yes", "y", "t", "是"}
+_FALSE = {"false", "0", "no", "n", "f", "否"}
+# Catalog lookup groups: which section kinds a row's certificate is looked up in.
+_GROUPS = [
+    (t, p)
+    for t in (
+        CertificateType.SKILL_LEVEL,
+        CertificateType.SPECIAL_ABILITY,
+        CertificateType.TRAINING_QUALIFICATION,
+    )
+    for p in (Program.TRAINING, Program.PROJECT)
+]
+
+
+@dataclass
+class BatchReport:
+    rows: int
+    eligible: int
+    without_standard: int
+    total_fen: int
+    reason_counts: dict[str, int]
+    notes: list[str]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.total_fen) / 100
+
+    def lines(self) -> list[str]:
+        out = [
+            f"claims: {self.rows}",
+            f"eligible: {self.eligible} (without a standard, amount empty: {self.without_standard})",
+            f"total payable: {self.total:.2f} CNY",
+        ]
+        out += [f"  {code}: {n}" for code, n in sorted(self.reason_counts.items(), key=lambda kv: -kv[1])]
+        out += [f"note: {n}" for n in self.notes]
+        return out
+
+
+@dataclass
+class BatchResult:
+    frame: pl.DataFrame  # the input columns, then eligible, amount, amount_fen, reasons
+    report: BatchReport
+
+
+# -- reading, writing ---------------------------------------------------------------------------
+
+
+def read_claims(path: Path) -> pl.DataFrame:
+    """CSV (every cell read as text; an empty `held` or `groups` cell means none) or Parquet."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pl.read_parquet(path)
+    if suffix == ".csv":
+        frame = pl.read_csv(path, infer_schema=False, empty_string_is_null=False)
+        keep_empty = {"held", "groups"}
+        return frame.with_columns(
+            pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+            for c in frame.columns
+            if c not in keep_empty
+        )
+    raise RequestError("input", str(path), "must be a .csv or .parquet file")
+
+
+def write_decisions(frame: pl.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame.write_parquet(path)
+    elif suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        raise RequestError("output", str(path), "must be a .csv or .parquet file")
+
+
+def project_totals(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per project: qualified (eligible) trainees × their amounts (002 · 六、补贴标准)."""
+    if "project_id" not in frame.columns:
+        raise RequestError("project_id", None, "the claims have no project_id column")
+    return (
+        frame.filter(pl.col("project_id").is_not_null())
+        .group_by("project_id", maintain_order=True)
+        .agg(
+            pl.col("eligible").sum().alias("qualified_trainees"),
+            pl.col("amount_fen").filter(pl.col("eligible")).sum().alias("total_fen"),
+            (pl.col("eligible") & pl.col("amount_fen").is_null()).sum().alias("without_standard"),
+        )
+        .with_columns(_money(pl.col("total_fen")).alias("total"))
+    )
+
+
+def request_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The quote request one batch row stands for (the batch and `quote` must agree on it)."""
+
+    def text(v: Any) -> Any:
+        return v.isoformat() if isinstance(v, date) else v
+
+    def flag(v: Any) -> Any:
+        return bool(_bool(v)) if isinstance(v, str) else v
+
+    def given(*keys: str) -> dict[str, Any]:
+        return {k: text(row[k]) for k in keys if row.get(k) is not None}
+
+    request: dict[str, Any] = {
+        "region": row["region"],
+        "date": text(row["date"]),
+        "program": row.get("program") or Program.TRAINING.value,
+        "certificate": {"type": row["certificate_type"], **given("occupation", "level", "issued_on")},
+    }
+    if row.get("held") is not None:
+        items = [h.rsplit(":", 1) for h in str(row["held"]).split("|") if h.strip()]
+        request["held_certificates"] = [{"occupation": o, "level": lv} for o, lv in items]
+    if training := given("hours", "online_hours", "minutes", "online_minutes"):
+        request["training"] = training
+    trainee = given("birth_date", "sex")
+    trainee |= {
+        k: flag(v)
+        for k, v in given("hukou_local", "social_insurance_local", "unemployment_registered").items()
+    }
+    if row.get("groups") is not None:
+        trainee["groups"] = [g for g in str(row["groups"]).split("|") if g]
+    if trainee:
+        request["trainee"] = trainee
+    return request
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+
+def evaluate_batch(
+    claims: pl.DataFrame, *, engine: Engine | None = None, progress: bool | None = None
+) -> BatchResult:
+    """Decide every claim. `progress=None` shows a bar on a terminal for inputs over 100,000 rows."""
+    engine = engine or default_engine()
+    show = progress if progress is not None else claims.height > 100_000
+    stages = ["read columns", "regimes", "lookups", "rules", "across claims", "output"]
+    timings: dict[str, float] = {}
+    with tqdm(total=len(stages), desc="batch", unit="stage", disable=not show or None) as bar:
+
+        @contextmanager
+        def stage(name: str) -> Iterator[None]:
+            bar.set_postfix_str(name)
+            t0 = time.perf_counter()
+            yield
+            timings[name] = time.perf_counter() - t0
+            bar.update()
+
+        with stage("read columns"):
+            x = _Input(claims, engine)
+        with stage("regimes"):
+            tables = _Tables(x, engine)
+        with stage("lookups"):
+            look = _Lookups(x, tables, engine)
+        with stage("rules"):
+            d = _decide(x, tables, look, timings)
+        with stage("across claims"):
+            notes = _across_claims(x, tables, look, d)
+        with stage("output"):
+            frame, report = _output(claims, x, d, notes)
+    report.timings = timings
+    return BatchResult(frame, report)
+
+
+def _fail(column: str, row: int, value: object, problem: str) -> RequestError:
+    return RequestError(f"{column} (row {row + 1})", value, problem)
+
+
+def _first_bad(mask: B) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _money(fen: pl.Expr) -> pl.Expr:
+    return (fen // 100).cast(pl.String) + "." + (fen % 100).cast(pl.String).str.zfill(2)
+
+
+def _days(series: pl.Series, column: str) -> tuple[npt.NDArray[np.int32], B]:
+    """Days since 1970-01-01 and a null mask; text must be YYYY-MM-DD."""
+    if series.dtype == pl.Date:
+        parsed = series
+    elif series.dtype == pl.Datetime:
+        parsed = series.dt.date()
+    else:
+        text = series.cast(pl.String).str.strip_chars()
+        parsed = text.str.to_date("%Y-%m-%d", strict=False)
+        bad = (parsed.is_null() & text.is_not_null()).to_numpy()
+        if bad.any():
+            i = _first_bad(bad)
+            raise _fail(column, i, text[i], "must be a date written YYYY-MM-DD")
+    null = parsed.is_null().to_numpy()
+    return parsed.cast(pl.Int32).fill_null(0).to_numpy().astype(np.int32), null
+
+
+def _codes(
+    series: pl.Series, column: str, mapping: Callable[[str], int], problem: str
+) -> npt.NDArray[np.int64]:
+    """Map each distinct text value once; -1 for null."""
+    text = series.cast(pl.String).str.strip_chars()
+    table: dict[str, int] = {}
+    for value in text.drop_nulls().unique().to_list():
+        try:
+            table[value] = mapping(value)
+        except ValueError:
+            i = _first_bad((text == value).fill_null(False).to_numpy())
+            raise _fail(column, i, value, problem) from None
+    return text.replace_strict(table, default=-1, return_dtype=pl.Int64).to_numpy()
+
+
+def _centi(series: pl.Series, column: str, places: int) -> I64:
+    """A time amount ×100 as an integer (-1 for null); refuses negatives and finer precision."""
+    try:
+        values = series.cast(pl.String).str.strip_chars().cast(pl.Float64).to_numpy()
+    except pl.exceptions.InvalidOperationError:
+        text = series.cast(pl.String).str.strip_chars()
+        bad = (text.cast(pl.Float64, strict=False).is_null() & text.is_not_null()).to_numpy()
+        i = _first_bad(bad)
+        raise _fail(column, i, text[i], "must be a number") from None
+    null = np.isnan(values)
+    scaled = np.where(null, 0, values) * 100
+    rounded = np.rint(scaled)
+    bad = ~null & ((np.abs(scaled - rounded) > 1e-6 * np.maximum(1, np.abs(scaled))) | (rounded < 0))
+    if places == 0:
+        bad |= ~null & (rounded % 100 != 0)
+    if bad.any():
+        i = _first_bad(bad)
+        what = (
+            "whole minutes" if places == 0 else f"a number not below 0 with at most {places} decimal places"
+        )
+        raise _fail(column, i, series[i], f"must be {what}")
+    return np.where(null, -1, rounded).astype(np.int64)
+
+
+def _bool(text: str) -> int:
+    key = text.lower()
+    if key in _TRUE:
+        return 1
+    if key in _FALSE:
+        return 0
+    raise ValueError(text)
+
+
+class _Input:
+    """The claims as typed numpy arrays, validated; a bad cell raises RequestError naming it."""
+
+    def __init__(self, df: pl.DataFrame, engine: Engine) -> None:
+        missing = [c for c in REQUIRED if c not in df.columns]
+        if missing:
+            raise RequestError(
+                missing[0], None, f"required column missing; columns are {', '.join(df.columns)}"
+            )
+        self.n = n = df.height
+        self.columns = set(df.columns)
+
+        def col(name: str) -> pl.Series:
+            return df[name] if name in df.columns else pl.Series(name, [None] * n, dtype=pl.String)
+
+        self.regions: list[str] = []
+        self.region = _codes(col("region"), "region", self._region_index, "is not a known region")
+        if (self.region < 0).any():
+            raise _fail("region", _first_bad(self.region < 0), None, "is required")
+        self.date, null = _days(col("date"), "date")
+        if null.any():
+            raise _fail("date", _first_bad(null), None, "is required")
+        program = _codes(col("program"), "program", lambda v: PROGRAMS.index(Program(v)), _one_of(Program))
+        self.program = np.where(program < 0, PROGRAMS.index(Program.TRAINING), program)
+        self.ctype = _codes(
+            col("certificate_type"),
+            "certificate_type",
+            lambda v: TYPES.index(CertificateType(v)),
+            _one_of(CertificateType),
+        )
+        if (self.ctype < 0).any():
+            raise _fail("certificate_type", _first_bad(self.ctype < 0), None, "is required")
+
+        occ = col("occupation").cast(pl.String).str.strip_chars()
+        occ = pl.Series("occupation", occ).replace("", None)
+        self.occ_values: list[str] = occ.drop_nulls().unique().sort().to_list()
+        self.occ = occ.replace_strict(
+            {v: i for i, v in enumerate(self.occ_values)}, default=-1, return_dtype=pl.Int64
+        ).to_numpy()
+        needs_occ = np.isin(self.ctype, [TYPES.index(t) for t in NEEDS_OCCUPATION])
+        if (bad := needs_occ & (self.occ < 0)).any():
+            i = _first_bad(bad)
+            raise _fail("occupation", i, None, f"is required for a {TYPES[self.ctype[i]].value} certificate")
+
+        self.level = _codes(col("level"), "level", lambda v: int(parse_level(v)), "must be a skill level 1–5")
+        needs_level = np.isin(self.ctype, [TYPES.index(t) for t in NEEDS_LEVEL])
+        if (bad := needs_level & (self.level < 0)).any():
+            i = _first_bad(bad)
+            raise _fail("level", i, None, f"is required for a {TYPES[self.ctype[i]].value} certificate")
+        self.level = np.where(self.level < 0, 0, self.level)
+
+        self.issued, self.issued_null = _days(col("issued_on"), "issued_on")
+        if (bad := ~self.issued_null & (self.issued > self.date)).any():
+            i = _first_bad(bad)
+            raise _fail("issued_on", i, col("issued_on")[i], "is after the claim date")
+        self.standards_date = np.where(self.issued_null, self.date, self.issued)
+
+        hours, online_h = _centi(col("hours"), "hours", 2), _centi(col("online_hours"), "online_hours", 2)
+        minutes, online_m = (
+            _centi(col("minutes"), "minutes", 0),
+            _centi(col("online_minutes"), "online_minutes", 0),
+        )
+        in_hours = (hours >= 0) | (online_h >= 0)
+        self.in_minutes = (minutes >= 0) | (online_m >= 0)
+        if (bad := in_hours & self.in_minutes).any():
+            i = _first_bad(bad)
+            raise _fail("minutes", i, col("minutes")[i], "give class hours or minutes, not both")
+        self.total = np.where(self.in_minutes, minutes, hours)
+        self.online = np.where(self.in_minutes, online_m, online_h)
+        if (bad := (self.total >= 0) & (self.online > self.total)).any():
+            i = _first_bad(bad)
+            raise _fail("online_hours", i, None, "exceeds the total")
+
+        self.birth, self.birth_null = _days(col("birth_date"), "birth_date")
+        self.sex = _codes(col("sex"), "sex", lambda v: ["M", "F"].index(v), "must be M or F")
+        self.facts = [
+            _codes(col(c), c, _bool, "must be true or false")
+            for c in ("hukou_local", "social_insurance_local", "unemployment_registered")
+        ]
+
+        groups = engine.store.params.groups
+        self.group_bits = {g: np.int64(1) << np.int64(i) for i, g in enumerate(groups)}
+        self.groups = _codes(
+            col("groups"), "groups", self._group_mask, f"must be group codes from {', '.join(groups)}"
+        )
+        self.held = col("held").cast(pl.String)
+        self.person = col("person_id").cast(pl.String)
+        self.certificate_no = col("certificate_no").cast(pl.String)
+
+    def _region_index(self, value: str) -> int:
+        try:
+            code = resolve_region(value).code
+        except UnknownRegion:
+            raise ValueError(value) from None
+        if code not in self.regions:
+            self.regions.append(code)
+        return self.regions.index(code)
+
+    def _group_mask(self, value: str) -> int:
+        mask = 0
+        for g in (g.strip() for g in value.split("|")):
+            if g and g not in self.group_bits:
+                raise ValueError(g)
+            if g:
+                mask |= int(self.group_bits[g])
+        return mask
+
+    def is_type(self, types: frozenset[CertificateType] | set[CertificateType]) -> B:
+        return np.isin(self.ctype, [TYPES.index(t) for t in types])
+
+    def is_program(self, *programs: Program) -> B:
+        return np.isin(self.program, [PROGRAMS.index(p) for p in programs])
+
+
+def _one_of(enum: Any) -> str:
+    return "must be one of " + ", ".join(str(m.value) for m in enum)
+
+
+def _fen(value: Value | None) -> int:
+    if value is None:
+        return -1
+    assert isinstance(value, Decimal)
+    return int(value * 100)
+
+
+def _int(value: Value | None) -> int:
+    if value is None:
+        return -1
+    assert isinstance(value, int) and not isinstance(value, bool)
+    return value
+
+
+class _Tables:
+    """Per regime, every parameter the rules read, as dense arrays indexed [regime, category, level]."""
+
+    def __init__(self, x: _Input, engine: Engine) -> None:
+        # One regime per distinct (region, standards date); rows point at it by index.
+        span = int(x.standards_date.max() - x.standards_date.min()) + 1 if x.n else 1
+        key = x.region.astype(np.int64) * span + (x.standards_date - (x.standards_date.min() if x.n else 0))
+        uniq, inverse = np.unique(key, return_inverse=True)
+        self.regimes: list[Regime] = []
+        index: dict[int, int] = {}  # id(regime) → position; many dates share one regime
+        regime_of_key = np.empty(len(uniq), dtype=np.int64)
+        base = int(x.standards_date.min()) if x.n else 0
+        for i, k in enumerate(uniq.tolist()):
+            region = resolve_region(x.regions[k // span])
+            regime = engine.regime(region, _EPOCH + timedelta(days=base + k % span))
+            if id(regime) not in index:
+                index[id(regime)] = len(self.regimes)
+                self.regimes.append(regime)
+            regime_of_key[i] = index[id(regime)]
+        self.row = regime_of_key[inverse.reshape(-1)] if x.n else np.zeros(0, dtype=np.int64)
+        self.groups = list(x.group_bits)
+        self.group_bits = x.group_bits
+
+        r = len(self.regimes)
+        full = np.full
+        self.std_level = full((r, NO_CATEGORY + 1, 6), -1, np.int64)
+        self.std_special = full((r, NO_CATEGORY + 1), -1, np.int64)
+        self.std_tq = full((r, NO_CATEGORY + 1), -1, np.int64)
+        self.std_eval = full((r, 6), -1, np.int64)
+        self.std_pre_job = full(r, -1, np.int64)
+        self.std_apprenticeship = full(r, -1, np.int64)
+        self.cap = full(r, -1, np.int64)
+        self.same_as_training = full(r, False)
+        self.fallback = full(r, -1, np.int64)
+        self.held_rule = full(r, False)
+        self.min_hours = full((r, 6), -1, np.int64)
+        self.minutes_per_hour = full(r, -1, np.int64)
+        self.online_pct = full(r, -1, np.int64)
+        self.window = full(r, -1, np.int64)
+        self.min_age = full(r, -1, np.int64)
+        self.max_age = full((r, 2), -1, np.int64)  # [M, F]
+        self.residency = full(r, False)
+        self.excluded = full(r, 0, np.int64)
+        self.excluded_set = full(r, False)
+        self.has_catalog = full(r, False)
+        self.has_courses = full(r, False)
+        self.yearly_limit = full(r, -1, np.int64)
+        for i, g in enumerate(self.regimes):
+            self._fill(i, g)
+
+    def _fill(self, i: int, g: Regime) -> None:
+        v = g.value
+        for c, cat in enumerate(CATEGORIES):
+            for lv in range(1, 6):
+                self.std_level[i, c, lv] = _fen(v(f"standard.skill_level.{cat}.level_{lv}"))
+            self.std_special[i, c] = _fen(v(f"standard.special_ability.{cat}"))
+            self.std_tq[i, c] = _fen(v(f"standard.training_qualification.{cat}"))
+        for lv in range(1, 6):
+            self.std_eval[i, lv] = _fen(v(f"standard.skill_evaluation.level_{lv}"))
+            minimum = v(f"class_hours.minimum.level_{lv}")
+            self.min_hours[i, lv] = _fen(minimum)  # ×100, like the hours
+        self.std_pre_job[i] = _fen(v("standard.pre_job"))
+        self.std_apprenticeship[i] = _fen(v("standard.apprenticeship"))
+        self.cap[i] = _fen(v("project.max_per_person"))
+        self.same_as_training[i] = v("project.same_as_training") is True
+        fallback = v("insured_upgrade.out_of_catalog_category")
+        self.fallback[i] = CATEGORIES.index(str(fallback)) if fallback is not None else -1
+        self.held_rule[i] = v("certificates.no_same_or_lower_level") is True
+        self.minutes_per_hour[i] = _int(v("class_hours.minutes_per_hour"))
+        self.online_pct[i] = _fen(v("class_hours.online_max_pct"))
+        self.window[i] = _int(v("project.claim_window_months"))
+        self.min_age[i] = _int(v("project.trainee.min_age"))
+        self.max_age[i] = [_int(v("project.trainee.max_age.male")), _int(v("project.trainee.max_age.female"))]
+        self.residency[i] = v("project.trainee.residency_required") is True
+        excluded = v("project.trainee.excluded_groups")
+        if isinstance(excluded, tuple) and excluded:
+            self.excluded_set[i] = True
+            self.excluded[i] = sum(int(self.group_bits[e]) for e in excluded)
+        self.has_catalog[i] = bool(g.catalog.in_force)
+        self.has_courses[i] = bool(g.courses)
+        self.yearly_limit[i] = _int(v("claims.max_per_person_per_year"))
+
+
+class _Lookups:
+    """Catalog, course and identity lookups: resolved once per distinct key, gathered per row."""
+
+    def __init__(self, x: _Input, t: _Tables, engine: Engine) -> None:
+        n, n_occ = x.n, len(x.occ_values)
+        names = engine.names
+        ident_ids: dict[str, int] = {}
+        self.occ_ident = np.array(
+            [ident_ids.setdefault(names.identity(o), len(ident_ids)) for o in x.occ_values] + [-1],
+            dtype=np.int64,
+        )
+        self.ident = self.occ_ident[x.occ]  # -1 (the sentinel at the end) for no occupation
+
+        group = np.full(n, -1, dtype=np.int64)
+        for gi, (gt, gp) in enumerate(_GROUPS):
+            types = LEVEL_TYPES if gt in LEVEL_TYPES else {gt}
+            project = gp is Program.PROJECT
+            mask = x.is_type(types) & (x.is_program(Program.PROJECT) == project)
+            group[mask] = gi
+        key = (t.row * len(_GROUPS) + group) * (n_occ + 1) + (x.occ + 1)
+        active = group >= 0
+        self.listed = np.zeros(n, dtype=bool)
+        self.category = np.full(n, NO_CATEGORY, dtype=np.int64)
+        self.exempt = np.zeros(n, dtype=bool)
+        self.uplift_bp = np.full(n, -1, dtype=np.int64)
+        self.occ_std = np.full((n, 6), -1, dtype=np.int64)
+        self.known = np.zeros(n, dtype=bool)
+        if active.any():
+            uniq, inv = np.unique(key[active], return_inverse=True)
+            u = len(uniq)
+            listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int64)
+            exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int64), np.zeros(u, bool)
+            occ_std = np.full((u, 6), -1, np.int64)
+            for j, k in enumerate(uniq.tolist()):
+                occ_i = k % (n_occ + 1) - 1
+                gi = (k // (n_occ + 1)) % len(_GROUPS)
+                regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
+                occ = x.occ_values[occ_i]
+                gt, gp = _GROUPS[gi]
+                entries = regime.catalog.find(occ, listing_kinds(gt, gp))
+                known[j] = names.known(occ)
+                shortage = next((e for e in regime.catalog.shortage(occ) if e.uplift_pct is not None), None)
+                if shortage is not None and shortage.uplift_pct is not None:
+                    bp[j] = int(shortage.uplift_pct * 100)
+                if not entries:
+                    continue
+                entry = next((e for e in entries if e.category is not None), entries[0])
+                listed[j] = True
+                cat[j] = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
+                exempt[j] = Marker.ONLINE_OVER_40 in entry.markers
+                occ_key = entry.code or entry.name
+                if gt in LEVEL_TYPES:
+                    for lv in range(1, 6):
+                        occ_std[j, lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
+                else:
+                    occ_std[j, 0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+            rows = np.flatnonzero(active)
+            self.listed[rows], self.category[rows], self.exempt[rows] = listed[inv], cat[inv], exempt[inv]
+            self.uplift_bp[rows], self.occ_std[rows], self.known[rows] = bp[inv], occ_std[inv], known[inv]
+
+        # Entrepreneurship: the course named, per regime.
+        self.course_fen = np.full(n, -1, dtype=np.int64)
+        self.course_matched = np.zeros(n, dtype=bool)
+        ent = x.is_type({CertificateType.ENTREPRENEURSHIP}) & (x.occ >= 0)
+        if ent.any():
+            ckey = t.row[ent] * (n_occ + 1) + x.occ[ent]
+            uniq, inv = np.unique(ckey, return_inverse=True)
+            fen, matched = np.full(len(uniq), -1, np.int64), np.zeros(len(uniq), bool)
+            for j, k in enumerate(uniq.tolist()):
+                regime = t.regimes[k // (n_occ + 1)]
+                name = regime.courses.get(course_key(x.occ_values[k % (n_occ + 1)]))
+                if name is not None:
+                    matched[j] = True
+                    fen[j] = _fen(regime.value(name))
+            rows = np.flatnonzero(ent)
+            self.course_fen[rows], self.course_matched[rows] = fen[inv], matched[inv]
+
+        # Held certificates, one row per certificate held, with the claim row it belongs to.
+        self.held_given = x.held.is_not_null().to_numpy()
+        self.held_violation = np.zeros(n, dtype=bool)
+        items = (
+            pl.DataFrame({"row": np.arange(n), "held": x.held})
+            .filter(pl.col("held").is_not_null())
+            .with_columns(pl.col("held").str.split("|"))
+            .explode("held")
+            .with_columns(pl.col("held").str.strip_chars())
+            .filter(pl.col("held") != "")
+            .with_columns(
+                pl.col("held").str.extract(r"^(.+)[:：]\s*([^:：]+)$", 1).str.strip_chars().alias("occ"),
+                pl.col("held").str.extract(r"^(.+)[:：]\s*([^:：]+)$", 2).alias("lvl"),
+            )
+        )
+        if items.height:
+            if (bad := items["occ"].is_null().to_numpy()).any():
+                i = _first_bad(bad)
+                raise _fail(
+                    "held", int(items["row"][i]), items["held"][i], "items must be written occupation:level"
+                )
+            lvl = _codes(items["lvl"], "held", lambda v: int(parse_level(v)), "levels must be 1–5")
+            held_ident = np.array(
+                [ident_ids.setdefault(names.identity(o), len(ident_ids)) for o in items["occ"].to_list()],
+                dtype=np.int64,
+            )
+            rows = items["row"].to_numpy()
+            hit = (held_ident == self.ident[rows]) & (lvl <= x.level[rows])
+            self.held_violation[np.unique(rows[hit])] = True
+
+
+@dataclass
+class _Decided:
+    reasons: I64  # bit mask over CODES
+    base: I64  # fen; -1 no standard
+    eligible: B
+
+
+def _add_months(days: npt.NDArray[np.int32], months: I64) -> I64:
+    d = days.astype("datetime64[D]")
+    month = d.astype("datetime64[M]")
+    day = (d - month.astype("datetime64[D]")).astype(np.int64) + 1
+    target = month + months.astype("timedelta64[M]")
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(np.int64)
+    last: I64 = target.astype("datetime64[D]").astype(np.int64) + np.minimum(day, length) - 1
+    return last
+
+
+def _ymd(days: npt.NDArray[np.int32]) -> tuple[I64, I64]:
+    d = days.astype("datetime64[D]")
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = d.astype("datetime64[M]")
+    md = (month.astype(np.int64) % 12 + 1) * 100 + (d - month.astype("datetime64[D]")).astype(np.int64) + 1
+    return year, md
+
+
+def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _Decided:
+    r = t.row
+    reasons = np.zeros(x.n, dtype=np.int64)
+
+    def flag(mask: B, code: ReasonCode) -> None:
+        reasons[mask] |= BIT[code]
+
+    training_program = x.is_program(Program.TRAINING, Program.PROJECT)
+    project = x.is_program(Program.PROJECT)
+    level_type = x.is_type(LEVEL_TYPES)
+    catalog_type = x.is_type(CATALOG_TYPES)
+
+    # The catalog, then what stands in for it (engine.look_up_catalog).
+    cap_active = project & x.is_type(CAP_TYPES) & (t.cap[r] >= 0)
+    unlisted = catalog_type & ~k.listed & ~cap_active
+    flag(unlisted & ~k.known, ReasonCode.UNKNOWN_OCCUPATION)
+    open_catalog = unlisted & k.known & t.has_catalog[r]
+    fallback = open_catalog & x.is_program(Program.INSURED_UPGRADE) & (t.fallback[r] >= 0)
+    flag(fallback, ReasonCode.OUT_OF_CATALOG_FALLBACK)
+    flag(open_catalog & ~fallback, ReasonCode.NOT_IN_CATALOG)
+    category = np.where(fallback, t.fallback[r], np.where(catalog_type, k.category, NO_CATEGORY))
+    entrepreneurship = x.is_type({CertificateType.ENTREPRENEURSHIP})
+    flag(entrepreneurship & ~k.course_matched & t.has_courses[r], ReasonCode.UNKNOWN_OCCUPATION)
+
+    # The general rule: the standard for this certificate, most specific first.
+    t0 = time.perf_counter()
+    lv = x.level
+    ct = x.ctype
+    std = np.full(x.n, -1, dtype=np.int64)
+    std = np.where(level_type, t.std_level[r, category, lv], std)
+    std = np.where(ct == TYPES.index(CertificateType.SPECIAL_ABILITY), t.std_special[r, category], std)
+    std = np.where(ct == TYPES.index(CertificateType.TRAINING_QUALIFICATION), t.std_tq[r, category], std)
+    std = np.where(ct == TYPES.index(CertificateType.SKILL_EVALUATION), t.std_eval[r, lv], std)
+    std = np.where(ct == TYPES.index(CertificateType.PRE_JOB), t.std_pre_job[r], std)
+    std = np.where(ct == TYPES.index(CertificateType.APPRENTICESHIP), t.std_apprenticeship[r], std)
+    std = np.where(entrepreneurship, k.course_fen, std)
+    specific = k.occ_std[np.arange(x.n), np.where(level_type, lv, 0)]
+    std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
+    timings["amount lookup"] = time.perf_counter() - t0
+
+    # Exceptions: the project cap (002 · 附件4 · 6) and the shortage uplift (000 · 附件3).
+    higher = std > t.cap[r]
+    base = np.where(cap_active, np.where(higher, std, t.cap[r]), std)
+    flag(cap_active & ~higher, ReasonCode.AMOUNT_IS_MAXIMUM)
+    base = np.where(project & ~cap_active & ~t.same_as_training[r], -1, base)
+    uplift = (base >= 0) & training_program & level_type & (lv >= 1) & (lv <= 3) & (k.uplift_bp >= 0)
+    flag(uplift, ReasonCode.SHORTAGE_UPLIFT)
+    base = np.where(uplift, (base * (10000 + k.uplift_bp) + 5000) // 10000, base)
+
+    missing = ReasonCode.INPUT_MISSING
+    # 000 · 附件1 · 备注3: a certificate held at the same or a higher level.
+    held_rule = t.held_rule[r] & level_type & (lv > 0)
+    flag(held_rule & ~k.held_given, missing)
+    flag(held_rule & k.held_given & k.held_violation, ReasonCode.HIGHER_OR_SAME_LEVEL_HELD)
+
+    # 000 · 附件1 · 备注2: minimum class hours, minutes at the region's 课时 length.
+    minimum = t.min_hours[r, lv]
+    hours_rule = training_program & level_type & (minimum >= 0)
+    no_total = x.total < 0
+    per_hour = t.minutes_per_hour[r]
+    unconvertible = x.in_minutes & (per_hour < 0)
+    flag(hours_rule & (no_total | unconvertible), missing)
+    threshold = np.where(x.in_minutes, minimum * per_hour, minimum)
+    flag(hours_rule & ~no_total & ~unconvertible & (x.total < threshold), ReasonCode.INSUFFICIENT_HOURS)
+
+    # 000 · 附件4 · 备注: online share, unless the occupation carries `*`.
+    pct = t.online_pct[r]
+    online_rule = training_program & catalog_type & k.listed & (pct >= 0) & ~k.exempt
+    flag(online_rule & no_total, missing)
+    flag(online_rule & ~no_total & (x.online < 0), missing)
+    exceeded = x.online * 10000 > pct * x.total
+    flag(online_rule & ~no_total & (x.online >= 0) & exceeded, ReasonCode.ONLINE_HOURS_EXCEEDED)
+
+    # 002 · 附件4 · 7: claims within N months of the certificate's issue date.
+    months = t.window[r]
+    window_rule = project & (months >= 0)
+    flag(window_rule & x.issued_null, missing)
+    last = _add_months(x.issued, np.maximum(months, 0))
+    flag(window_rule & ~x.issued_null & (x.date > last), ReasonCode.CLAIM_WINDOW_EXPIRED)
+
+    # 002 · 二、培训对象: age on the standards date, residency, excluded groups.
+    low, highs = t.min_age[r], t.max_age[r]
+    any_high = (highs >= 0).any(axis=1)
+    age_rule = project & ((low >= 0) | any_high)
+    flag(age_rule & x.birth_null, missing)
+    y1, md1 = _ymd(x.birth)
+    y2, md2 = _ymd(x.standards_date)
+    age = y2 - y1 - (md2 < md1)
+    too_young = age_rule & ~x.birth_null & (low >= 0) & (age < low)
+    flag(too_young, ReasonCode.AGE_OUT_OF_RANGE)
+    checks_high = age_rule & ~x.birth_null & ~too_young & any_high
+    flag(checks_high & (x.sex < 0), missing)
+    high = highs[np.arange(x.n), np.maximum(x.sex, 0)]
+    flag(checks_high & (x.sex >= 0) & (high >= 0) & (age > high), ReasonCode.AGE_OUT_OF_RANGE)
+
+    residency_rule = project & t.residency[r]
+    facts = np.stack(x.facts)
+    local = (facts == 1).any(axis=0)
+    nowhere = (facts == 0).all(axis=0)
+    flag(residency_rule & nowhere, ReasonCode.RESIDENCY_REQUIRED)
+    flag(residency_rule & ~local & ~nowhere, missing)
+
+    groups_rule = project & t.excluded_set[r]
+    flag(groups_rule & (x.groups < 0), missing)
+    flag(groups_rule & (x.groups >= 0) & ((x.groups & t.excluded[r]) != 0), ReasonCode.EXCLUDED_GROUP)
+
+    eligible = (reasons & BLOCKING_MASK) == 0
+    flag(eligible & (base < 0), ReasonCode.NO_STANDARD)
+    return _Decided(reasons, base, eligible)
+
+
+def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]:
+    notes: list[str] = []
+    if "person_id" not in x.columns and "certificate_no" not in x.columns:
+        notes.append("no person_id or certificate_no column: the checks across claims were not run")
+        return notes
+    frame = pl.DataFrame(
+        {
+            "row": np.arange(x.n),
+            "person": x.person,
+            "cert_no": x.certificate_no,
+            "ctype": x.ctype,
+            "ident": k.ident,
+            "level": x.level,
+            "issued": np.where(x.issued_null, -1, x.issued),
+            "date": x.date,
+            "when": x.standards_date,
+        }
+    )
+    # The same certificate twice: by its number where given, else by who, what, level and date.
+    by_number = frame.filter(pl.col("cert_no").is_not_null())
+    by_person = frame.filter(pl.col("cert_no").is_null() & pl.col("person").is_not_null())
+    duplicate = np.zeros(x.n, dtype=bool)
+    for part, keys in (
+        (by_number, ["ctype", "cert_no"]),
+        (by_person, ["person", "ctype", "ident", "level", "issued"]),
+    ):
+        if part.height:
+            dup_rows = part.filter(~pl.struct(keys).is_first_distinct())["row"].to_numpy()
+            duplicate[dup_rows] = True
+    d.reasons[duplicate] |= BIT[ReasonCode.DUPLICATE_CLAIM]
+
+    # The same person and occupation at the same or a lower level than an earlier claim (备注3).
+    if "person_id" not in x.columns:
+        notes.append("no person_id column: claims of the same person were not compared")
+    candidate = pl.Series("candidate", x.is_type(LEVEL_TYPES) & (x.level > 0) & ~duplicate & (k.ident >= 0))
+    level_rows = frame.with_columns(candidate).filter(pl.col("candidate") & pl.col("person").is_not_null())
+    if level_rows.height:
+        prior = (
+            level_rows.sort(["person", "ident", "when", "row"])
+            .with_columns(pl.col("level").cum_min().shift(1).over(["person", "ident"]).alias("prior"))
+            .filter(pl.col("prior") <= pl.col("level"))["row"]
+            .to_numpy()
+        )
+        claimed = np.zeros(x.n, dtype=bool)
+        claimed[prior] = True
+        d.reasons[claimed & t.held_rule[t.row]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
+
+    # More claims per person per year than the region allows, counting only claims otherwise payable.
+    limit = t.yearly_limit[t.row]
+    payable = (d.reasons & BLOCKING_MASK) == 0
+    if (limit >= 0).any():
+        year, _ = _ymd(x.date)
+        counted = pl.Series("counted", payable & (limit >= 0))
+        ranked = (
+            frame.with_columns(pl.Series("year", year), pl.Series("limit", limit), counted)
+            .filter(pl.col("counted") & pl.col("person").is_not_null())
+            .sort(["person", "year", "date", "row"])
+            .with_columns(pl.int_range(pl.len()).over(["person", "year"]).alias("rank"))
+            .filter(pl.col("rank") >= pl.col("limit"))["row"]
+            .to_numpy()
+        )
+        d.reasons[ranked] |= BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED]
+    else:
+        notes.append(
+            "claims.max_per_person_per_year has no value for any region and date in this input "
+            "(no seed document sets one), so no yearly limit was applied"
+        )
+    d.eligible = (d.reasons & BLOCKING_MASK) == 0
+    return notes
+
+
+def _output(
+    claims: pl.DataFrame, x: _Input, d: _Decided, notes: list[str]
+) -> tuple[pl.DataFrame, BatchReport]:
+    reasons = np.where(d.eligible, d.reasons, d.reasons & ~INFO_MASK)
+    reasons = np.where(d.eligible & (d.base >= 0), reasons & ~BIT[ReasonCode.NO_STANDARD], reasons)
+    fen = np.where(d.eligible, d.base, 0)
+    decided = pl.DataFrame({"eligible": d.eligible, "_fen": fen, "_no_standard": d.eligible & (d.base < 0)})
+    decided = decided.with_columns(
+        pl.when(pl.col("_no_standard")).then(None).otherwise(pl.col("_fen")).alias("amount_fen"),
+        pl.Series("_reasons", reasons),
+    )
+    present = [c for c in CODES if (reasons & BIT[c]).any()]
+    decided = decided.with_columns(
+        _money(pl.col("amount_fen")).alias("amount"),
+        pl.concat_str(
+            [pl.when((pl.col("_reasons") & int(BIT[c])) != 0).then(pl.lit(c.value)) for c in present],
+            separator="|",
+            ignore_nulls=True,
+        ).alias("reasons")
+        if present
+        else pl.lit("").alias("reasons"),
+    )
+    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
+    frame = pl.concat([kept, decided.select(OUTPUT_COLUMNS)], how="horizontal")
+    counts = {c.value: int(((reasons & BIT[c]) != 0).sum()) for c in present}
+    report = BatchReport(
+        rows=x.n,
+        eligible=int(d.eligible.sum()),
+        without_standard=int((d.eligible & (d.base < 0)).sum()),
+        total_fen=int(fen[d.eligible & (d.base >= 0)].sum()),
+        reason_counts=counts,
+        notes=notes,
+    )
+    return frame, report
