@@ -1,0 +1,37 @@
+"""Shared pytest configuration.
+
+The Django project lives in `web/` (apps import as `catalogs`, `config`, …), so it goes on sys.path
+here and pytest-django is pointed at its settings. Core tests (tests/core) never touch the database,
+so for them this only means Django's settings are importable; pytest-django blocks database access
+outside tests that ask for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WEB = REPO / "web"
+
+
+# Module level, not pytest_configure: tests/web/conftest.py imports Django models and is loaded
+# right after this file, before any configure hook runs.
+if str(WEB) not in sys.path:
+    sys.path.insert(0, str(WEB))
+_settings_from_env = "DJANGO_SETTINGS_MODULE" in os.environ
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+# Generated policy directories and the default SQLite file go to a throwaway place, per process.
+os.environ.setdefault("SKILLSUBSIDY_VAR_DIR", tempfile.mkdtemp(prefix="skillsubsidy-test-"))
+
+import django  # noqa: E402
+
+django.setup()
+if not _settings_from_env:
+    # xdist workers inherit this environment, and pytest-django imports the settings module in each
+    # worker before any conftest has put web/ on sys.path there. Django is configured now, which
+    # pytest-django also accepts, so the variable is not needed any more.
+    del os.environ["DJANGO_SETTINGS_MODULE"]

@@ -1,0 +1,69 @@
+"""Fixtures for the web tests: the shipped dataset imported once per test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from accounts.models import Role
+from accounts.services import staff_create
+from catalogs.selectors import published_cache
+from catalogs.services import dataset_import
+from skillsubsidy.catalog.dataset import load_dataset
+from standards.selectors import engine_cache
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Every test starts from the shipped dataset, imported once; each test's changes roll back."""
+    with django_db_blocker.unblock():
+        dataset_import(dataset=load_dataset())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    # Rolled-back transactions can reuse ids on SQLite, so a cache key could repeat across tests.
+    published_cache.clear()
+    engine_cache.clear()
+    yield
+    published_cache.clear()
+    engine_cache.clear()
+
+
+def make_staff(username: str, role: Role, region: str | None) -> AbstractUser:
+    return staff_create(username=username, password=PASSWORD, role=role, region=region, actor=None)
+
+
+@pytest.fixture
+def admin(db: None) -> AbstractUser:
+    return make_staff("admin", Role.PLATFORM_ADMIN, None)
+
+
+@pytest.fixture
+def jiangsu_staff(db: None) -> AbstractUser:
+    """City-bureau role for Jiangsu 320000: covers Jiangsu and Nantong 320600 below it."""
+    return make_staff("jiangsu", Role.CITY_BUREAU, "320000")
+
+
+@pytest.fixture
+def nantong_staff(db: None) -> AbstractUser:
+    """District-bureau role for Nantong 320600: only Nantong's own catalogs."""
+    return make_staff("nantong", Role.DISTRICT_BUREAU, "320600")
+
+
+@pytest.fixture
+def shanghai_staff(db: None) -> AbstractUser:
+    return make_staff("shanghai", Role.DISTRICT_BUREAU, "310000")
+
+
+def client_for(user: AbstractUser | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,67 @@
+"""Importing the shipped dataset into the database, and rebuilding the core Dataset from it."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from catalogs.models import CatalogVersion, Entry, VersionOrigin, VersionStatus
+from catalogs.selectors import current_dataset
+from catalogs.services import dataset_import
+from skillsubsidy.catalog.dataset import load_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label != "sessions"}
+
+
+def test_each_shipped_catalog_becomes_one_published_version_with_all_its_entries() -> None:
+    shipped = load_dataset()
+    versions = CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED, origin=VersionOrigin.SHIPPED)
+    assert sorted(v.catalog_id for v in versions) == sorted(c.id for c in shipped.catalogs)
+    for c in shipped.catalogs:
+        assert Entry.objects.filter(version__catalog_id=c.id).count() == len(c.entries)
+
+
+def test_the_jiangsu_2025_catalog_holds_the_652_rows_of_attachment_4() -> None:
+    # 000_d6c6a123f4673bde.txt · 附件4: 529 occupation rows and 123 special-ability rows.
+    version = CatalogVersion.objects.get(catalog_id="jiangsu-2025")
+    assert version.entries.filter(section="occupations").count() == 529
+    assert version.entries.filter(section="special_abilities").count() == 123
+
+
+def test_a_second_import_of_the_same_dataset_writes_nothing() -> None:
+    before = _row_counts()
+    result = dataset_import(dataset=load_dataset())
+    assert not result.changed
+    assert _row_counts() == before
+
+
+def test_the_dataset_rebuilt_from_the_database_equals_the_shipped_one() -> None:
+    shipped = load_dataset()
+    rebuilt = current_dataset()
+    assert [c.id for c in rebuilt.catalogs] == [c.id for c in shipped.catalogs]
+    for a, b in zip(shipped.catalogs, rebuilt.catalogs, strict=True):
+        assert a == b
+    assert sorted(rebuilt.anomalies, key=repr) == sorted(shipped.anomalies, key=repr)
+
+
+def test_a_changed_shipped_catalog_becomes_a_new_version_and_leaves_the_old_one_untouched() -> None:
+    from dataclasses import replace
+
+    shipped = load_dataset()
+    nantong = shipped.catalog("nantong-2025")
+    changed = replace(nantong, entries=nantong.entries[:-1])
+    catalogs = tuple(changed if c.id == "nantong-2025" else c for c in shipped.catalogs)
+    old_count = Entry.objects.filter(version__catalog_id="nantong-2025").count()
+
+    result = dataset_import(dataset=replace(shipped, catalogs=catalogs))
+
+    assert result.created == ["nantong-2025"]
+    v1, v2 = CatalogVersion.objects.filter(catalog_id="nantong-2025").order_by("number")
+    assert (v1.number, v2.number) == (1, 2)
+    assert v1.entries.count() == old_count
+    assert v2.entries.count() == old_count - 1
+    assert len(current_dataset().catalog("nantong-2025").entries) == old_count - 1
