@@ -26,6 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 # Generated policy directories and the default SQLite file go to a throwaway place, per process.
 os.environ.setdefault("SKILLSUBSIDY_VAR_DIR", tempfile.mkdtemp(prefix="skillsubsidy-test-"))
+# WhiteNoise warns on every request when STATIC_ROOT is missing; tests serve no collected files.
+(Path(os.environ["SKILLSUBSIDY_VAR_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
 
 import django  # noqa: E402
 

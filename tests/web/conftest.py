@@ -27,6 +27,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    # The manifest storage of production needs `collectstatic`; tests render pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     # Rolled-back transactions can reuse ids on SQLite, so a cache key could repeat across tests.
     published_cache.clear()

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Query
+from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from accounts.services import token_authenticate
@@ -256,9 +257,9 @@ def _draft(version_id: int) -> CatalogVersion:
     tags=["back office"],
     summary="Start a draft from the current published version",
 )
-def draft_create(request: HttpRequest, catalog_id: str, payload: DraftIn) -> tuple[int, dict[str, Any]]:
+def draft_create(request: HttpRequest, catalog_id: str, payload: DraftIn) -> Status[dict[str, Any]]:
     version = services.draft_from_published(catalog_id=catalog_id, actor=request.user, reason=payload.reason)
-    return 201, _version_out(version)
+    return Status(201, _version_out(version))
 
 
 @api.patch(
@@ -300,6 +301,6 @@ def draft_publish(request: HttpRequest, version_id: int, payload: PublishIn) -> 
 @api.delete(
     "/drafts/{version_id}", response={204: None, **WRITE_ERRORS}, auth=WRITE_AUTH, tags=["back office"]
 )
-def draft_delete(request: HttpRequest, version_id: int) -> tuple[int, None]:
+def draft_delete(request: HttpRequest, version_id: int) -> Status[None]:
     services.draft_discard(version=_draft(version_id), actor=request.user)
-    return 204, None
+    return Status(204, None)

@@ -43,7 +43,7 @@ def entry_fields(e: Entry) -> dict[str, Any]:
         "levels": list(e.levels),
         "markers": sorted(mk.value for mk in e.markers),
         "edition": e.edition or "",
-        "uplift_pct": e.uplift_pct,
+        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else "",
         "occupation_name": e.occupation_name or "",
         "prov_seed": p.seed,
         "prov_attachment": p.attachment,
@@ -74,7 +74,7 @@ def entry_from_row(row: m.Entry, catalog_id: str) -> Entry:
         levels=tuple(int(v) for v in row.levels),
         markers=frozenset(Marker(v) for v in row.markers),
         edition=row.edition or None,
-        uplift_pct=Decimal(row.uplift_pct) if row.uplift_pct is not None else None,
+        uplift_pct=Decimal(row.uplift_pct) if row.uplift_pct else None,
         occupation_name=row.occupation_name or None,
     )
 

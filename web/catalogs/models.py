@@ -95,7 +95,8 @@ class Entry(models.Model):
     levels = models.JSONField(default=list, blank=True)
     markers = models.JSONField(default=list, blank=True)
     edition = models.CharField(max_length=8, blank=True)
-    uplift_pct = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # As text: Decimal("30") and Decimal("30.00") are equal but print differently in a quote's reasons.
+    uplift_pct = models.CharField(max_length=16, blank=True)
     occupation_name = models.CharField(max_length=200, blank=True)
     prov_seed = models.CharField(max_length=200)
     prov_attachment = models.CharField(max_length=100)

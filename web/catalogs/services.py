@@ -327,16 +327,16 @@ def _clean_changes(entry: Entry, changes: dict[str, Any]) -> dict[str, Any]:
                 errors[f] = f"{value!r}: markers are {', '.join(mk.value for mk in Marker)}"
         elif f == "uplift_pct":
             if value in ("", None):
-                out[f] = None
+                out[f] = ""
                 continue
             try:
                 pct = Decimal(str(value))
             except InvalidOperation:
                 errors[f] = f"{value!r} is not a number"
                 continue
-            if not Decimal(0) <= pct <= Decimal(100):
+            if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100):
                 errors[f] = f"{value!r} is not between 0 and 100"
-            out[f] = pct
+            out[f] = str(pct)
         elif f == "matched":
             out[f] = bool(value)
         else:
