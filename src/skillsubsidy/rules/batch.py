@@ -278,10 +278,26 @@ def _days(series: pl.Series, column: str) -> tuple[npt.NDArray[np.int32], B]:
     return parsed.cast(pl.Int32).fill_null(0).to_numpy().astype(np.int32), null
 
 
+def _typed_codes(series: pl.Series) -> I64 | None:
+    """Booleans and integers need no text round trip: 1/0 and the integer itself, -1 for null."""
+    if series.dtype == pl.Boolean:
+        values: I64 = series.cast(pl.Int64).fill_null(-1).to_numpy()
+        return values
+    return None
+
+
 def _codes(
     series: pl.Series, column: str, mapping: Callable[[str], int], problem: str
 ) -> npt.NDArray[np.int64]:
     """Map each distinct text value once; -1 for null."""
+    if (typed := _typed_codes(series)) is not None and mapping is _bool:
+        return typed
+    if series.dtype.is_integer() and mapping is _level:
+        values = series.fill_null(-1).to_numpy().astype(np.int64)
+        if (bad := (values != -1) & ((values < 1) | (values > 5))).any():
+            i = _first_bad(bad)
+            raise _fail(column, i, series[i], problem)
+        return values
     text = series.cast(pl.String).str.strip_chars()
     table: dict[str, int] = {}
     for value in text.drop_nulls().unique().to_list():
@@ -296,7 +312,8 @@ def _codes(
 def _centi(series: pl.Series, column: str, places: int) -> I64:
     """A time amount ×100 as an integer (-1 for null); refuses negatives and finer precision."""
     try:
-        values = series.cast(pl.String).str.strip_chars().cast(pl.Float64).to_numpy()
+        numeric = series if series.dtype.is_numeric() else series.cast(pl.String).str.strip_chars()
+        values = numeric.cast(pl.Float64).fill_null(float("nan")).to_numpy()
     except pl.exceptions.InvalidOperationError:
         text = series.cast(pl.String).str.strip_chars()
         bad = (text.cast(pl.Float64, strict=False).is_null() & text.is_not_null()).to_numpy()
@@ -315,6 +332,10 @@ def _centi(series: pl.Series, column: str, places: int) -> I64:
         )
         raise _fail(column, i, series[i], f"must be {what}")
     return np.where(null, -1, rounded).astype(np.int64)
+
+
+def _level(text: str) -> int:
+    return int(parse_level(text))
 
 
 def _bool(text: str) -> int:
@@ -365,13 +386,13 @@ class _Input:
         self.occ = occ.replace_strict(
             {v: i for i, v in enumerate(self.occ_values)}, default=-1, return_dtype=pl.Int64
         ).to_numpy()
-        needs_occ = np.isin(self.ctype, [TYPES.index(t) for t in NEEDS_OCCUPATION])
+        needs_occ = self.is_type(NEEDS_OCCUPATION)
         if (bad := needs_occ & (self.occ < 0)).any():
             i = _first_bad(bad)
             raise _fail("occupation", i, None, f"is required for a {TYPES[self.ctype[i]].value} certificate")
 
-        self.level = _codes(col("level"), "level", lambda v: int(parse_level(v)), "must be a skill level 1–5")
-        needs_level = np.isin(self.ctype, [TYPES.index(t) for t in NEEDS_LEVEL])
+        self.level = _codes(col("level"), "level", _level, "must be a skill level 1–5")
+        needs_level = self.is_type(NEEDS_LEVEL)
         if (bad := needs_level & (self.level < 0)).any():
             i = _first_bad(bad)
             raise _fail("level", i, None, f"is required for a {TYPES[self.ctype[i]].value} certificate")
@@ -434,10 +455,14 @@ class _Input:
         return mask
 
     def is_type(self, types: frozenset[CertificateType] | set[CertificateType]) -> B:
-        return np.isin(self.ctype, [TYPES.index(t) for t in types])
+        table = np.array([t in types for t in TYPES])
+        selected: B = table[self.ctype]
+        return selected
 
     def is_program(self, *programs: Program) -> B:
-        return np.isin(self.program, [PROGRAMS.index(p) for p in programs])
+        table = np.array([p in programs for p in PROGRAMS])
+        selected: B = table[self.program]
+        return selected
 
 
 def _one_of(enum: Any) -> str:
@@ -483,12 +508,12 @@ class _Tables:
 
         r = len(self.regimes)
         full = np.full
-        self.std_level = full((r, NO_CATEGORY + 1, 6), -1, np.int64)
-        self.std_special = full((r, NO_CATEGORY + 1), -1, np.int64)
-        self.std_tq = full((r, NO_CATEGORY + 1), -1, np.int64)
-        self.std_eval = full((r, 6), -1, np.int64)
-        self.std_pre_job = full(r, -1, np.int64)
-        self.std_apprenticeship = full(r, -1, np.int64)
+        # The amount table: price[regime, certificate type, sub-key, level] in fen, -1 where no
+        # standard exists. The sub-key is the category (A, B, C, none) or, for entrepreneurship,
+        # the course's slot; the last slot is always empty.
+        self.courses = [sorted(set(g.courses.values())) for g in self.regimes]
+        self.no_slot = max([NO_CATEGORY, *(len(c) for c in self.courses)])
+        self.price = full((r, len(TYPES), self.no_slot + 1, 6), -1, np.int64)
         self.cap = full(r, -1, np.int64)
         self.same_as_training = full(r, False)
         self.fallback = full(r, -1, np.int64)
@@ -510,17 +535,25 @@ class _Tables:
 
     def _fill(self, i: int, g: Regime) -> None:
         v = g.value
+        price = self.price[i]
         for c, cat in enumerate(CATEGORIES):
             for lv in range(1, 6):
-                self.std_level[i, c, lv] = _fen(v(f"standard.skill_level.{cat}.level_{lv}"))
-            self.std_special[i, c] = _fen(v(f"standard.special_ability.{cat}"))
-            self.std_tq[i, c] = _fen(v(f"standard.training_qualification.{cat}"))
+                amount = _fen(v(f"standard.skill_level.{cat}.level_{lv}"))
+                for t in LEVEL_TYPES:
+                    price[TYPES.index(t), c, lv] = amount
+            for t in (CertificateType.SPECIAL_ABILITY, CertificateType.TRAINING_QUALIFICATION):
+                price[TYPES.index(t), c, :] = _fen(v(f"standard.{t.value}.{cat}"))
         for lv in range(1, 6):
-            self.std_eval[i, lv] = _fen(v(f"standard.skill_evaluation.level_{lv}"))
-            minimum = v(f"class_hours.minimum.level_{lv}")
-            self.min_hours[i, lv] = _fen(minimum)  # ×100, like the hours
-        self.std_pre_job[i] = _fen(v("standard.pre_job"))
-        self.std_apprenticeship[i] = _fen(v("standard.apprenticeship"))
+            price[TYPES.index(CertificateType.SKILL_EVALUATION), :, lv] = _fen(
+                v(f"standard.skill_evaluation.level_{lv}")
+            )
+            self.min_hours[i, lv] = _fen(v(f"class_hours.minimum.level_{lv}"))  # ×100, like the hours
+        for t in (CertificateType.PRE_JOB, CertificateType.APPRENTICESHIP):
+            price[TYPES.index(t)] = _fen(v(f"standard.{t.value}"))
+        ent = TYPES.index(CertificateType.ENTREPRENEURSHIP)
+        for slot, name in enumerate(self.courses[i]):
+            price[ent, slot, :] = _fen(v(name))
+        price[ent, self.no_slot, :] = -1
         self.cap[i] = _fen(v("project.max_per_person"))
         self.same_as_training[i] = v("project.same_as_training") is True
         fallback = v("insured_upgrade.out_of_catalog_category")
@@ -601,22 +634,22 @@ class _Lookups:
             self.listed[rows], self.category[rows], self.exempt[rows] = listed[inv], cat[inv], exempt[inv]
             self.uplift_bp[rows], self.occ_std[rows], self.known[rows] = bp[inv], occ_std[inv], known[inv]
 
-        # Entrepreneurship: the course named, per regime.
-        self.course_fen = np.full(n, -1, dtype=np.int64)
-        self.course_matched = np.zeros(n, dtype=bool)
+        self.any_specific = bool((self.occ_std >= 0).any())
+
+        # Entrepreneurship: the slot of the course named, per regime.
+        self.course_slot = np.full(n, t.no_slot, dtype=np.int64)
         ent = x.is_type({CertificateType.ENTREPRENEURSHIP}) & (x.occ >= 0)
         if ent.any():
             ckey = t.row[ent] * (n_occ + 1) + x.occ[ent]
             uniq, inv = np.unique(ckey, return_inverse=True)
-            fen, matched = np.full(len(uniq), -1, np.int64), np.zeros(len(uniq), bool)
+            slot = np.full(len(uniq), t.no_slot, np.int64)
             for j, k in enumerate(uniq.tolist()):
-                regime = t.regimes[k // (n_occ + 1)]
-                name = regime.courses.get(course_key(x.occ_values[k % (n_occ + 1)]))
+                ri = k // (n_occ + 1)
+                name = t.regimes[ri].courses.get(course_key(x.occ_values[k % (n_occ + 1)]))
                 if name is not None:
-                    matched[j] = True
-                    fen[j] = _fen(regime.value(name))
-            rows = np.flatnonzero(ent)
-            self.course_fen[rows], self.course_matched[rows] = fen[inv], matched[inv]
+                    slot[j] = t.courses[ri].index(name)
+            self.course_slot[np.flatnonzero(ent)] = slot[inv]
+        self.course_matched = self.course_slot != t.no_slot
 
         # Held certificates, one row per certificate held, with the claim row it belongs to.
         self.held_given = x.held.is_not_null().to_numpy()
@@ -639,7 +672,7 @@ class _Lookups:
                 raise _fail(
                     "held", int(items["row"][i]), items["held"][i], "items must be written occupation:level"
                 )
-            lvl = _codes(items["lvl"], "held", lambda v: int(parse_level(v)), "levels must be 1–5")
+            lvl = _codes(items["lvl"], "held", _level, "levels must be 1–5")
             held_ident = np.array(
                 [ident_ids.setdefault(names.identity(o), len(ident_ids)) for o in items["occ"].to_list()],
                 dtype=np.int64,
@@ -656,22 +689,48 @@ class _Decided:
     eligible: B
 
 
+# Proleptic Gregorian calendar in integer arithmetic (H. Hinnant's civil_from_days / days_from_civil):
+# a few vectorised integer operations instead of numpy datetime conversions.
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _civil(days: npt.NDArray[np.int32] | I64) -> tuple[I64, I64, I64]:
+    z = days.astype(np.int64) + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
+def _days_from_civil(year: I64, month: I64, day: I64) -> I64:
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days: I64 = era * 146097 + doe - 719468
+    return days
+
+
 def _add_months(days: npt.NDArray[np.int32], months: I64) -> I64:
-    d = days.astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    day = (d - month.astype("datetime64[D]")).astype(np.int64) + 1
-    target = month + months.astype("timedelta64[M]")
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(np.int64)
-    last: I64 = target.astype("datetime64[D]").astype(np.int64) + np.minimum(day, length) - 1
-    return last
+    """engine.add_months for arrays: the same day `months` later, or that month's last day."""
+    year, month, day = _civil(days)
+    total = year * 12 + month - 1 + months
+    year, month = total // 12, total % 12 + 1
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    length = _MONTH_DAYS[month] + ((month == 2) & leap)
+    return _days_from_civil(year, month, np.minimum(day, length))
 
 
 def _ymd(days: npt.NDArray[np.int32]) -> tuple[I64, I64]:
-    d = days.astype("datetime64[D]")
-    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = d.astype("datetime64[M]")
-    md = (month.astype(np.int64) % 12 + 1) * 100 + (d - month.astype("datetime64[D]")).astype(np.int64) + 1
-    return year, md
+    """Year, and month×100 + day (so birthdays compare as one number)."""
+    year, month, day = _civil(days)
+    return year, month * 100 + day
 
 
 def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _Decided:
@@ -694,24 +753,19 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     fallback = open_catalog & x.is_program(Program.INSURED_UPGRADE) & (t.fallback[r] >= 0)
     flag(fallback, ReasonCode.OUT_OF_CATALOG_FALLBACK)
     flag(open_catalog & ~fallback, ReasonCode.NOT_IN_CATALOG)
-    category = np.where(fallback, t.fallback[r], np.where(catalog_type, k.category, NO_CATEGORY))
     entrepreneurship = x.is_type({CertificateType.ENTREPRENEURSHIP})
     flag(entrepreneurship & ~k.course_matched & t.has_courses[r], ReasonCode.UNKNOWN_OCCUPATION)
-
-    # The general rule: the standard for this certificate, most specific first.
-    t0 = time.perf_counter()
+    sub = np.where(catalog_type, k.category, np.where(entrepreneurship, k.course_slot, NO_CATEGORY))
+    sub[fallback] = t.fallback[r[fallback]]
     lv = x.level
-    ct = x.ctype
-    std = np.full(x.n, -1, dtype=np.int64)
-    std = np.where(level_type, t.std_level[r, category, lv], std)
-    std = np.where(ct == TYPES.index(CertificateType.SPECIAL_ABILITY), t.std_special[r, category], std)
-    std = np.where(ct == TYPES.index(CertificateType.TRAINING_QUALIFICATION), t.std_tq[r, category], std)
-    std = np.where(ct == TYPES.index(CertificateType.SKILL_EVALUATION), t.std_eval[r, lv], std)
-    std = np.where(ct == TYPES.index(CertificateType.PRE_JOB), t.std_pre_job[r], std)
-    std = np.where(ct == TYPES.index(CertificateType.APPRENTICESHIP), t.std_apprenticeship[r], std)
-    std = np.where(entrepreneurship, k.course_fen, std)
-    specific = k.occ_std[np.arange(x.n), np.where(level_type, lv, 0)]
-    std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
+
+    # The general rule: the standard for this certificate, one gather from the amount table; then
+    # the more specific occupation standards where a region configures any.
+    t0 = time.perf_counter()
+    std = t.price[r, x.ctype, sub, lv]
+    if k.any_specific:
+        specific = k.occ_std[np.arange(x.n), np.where(level_type, lv, 0)]
+        std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
     timings["amount lookup"] = time.perf_counter() - t0
 
     # Exceptions: the project cap (002 · 附件4 · 6) and the shortage uplift (000 · 附件3).
@@ -785,6 +839,18 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     return _Decided(reasons, base, eligible)
 
 
+def _sorted_groups(frame: pl.DataFrame, group: list[str], order: list[str]) -> tuple[I64, B]:
+    """Rows sorted by `group` then `order`: their row numbers, and where each group starts."""
+    ordered = frame.sort([*group, *order])
+    starts = np.zeros(ordered.height, dtype=bool)
+    starts[:1] = True
+    for column in group:
+        values = ordered[column]
+        starts[1:] |= (values.slice(1) != values.slice(0, ordered.height - 1)).fill_null(True).to_numpy()
+    rows: I64 = ordered["row"].to_numpy()
+    return rows, starts
+
+
 def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]:
     notes: list[str] = []
     if "person_id" not in x.columns and "certificate_no" not in x.columns:
@@ -819,34 +885,34 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
     # The same person and occupation at the same or a lower level than an earlier claim (备注3).
     if "person_id" not in x.columns:
         notes.append("no person_id column: claims of the same person were not compared")
-    candidate = pl.Series("candidate", x.is_type(LEVEL_TYPES) & (x.level > 0) & ~duplicate & (k.ident >= 0))
-    level_rows = frame.with_columns(candidate).filter(pl.col("candidate") & pl.col("person").is_not_null())
+    candidate = x.is_type(LEVEL_TYPES) & (x.level > 0) & ~duplicate & (k.ident >= 0)
+    level_rows = frame.filter(pl.Series(candidate) & pl.col("person").is_not_null())
     if level_rows.height:
-        prior = (
-            level_rows.sort(["person", "ident", "when", "row"])
-            .with_columns(pl.col("level").cum_min().shift(1).over(["person", "ident"]).alias("prior"))
-            .filter(pl.col("prior") <= pl.col("level"))["row"]
-            .to_numpy()
-        )
-        claimed = np.zeros(x.n, dtype=bool)
-        claimed[prior] = True
-        d.reasons[claimed & t.held_rule[t.row]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
+        rows, starts = _sorted_groups(level_rows, ["person", "ident"], ["when", "row"])
+        level = x.level[rows]
+        # A running minimum that restarts with each group: shifting every group below all earlier
+        # ones (levels are 1–5) lets one cumulative minimum serve for all groups at once.
+        group = np.cumsum(starts) - 1
+        running = np.minimum.accumulate(level - group * 8) + group * 8
+        prior = np.empty_like(running)
+        prior[1:] = running[:-1]
+        claimed = ~starts & (prior <= level)
+        hit = rows[claimed]
+        d.reasons[hit[t.held_rule[t.row[hit]]]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
 
     # More claims per person per year than the region allows, counting only claims otherwise payable.
     limit = t.yearly_limit[t.row]
     payable = (d.reasons & BLOCKING_MASK) == 0
     if (limit >= 0).any():
         year, _ = _ymd(x.date)
-        counted = pl.Series("counted", payable & (limit >= 0))
-        ranked = (
-            frame.with_columns(pl.Series("year", year), pl.Series("limit", limit), counted)
-            .filter(pl.col("counted") & pl.col("person").is_not_null())
-            .sort(["person", "year", "date", "row"])
-            .with_columns(pl.int_range(pl.len()).over(["person", "year"]).alias("rank"))
-            .filter(pl.col("rank") >= pl.col("limit"))["row"]
-            .to_numpy()
+        counted = frame.with_columns(pl.Series("year", year)).filter(
+            pl.Series(payable & (limit >= 0)) & pl.col("person").is_not_null()
         )
-        d.reasons[ranked] |= BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED]
+        if counted.height:
+            rows, starts = _sorted_groups(counted, ["person", "year"], ["date", "row"])
+            index = np.arange(len(rows))
+            rank = index - np.maximum.accumulate(np.where(starts, index, 0))
+            d.reasons[rows[rank >= limit[rows]]] |= BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED]
     else:
         notes.append(
             "claims.max_per_person_per_year has no value for any region and date in this input "
@@ -854,6 +920,10 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
         )
     d.eligible = (d.reasons & BLOCKING_MASK) == 0
     return notes
+
+
+def _spell(mask: int) -> str:
+    return "|".join(c.value for c in CODES if mask & int(BIT[c]))
 
 
 def _output(
@@ -865,19 +935,15 @@ def _output(
     decided = pl.DataFrame({"eligible": d.eligible, "_fen": fen, "_no_standard": d.eligible & (d.base < 0)})
     decided = decided.with_columns(
         pl.when(pl.col("_no_standard")).then(None).otherwise(pl.col("_fen")).alias("amount_fen"),
-        pl.Series("_reasons", reasons),
     )
-    present = [c for c in CODES if (reasons & BIT[c]).any()]
+    # Few distinct combinations of reasons occur: spell each once, then gather.
+    combos, which = np.unique(reasons, return_inverse=True)
+    spelled = pl.Series([_spell(int(m)) for m in combos.tolist()], dtype=pl.String)
     decided = decided.with_columns(
         _money(pl.col("amount_fen")).alias("amount"),
-        pl.concat_str(
-            [pl.when((pl.col("_reasons") & int(BIT[c])) != 0).then(pl.lit(c.value)) for c in present],
-            separator="|",
-            ignore_nulls=True,
-        ).alias("reasons")
-        if present
-        else pl.lit("").alias("reasons"),
+        spelled.gather(which.reshape(-1)).alias("reasons"),
     )
+    present = [c for c in CODES if (reasons & BIT[c]).any()]
     kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
     frame = pl.concat([kept, decided.select(OUTPUT_COLUMNS)], how="horizontal")
     counts = {c.value: int(((reasons & BIT[c]) != 0).sum()) for c in present}
