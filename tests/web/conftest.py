@@ -7,16 +7,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.test import Client
+from web_support import make_staff
 
 from accounts.models import Role
-from accounts.services import staff_create
 from catalogs.selectors import published_cache
 from catalogs.services import dataset_import
 from skillsubsidy.catalog.dataset import load_dataset
 from standards.selectors import engine_cache
-
-PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +42,6 @@ def _fresh_caches() -> Iterator[None]:
     engine_cache.clear()
 
 
-def make_staff(username: str, role: Role, region: str | None) -> AbstractUser:
-    return staff_create(username=username, password=PASSWORD, role=role, region=region, actor=None)
-
-
 @pytest.fixture
 def admin(db: None) -> AbstractUser:
     return make_staff("admin", Role.PLATFORM_ADMIN, None)
@@ -69,10 +62,3 @@ def nantong_staff(db: None) -> AbstractUser:
 @pytest.fixture
 def shanghai_staff(db: None) -> AbstractUser:
     return make_staff("shanghai", Role.DISTRICT_BUREAU, "310000")
-
-
-def client_for(user: AbstractUser | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client

@@ -14,6 +14,7 @@ from catalogs.models import CatalogVersion
 
 pytestmark = pytest.mark.django_db
 
+WELDER = "6-18-02-04"  # 焊工: 000 · 附件4 · 序号 138, category A; Nantong 附件3 shortage list
 QUOTE_EXAMPLE = {  # the example request of issue 3
     "region": "320600",
     "date": "2025-06-01",
@@ -48,7 +49,8 @@ def test_regions_lists_the_seven_jurisdictions_with_their_parents(client: Client
     regions = {r["code"]: r for r in get(client, "/api/v1/regions")}
     assert sorted(regions) == ["310000", "320000", "320600", "370000", "370100", "440000", "440100"]
     assert regions["320600"] == {
-        "code": "320600", "name": "南通市", "short": "南通", "en": "Nantong", "parent": "320000", "level": "city",
+        "code": "320600", "name": "南通市", "short": "南通", "en": "Nantong", "parent": "320000",
+        "level": "city",
     }  # fmt: skip
 
 
@@ -104,7 +106,8 @@ def test_an_occupation_shows_every_listing_and_the_nantong_standards(client: Cli
     assert "jiangsu-2025" in catalogs and "shanghai-2026" in catalogs and "jinan-2023" in catalogs
     nantong = next(s for s in body["standards"]["priced"] if s["region"] == "320600")
     # 000 · 附件1 category A: 4300/3500/2000/1500/1000, +30% on levels 1–3 for 焊工 (附件3).
-    assert [lv["amount"] for lv in nantong["levels"]] == ["5590.00", "4550.00", "2600.00", "1500.00", "1000.00"]
+    amounts = [lv["amount"] for lv in nantong["levels"]]
+    assert amounts == ["5590.00", "4550.00", "2600.00", "1500.00", "1000.00"]
     assert "上海市" in body["standards"]["unpriced"]
 
 
@@ -127,7 +130,8 @@ def test_quote_answers_the_issue_3_example_with_its_decision_schema(client: Clie
 def test_quote_gives_the_same_decision_as_the_core_engine(client: Client) -> None:
     from skillsubsidy.rules.engine import quote
 
-    assert post(client, "/api/v1/quote", QUOTE_EXAMPLE) == json.loads(json.dumps(quote(QUOTE_EXAMPLE).to_json()))
+    core = json.loads(json.dumps(quote(QUOTE_EXAMPLE).to_json()))
+    assert post(client, "/api/v1/quote", QUOTE_EXAMPLE) == core
 
 
 @pytest.mark.parametrize(
@@ -141,7 +145,9 @@ def test_quote_gives_the_same_decision_as_the_core_engine(client: Client) -> Non
         ({"colour": "blue"}, "colour"),
     ],
 )
-def test_a_bad_quote_request_is_a_422_naming_the_field(client: Client, change: dict[str, Any], field: str) -> None:
+def test_a_bad_quote_request_is_a_422_naming_the_field(
+    client: Client, change: dict[str, Any], field: str
+) -> None:
     body = post(client, "/api/v1/quote", {**QUOTE_EXAMPLE, **change}, status=422)
     assert (body["error"]["code"], body["error"]["field"]) == ("invalid_request", field)
 
@@ -173,7 +179,9 @@ def test_writes_need_authentication(client: Client) -> None:
     assert body["error"]["code"] == "unauthenticated"
 
 
-def test_a_token_lets_a_system_start_correct_and_publish_a_draft(client: Client, jiangsu_staff: AbstractUser) -> None:
+def test_a_token_lets_a_system_start_correct_and_publish_a_draft(
+    client: Client, jiangsu_staff: AbstractUser
+) -> None:
     _, raw = token_create(user=jiangsu_staff, name="integration")
     auth = {"Authorization": f"Bearer {raw}"}
     draft = post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {"reason": "Q2"}, status=201, **auth)
@@ -189,18 +197,25 @@ def test_a_token_lets_a_system_start_correct_and_publish_a_draft(client: Client,
     assert (response.json()["name"], response.json()["category"]) == ("焊工", "C")
 
     published = post(
-        client, f"/api/v1/drafts/{draft['id']}/publish", {"effective_from": "2025-07-01", "reason": "Q2"}, **auth
+        client,
+        f"/api/v1/drafts/{draft['id']}/publish",
+        {"effective_from": "2025-07-01", "reason": "Q2"},
+        **auth,
     )
     assert published["status"] == "published"
-    assert post(client, "/api/v1/quote", QUOTE_EXAMPLE | {"date": "2025-08-01", "certificate": {
-        "type": "skill_level", "occupation": "6-18-02-04", "level": 3}})["amount"] == "1950.00"  # fmt: skip
+    later = QUOTE_EXAMPLE | {
+        "date": "2025-08-01",
+        "certificate": {"type": "skill_level", "occupation": WELDER},
+    }
+    later["certificate"]["level"] = 3
+    assert post(client, "/api/v1/quote", later)["amount"] == "1950.00"  # 000 · 附件1: C level 3 1500, +30%
 
 
-def test_a_district_token_cannot_touch_another_regions_catalog(client: Client, nantong_staff: AbstractUser) -> None:
+def test_a_district_token_cannot_touch_another_regions_catalog(
+    client: Client, nantong_staff: AbstractUser
+) -> None:
     _, raw = token_create(user=nantong_staff, name="nantong system")
-    body = post(
-        client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=403, Authorization=f"Bearer {raw}"
-    )
+    body = post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=403, Authorization=f"Bearer {raw}")
     assert body["error"]["code"] == "forbidden"
     assert not CatalogVersion.objects.filter(status="draft").exists()
 
@@ -211,4 +226,5 @@ def test_a_revoked_or_forged_token_is_refused(client: Client, jiangsu_staff: Abs
     token, raw = token_create(user=jiangsu_staff, name="old")
     token_revoke(token=token, actor=jiangsu_staff)
     post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization=f"Bearer {raw}")
-    post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization="Bearer ss_00000000_forged")
+    forged = "Bearer ss_00000000_forged"
+    post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization=forged)

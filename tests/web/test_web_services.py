@@ -29,13 +29,8 @@ WELDER = "6-18-02-04"  # 焊工: 000 · 附件4 · 序号 138, category A; on Na
 
 
 def nantong_quote(issued_on: str, level: int = 3) -> dict[str, Any]:
-    return quote(
-        {
-            "region": "320600",
-            "date": "2025-12-01",
-            "certificate": {"type": "skill_level", "occupation": WELDER, "level": level, "issued_on": issued_on},
-        }
-    ).to_json()
+    cert = {"type": "skill_level", "occupation": WELDER, "level": level, "issued_on": issued_on}
+    return quote({"region": "320600", "date": "2025-12-01", "certificate": cert}).to_json()
 
 
 def welder_row(version: CatalogVersion) -> Entry:
@@ -49,13 +44,17 @@ def test_a_draft_copies_every_row_of_the_current_published_version(jiangsu_staff
     assert draft.entries.count() == published.entries.count() == 652  # 000 · 附件4: 529 + 123 rows
 
 
-def test_a_correction_keeps_the_provenance_and_remembers_the_printed_value(jiangsu_staff: AbstractUser) -> None:
+def test_a_correction_keeps_the_provenance_and_remembers_the_printed_value(
+    jiangsu_staff: AbstractUser,
+) -> None:
     # 000 · 附件4 prints 餐局服务员 where other sources have 餐厅服务员 (DOMAIN.md, data quality).
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
     row = draft.entries.get(name="餐局服务员")
     line, raw = row.prov_line, row.prov_raw
 
-    fixed = entry_update(entry=row, actor=jiangsu_staff, changes={"name": "餐厅服务员"}, reason="misprint 局→厅")
+    fixed = entry_update(
+        entry=row, actor=jiangsu_staff, changes={"name": "餐厅服务员"}, reason="misprint 局→厅"
+    )
 
     assert (fixed.name, fixed.occupation) == ("餐厅服务员", "餐厅服务员")
     assert (fixed.prov_line, fixed.prov_raw) == (line, raw)
@@ -101,7 +100,8 @@ def test_a_recategorised_occupation_is_quoted_at_the_new_category_from_the_publi
 def test_the_diff_of_a_draft_lists_added_removed_and_recategorised_rows(jiangsu_staff: AbstractUser) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
     entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"})
-    entry_delete(entry=draft.entries.get(code="2-02-07-13"), actor=jiangsu_staff)  # 智能制造工程技术人员, 序号 1
+    # 000 · 附件4 · 序号 1: 智能制造工程技术人员 2-02-07-13
+    entry_delete(entry=draft.entries.get(code="2-02-07-13"), actor=jiangsu_staff)
 
     diff = version_diff(version=draft)
 

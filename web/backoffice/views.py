@@ -166,6 +166,8 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     version = _version_in_scope(request, pk)
+    if version.status != VersionStatus.DRAFT:
+        raise Http404("published versions cannot be edited; start a draft")
     entry = get_object_or_404(Entry, version=version, position=position - 1)
     errors: list[str] = []
     if request.method == "POST":

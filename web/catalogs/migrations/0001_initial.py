@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,146 +14,264 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DatasetImport',
+            name="DatasetImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fingerprint', models.CharField(db_index=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fingerprint", models.CharField(db_index=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='CatalogVersion',
+            name="CatalogVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('catalog_id', models.CharField(db_index=True, max_length=100)),
-                ('number', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=16)),
-                ('origin', models.CharField(choices=[('shipped', 'Shipped dataset'), ('upload', 'Uploaded attachment'), ('edit', 'Edited copy')], max_length=16)),
-                ('region', models.CharField(blank=True, db_index=True, max_length=6)),
-                ('title', models.CharField(max_length=300)),
-                ('seed', models.CharField(max_length=200)),
-                ('attachment', models.CharField(blank=True, max_length=100)),
-                ('document_no', models.CharField(blank=True, max_length=100)),
-                ('effective_from', models.DateField(blank=True, null=True)),
-                ('effective_to', models.DateField(blank=True, null=True)),
-                ('assumptions', models.JSONField(blank=True, default=list)),
-                ('fingerprint', models.CharField(blank=True, max_length=64)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogs.catalogversion')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("catalog_id", models.CharField(db_index=True, max_length=100)),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("shipped", "Shipped dataset"),
+                            ("upload", "Uploaded attachment"),
+                            ("edit", "Edited copy"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("region", models.CharField(blank=True, db_index=True, max_length=6)),
+                ("title", models.CharField(max_length=300)),
+                ("seed", models.CharField(max_length=200)),
+                ("attachment", models.CharField(blank=True, max_length=100)),
+                ("document_no", models.CharField(blank=True, max_length=100)),
+                ("effective_from", models.DateField(blank=True, null=True)),
+                ("effective_to", models.DateField(blank=True, null=True)),
+                ("assumptions", models.JSONField(blank=True, default=list)),
+                ("fingerprint", models.CharField(blank=True, max_length=64)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogs.catalogversion",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('catalog_id', 'number'),
+                "ordering": ("catalog_id", "number"),
             },
         ),
         migrations.CreateModel(
-            name='Anomaly',
+            name="Anomaly",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(db_index=True, max_length=64)),
-                ('severity', models.CharField(max_length=16)),
-                ('message', models.TextField()),
-                ('seed', models.CharField(max_length=200)),
-                ('attachment', models.CharField(blank=True, max_length=100)),
-                ('section', models.CharField(blank=True, max_length=300)),
-                ('line', models.PositiveIntegerField()),
-                ('serial', models.CharField(blank=True, max_length=32)),
-                ('catalog_id', models.CharField(blank=True, max_length=100)),
-                ('original', models.TextField(blank=True)),
-                ('suggestion', models.TextField(blank=True)),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='anomalies', to='catalogs.catalogversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("kind", models.CharField(db_index=True, max_length=64)),
+                ("severity", models.CharField(max_length=16)),
+                ("message", models.TextField()),
+                ("seed", models.CharField(max_length=200)),
+                ("attachment", models.CharField(blank=True, max_length=100)),
+                ("section", models.CharField(blank=True, max_length=300)),
+                ("line", models.PositiveIntegerField()),
+                ("serial", models.CharField(blank=True, max_length=32)),
+                ("catalog_id", models.CharField(blank=True, max_length=100)),
+                ("original", models.TextField(blank=True)),
+                ("suggestion", models.TextField(blank=True)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="anomalies",
+                        to="catalogs.catalogversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('position',),
+                "ordering": ("position",),
             },
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('section', models.CharField(max_length=100)),
-                ('serial', models.CharField(blank=True, max_length=32)),
-                ('code', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('occupation', models.CharField(max_length=200)),
-                ('work_type', models.CharField(blank=True, max_length=200)),
-                ('raw_name', models.CharField(max_length=300)),
-                ('category', models.CharField(blank=True, max_length=1)),
-                ('matched', models.BooleanField(default=False)),
-                ('industry_class', models.CharField(blank=True, max_length=64)),
-                ('programmes', models.JSONField(blank=True, default=list)),
-                ('certificate_type', models.CharField(blank=True, max_length=32)),
-                ('levels', models.JSONField(blank=True, default=list)),
-                ('markers', models.JSONField(blank=True, default=list)),
-                ('edition', models.CharField(blank=True, max_length=8)),
-                ('uplift_pct', models.CharField(blank=True, max_length=16)),
-                ('occupation_name', models.CharField(blank=True, max_length=200)),
-                ('prov_seed', models.CharField(max_length=200)),
-                ('prov_attachment', models.CharField(max_length=100)),
-                ('prov_section', models.CharField(max_length=300)),
-                ('prov_line', models.PositiveIntegerField()),
-                ('prov_raw', models.TextField()),
-                ('corrections', models.JSONField(blank=True, default=dict)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='catalogs.catalogversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("section", models.CharField(max_length=100)),
+                ("serial", models.CharField(blank=True, max_length=32)),
+                ("code", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("occupation", models.CharField(max_length=200)),
+                ("work_type", models.CharField(blank=True, max_length=200)),
+                ("raw_name", models.CharField(max_length=300)),
+                ("category", models.CharField(blank=True, max_length=1)),
+                ("matched", models.BooleanField(default=False)),
+                ("industry_class", models.CharField(blank=True, max_length=64)),
+                ("programmes", models.JSONField(blank=True, default=list)),
+                ("certificate_type", models.CharField(blank=True, max_length=32)),
+                ("levels", models.JSONField(blank=True, default=list)),
+                ("markers", models.JSONField(blank=True, default=list)),
+                ("edition", models.CharField(blank=True, max_length=8)),
+                ("uplift_pct", models.CharField(blank=True, max_length=16)),
+                ("occupation_name", models.CharField(blank=True, max_length=200)),
+                ("prov_seed", models.CharField(max_length=200)),
+                ("prov_attachment", models.CharField(max_length=100)),
+                ("prov_section", models.CharField(max_length=300)),
+                ("prov_line", models.PositiveIntegerField()),
+                ("prov_raw", models.TextField()),
+                ("corrections", models.JSONField(blank=True, default=dict)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="catalogs.catalogversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('version', 'position'),
+                "ordering": ("version", "position"),
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('key', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(max_length=32)),
-                ('certificate_type', models.CharField(blank=True, max_length=32)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='catalogs.catalogversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("key", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=300)),
+                ("kind", models.CharField(max_length=32)),
+                ("certificate_type", models.CharField(blank=True, max_length=32)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="catalogs.catalogversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('version', 'position'),
+                "ordering": ("version", "position"),
             },
         ),
         migrations.CreateModel(
-            name='Upload',
+            name="Upload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('region', models.CharField(max_length=6)),
-                ('catalog_id', models.CharField(max_length=100)),
-                ('file_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('data', models.BinaryField()),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('preview', models.JSONField(blank=True, default=dict)),
-                ('draft', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogs.catalogversion')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("region", models.CharField(max_length=6)),
+                ("catalog_id", models.CharField(max_length=100)),
+                ("file_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("data", models.BinaryField()),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                ("preview", models.JSONField(blank=True, default=dict)),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogs.catalogversion",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.AddConstraint(
-            model_name='catalogversion',
-            constraint=models.UniqueConstraint(fields=('catalog_id', 'number'), name='one_number_per_catalog'),
+            model_name="catalogversion",
+            constraint=models.UniqueConstraint(
+                fields=("catalog_id", "number"), name="one_number_per_catalog"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='catalogversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('catalog_id',), name='one_draft_per_catalog'),
+            model_name="catalogversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")), fields=("catalog_id",), name="one_draft_per_catalog"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.UniqueConstraint(fields=('version', 'position'), name='unique_entry_position'),
+            model_name="entry",
+            constraint=models.UniqueConstraint(fields=("version", "position"), name="unique_entry_position"),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('version', 'key'), name='unique_section_key'),
+            model_name="section",
+            constraint=models.UniqueConstraint(fields=("version", "key"), name="unique_section_key"),
         ),
     ]
