@@ -22,6 +22,7 @@ from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.ingest.seeds import default_seed_dir
 from skillsubsidy.occupations import Marker
 from skillsubsidy.regions import UnknownRegion, all_regions, resolve_region
+from skillsubsidy.rules.commands import batch_command, quote_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -501,3 +502,7 @@ def quality_cmd(
         hint = f"  → suggest {a.suggestion!r}" if a.suggestion else ""
         click.echo(f"[{a.severity.value}] {a.kind}  {a.location()}\n    {a.message}{hint}")
     click.echo(f"{len(found)} anomalies")
+
+
+main.add_command(quote_command)
+main.add_command(batch_command)
