@@ -451,8 +451,9 @@ class _Evaluation:
             return
         names = self.engine.names
         mine = names.identity(cert.occupation)
-        for h in self.req.held_certificates:
-            if names.identity(h.occupation) == mine and h.level <= cert.level:
+        same = [h for h in self.req.held_certificates if names.identity(h.occupation) == mine]
+        for h in same:
+            if h.level <= cert.level:
                 self.reason(
                     ReasonCode.HIGHER_OR_SAME_LEVEL_HELD,
                     f"已持有“{h.occupation}”{h.level.label_zh}证书，不得再申领同一职业同等级或低等级证书补贴",
@@ -463,7 +464,11 @@ class _Evaluation:
                     f"已持 {h.occupation} {h.level.label_zh} ≥ 申领的{cert.level.label_zh}：不通过",
                 )
                 return
-        self.step(rule.name, rule.source, f"已持证书中没有同一职业{cert.level.label_zh}或更高等级的：通过")
+        if same:
+            lowest = ", ".join(sorted({h.level.label_zh for h in same}))
+            self.step(rule.name, rule.source, f"已持同一职业 {lowest}，低于申领的{cert.level.label_zh}：通过")
+        else:
+            self.step(rule.name, rule.source, "已持证书中没有同一职业的证书：通过")
 
     def check_hours(self) -> None:
         req, cert = self.req, self.req.certificate

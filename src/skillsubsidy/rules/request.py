@@ -220,6 +220,8 @@ def parse_trainee(raw: Any, groups: Mapping[str, str]) -> Trainee:
 
 def parse_request(raw: Any, *, groups: Mapping[str, str]) -> QuoteRequest:
     """Validate a decoded JSON request. `groups` is the trainee-group vocabulary (policy/groups.yaml)."""
+    if not isinstance(raw, Mapping):
+        raise RequestError("request", raw, "must be a JSON object")
     r = _mapping(raw, "", _TOP)
     for required in ("region", "date", "certificate"):
         if r.get(required) is None:

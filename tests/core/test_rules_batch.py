@@ -1,0 +1,366 @@
+"""The batch engine: it agrees with `quote`, checks claims against each other, reads and writes CSV
+and Parquet, and refuses a bad cell by column and row."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import polars as pl
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skillsubsidy.catalog.dataset import load_dataset
+from skillsubsidy.rules import RequestError
+from skillsubsidy.rules.batch import evaluate_batch, project_totals, read_claims, request_from_row
+from skillsubsidy.rules.commands import batch_command
+from skillsubsidy.rules.engine import Engine, default_engine
+from skillsubsidy.rules.parameters import package_policy_dir
+
+COLUMNS = [
+    "region", "date", "program", "certificate_type", "occupation", "level", "issued_on", "hours",
+    "online_hours", "minutes", "online_minutes", "held", "birth_date", "sex", "hukou_local",
+    "social_insurance_local", "unemployment_registered", "groups",
+]  # fmt: skip
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str] = COLUMNS) -> pl.DataFrame:
+    return pl.DataFrame(
+        {c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String)
+    )
+
+
+def _outcome(eligible: bool, amount: str | None, codes: set[str]) -> tuple[bool, str | None, list[str]]:
+    return eligible, amount, sorted(codes - {""})
+
+
+def _batch_outcomes(frame: pl.DataFrame, **kwargs: Any) -> list[tuple[bool, str | None, list[str]]]:
+    out = evaluate_batch(frame, progress=False, **kwargs).frame
+    return [
+        _outcome(r["eligible"], r["amount"], set(r["reasons"].split("|"))) for r in out.iter_rows(named=True)
+    ]
+
+
+def _quote_outcome(row: dict[str, Any], engine: Engine | None = None) -> tuple[bool, str | None, list[str]]:
+    d = (engine or default_engine()).quote(request_from_row(row)).to_json()
+    return _outcome(d["eligible"], d["amount"], {r["code"] for r in d["reasons"]})
+
+
+# -- batch and quote agree ---------------------------------------------------------------------
+
+
+def _row_from_request(region: str, when: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """A policy case as a batch row, written the way a CSV holds it (all text)."""
+    c = request["certificate"]
+    t, tr = request.get("training") or {}, request.get("trainee") or {}
+    row = {
+        "region": request.get("region", region),
+        "date": str(when),
+        "program": request.get("program"),
+        "certificate_type": c["type"],
+        "occupation": c.get("occupation"),
+        "level": None if c.get("level") is None else str(c["level"]),
+        "issued_on": None if c.get("issued_on") is None else str(c["issued_on"]),
+        **{
+            k: None if t.get(k) is None else str(t[k])
+            for k in ("hours", "online_hours", "minutes", "online_minutes")
+        },
+        "birth_date": None if tr.get("birth_date") is None else str(tr["birth_date"]),
+        "sex": tr.get("sex"),
+        **{
+            k: None if tr.get(k) is None else str(tr[k]).lower()
+            for k in ("hukou_local", "social_insurance_local", "unemployment_registered")
+        },
+        "groups": None if tr.get("groups") is None else "|".join(tr["groups"]),
+    }
+    if "held_certificates" in request:
+        row["held"] = "|".join(f"{h['occupation']}:{h['level']}" for h in request["held_certificates"])
+    return row
+
+
+def test_the_batch_engine_gives_every_policy_case_its_expected_outcome():
+    cases, rows = [], []
+    for path in sorted((package_policy_dir() / "tests").glob("*/*.yaml")):
+        for case in yaml.safe_load(path.read_text("utf-8"))["cases"]:
+            cases.append(case)
+            rows.append(_row_from_request(path.parent.name, case["date"], case["input"]))
+    got = _batch_outcomes(_frame(rows))
+    expected = [
+        _outcome(c["output"]["eligible"], c["output"]["amount"], set(c["output"]["reasons"])) for c in cases
+    ]
+    assert [(c["name"], g) for c, g in zip(cases, got, strict=True)] == [
+        (c["name"], e) for c, e in zip(cases, expected, strict=True)
+    ]
+
+
+def _pool() -> list[str]:
+    """Occupations as people write them: codes and names from every catalog, courses, and misses."""
+    ds = load_dataset()
+    picked = []
+    for c in ds.catalogs:
+        for e in c.entries[:: max(1, len(c.entries) // 12)]:
+            picked += [q for q in (e.code, e.name, e.raw_name) if q]
+    courses = ["GYB", "SYB", "IYB", "eyb", "网络创业培训", "网络创业培训（直播版）", "创业实训", "创业沙龙"]
+    return (
+        sorted(set(picked))
+        + courses
+        + ["2-02-07-01", "9-99-99-99", "不存在的职业", "电子商务师（跨境电子商务师）"]
+    )
+
+
+POOL = _pool()
+REGIONS = ["320600", "南通", "320000", "440100", "440000", "310000", "370100"]
+TYPES = [
+    "skill_level", "vocational_qualification", "special_ability", "training_qualification",
+    "entrepreneurship", "pre_job", "skill_evaluation", "apprenticeship",
+]  # fmt: skip
+NEED_OCCUPATION = {"skill_level", "vocational_qualification", "special_ability", "training_qualification",
+                   "entrepreneurship"}  # fmt: skip
+NEED_LEVEL = {"skill_level", "vocational_qualification", "skill_evaluation"}
+GROUPS = ["pensioner", "graduating_student", "non_graduating_student", "establishment_post", "veteran"]
+
+
+@st.composite
+def claim_rows(draw: st.DrawFn) -> dict[str, Any]:
+    ctype = draw(st.sampled_from(TYPES))
+    on = draw(st.dates(date(2023, 6, 1), date(2026, 12, 31)))
+    issued = draw(st.none() | st.integers(0, 500).map(lambda d: on - timedelta(days=d)))
+    occupation = (
+        draw(st.sampled_from(POOL)) if ctype in NEED_OCCUPATION else draw(st.none() | st.sampled_from(POOL))
+    )
+    level = draw(st.integers(1, 5)) if ctype in NEED_LEVEL else draw(st.none() | st.integers(1, 5))
+    row: dict[str, Any] = {
+        "region": draw(st.sampled_from(REGIONS)),
+        "date": on.isoformat(),
+        "program": draw(st.none() | st.sampled_from(["training", "insured_upgrade", "project"])),
+        "certificate_type": ctype,
+        "occupation": occupation,
+        "level": None if level is None else str(level),
+        "issued_on": None if issued is None else issued.isoformat(),
+    }
+    unit = draw(st.sampled_from(["hours", "minutes", None]))
+    if unit == "hours":
+        total = draw(st.integers(0, 12000)) / 100
+        row["hours"] = str(total)
+        row["online_hours"] = draw(st.none() | st.integers(0, int(total * 100)).map(lambda c: str(c / 100)))
+    elif unit == "minutes":
+        total_m = draw(st.integers(0, 6000))
+        row["minutes"] = str(total_m)
+        row["online_minutes"] = draw(st.none() | st.integers(0, total_m).map(str))
+    held = draw(st.none() | st.lists(st.tuples(st.sampled_from(POOL), st.integers(1, 5)), max_size=3))
+    if held is not None:
+        row["held"] = "|".join(f"{o}:{lv}" for o, lv in held)
+    birth = draw(st.none() | st.dates(date(1950, 1, 1), date(2012, 12, 31)))
+    row["birth_date"] = None if birth is None else birth.isoformat()
+    row["sex"] = draw(st.none() | st.sampled_from(["M", "F"]))
+    for k in ("hukou_local", "social_insurance_local", "unemployment_registered"):
+        row[k] = draw(st.none() | st.sampled_from(["true", "false"]))
+    groups = draw(st.none() | st.lists(st.sampled_from(GROUPS), max_size=2, unique=True))
+    row["groups"] = None if groups is None else "|".join(groups)
+    return row
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(claim_rows(), min_size=1, max_size=25))
+def test_batch_and_quote_agree_on_random_claims(rows):
+    # No person_id or certificate_no: each row stands alone, as one quote request does.
+    assert _batch_outcomes(_frame(rows)) == [_quote_outcome(r) for r in rows]
+
+
+# -- checks across claims ----------------------------------------------------------------------
+
+
+def _claim(person: str, occupation: str, level: int, issued: str, **extra: Any) -> dict[str, Any]:
+    # Nantong 2025; 附件1 · 备注3 switches the same-or-lower-level rule on there.
+    return {
+        "person_id": person,
+        "region": "南通",
+        "date": "2025-11-30",
+        "program": "insured_upgrade",
+        "certificate_type": "skill_level",
+        "occupation": occupation,
+        "level": str(level),
+        "issued_on": issued,
+        "held": "",  # none held before this batch
+        **extra,
+    }
+
+
+def _run(rows: list[dict[str, Any]], engine: Engine | None = None) -> pl.DataFrame:
+    columns = sorted({k for r in rows for k in r})
+    return evaluate_batch(_frame(rows, columns), engine=engine, progress=False).frame
+
+
+def test_a_lower_level_claimed_after_a_higher_one_gets_nothing():
+    # 000 · 附件1 · 备注3: level 2 in March, then level 3 in May of the same occupation (焊工 = 6-18-02-04).
+    out = _run([_claim("p1", "焊工", 3, "2025-05-01"), _claim("p1", "6-18-02-04", 2, "2025-03-01")])
+    assert out["reasons"].to_list() == ["higher_or_same_level_claimed", ""]
+    assert out["amount"].to_list() == ["0.00", "3500.00"]
+
+
+def test_climbing_levels_in_one_occupation_is_paid_each_time():
+    # 附件1 · A类: 四级 1500, 三级 2000 (insured upgrade: no shortage uplift).
+    out = _run([_claim("p1", "焊工", 4, "2025-03-01"), _claim("p1", "焊工", 3, "2025-06-01")])
+    assert out["amount"].to_list() == ["1500.00", "2000.00"]
+
+
+def test_a_second_certificate_at_the_same_level_in_another_work_type_gets_nothing():
+    # 附件1 · 备注3: 不区分工种或方向. 电子商务师 4-01-06-01 is B; 四级 1200.
+    out = _run(
+        [
+            _claim("p1", "电子商务师", 4, "2025-03-01", certificate_no="A-1"),
+            _claim("p1", "电子商务师（跨境电子商务师）", 4, "2025-04-01", certificate_no="A-2"),
+        ]
+    )
+    assert out["amount"].to_list() == ["1200.00", "0.00"]
+    assert out["reasons"].to_list() == ["", "higher_or_same_level_claimed"]
+
+
+def test_different_people_and_regions_without_the_rule_are_not_compared():
+    rows = [
+        _claim("p1", "焊工", 2, "2025-03-01"),
+        _claim("p2", "焊工", 3, "2025-05-01"),
+        # Shanghai 2026 states no such rule (and no amounts).
+        {**_claim("p1", "焊工", 3, "2026-02-01"), "region": "上海", "date": "2026-03-01"},
+    ]
+    assert _run(rows)["reasons"].to_list() == ["", "", "no_standard"]
+
+
+def test_the_same_certificate_claimed_twice_is_paid_once():
+    rows = [
+        _claim("p1", "焊工", 3, "2025-05-01", certificate_no="JS-2025-001"),
+        _claim("p9", "焊工", 3, "2025-05-01", certificate_no="JS-2025-001"),
+        _claim("p2", "电工", 4, "2025-05-01"),
+        _claim("p2", "6-31-01-03", 4, "2025-05-01"),
+    ]
+    out = _run(rows)
+    assert out["reasons"].to_list() == ["", "duplicate_claim", "", "duplicate_claim"]
+
+
+def test_no_yearly_limit_applies_where_no_document_sets_one():
+    result = evaluate_batch(
+        _frame([_claim("p1", "焊工", 3, "2025-05-01")], [*COLUMNS, "person_id"]), progress=False
+    )
+    assert result.report.notes == [
+        "claims.max_per_person_per_year has no value for any region and date in this input "
+        "(no seed document sets one), so no yearly limit was applied"
+    ]
+
+
+def test_a_yearly_limit_entered_for_a_region_stops_the_extra_claims(tmp_path: Path):
+    policy = tmp_path / "policy"
+    shutil.copytree(package_policy_dir(), policy, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (policy / "parameters/nantong/limits.yaml").write_text(
+        "parameters:\n  claims.max_per_person_per_year:\n    unit: count\n    source: 示例\n"
+        "    values: {2025-01-01: 2}\n",
+        "utf-8",
+    )
+    rows = [
+        _claim("p1", "焊工", 4, "2025-02-01", date="2025-02-10"),
+        _claim("p1", "电工", 4, "2025-03-01", date="2025-03-10"),
+        _claim("p1", "不存在的职业", 4, "2025-03-15", date="2025-03-20"),  # not payable: does not count
+        _claim("p1", "车工", 4, "2025-04-01", date="2025-04-10"),
+        _claim("p1", "车工", 3, "2025-04-01", date="2026-01-05"),  # the next year
+    ]
+    out = _run(rows, Engine(policy_dir=policy))
+    assert out["reasons"].to_list() == ["", "", "unknown_occupation", "yearly_limit_exceeded", ""]
+
+
+# -- files and the command ---------------------------------------------------------------------
+
+CSV = """\
+claim_id,person_id,region,date,program,certificate_type,occupation,level,issued_on,hours,online_hours,held,project_id
+1,p1,南通,2025-06-01,training,skill_level,6-18-02-04,3,2025-05-20,60,10,6-18-02-04:4,
+2,p2,广州,2023-10-01,project,skill_level,中式烹调师,4,2023-09-01,,,,GZ-1
+3,p3,广州,2023-10-01,project,special_ability,潮汕卤鹅制作,,2023-09-01,,,,GZ-1
+4,p4,上海,2026-03-01,training,skill_level,4-04-05-05,3,,,,,
+"""
+
+
+def _cli() -> click.Group:
+    group = click.Group("skillsubsidy")
+    group.add_command(batch_command)
+    return group
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_batch_command_writes_decisions_and_project_totals(tmp_path: Path, suffix: str):
+    source = tmp_path / "claims.csv"
+    source.write_text(CSV, "utf-8")
+    if suffix == ".parquet":
+        read_claims(source).write_parquet(source := tmp_path / "claims.parquet")
+    out, totals = tmp_path / f"decisions{suffix}", tmp_path / f"totals{suffix}"
+    result = CliRunner().invoke(
+        _cli(), ["batch", str(source), "-o", str(out), "--project-totals", str(totals), "--no-progress"]
+    )
+    assert result.exit_code == 0, result.output
+    frame = read_claims(out).with_columns(pl.col("eligible").cast(pl.String))
+    # 2600: the issue's example; 800: 002 · 六、补贴标准, with the trainee unchecked; Shanghai: no amounts.
+    assert frame.select("claim_id", "eligible", "amount", "reasons").rows() == [
+        ("1", "true", "2600.00", "shortage_uplift"),
+        ("2", "true", "800.00", "amount_is_maximum|input_missing"),
+        ("3", "true", "800.00", "amount_is_maximum|input_missing"),
+        ("4", "true", None, "no_standard"),
+    ]
+    assert read_claims(totals).select("project_id", "qualified_trainees", "total").rows()[0][0] == "GZ-1"
+    assert "total payable: 4200.00 CNY" in result.output
+
+
+def test_project_totals_multiply_qualified_trainees_by_their_amounts():
+    frame = evaluate_batch(read_claims_text(CSV), progress=False).frame
+    assert project_totals(frame).select("project_id", "qualified_trainees", "total_fen", "total").rows() == [
+        ("GZ-1", 2, 160000, "1600.00")
+    ]
+
+
+def read_claims_text(text: str) -> pl.DataFrame:
+    return pl.read_csv(text.encode(), infer_schema=False)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("level", "7", "error: level (row 2): must be a skill level 1–5 (got '7')"),
+        ("date", "2025-02-30", "error: date (row 2): must be a date written YYYY-MM-DD (got '2025-02-30')"),
+        ("region", "火星", "error: region (row 2): is not a known region (got '火星')"),
+        ("hours", "sixty", "error: hours (row 2): must be a number (got 'sixty')"),
+        ("held", "焊工", "error: held (row 2): items must be written occupation:level (got '焊工')"),
+    ],
+)
+def test_a_bad_cell_exits_2_naming_column_and_row_and_writes_nothing(tmp_path, column, value, message):
+    frame = read_claims_text(CSV).with_columns(
+        pl.when(pl.col("claim_id") == "2").then(pl.lit(value)).otherwise(pl.col(column)).alias(column)
+    )
+    frame.write_csv(source := tmp_path / "claims.csv")
+    result = CliRunner().invoke(_cli(), ["batch", str(source), "-o", str(tmp_path / "out.csv")])
+    assert (result.exit_code, result.output.strip()) == (2, message)
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_a_missing_required_column_is_named():
+    with pytest.raises(RequestError, match=r"^certificate_type: required column missing"):
+        evaluate_batch(read_claims_text(CSV).drop("certificate_type"), progress=False)
+
+
+def test_request_from_row_is_the_quote_request_of_the_issue():
+    row = read_claims_text(CSV).row(0, named=True)
+    assert json.loads(json.dumps(request_from_row(row))) == {
+        "region": "南通",
+        "date": "2025-06-01",
+        "program": "training",
+        "certificate": {
+            "type": "skill_level",
+            "occupation": "6-18-02-04",
+            "level": "3",
+            "issued_on": "2025-05-20",
+        },
+        "held_certificates": [{"occupation": "6-18-02-04", "level": "4"}],
+        "training": {"hours": "60", "online_hours": "10"},
+    }
