@@ -1,0 +1,110 @@
+"""Uploading an attachment: preview, column mapping, draft, publication."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
+
+from catalogs.models import Upload
+from catalogs.selectors import current_dataset, search
+from catalogs.services import draft_publish
+from catalogs.uploads import upload_create, upload_preview, upload_set_mapping, upload_to_draft
+
+pytestmark = pytest.mark.django_db
+
+# 000_d6c6a123f4673bde.txt · 附件2 (Nantong additions), its header and first four rows as printed.
+HEADER = ["补贴项目", "序号", "类别", "职业工种名称（含各职业下全部工种）", "编码"]
+ROWS = [
+    ["职业技能等级证书", "1", "A", "航空器机械维护员", "6-31-02-02"],
+    ["", "2", "B", "家禽饲养员", "5-03-02-02"],
+    ["", "3", "C", "生活垃圾清运工L", "4-09-08-02"],
+    ["", "4", "C", "生活垃圾处理工L", "4-09-08-03"],
+]
+
+
+def xlsx(header: list[str], rows: list[list[str]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["南通市2025年政府补贴性职业技能培训职业（工种）指导目录"])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def upload(actor: AbstractUser, data: bytes, name: str = "附件2.xlsx") -> Upload:
+    return upload_create(
+        actor=actor, file_name=name, data=data, region="320600", catalog_id="nantong-2026",
+        title="南通市2026年政府补贴性职业技能培训职业（工种）指导目录",
+    )  # fmt: skip
+
+
+def test_an_uploaded_xlsx_is_previewed_with_its_columns_recognised(nantong_staff: AbstractUser) -> None:
+    pv = upload_preview(upload(nantong_staff, xlsx(HEADER, ROWS)))
+    assert {m.field.value: m.column for m in pv.columns} == {
+        "certificate_type": 0, "serial": 1, "category": 2, "name": 3, "code": 4,
+    }  # fmt: skip
+    assert [(r.serial, r.code, r.parts.name, r.category and r.category.value) for r in pv.rows] == [
+        ("1", "6-31-02-02", "航空器机械维护员", "A"),
+        ("2", "5-03-02-02", "家禽饲养员", "B"),
+        ("3", "4-09-08-02", "生活垃圾清运工", "C"),
+        ("4", "4-09-08-03", "生活垃圾处理工", "C"),
+    ]
+
+
+def test_an_upload_becomes_a_draft_and_once_published_is_searchable(nantong_staff: AbstractUser) -> None:
+    draft = upload_to_draft(
+        upload=upload(nantong_staff, xlsx(HEADER, ROWS)), actor=nantong_staff, attachment="附件2",
+        effective_from=None, effective_to=None, reason="2026 additions",
+    )  # fmt: skip
+    assert (draft.catalog_id, draft.number, draft.status, draft.region) == (
+        "nantong-2026",
+        1,
+        "draft",
+        "320600",
+    )
+    assert draft.entries.count() == 4
+    row = draft.entries.get(code="4-09-08-02")
+    assert (row.name, row.markers, row.prov_seed) == ("生活垃圾清运工", ["L"], "附件2.xlsx")
+    assert "nantong-2026" not in {h.entry.catalog_id for h in search("航空器机械维护员", region="320600")}
+
+    draft_publish(version=draft, actor=nantong_staff, effective_from=date(2026, 1, 1), reason="published")
+
+    assert "nantong-2026" in [c.id for c in current_dataset().catalogs]
+    assert "nantong-2026" in {h.entry.catalog_id for h in search("航空器机械维护员", region="320600")}
+
+
+def test_an_unfamiliar_header_is_mapped_by_hand(nantong_staff: AbstractUser) -> None:
+    odd = ["项", "号", "类", "岗位", "代号"]
+    item = upload(nantong_staff, xlsx(odd, ROWS))
+    assert "name" not in {m.field.value for m in upload_preview(item).columns}
+    upload_set_mapping(
+        upload=item, actor=nantong_staff, columns={1: "serial", 2: "category", 3: "name", 4: "code"},
+        header_row=None,
+    )  # fmt: skip
+    pv = upload_preview(item)
+    assert [r.parts.name for r in pv.rows] == [
+        "航空器机械维护员",
+        "家禽饲养员",
+        "生活垃圾清运工",
+        "生活垃圾处理工",
+    ]
+
+
+def test_a_file_of_another_type_is_refused_with_the_field_named(nantong_staff: AbstractUser) -> None:
+    with pytest.raises(ValidationError) as exc:
+        upload(nantong_staff, b"MZ\x90\x00", name="setup.exe")
+    assert list(exc.value.message_dict) == ["file"]
+
+
+def test_a_district_cannot_upload_for_another_region(shanghai_staff: AbstractUser) -> None:
+    with pytest.raises(PermissionDenied):
+        upload(shanghai_staff, xlsx(HEADER, ROWS))
