@@ -57,7 +57,8 @@ def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
         [sys.executable, "-c", "import config.settings as s; d = s.DATABASES['default']; "
          "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'])"],
         cwd=WEB, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(WEB), "DJANGO_SECRET_KEY": "x", "SKILLSUBSIDY_VAR_DIR": str(tmp_path),
+        env={**os.environ, "PYTHONPATH": str(WEB), "DJANGO_SECRET_KEY": "x",
+             "SKILLSUBSIDY_VAR_DIR": str(tmp_path),
              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/skillsubsidy"},
     )  # fmt: skip
     assert result.stdout.split() == ["django.db.backends.postgresql", "skillsubsidy", "127.0.0.1", "5432"]
