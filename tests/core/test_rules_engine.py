@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import click
 import pytest
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 
 from skillsubsidy.catalog.dataset import load_dataset
 from skillsubsidy.catalog.model import SectionKind
-from skillsubsidy.rules import RequestError, quote
+from skillsubsidy.rules import ReasonCode, RequestError, quote
 from skillsubsidy.rules.commands import quote_command
 from skillsubsidy.rules.dates import add_months, age_on
 from skillsubsidy.rules.regime import CatalogIndex, OccupationNames
@@ -209,7 +211,7 @@ def test_minutes_convert_at_45_to_the_class_hour():
     decision = quote({**ISSUE_REQUEST, "training": {"minutes": 2520, "online_minutes": 0}}).to_json()
     steps = {s["rule"]: s["value"] for s in decision["trace"]}
     assert steps["class_hours.minutes_per_hour"] == "2520 分钟 ÷ 45 = 56 课时"
-    assert steps["class_hours.minimum.level_3"] == "56 课时 ≥ 56 课时：通过"
+    assert steps["class_hours.minimum.level_3"] == "56 课时（2520分钟折算） ≥ 56 课时：通过"
 
 
 # -- the lookups under the engine ------------------------------------------------------------
@@ -287,3 +289,9 @@ LEVEL_7 = {"type": "skill_level", "occupation": "焊工", "level": 7}
 def test_a_bad_request_exits_2_with_one_line_and_no_traceback(text, message):
     result = CliRunner().invoke(_cli(), ["quote"], input=text)
     assert (result.exit_code, result.output) == (2, message)
+
+
+def test_every_reason_code_is_documented():
+    doc = (Path(__file__).parents[2] / "docs" / "reason-codes.md").read_text("utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", doc, flags=re.MULTILINE))
+    assert documented == {c.value for c in ReasonCode}

@@ -44,7 +44,7 @@ from tqdm import tqdm
 from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.occupations import Marker, parse_level
 from skillsubsidy.regions import UnknownRegion, resolve_region
-from skillsubsidy.rules.engine import CAP_TYPES, Engine, default_engine
+from skillsubsidy.rules.engine import Engine, default_engine
 from skillsubsidy.rules.parameters import Value
 from skillsubsidy.rules.reasons import BLOCKING, ReasonCode
 from skillsubsidy.rules.regime import Regime, course_key, listing_kinds
@@ -515,6 +515,7 @@ class _Tables:
         self.no_slot = max([NO_CATEGORY, *(len(c) for c in self.courses)])
         self.price = full((r, len(TYPES), self.no_slot + 1, 6), -1, np.int64)
         self.cap = full(r, -1, np.int64)
+        self.cap_types = full((r, len(TYPES)), True)
         self.same_as_training = full(r, False)
         self.fallback = full(r, -1, np.int64)
         self.held_rule = full(r, False)
@@ -555,6 +556,9 @@ class _Tables:
             price[ent, slot, :] = _fen(v(name))
         price[ent, self.no_slot, :] = -1
         self.cap[i] = _fen(v("project.max_per_person"))
+        covered = v("project.certificate_types")
+        if isinstance(covered, tuple):
+            self.cap_types[i] = [ct.value in covered for ct in TYPES]
         self.same_as_training[i] = v("project.same_as_training") is True
         fallback = v("insured_upgrade.out_of_catalog_category")
         self.fallback[i] = CATEGORIES.index(str(fallback)) if fallback is not None else -1
@@ -746,7 +750,7 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     catalog_type = x.is_type(CATALOG_TYPES)
 
     # The catalog, then what stands in for it (engine.look_up_catalog).
-    cap_active = project & x.is_type(CAP_TYPES) & (t.cap[r] >= 0)
+    cap_active = project & t.cap_types[r, x.ctype] & (t.cap[r] >= 0)
     unlisted = catalog_type & ~k.listed & ~cap_active
     flag(unlisted & ~k.known, ReasonCode.UNKNOWN_OCCUPATION)
     open_catalog = unlisted & k.known & t.has_catalog[r]

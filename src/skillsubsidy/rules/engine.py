@@ -46,15 +46,6 @@ from skillsubsidy.rules.request import (
 )
 
 CENT = Decimal("0.01")
-# 002 · 五、补贴条件: the certificates a project-based class may lead to.
-CAP_TYPES = frozenset(
-    {
-        CertificateType.TRAINING_QUALIFICATION,
-        CertificateType.VOCATIONAL_QUALIFICATION,
-        CertificateType.SKILL_LEVEL,
-        CertificateType.SPECIAL_ABILITY,
-    }
-)
 
 
 class Engine:
@@ -209,7 +200,9 @@ class _Evaluation:
         self.step("standards_date", source, f"{self.on}：适用该日有效的目录与补贴标准")
 
         cap = self.param("project.max_per_person") if req.program is Program.PROJECT else None
-        cap = cap if cert.type in CAP_TYPES else None
+        covered = self.param("project.certificate_types")
+        if covered is not None and isinstance(covered.value, tuple) and cert.type.value not in covered.value:
+            cap = None
         if cert.type in CATALOG_TYPES:
             self.look_up_catalog(cap)
         course = self.look_up_course() if cert.type is CertificateType.ENTREPRENEURSHIP else None
@@ -499,12 +492,14 @@ class _Evaluation:
         else:
             ok = total >= minimum
         shown = f"{_hours(total)} 课时"
+        if t.in_minutes:
+            shown += f"（{_hours(t.total)}分钟折算）"
         if ok:
             self.step(rule.name, rule.source, f"{shown} ≥ {_hours(minimum)} 课时：通过")
             return
         self.reason(
             ReasonCode.INSUFFICIENT_HOURS,
-            f"{cert.level.label_zh}培训不低于{_hours(minimum)}课时，实际{shown}（每45分钟为1课时）",
+            f"{cert.level.label_zh}培训不低于{_hours(minimum)}课时，实际{shown}",
         )
         self.step(rule.name, rule.source, f"{shown} < {_hours(minimum)} 课时：不通过")
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from skillsubsidy.catalog.model import Category
+from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.regions import UnknownRegion, resolve_region
 
 POLICY_DIR_ENV = "SKILLSUBSIDY_POLICY_DIR"
@@ -53,6 +53,7 @@ class Unit(StrEnum):
     FLAG = "flag"
     CATEGORY = "category"
     GROUPS = "groups"  # codes from policy/groups.yaml
+    CERTIFICATE_TYPES = "certificate_types"  # CertificateType values
 
     @property
     def label_zh(self) -> str:
@@ -70,6 +71,7 @@ _UNIT_LABELS = {
     Unit.FLAG: "",
     Unit.CATEGORY: "类",
     Unit.GROUPS: "",
+    Unit.CERTIFICATE_TYPES: "",
 }
 # Money and rates are compared in integer fen and basis points by the batch engine, so their
 # parameters may not be finer than that.
@@ -266,6 +268,11 @@ def _convert(file: str, name: str, unit: Unit, raw: Any, groups: Mapping[str, st
         if raw not in {c.value for c in Category}:
             raise fail("A, B or C")
         return str(raw)
+    if unit is Unit.CERTIFICATE_TYPES:
+        types = {t.value for t in CertificateType}
+        if not isinstance(raw, list) or any(t not in types for t in raw):
+            raise fail(f"a list of certificate types ({', '.join(sorted(types))})")
+        return tuple(str(t) for t in raw)
     if not isinstance(raw, list) or any(g not in groups for g in raw):
         raise fail(f"a list of group codes from groups.yaml ({', '.join(groups)})")
     return tuple(str(g) for g in raw)
