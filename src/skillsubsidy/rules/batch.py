@@ -218,12 +218,16 @@ def request_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
 def evaluate_batch(
     claims: pl.DataFrame, *, engine: Engine | None = None, progress: bool | None = None
 ) -> BatchResult:
-    """Decide every claim. `progress=None` shows a bar on a terminal for inputs over 100,000 rows."""
+    """Decide every claim. `progress=None` shows a bar on a terminal for inputs over 100,000 rows;
+    True always shows it, False never."""
     engine = engine or default_engine()
-    show = progress if progress is not None else claims.height > 100_000
+    # tqdm's disable=None means "only on a terminal".
+    disable = not progress if progress is not None else (None if claims.height > 100_000 else True)
     stages = ["read columns", "regimes", "lookups", "rules", "across claims", "output"]
     timings: dict[str, float] = {}
-    with tqdm(total=len(stages), desc="batch", unit="stage", disable=not show or None) as bar:
+    with tqdm(
+        total=len(stages), desc=f"batch {claims.height:,} claims", unit="stage", disable=disable
+    ) as bar:
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
