@@ -9,12 +9,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from skillsubsidy.ingest.seeds import default_seed_dir
 from skillsubsidy.ingest.seeds.jiangsu_nantong_2025 import read_standards
 from skillsubsidy.ingest.text import SeedText
 from skillsubsidy.regions import ancestry, resolve_region
+from skillsubsidy.rules.batch import evaluate_batch, request_from_row
 from skillsubsidy.rules.engine import Engine
 from skillsubsidy.rules.parameters import (
     POLICY_DIR_ENV,
@@ -230,3 +232,35 @@ def test_a_broken_edit_keeps_the_last_good_parameters_and_says_why(policy_copy: 
     assert engine.store.last_error.file == "parameters/shanghai/standards-2026.yaml"
     with pytest.raises(ParameterError):
         engine.reload()
+
+
+def test_a_provincial_catalog_standard_above_the_project_cap_is_paid_by_both_engines(policy_copy: Path):
+    # 002 · 六、补贴标准: certificates in the provincial catalog may be paid at its higher standard.
+    # The seeds print 附件5 without amounts; a bureau enters one for 中式烹调师 (附件5 序号1, 4-03-02-01).
+    _write(
+        policy_copy / "parameters/guangdong/catalog-standards.yaml",
+        "parameters:\n  standard.occupation.4-03-02-01.level_4:\n    unit: CNY\n    source: 录入示例\n"
+        "    values: {2023-07-30: 1200}\n",
+    )
+    engine = Engine(policy_dir=policy_copy)
+    row = {
+        "region": "广州",
+        "date": "2023-10-01",
+        "program": "project",
+        "certificate_type": "skill_level",
+        "occupation": "中式烹调师",
+        "level": "4",
+        "issued_on": "2023-09-01",
+        "birth_date": "1990-05-01",
+        "sex": "F",
+        "hukou_local": "true",
+        "groups": "",
+    }
+    decision = engine.quote(request_from_row(row)).to_json()
+    assert (decision["amount"], decision["reasons"]) == ("1200.00", [])
+    step = next(s for s in decision["trace"] if s["rule"] == "project.higher_standard")
+    assert step["value"] == "目录证书标准 1200.00 元高于上限，按更高标准执行"
+    batch = evaluate_batch(pl.DataFrame([row]), engine=engine, progress=False).frame
+    assert batch.select("amount", "reasons").row(0) == ("1200.00", "")
+    lower = {**row, "level": "5"}  # no standard entered for level 5: the cap applies
+    assert engine.quote(request_from_row(lower)).amount == Decimal("800.00")
