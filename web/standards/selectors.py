@@ -104,16 +104,29 @@ def parameter_names() -> list[tuple[str, str, str]]:
     return sorted(out.values())
 
 
-def _probe_date(region: Region, catalogs_in_chain: list[Any]) -> date | None:
-    starts = [c.effective_from for c in catalogs_in_chain if c.effective_from is not None]
-    return max(starts) if starts else None
+def _probe_dates(region: Region, catalogs: list[Any]) -> list[date]:
+    """Dates worth asking about, latest first: each start of a listing catalog or of a parameter value
+    of the region or its province, while one of those catalogs is in force."""
+    chain = [r.code for r in ancestry(region)]
+    starts = {c.effective_from for c in catalogs if c.effective_from is not None}
+    starts |= parameters().dates(chain)
+
+    def in_force(on: date) -> bool:
+        return any(
+            c.effective_from is not None
+            and c.effective_from <= on
+            and (c.effective_to is None or on <= c.effective_to)
+            for c in catalogs
+        )
+
+    return sorted((d for d in starts if in_force(d)), reverse=True)
 
 
 def occupation_standards(profile: OccupationProfile) -> dict[str, Any]:
     """What each region pays per level for this occupation, by asking the engine, never by guessing.
 
-    A region is priced when one of its catalogs (or its province's) lists the occupation; the date is
-    the latest start among those catalogs, so the standards of that catalog year apply.
+    A region is priced when one of its catalogs (or its province's) lists the occupation, at the latest
+    date on which such a catalog is in force and a standard applies.
     """
     query = profile.codes[0] if profile.codes else (profile.names[0] if profile.names else profile.query)
     priced: list[dict[str, Any]] = []
@@ -124,16 +137,13 @@ def occupation_standards(profile: OccupationProfile) -> dict[str, Any]:
         if not listings:
             continue
         before = len(priced)
-        on = _probe_date(region, [li.catalog for li in listings])
-        if on is None:
-            unpriced.append(region_name(region.code))
-            continue
+        dates = _probe_dates(region, [li.catalog for li in listings])
         ctype = next(
             (li.entry.certificate_type for li in listings if li.entry.certificate_type is not None),
             CertificateType.SKILL_LEVEL,
         )
         levels = [lv.value for lv in Level] if ctype in LEVEL_TYPES else [None]
-        for program in ("training", "project"):
+        for on, program in ((on, program) for on in dates for program in ("training", "project")):
             amounts = []
             for lv in levels:
                 cert: dict[str, Any] = {"type": ctype.value, "occupation": query}
