@@ -6,29 +6,33 @@ import datetime as dt
 from datetime import date
 from typing import Literal
 
-from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from skillsubsidy.catalog.model import CertificateType
 
 
-class ErrorBody(Schema):
+class Out(BaseModel):
+    """Schemas are plain pydantic models: ninja's Schema wraps every value in a Django-aware getter
+    when validating, which costs more than the search it reports on."""
+
+
+class ErrorBody(Out):
     code: str = Field(description="stable error code, e.g. unknown_region, invalid_request")
     message: str
     field: str | None = Field(None, description="the offending field or parameter")
     value: str | None = Field(None, description="the offending value, as received")
 
 
-class ErrorOut(Schema):
+class ErrorOut(Out):
     error: ErrorBody
 
 
-class ReasonOut(Schema):
+class ReasonOut(Out):
     code: str
     message: str
 
 
-class RegionOut(Schema):
+class RegionOut(Out):
     code: str
     name: str
     short: str
@@ -37,7 +41,7 @@ class RegionOut(Schema):
     level: str
 
 
-class SectionOut(Schema):
+class SectionOut(Out):
     key: str
     title: str
     kind: str
@@ -45,7 +49,7 @@ class SectionOut(Schema):
     entry_count: int
 
 
-class CatalogOut(Schema):
+class CatalogOut(Out):
     id: str
     version: int | None
     region: str | None
@@ -62,7 +66,7 @@ class CatalogOut(Schema):
     entries_url: str
 
 
-class SourceOut(Schema):
+class SourceOut(Out):
     seed: str
     attachment: str
     section: str
@@ -71,7 +75,7 @@ class SourceOut(Schema):
     cite: str
 
 
-class EntryOut(Schema):
+class EntryOut(Out):
     catalog_id: str
     section: str
     serial: str | None
@@ -93,7 +97,7 @@ class EntryOut(Schema):
     source: SourceOut
 
 
-class EntryPage(Schema):
+class EntryPage(Out):
     catalog: CatalogOut
     count: int
     offset: int
@@ -112,13 +116,13 @@ class HitOut(EntryOut):
     matched_on: str
 
 
-class SearchOut(Schema):
+class SearchOut(Out):
     query: str
     count: int
     items: list[HitOut]
 
 
-class ListingOut(Schema):
+class ListingOut(Out):
     catalog_id: str
     catalog_title: str
     region: str | None
@@ -129,14 +133,14 @@ class ListingOut(Schema):
     entry: EntryOut
 
 
-class LevelAmountOut(Schema):
+class LevelAmountOut(Out):
     level: int | None
     amount: str | None
     eligible: bool
     reasons: list[ReasonOut]
 
 
-class RegionStandardOut(Schema):
+class RegionStandardOut(Out):
     region: str
     region_name: str
     on: date = Field(description="the date whose standards were applied")
@@ -145,12 +149,12 @@ class RegionStandardOut(Schema):
     levels: list[LevelAmountOut]
 
 
-class StandardsOut(Schema):
+class StandardsOut(Out):
     priced: list[RegionStandardOut]
     unpriced: list[str] = Field(description="regions listing the occupation without a published standard")
 
 
-class OccupationOut(Schema):
+class OccupationOut(Out):
     query: str
     codes: list[str]
     names: list[str]
@@ -159,7 +163,7 @@ class OccupationOut(Schema):
     standards: StandardsOut
 
 
-class AnomalyOut(Schema):
+class AnomalyOut(Out):
     kind: str
     severity: str
     message: str
@@ -174,17 +178,17 @@ class AnomalyOut(Schema):
     location: str
 
 
-class QualityOut(Schema):
+class QualityOut(Out):
     count: int
     summary: dict[str, dict[str, int]]
     items: list[AnomalyOut]
 
 
-class HealthOut(Schema):
+class HealthOut(Out):
     status: str
 
 
-class VersionOut(Schema):
+class VersionOut(Out):
     id: int
     catalog_id: str
     number: int
@@ -195,11 +199,11 @@ class VersionOut(Schema):
     effective_to: date | None
 
 
-class DraftIn(Schema):
+class DraftIn(BaseModel):
     reason: str = Field("", max_length=2000)
 
 
-class EntryPatchIn(Schema):
+class EntryPatchIn(BaseModel):
     changes: dict[str, str | int | bool | list[int] | list[str] | None] = Field(
         description="field → corrected value; fields: serial, code, name, category, matched, industry_class, "
         "certificate_type, levels, markers, uplift_pct"
@@ -207,13 +211,13 @@ class EntryPatchIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class PublishIn(Schema):
+class PublishIn(BaseModel):
     effective_from: date
     effective_to: date | None = None
     reason: str = Field("", max_length=2000)
 
 
-class _Strict(Schema):
+class _Strict(BaseModel):
     # The engine refuses unknown fields too; refusing them here puts the field name in the error.
     model_config = ConfigDict(extra="forbid")
 
@@ -261,13 +265,13 @@ class QuoteIn(_Strict):
     project: QuoteProject | None = None
 
 
-class TraceOut(Schema):
+class TraceOut(Out):
     rule: str
     source: str
     value: str
 
 
-class DecisionOut(Schema):
+class DecisionOut(Out):
     eligible: bool
     amount: str | None = Field(description="payable amount in 元, or null when no standard exists")
     currency: str

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max
-
 from catalogs.present import region_name
-from catalogs.selectors import GenerationCache, dated_dataset, generation
+from catalogs.selectors import GenerationCache, dated_dataset, key_query
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.catalog.profile import OccupationProfile
 from skillsubsidy.occupations import Level
@@ -23,13 +21,10 @@ from standards.models import StandardValue
 from standards.policy import Override, materialise
 
 
-def standards_generation() -> tuple[object, ...]:
-    agg = StandardValue.objects.aggregate(n=Count("id"), top=Max("id"))
-    return (agg["n"], agg["top"])
-
-
 def _key() -> tuple[object, ...]:
-    return (*generation(), *standards_generation())
+    """The published catalogs and the entered standards, in one query (StandardValue is append-only)."""
+    table = StandardValue._meta.db_table
+    return key_query(f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})")
 
 
 engine_cache = GenerationCache(_key)
