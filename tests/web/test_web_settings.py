@@ -107,3 +107,36 @@ def test_personal_data_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -
     with caplog.at_level(logging.INFO, logger="skillsubsidy.test"):
         logger.info("claim for %s", "32060219900101123X")
     assert caplog.messages == ["claim for 320602********123X"]
+
+
+def test_concurrent_writers_on_sqlite_wait_for_each_other_instead_of_failing(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(WEB), "DJANGO_SETTINGS_MODULE": "config.settings",
+           "DJANGO_SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'busy.sqlite3'}",
+           "SKILLSUBSIDY_VAR_DIR": str(tmp_path)}  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=WEB, env=env, check=True)
+    # Each writer runs read-then-write transactions, the pattern that fails with "database is
+    # locked" under SQLite's default deferred transactions (5 of these 6 writers fail that way).
+    writer = (
+        "import sys, django; django.setup()\n"
+        "from django.db import transaction\n"
+        "from audit.models import AuditRecord\n"
+        "for i in range(150):\n"
+        "    with transaction.atomic():\n"
+        "        n = AuditRecord.objects.count()\n"
+        "        AuditRecord.objects.create(actor_name='w', action='test', target_type='t',\n"
+        "                                   target_id=str(n), summary=sys.argv[1])\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", writer, f"writer {i}"], cwd=WEB, env=env, stderr=subprocess.PIPE
+        )
+        for i in range(6)
+    ]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, errors
+    count = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from audit.models import AuditRecord; "
+         "print(AuditRecord.objects.count())"],
+        cwd=WEB, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert count.stdout.strip() == "900"

@@ -59,7 +59,7 @@ def admin_required(view: V) -> V:
             raise PermissionDenied("platform administrators only")
         return view(request, *args, **kwargs)
 
-    return staff_required(wrapper)  # type: ignore[arg-type]
+    return staff_required(wrapper)  # type: ignore[return-value]
 
 
 def _scope(request: HttpRequest) -> Scope:

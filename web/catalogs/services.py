@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +36,7 @@ from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.occupations import Marker, parse_code, parse_levels, split_name
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 CATALOG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 

@@ -81,7 +81,9 @@ def upload_preview(upload: Upload) -> MappingPreview:
         tables = read_tables(path)
     # The reader names the file after the temporary path; cite the uploaded name instead.
     tables = [replace(t, source=upload.file_name) for t in tables]
-    mapping = {int(k): (v or None) for k, v in upload.mapping.get("columns", {}).items()}
+    mapping: dict[int | str, Field | str | None] = {
+        int(k): (v or None) for k, v in upload.mapping.get("columns", {}).items()
+    }
     header_row = upload.mapping.get("header_row")
     return preview(tables, mapping or None, header_row=header_row, sample=20)
 

@@ -18,6 +18,7 @@ from catalogs.present import (
     LEVEL_LABELS,
     MARKER_LABELS,
     PROGRAM_LABELS,
+    HitView,
     catalog_data,
     entry_data,
     occupation_data,
@@ -85,21 +86,23 @@ def _int_or_none(value: str | None) -> int | None:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    params = {
-        "region": request.GET.get("region") or None,
-        "year": _int_or_none(request.GET.get("year")),
-        "category": request.GET.get("category") if request.GET.get("category") in ("A", "B", "C") else None,
-        "certificate_type": request.GET.get("certificate_type")
-        if request.GET.get("certificate_type") in {c.value for c in CertificateType}
-        else None,
-        "markers": [m for m in request.GET.getlist("marker") if m in {mk.value for mk in Marker}] or None,
-        "shortage": {"1": True, "0": False}.get(request.GET.get("shortage", "")),
-    }
+    region = request.GET.get("region") or None
+    year = _int_or_none(request.GET.get("year"))
+    category = request.GET.get("category") if request.GET.get("category") in ("A", "B", "C") else None
+    cert = request.GET.get("certificate_type")
+    cert = cert if cert in {c.value for c in CertificateType} else None
+    markers = [m for m in request.GET.getlist("marker") if m in {mk.value for mk in Marker}] or None
+    shortage = {"1": True, "0": False}.get(request.GET.get("shortage", ""))
+    params = {"region": region, "year": year, "category": category, "certificate_type": cert,
+              "markers": markers, "shortage": shortage}  # fmt: skip
     error = None
-    hits = []
+    hits: list[HitView] = []
     if q:
         try:
-            hits = selectors.search(q, limit=50, **params)
+            hits = selectors.search(
+                q, region=region, year=year, category=category, certificate_type=cert, markers=markers,
+                shortage=shortage, limit=50,
+            )  # fmt: skip
         except UnknownRegion as exc:
             error = str(exc)
     context = {"q": q, "hits": hits, "error": error, "params": params, **_filters_context()}
