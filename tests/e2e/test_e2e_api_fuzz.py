@@ -32,7 +32,9 @@ def api_token(server: LiveServer) -> str:
     return server.manage("shell", "-c", code).strip().splitlines()[-1]
 
 
-def test_no_generated_request_gets_a_server_error_or_an_undocumented_response(web_server: LiveServer) -> None:
+def test_no_generated_request_gets_a_server_error_or_an_undocumented_response(
+    web_server: LiveServer, tmp_path: Path
+) -> None:
     report = SCREENSHOTS.parent / "schemathesis-junit.xml"
     report.parent.mkdir(parents=True, exist_ok=True)
     schemathesis = Path(sys.executable).with_name("schemathesis")
@@ -41,7 +43,7 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_response(we
          "--max-examples", str(EXAMPLES), "--seed", str(SEED), "--no-color",
          "--header", f"Authorization: Bearer {api_token(web_server)}",
          "--report", "junit", "--report-junit-path", str(report)],
-        capture_output=True, text=True, check=False, timeout=900,
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=900,  # it keeps a cache in cwd
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout.split("Test cases:")[-1]
