@@ -198,12 +198,12 @@ def version_entries(*, version: CatalogVersion) -> QuerySet[Entry]:
     return Entry.objects.filter(version=version).order_by("position")
 
 
-def version_as_core(version: CatalogVersion) -> core.CatalogVersion:
+def version_as_core(version: CatalogVersion, *, label: str | None = None) -> core.CatalogVersion:
     return mapping.version_to_core(
         version,
         list(version.sections.order_by("position")),
         version_entries(version=version),
-        core_id=version.catalog_id,
+        core_id=label or version.catalog_id,
         effective_to=version.effective_to,
     )
 
@@ -219,7 +219,11 @@ def version_diff(*, version: CatalogVersion) -> CatalogDiff | None:
         base = version.based_on
     if base is None:
         return None
-    return diff_catalogs(version_as_core(base), version_as_core(version))
+
+    def labelled(v: CatalogVersion) -> core.CatalogVersion:
+        return version_as_core(v, label=f"{v.catalog_id} v{v.number}")
+
+    return diff_catalogs(labelled(base), labelled(version))
 
 
 def search_index() -> SearchIndex:
