@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Query
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
@@ -43,6 +46,11 @@ from skillsubsidy.rules.request import RequestError
 from standards import selectors as standards
 
 
+class Utf8JSON(JSONRenderer):
+    # Chinese names as text rather than \u escapes: a third of the size, and readable in a terminal.
+    json_dumps_params: Mapping[str, Any] = MappingProxyType({"ensure_ascii": False})
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
         user = token_authenticate(token)
@@ -66,6 +74,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    renderer=Utf8JSON(),
 )
 errors.install(api)
 
