@@ -71,3 +71,9 @@ def test_an_unknown_region_in_a_filter_is_a_clear_error(index):
 
 def test_suggestions_come_back_for_a_miss(index):
     assert "焊工" in index.suggest("焊功")
+
+
+def test_pinyin_matches_start_on_a_syllable(index):
+    # 生产工 is shengchangong: "hangong" is inside the letters but not on a syllable, so it is no match.
+    names = {h.entry.occupation for h in index.search("hangong", limit=100)}
+    assert names == {"焊工", "喷涂喷焊工"}

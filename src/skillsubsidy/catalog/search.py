@@ -38,14 +38,21 @@ class _Name:
     text: str
     pinyin: str  # "hangong"
     initials: str  # "hg"
+    starts: tuple[int, ...]  # offsets in `pinyin` where a syllable begins
+
+    def has_pinyin(self, query: str) -> bool:
+        """The query's pinyin starts on a syllable: `hangong` is in 焊工, not in 生产工 (shengchangong)."""
+        return any(self.pinyin.startswith(query, i) for i in self.starts)
 
 
-def pinyin_of(name: str) -> tuple[str, str]:
-    """Full pinyin without tones, and initials, of the Chinese characters in a name."""
-    syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.isalpha()]
-    full = "".join(syllables).lower()
-    initials = "".join(s[0] for s in syllables).lower()
-    return full, initials
+def pinyin_of(name: str) -> tuple[str, str, tuple[int, ...]]:
+    """Full pinyin without tones, initials, and syllable offsets of the Chinese characters in a name."""
+    syllables = [s.lower() for s in lazy_pinyin(name, errors="ignore") if s.isalpha()]
+    starts, at = [], 0
+    for syl in syllables:
+        starts.append(at)
+        at += len(syl)
+    return "".join(syllables), "".join(s[0] for s in syllables), tuple(starts)
 
 
 class SearchIndex:
@@ -110,7 +117,7 @@ class SearchIndex:
                     add(n.text, 90.0 - (len(n.initials) - len(lq)), "initials")
                 if n.pinyin == lq:
                     add(n.text, 99.0, "pinyin")
-                elif lq in n.pinyin and len(lq) >= 3:
+                elif len(lq) >= 3 and n.has_pinyin(lq):
                     add(n.text, 85.0 - (len(n.pinyin) - len(lq)) / 4, "pinyin")
             if not found and len(lq) >= 4:
                 for _, score, idx in process.extract(
@@ -126,12 +133,12 @@ class SearchIndex:
                     add(text, 95.0 - (len(text) - len(nq)), "name")
             # Most typos in Chinese are homophones picked from the IME list (焊功 for 焊工), so the
             # query's pinyin finds what its characters miss.
-            qp, _ = pinyin_of(nq)
+            qp, _, _ = pinyin_of(nq)
             if qp:
                 for n in self._names:
                     if n.pinyin == qp:
                         add(n.text, 90.0, "pinyin")
-                    elif len(nq) >= 2 and qp in n.pinyin:
+                    elif len(nq) >= 2 and n.has_pinyin(qp):
                         add(n.text, 80.0 - (len(n.pinyin) - len(qp)) / 4, "pinyin")
             if not found:
                 for _, score, idx in process.extract(
