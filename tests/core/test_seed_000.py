@@ -14,23 +14,17 @@ from decimal import Decimal
 import pytest
 
 from skillsubsidy.catalog.model import Category, CertificateType, SectionKind, Severity
-from skillsubsidy.ingest.seeds import default_seed_dir, jiangsu_nantong_2025
+from skillsubsidy.ingest.seeds import jiangsu_nantong_2025
 from skillsubsidy.ingest.seeds.jiangsu_nantong_2025 import StandardRow, read, read_notes, read_standards
 from skillsubsidy.ingest.text import SeedText
 from skillsubsidy.occupations import Marker
 
+from .seed_helpers import entries_in, of_kind
+
+reader = jiangsu_nantong_2025  # for the seed and result fixtures in conftest.py
+
 JIANGSU_OCCUPATION_LINES = range(618, 3790)  # 附件4, 职业资格证书、职业技能等级证书 rows
 JIANGSU_SPECIAL_LINES = range(3790, 4556)  # 附件4, 专项职业能力证书 rows
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return SeedText.read(default_seed_dir() / jiangsu_nantong_2025.SEED)
-
-
-@pytest.fixture(scope="module")
-def result(seed):
-    return read(seed)
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +32,9 @@ def catalogs(result):
     return {c.id: c for c in result.catalogs}
 
 
-def section(catalog, key):
-    return [e for e in catalog.entries if e.section == key]
-
-
 def named(entries, name):
     (entry,) = [e for e in entries if e.name == name]
     return entry
-
-
-def anomalies(result, kind):
-    return [a for a in result.anomalies if a.kind == kind]
 
 
 def lines_in(seed, lines, predicate):
@@ -110,7 +96,7 @@ def test_jiangsu_has_an_occupation_section_and_a_special_ability_section(catalog
 
 def test_jiangsu_lists_529_occupations_255_a_214_b_60_c(seed, catalogs):
     # 000 · 附件4 · 职业资格证书、职业技能等级证书, 序号 1–529
-    rows = section(catalogs["jiangsu-2025"], "occupations")
+    rows = entries_in(catalogs["jiangsu-2025"], "occupations")
     assert [e.serial for e in rows] == [str(n) for n in range(1, 530)]
     assert Counter(e.category for e in rows) == {Category.A: 255, Category.B: 214, Category.C: 60}
     # Counted from the text: each row prints its 类别 as a line holding only TAB and the letter.
@@ -124,7 +110,7 @@ def test_jiangsu_lists_529_occupations_255_a_214_b_60_c(seed, catalogs):
 def test_jiangsu_marks_48_occupations_with_a_leading_star_for_online_hours_over_40_percent(seed, catalogs):
     # 000 · 附件4 · 备注: 带"*"标识的职业（工种）线上培训课时可高于总课时数的40%
     starred = [
-        e for e in section(catalogs["jiangsu-2025"], "occupations") if Marker.ONLINE_OVER_40 in e.markers
+        e for e in entries_in(catalogs["jiangsu-2025"], "occupations") if Marker.ONLINE_OVER_40 in e.markers
     ]
     assert len(starred) == 48
     assert len(lines_in(seed, JIANGSU_OCCUPATION_LINES, lambda line: line.startswith("\t*"))) == 48
@@ -134,7 +120,7 @@ def test_jiangsu_marks_48_occupations_with_a_leading_star_for_online_hours_over_
 
 def test_welder_is_a_category_a_occupation_with_its_dadian_code(catalogs):
     # 000 · 附件4 · 职业资格证书、职业技能等级证书 · 序号 138 (line 1440)
-    welder = named(section(catalogs["jiangsu-2025"], "occupations"), "焊工")
+    welder = named(entries_in(catalogs["jiangsu-2025"], "occupations"), "焊工")
     assert (welder.serial, welder.code, welder.category) == ("138", "6-18-02-04", Category.A)
     assert (welder.occupation, welder.work_type, welder.markers) == ("焊工", None, frozenset())
     p = welder.provenance
@@ -149,7 +135,7 @@ def test_welder_is_a_category_a_occupation_with_its_dadian_code(catalogs):
 
 def test_a_starred_name_with_a_trailing_space_keeps_its_marker_and_loses_the_space(catalogs):
     # 000 · 附件4 · 序号 318, line 2521 prints "*信用管理师 "
-    entry = named(section(catalogs["jiangsu-2025"], "occupations"), "信用管理师")
+    entry = named(entries_in(catalogs["jiangsu-2025"], "occupations"), "信用管理师")
     assert (entry.serial, entry.code, entry.category) == ("318", "4-07-02-04", Category.B)
     assert entry.raw_name == "*信用管理师"
     assert entry.markers == frozenset({Marker.ONLINE_OVER_40})
@@ -164,14 +150,14 @@ def test_digital_and_green_markers_are_split_off_the_name(catalogs):
 
 def test_the_row_whose_empty_first_cell_shares_a_line_with_its_serial_is_read_and_reported(result, catalogs):
     # 000 · 附件4 · line 2015 prints " \t234": the empty 补贴项目 cell and 序号 234 on one line
-    lift = named(section(catalogs["jiangsu-2025"], "occupations"), "电梯安装维修工")
+    lift = named(entries_in(catalogs["jiangsu-2025"], "occupations"), "电梯安装维修工")
     assert (lift.serial, lift.code, lift.category, lift.provenance.line) == (
         "234",
         "6-29-03-03",
         Category.A,
         2015,
     )
-    (found,) = anomalies(result, "cells_on_one_line")
+    (found,) = of_kind(result, "cells_on_one_line")
     assert (found.line, found.serial, found.original, found.severity) == (
         2015,
         "234",
@@ -183,7 +169,7 @@ def test_the_row_whose_empty_first_cell_shares_a_line_with_its_serial_is_read_an
 
 def test_jiangsu_lists_123_special_abilities_41_a_29_b_53_c(seed, catalogs):
     # 000 · 附件4 · 专项职业能力证书, 序号 1–123
-    rows = section(catalogs["jiangsu-2025"], "special_abilities")
+    rows = entries_in(catalogs["jiangsu-2025"], "special_abilities")
     assert [e.serial for e in rows] == [str(n) for n in range(1, 124)]
     assert Counter(e.category for e in rows) == {Category.A: 41, Category.B: 29, Category.C: 53}
     for letter, expected in (("A", 41), ("B", 29), ("C", 53)):
@@ -194,7 +180,7 @@ def test_jiangsu_lists_123_special_abilities_41_a_29_b_53_c(seed, catalogs):
 
 def test_special_abilities_keep_their_jiangsu_codes_as_printed(catalogs):
     # 000 · 附件4 · 专项职业能力证书 · 序号 1 (line 3790) and 序号 123 (line 4550)
-    rows = section(catalogs["jiangsu-2025"], "special_abilities")
+    rows = entries_in(catalogs["jiangsu-2025"], "special_abilities")
     first, last = rows[0], rows[-1]
     assert (first.name, first.code, first.category, first.provenance.line) == (
         "单片机应用",
@@ -208,7 +194,7 @@ def test_special_abilities_keep_their_jiangsu_codes_as_printed(catalogs):
 
 def test_a_parenthesised_special_ability_is_split_like_a_work_type(catalogs):
     # 000 · 附件4 · 专项职业能力证书 · 序号 18 prints "云计算（私有云维护）" padded with spaces
-    entry = named(section(catalogs["jiangsu-2025"], "special_abilities"), "云计算（私有云维护）")
+    entry = named(entries_in(catalogs["jiangsu-2025"], "special_abilities"), "云计算（私有云维护）")
     assert (entry.serial, entry.code, entry.occupation, entry.work_type) == (
         "18",
         "100000094",
@@ -260,7 +246,7 @@ def test_nantong_additions_have_four_sections(catalogs):
         ),
         ("projects", "项目制培训", SectionKind.PROJECTS, None),
     ]
-    counts = {s.key: [e.serial for e in section(nantong, s.key)] for s in nantong.sections}
+    counts = {s.key: [e.serial for e in entries_in(nantong, s.key)] for s in nantong.sections}
     assert counts == {
         "skill_level": ["1", "2", "3", "4"],
         "training_qualifications": [str(n) for n in range(1, 11)],
@@ -271,22 +257,22 @@ def test_nantong_additions_have_four_sections(catalogs):
 
 def test_the_repeated_special_ability_label_at_row_21_does_not_open_a_new_section(catalogs):
     # 000 · 附件2 · line 409 prints 专项职业能力证书 again beside 序号 21 (a merged cell over a page break)
-    entry = named(section(catalogs["nantong-2025"], "special_abilities"), "皮肤护理")
+    entry = named(entries_in(catalogs["nantong-2025"], "special_abilities"), "皮肤护理")
     assert (entry.serial, entry.category, entry.code, entry.provenance.line) == ("21", Category.C, None, 409)
 
 
 def test_nantong_rows_without_a_code_have_none(catalogs):
     # 000 · 附件2: the 编码 cell is empty for every training-qualification and special-ability row
     nantong = catalogs["nantong-2025"]
-    assert {e.code for e in section(nantong, "training_qualifications")} == {None}
-    assert {e.code for e in section(nantong, "special_abilities")} == {None}
-    assert [e.code for e in section(nantong, "skill_level")] == [
+    assert {e.code for e in entries_in(nantong, "training_qualifications")} == {None}
+    assert {e.code for e in entries_in(nantong, "special_abilities")} == {None}
+    assert [e.code for e in entries_in(nantong, "skill_level")] == [
         "6-31-02-02",
         "5-03-02-02",
         "4-09-08-02",
         "4-09-08-03",
     ]
-    aigc = named(section(nantong, "training_qualifications"), "AIGC人工智能应用工具师")
+    aigc = named(entries_in(nantong, "training_qualifications"), "AIGC人工智能应用工具师")
     assert (aigc.serial, aigc.category, aigc.provenance.raw) == (
         "1",
         Category.A,
@@ -296,7 +282,7 @@ def test_nantong_rows_without_a_code_have_none(catalogs):
 
 def test_nantong_skill_level_rows_carry_green_markers(catalogs):
     # 000 · 附件2 · 职业技能等级证书 · 序号 3 prints "生活垃圾清运工L"
-    entry = named(section(catalogs["nantong-2025"], "skill_level"), "生活垃圾清运工")
+    entry = named(entries_in(catalogs["nantong-2025"], "skill_level"), "生活垃圾清运工")
     assert (entry.raw_name, entry.markers, entry.category) == (
         "生活垃圾清运工L",
         frozenset({Marker.GREEN}),
@@ -306,7 +292,7 @@ def test_nantong_skill_level_rows_carry_green_markers(catalogs):
 
 def test_nantong_project_training_lists_seven_coded_occupations(catalogs):
     # 000 · 附件2 · 项目制培训, 序号 1–7
-    rows = section(catalogs["nantong-2025"], "projects")
+    rows = entries_in(catalogs["nantong-2025"], "projects")
     assert [(e.name, e.code, e.category) for e in rows] == [
         ("物联网安装调试员", "6-25-04-09", Category.B),
         ("智能楼宇管理员", "4-06-01-04", Category.B),
@@ -364,7 +350,7 @@ def test_the_seed_yields_exactly_these_anomalies(result):
 def test_jiangsu_misprints_canteen_and_front_desk_attendants_and_the_document_offers_no_correction(result):
     # 000 · 附件4 · 序号 491 前局服务员 4-03-01-01 and 序号 497 餐局服务员 4-03-02-05; no name in this
     # seed contains 厅 and neither code recurs in 附件2/3/5, so nothing here says what was meant.
-    found = anomalies(result, "name_misspelled")
+    found = of_kind(result, "name_misspelled")
     assert [(a.serial, a.original, a.line, a.suggestion) for a in found] == [
         ("491", "前局服务员", 3556, None),
         ("497", "餐局服务员", 3592, None),
@@ -379,15 +365,14 @@ def test_a_misprint_is_corrected_when_the_document_prints_the_same_code_elsewher
     assert (lines[213], lines[214]) == ("\t家禽饲养员", "\t5-03-02-02")
     lines[213], lines[214] = "\t餐厅服务员", "\t4-03-02-05"
     found = {
-        a.original: a.suggestion
-        for a in anomalies(read(SeedText(seed.name, tuple(lines))), "name_misspelled")
+        a.original: a.suggestion for a in of_kind(read(SeedText(seed.name, tuple(lines))), "name_misspelled")
     }
     assert found == {"前局服务员": None, "餐局服务员": "餐厅服务员"}
 
 
 def test_the_special_ability_label_broken_one_character_per_line_is_reported(result):
     # 000 · 附件4 · lines 3790–3797 print 专 项 职 业 能 力 证 书 one per line; again at 3941, 4188, 4435
-    found = anomalies(result, "row_broken_across_lines")
+    found = of_kind(result, "row_broken_across_lines")
     assert [(a.line, a.serial, a.original) for a in found] == [
         (3790, "1", "专项职业能力证书"),
         (3941, "25", "专项职业能力证书"),
@@ -398,7 +383,7 @@ def test_the_special_ability_label_broken_one_character_per_line_is_reported(res
 
 def test_names_with_stray_spaces_are_reported_with_their_printed_text(seed, result):
     # 000 · 附件4: 12 starred occupations end in one space, 42 special abilities in twelve
-    found = anomalies(result, "name_normalised")
+    found = of_kind(result, "name_normalised")
     padded = lines_in(seed, range(609, 4557), lambda line: line.strip() and line != line.rstrip())
     assert len(found) == len(padded) == 54
     first = found[0]

@@ -4,56 +4,25 @@ from datetime import date
 
 import pytest
 
-from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, SectionKind, Severity
-from skillsubsidy.ingest.seeds import SeedResult, default_seed_dir
+from skillsubsidy.catalog.model import CatalogVersion, Entry, SectionKind, Severity
 from skillsubsidy.ingest.seeds import jinan_2023 as reader
-from skillsubsidy.ingest.text import SeedText
 from skillsubsidy.occupations import Marker
+
+from .seed_helpers import edited, entries_in, of_kind
 
 # 001 · 二（一）1: 加工维修类、建筑施工类、…、社会服务类等 10 个行业类别
 CLASSES = ("加工维修", "建筑施工", "软件智能", "电力水利", "家政养老",
            "农林牧渔", "商业旅游", "纺织服装", "食品餐饮", "社会服务")  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def text() -> SeedText:
-    return SeedText.read(default_seed_dir() / reader.SEED)
-
-
-@pytest.fixture(scope="module")
-def result(text: SeedText) -> SeedResult:
-    return reader.read(text)
-
-
-@pytest.fixture(scope="module")
-def catalog(result: SeedResult) -> CatalogVersion:
-    [only] = result.catalogs
-    return only
-
-
-def rows(catalog: CatalogVersion, section: str) -> list[Entry]:
-    return [e for e in catalog.entries if e.section == section]
-
-
 def row(catalog: CatalogVersion, section: str, serial: str) -> Entry:
-    [found] = [e for e in rows(catalog, section) if e.serial == serial]
+    [found] = [e for e in entries_in(catalog, section) if e.serial == serial]
     return found
 
 
-def found(result: SeedResult, kind: str) -> list[Anomaly]:
-    return [a for a in result.anomalies if a.kind == kind]
-
-
-def edited(text: SeedText, line: int, replacement: list[str]) -> SeedText:
-    """The seed with one line replaced by others, as a different extraction might print it."""
-    lines = list(text.lines)
-    lines[line - 1 : line] = replacement
-    return SeedText(text.name, tuple(lines))
-
-
-def test_the_notice_gives_its_number_date_city_and_ten_industry_classes(text):
+def test_the_notice_gives_its_number_date_city_and_ten_industry_classes(seed):
     # 001 · header 济人社函〔2023〕28号 · signed 2023年9月18日 · 二（一）1 lists the 10 行业类别
-    notice = reader.read_notice(text)
+    notice = reader.read_notice(seed)
     assert notice.document_no == "济人社函〔2023〕28号"
     assert notice.issued == date(2023, 9, 18)
     assert notice.region == "370100"
@@ -77,7 +46,7 @@ def test_the_catalog_is_jinans_and_in_force_from_the_notice_date_until_replaced(
 
 def test_the_four_sections_have_the_printed_titles_and_row_counts(catalog):
     # 001 · 附件 · （一）…（四）: 89 + 449 (序号 9 skipped, last 序号 450) + 228 + 12 rows
-    counts = {s.key: (s.title, s.kind, len(rows(catalog, s.key))) for s in catalog.sections}
+    counts = {s.key: (s.title, s.kind, len(entries_in(catalog, s.key))) for s in catalog.sections}
     assert counts == {
         "urgent": ("（一）急需紧缺培训项目目录", SectionKind.OCCUPATIONS, 89),
         "general": ("(二) 一般性培训项目目录", SectionKind.OCCUPATIONS, 449),
@@ -118,16 +87,16 @@ def test_project_rows_have_a_name_and_class_but_no_code(catalog):
 
 def test_general_serial_9_is_missing_and_reported_as_a_gap(catalog, result):
     # 001 · 附件 · (二) 一般性培训项目目录: 序号 8 is followed by 序号 10 (line 184)
-    serials = [int(e.serial or 0) for e in rows(catalog, "general")]
+    serials = [int(e.serial or 0) for e in entries_in(catalog, "general")]
     assert 9 not in serials and serials == sorted(serials) and serials[-1] == 450
-    [gap] = found(result, "serial_gap")
+    [gap] = of_kind(result, "serial_gap")
     assert (gap.section, gap.serial, gap.line) == ("(二) 一般性培训项目目录", "9", 184)
-    assert found(result, "serial_duplicate") == [] and found(result, "serial_out_of_sequence") == []
+    assert of_kind(result, "serial_duplicate") == [] and of_kind(result, "serial_out_of_sequence") == []
 
 
 def test_misspelled_and_truncated_industry_classes_are_kept_and_get_the_nearest_valid_class(catalog, result):
     # 001 · 附件 · (二) 序号 158, 319, 327, 397 print 电气水利; (三) 序号 209, 210 print 建筑施
-    unknown = {(a.serial, a.suggestion) for a in found(result, "industry_class_unknown")}
+    unknown = {(a.serial, a.suggestion) for a in of_kind(result, "industry_class_unknown")}
     assert unknown == {
         ("158", "电力水利"),
         ("319", "电力水利"),
@@ -149,7 +118,7 @@ def test_every_other_row_uses_one_of_the_notices_classes(catalog):
 def test_the_two_codes_printed_as_zhongye_jinfa_smelter_are_reported(result):
     # 001 · 附件 · (二) 序号 132 and (三) 序号 92 print 6-17-05-03 重冶金法冶炼工, (三) 序号 93 prints
     # 6-17-05-04 重冶金法冶炼工, while (二) 序号 352 prints 6-17-05-04 as 重冶湿法冶炼工
-    by_name, by_code = found(result, "code_name_conflict_within_source")
+    by_name, by_code = of_kind(result, "code_name_conflict_within_source")
     assert by_name.message.startswith("重冶金法冶炼工 is printed with codes 6-17-05-03 and 6-17-05-04")
     assert by_code.message.startswith("6-17-05-04 is printed as 重冶湿法冶炼工 and 重冶金法冶炼工")
     assert {(a.section, a.serial, a.line) for a in (by_name, by_code)} == {
@@ -160,15 +129,15 @@ def test_the_two_codes_printed_as_zhongye_jinfa_smelter_are_reported(result):
 
 def test_the_doubled_character_in_the_dye_preparer_is_reported_as_suspect_without_a_guess(result):
     # 001 · 附件 · (二) 一般性培训项目目录 · 序号 178 印染染料料配制工; 染料 is printed in 染料生产工
-    [suspect] = found(result, "name_suspect")
+    [suspect] = of_kind(result, "name_suspect")
     assert (suspect.serial, suspect.line, suspect.suggestion) == ("178", 362, None)
     assert "印染染料料配制工" in suspect.message and "染料生产工" in suspect.message
-    assert found(result, "name_misspelled") == []
+    assert of_kind(result, "name_misspelled") == []
 
 
 def test_one_code_under_two_valid_classes_in_different_sections_is_noted(result):
     # 001 · 附件 · e.g. 6-31-01-03 电工 is 电力水利 in （一）序号 23 and 加工维修 in (三) 序号 213
-    noted = found(result, "industry_class_conflict_within_source")
+    noted = of_kind(result, "industry_class_conflict_within_source")
     assert {a.original.split(" | ")[1] for a in noted} == {
         "6-25-03-00",
         "6-24-04-00",
@@ -180,7 +149,7 @@ def test_one_code_under_two_valid_classes_in_different_sections_is_noted(result)
 
 
 def test_the_seed_as_printed_has_no_broken_or_unreadable_rows(result):
-    assert found(result, "row_broken_across_lines") == [] and found(result, "unparsed_row") == []
+    assert of_kind(result, "row_broken_across_lines") == [] and of_kind(result, "unparsed_row") == []
     assert {a.catalog_id for a in result.anomalies} == {"jinan-2023"}
 
 
@@ -197,28 +166,28 @@ def test_the_seed_as_printed_has_no_broken_or_unreadable_rows(result):
         ],  # over a page break
     ],
 )
-def test_a_row_split_over_lines_is_rejoined_and_reported(text, replacement):
+def test_a_row_split_over_lines_is_rejoined_and_reported(seed, replacement):
     # 001 · 附件 · （一）序号 5 (line 79), split as a different extraction might print it
-    result = reader.read(edited(text, 79, replacement))
+    result = reader.read(edited(seed, 79, replacement))
     [catalog] = result.catalogs
     welder = row(catalog, "urgent", "5")
     assert (welder.code, welder.name, welder.industry_class) == ("6-18-02-04", "焊工", "加工维修")
-    assert len(rows(catalog, "urgent")) == 89
-    [broken] = found(result, "row_broken_across_lines")
+    assert len(entries_in(catalog, "urgent")) == 89
+    [broken] = of_kind(result, "row_broken_across_lines")
     assert (broken.serial, broken.line, broken.severity) == ("5", 79, Severity.INFO)
 
 
-def test_a_line_that_is_no_row_is_reported_as_an_error_and_the_rows_around_it_are_kept(text):
+def test_a_line_that_is_no_row_is_reported_as_an_error_and_the_rows_around_it_are_kept(seed):
     # 001 · 附件 · （一）: a stray line after 序号 5 (line 79)
-    result = reader.read(edited(text, 79, [text.lines[78], "见下页"]))
-    [unparsed] = found(result, "unparsed_row")
+    result = reader.read(edited(seed, 79, [seed.lines[78], "见下页"]))
+    [unparsed] = of_kind(result, "unparsed_row")
     assert (unparsed.line, unparsed.original, unparsed.severity) == (80, "见下页", Severity.ERROR)
-    assert len(rows(result.catalogs[0], "urgent")) == 89
+    assert len(entries_in(result.catalogs[0], "urgent")) == 89
 
 
-def test_a_row_missing_its_last_cell_is_reported_not_dropped(text):
+def test_a_row_missing_its_last_cell_is_reported_not_dropped(seed):
     # 001 · 附件 · （一）序号 5 (line 79) without its 行业分类 cell
-    result = reader.read(edited(text, 79, ["5\t6-18-02-04\t焊工"]))
-    [unparsed] = found(result, "unparsed_row")
+    result = reader.read(edited(seed, 79, ["5\t6-18-02-04\t焊工"]))
+    [unparsed] = of_kind(result, "unparsed_row")
     assert (unparsed.line, unparsed.original) == (79, "5\t6-18-02-04\t焊工")
-    assert len(rows(result.catalogs[0], "urgent")) == 88
+    assert len(entries_in(result.catalogs[0], "urgent")) == 88

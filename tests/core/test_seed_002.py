@@ -11,28 +11,15 @@ from collections import Counter
 import pytest
 
 from skillsubsidy.catalog.model import CertificateType, SectionKind, Severity
-from skillsubsidy.ingest.seeds import default_seed_dir, guangdong_2023
-from skillsubsidy.ingest.text import SeedText
+from skillsubsidy.ingest.seeds import guangdong_2023
+
+from .seed_helpers import by_line, of_kind
+
+reader = guangdong_2023  # for the seed, result and catalog fixtures in conftest.py
 
 ANNEX_FIRST_LINE = 566  # " 附件 5"
 ANNEX_LAST_LINE = 1743  # the last row; line 1745 is the notice's 公开方式 footer
 TABLE_LINES = range(573, ANNEX_LAST_LINE + 1)  # after the title and the first column header
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return SeedText.read(default_seed_dir() / guangdong_2023.SEED)
-
-
-@pytest.fixture(scope="module")
-def result(seed):
-    return guangdong_2023.read(seed)
-
-
-@pytest.fixture(scope="module")
-def catalog(result):
-    (only,) = result.catalogs
-    return only
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +29,6 @@ def annex_words(seed):
         for no in range(ANNEX_FIRST_LINE, ANNEX_LAST_LINE + 1)
         for word in seed.lines[no - 1].split()
     ]
-
-
-def by_line(catalog, line):
-    (entry,) = [e for e in catalog.entries if e.provenance.line == line]
-    return entry
-
-
-def kinds(result, kind):
-    return [a for a in result.anomalies if a.kind == kind]
 
 
 def test_every_row_of_the_annex_is_read(catalog, annex_words):
@@ -177,7 +155,7 @@ def test_reassembled_rows_are_reported(result, seed):
     rows = {no: words for no, words in ((no, seed.lines[no - 1].split()) for no in TABLE_LINES) if words}
     unfinished = {no for no, words in rows.items() if words[0].isdigit() and not words[-1].endswith("证书")}
     assert len(unfinished) == 39
-    broken = kinds(result, "row_broken_across_lines")
+    broken = of_kind(result, "row_broken_across_lines")
     assert {a.line for a in broken} == unfinished | {636, 918}
     assert all(a.severity is Severity.INFO for a in broken)
     (row_20,) = [a for a in broken if a.line == 636]
@@ -222,14 +200,14 @@ def test_a_code_cell_that_is_no_code_is_kept_and_reported(catalog, result):
     e = by_line(catalog, 721)
     assert (e.code, e.name, e.programmes) == ("48", "数字视频制作", ("新业态",))
     assert e.section == "special_abilities"
-    (found,) = kinds(result, "code_malformed")
+    (found,) = of_kind(result, "code_malformed")
     assert (found.line, found.serial, found.severity) == (721, "39", Severity.WARNING)
 
 
 def test_repeated_serials_are_reported_and_every_row_is_kept(catalog, result):
     # 002 · 附件5: 序号 57 (lines 756, 764), 64–71 (lines 778–793, 795–813), 76–83 (lines 823–841,
     # 843–858), 440–452 (lines 1650–1678, 1686–1717) and 456–459 (lines 1719–1725, 1737–1743).
-    dups = kinds(result, "serial_duplicate")
+    dups = of_kind(result, "serial_duplicate")
     expected = ["57", *map(str, range(64, 72)), *map(str, range(76, 84))]
     expected += [*map(str, range(440, 453)), *map(str, range(456, 460))]
     assert [a.serial for a in dups] == expected
@@ -244,7 +222,7 @@ def test_repeated_serials_are_reported_and_every_row_is_kept(catalog, result):
 def test_serials_out_of_sequence_are_reported(result):
     # 002 · 附件5: 53→57 (756), 57→54 (758), 71→64 (795), 83→76 (843), 455→440 (1686),
     # 452→456 (1719), 464→456 (1737).
-    jumps = kinds(result, "serial_out_of_sequence")
+    jumps = of_kind(result, "serial_out_of_sequence")
     assert [(a.line, a.serial) for a in jumps] == [
         (756, "57"), (758, "54"), (795, "64"), (843, "76"), (1686, "440"), (1719, "456"), (1737, "456"),
     ]  # fmt: skip

@@ -3,36 +3,14 @@
 import pytest
 
 from skillsubsidy.catalog.model import CatalogVersion, CertificateType, Entry, SectionKind, Severity
-from skillsubsidy.ingest.seeds import SeedResult, default_seed_dir
 from skillsubsidy.ingest.seeds import evaluation_orgs as reader
-from skillsubsidy.ingest.text import SeedText
 
-
-@pytest.fixture(scope="module")
-def text() -> SeedText:
-    return SeedText.read(default_seed_dir() / reader.SEED)
-
-
-@pytest.fixture(scope="module")
-def result(text: SeedText) -> SeedResult:
-    return reader.read(text)
-
-
-@pytest.fixture(scope="module")
-def catalog(result: SeedResult) -> CatalogVersion:
-    [only] = result.catalogs
-    return only
+from .seed_helpers import edited
 
 
 def row(catalog: CatalogVersion, serial: str) -> Entry:
     [found] = [e for e in catalog.entries if e.serial == serial]
     return found
-
-
-def edited(text: SeedText, line: int, replacement: list[str]) -> SeedText:
-    lines = list(text.lines)
-    lines[line - 1 : line] = replacement
-    return SeedText(text.name, tuple(lines))
 
 
 def test_the_list_has_202_rows_numbered_1_to_202(catalog):
@@ -104,9 +82,9 @@ def test_every_row_names_the_same_occupation_in_both_name_columns(catalog, resul
     assert all(e.occupation == e.occupation_name for e in catalog.entries)
 
 
-def test_a_work_type_filed_under_another_occupation_is_reported(text):
+def test_a_work_type_filed_under_another_occupation_is_reported(seed):
     # 003 · 附件2 · 序号 6 (line 42 holds its 职业名称), changed to another occupation
-    result = reader.read(edited(text, 42, ["\t互联网营销师"]))
+    result = reader.read(edited(seed, 42, ["\t互联网营销师"]))
     [mismatch] = result.anomalies
     assert (mismatch.kind, mismatch.serial, mismatch.line, mismatch.severity) == (
         "occupation_name_mismatch",
@@ -117,9 +95,9 @@ def test_a_work_type_filed_under_another_occupation_is_reported(text):
     assert row(result.catalogs[0], "6").occupation_name == "互联网营销师"
 
 
-def test_a_row_missing_a_cell_is_reported_not_dropped(text):
+def test_a_row_missing_a_cell_is_reported_not_dropped(seed):
     # 003 · 附件2 · 序号 6 without its 职业名称 cell (line 42)
-    result = reader.read(edited(text, 42, []))
+    result = reader.read(edited(seed, 42, []))
     unparsed, gap = result.anomalies
     assert (unparsed.kind, unparsed.serial, unparsed.severity) == ("unparsed_row", "6", Severity.ERROR)
     assert (gap.kind, gap.serial) == ("serial_gap", "6")

@@ -10,25 +10,12 @@ from collections import Counter
 import pytest
 
 from skillsubsidy.catalog.model import Category, CertificateType, SectionKind, Severity
-from skillsubsidy.ingest.seeds import default_seed_dir, shanghai_2026
-from skillsubsidy.ingest.text import SeedText
+from skillsubsidy.ingest.seeds import shanghai_2026
 from skillsubsidy.occupations import CodeKind, Marker, parse_code
 
+from .seed_helpers import by_line, entries_in
 
-@pytest.fixture(scope="module")
-def seed():
-    return SeedText.read(default_seed_dir() / shanghai_2026.SEED)
-
-
-@pytest.fixture(scope="module")
-def result(seed):
-    return shanghai_2026.read(seed)
-
-
-@pytest.fixture(scope="module")
-def catalog(result):
-    (only,) = result.catalogs
-    return only
+reader = shanghai_2026  # for the seed, result and catalog fixtures in conftest.py
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +28,6 @@ def printed_categories(seed):
         )
         for key, (start, end) in parts.items()
     }
-
-
-def section_entries(catalog, key):
-    return [e for e in catalog.entries if e.section == key]
-
-
-def by_line(catalog, line):
-    (entry,) = [e for e in catalog.entries if e.provenance.line == line]
-    return entry
 
 
 def test_the_catalog_is_shanghai_2026_for_the_year_in_its_title(catalog):
@@ -83,7 +61,7 @@ def test_every_row_is_read(catalog, printed_categories):
 
 def test_serials_run_from_one_without_gaps_in_each_part(catalog):
     for key, n in (("skill_levels", 364), ("qualifications", 3), ("special_abilities", 12)):
-        assert [e.serial for e in section_entries(catalog, key)] == [str(i) for i in range(1, n + 1)]
+        assert [e.serial for e in entries_in(catalog, key)] == [str(i) for i in range(1, n + 1)]
 
 
 def test_category_splits_match_the_printed_category_cells(catalog, printed_categories):
@@ -94,9 +72,9 @@ def test_category_splits_match_the_printed_category_cells(catalog, printed_categ
         "special_abilities": {"A": 10, "B": 2},
     }
     for key, printed in printed_categories.items():
-        read = Counter(e.category.value + ("*" if e.matched else "") for e in section_entries(catalog, key))
+        read = Counter(e.category.value + ("*" if e.matched else "") for e in entries_in(catalog, key))
         assert read == printed
-    skill = Counter(e.category for e in section_entries(catalog, "skill_levels"))
+    skill = Counter(e.category for e in entries_in(catalog, "skill_levels"))
     assert skill == {Category.A: 23, Category.B: 71, Category.C: 270}
 
 
@@ -146,7 +124,7 @@ def test_star_items_have_no_code_and_the_star_marker(catalog):
 
 def test_qualification_items(catalog):
     # 004 · 二、 · lines 1834–1847
-    rows = section_entries(catalog, "qualifications")
+    rows = entries_in(catalog, "qualifications")
     assert [(e.serial, e.code, e.name, e.category) for e in rows] == [
         ("1", "4-02-01-01", "轨道交通列车司机", Category.B),
         ("2", "4-07-05-03", "消防设施操作员", Category.C),
@@ -158,7 +136,7 @@ def test_qualification_items(catalog):
 
 def test_special_ability_items_have_shanghai_z_codes(catalog):
     # 004 · 三、 · lines 1852–1910: codes like 4-04-05-Z1.
-    rows = section_entries(catalog, "special_abilities")
+    rows = entries_in(catalog, "special_abilities")
     assert all(parse_code(e.code).kind is CodeKind.SPECIAL_SHANGHAI for e in rows)
     assert all(e.certificate_type is CertificateType.SPECIAL_ABILITY for e in rows)
     # line 1857: `2` / `4-04-05-Z1` / `人工智能数据标注` / `A`; line 1907: `12` / `6-29-01-Z1` / … / `B`

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
-from skillsubsidy.occupations import Marker
+from skillsubsidy.occupations import Marker, NameParts
 
 
 class Category(StrEnum):
@@ -74,6 +75,47 @@ class Entry:
     edition: str | None = None  # 大典 edition when the source states one
     uplift_pct: Decimal | None = None  # shortage lists: 30 for "30%"
     occupation_name: str | None = None  # seed 003 职业名称 column
+
+
+class EntryDetails(TypedDict, total=False):
+    """Entry's optional fields, for `named_entry`; mypy checks each against Entry's own type."""
+
+    category: Category | None
+    matched: bool
+    industry_class: str | None
+    programmes: tuple[str, ...]
+    certificate_type: CertificateType | None
+    levels: tuple[int, ...]
+    uplift_pct: Decimal | None
+    occupation_name: str | None
+
+
+def named_entry(
+    parts: NameParts,
+    *,
+    catalog_id: str,
+    section: str,
+    serial: str | None,
+    code: str | None,
+    provenance: Provenance,
+    **details: Unpack[EntryDetails],
+) -> Entry:
+    """An entry for a row whose name `split_name` read: name, occupation, work type, raw name,
+    markers and edition all come from `parts`, so no reader can take one and forget another."""
+    return Entry(
+        catalog_id=catalog_id,
+        section=section,
+        serial=serial,
+        code=code,
+        name=parts.name,
+        occupation=parts.occupation,
+        work_type=parts.work_type,
+        raw_name=parts.raw,
+        provenance=provenance,
+        markers=parts.markers,
+        edition=parts.edition,
+        **details,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +188,10 @@ def entry_anomaly(
     *,
     serial: str | None = None,
     suggestion: str | None = None,
+    original: str | None = None,
 ) -> Anomaly:
-    """An anomaly about one catalog entry, located and quoted by the entry's provenance."""
+    """An anomaly about one catalog entry, located by the entry's provenance and quoting its row,
+    or `original` when the finding is about one cell."""
     p = entry.provenance
     return Anomaly(
         kind=kind,
@@ -156,7 +200,7 @@ def entry_anomaly(
         attachment=p.attachment,
         section=p.section,
         line=p.line,
-        original=p.raw,
+        original=p.raw if original is None else original,
         catalog_id=entry.catalog_id,
         serial=entry.serial if serial is None else serial,
         suggestion=suggestion,

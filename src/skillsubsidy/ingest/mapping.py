@@ -41,11 +41,11 @@ from skillsubsidy.catalog.model import (
     CatalogVersion,
     Category,
     CertificateType,
-    Entry,
     Provenance,
     Section,
     SectionKind,
     Severity,
+    named_entry,
 )
 from skillsubsidy.ingest.tables import RawCell, RawTable, TableImportError
 from skillsubsidy.occupations import (
@@ -712,15 +712,12 @@ def to_catalog(
     for row in pv.rows:
         section = sections[row.section]
         entries.append(
-            Entry(
+            named_entry(
+                row.parts,
                 catalog_id=catalog_id,
                 section=section.key,
                 serial=row.serial,
                 code=row.code,
-                name=row.parts.name,
-                occupation=row.parts.occupation,
-                work_type=row.parts.work_type,
-                raw_name=row.parts.raw,
                 provenance=Provenance(source_name, row.where, section.title, row.row, row.raw),
                 category=row.category,
                 matched=row.matched,
@@ -728,8 +725,6 @@ def to_catalog(
                 programmes=row.programmes,
                 certificate_type=row.certificate_type,
                 levels=row.levels,
-                markers=row.parts.markers,
-                edition=row.parts.edition,
                 uplift_pct=row.uplift_pct,
                 occupation_name=row.occupation_name,
             )

@@ -16,6 +16,7 @@ from skillsubsidy.catalog.model import (
     Section,
     SectionKind,
     Severity,
+    named_entry,
 )
 from skillsubsidy.ingest.seeds import SeedResult
 from skillsubsidy.ingest.serials import serial_anomalies
@@ -109,20 +110,15 @@ def read(text: SeedText) -> SeedResult:
                     Severity.ERROR,
                 )
         entries.append(
-            Entry(
+            named_entry(
+                parts,
                 catalog_id=CATALOG_ID,
                 section=SECTION,
                 serial=row[col["serial"]].text,
                 code=clean_code(row[col["code"]].text),
-                name=parts.name,
-                occupation=parts.occupation,
-                work_type=parts.work_type,
-                raw_name=raw_name,
                 provenance=Provenance(text.name, attachment, title, row[0].line, raw_row(row)),
                 certificate_type=certificate,
                 levels=levels,
-                markers=parts.markers,
-                edition=parts.edition,
                 occupation_name=occupation_name,
             )
         )

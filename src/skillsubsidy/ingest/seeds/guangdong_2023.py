@@ -15,7 +15,7 @@ line, so the printed order is never lost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from skillsubsidy.catalog.model import (
@@ -27,6 +27,7 @@ from skillsubsidy.catalog.model import (
     Section,
     SectionKind,
     Severity,
+    named_entry,
 )
 from skillsubsidy.ingest.seeds import SeedResult
 from skillsubsidy.ingest.text import SeedText
@@ -239,21 +240,18 @@ class _Builder:
         printed_code = code_cell + (row.edition.text if row.edition else "")
         raw = " | ".join((serial, printed_code, name, programme, row.cert.text))
         parts = split_name(name)
+        # The edition printed under the code outranks one printed in the name.
+        parts = replace(parts, edition=edition or parts.edition)
         self.entries.append(
-            Entry(
+            named_entry(
+                parts,
                 catalog_id=CATALOG_ID,
                 section=section.key,
                 serial=serial,
                 code=code,
-                name=parts.name,
-                occupation=parts.occupation,
-                work_type=parts.work_type,
-                raw_name=name,
                 provenance=Provenance(self.text.name, ATTACHMENT, section.title, row.serial.line, raw),
                 programmes=tuple(p for p in programme.split("/") if p),
                 certificate_type=cert,
-                markers=parts.markers,
-                edition=edition or parts.edition,
             )
         )
 

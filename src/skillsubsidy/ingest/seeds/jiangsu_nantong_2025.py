@@ -24,6 +24,8 @@ from skillsubsidy.catalog.model import (
     Section,
     SectionKind,
     Severity,
+    entry_anomaly,
+    named_entry,
 )
 from skillsubsidy.ingest.seeds import SeedResult
 from skillsubsidy.ingest.serials import serial_anomalies
@@ -258,17 +260,16 @@ def _check_name(entry: Entry, printed: str, found: _Findings) -> None:
     normalised = normalise_text(printed)
     if normalised == printed:
         return
-    p = entry.provenance
-    found.add(
-        "name_normalised",
-        f"name {printed!r} matches only after normalisation, as {normalised!r}",
-        section=p.section,
-        line=p.line,
-        original=printed,
-        serial=entry.serial,
-        suggestion=normalised,
-        # Spaces trailing a cell are layout; anything inside the name changes what is printed.
-        severity=Severity.INFO if normalised == printed.strip() else Severity.WARNING,
+    found.items.append(
+        entry_anomaly(
+            "name_normalised",
+            entry,
+            f"name {printed!r} matches only after normalisation, as {normalised!r}",
+            # Spaces trailing a cell are layout; anything inside the name changes what is printed.
+            Severity.INFO if normalised == printed.strip() else Severity.WARNING,
+            original=printed,
+            suggestion=normalised,
+        )
     )
 
 
@@ -391,20 +392,15 @@ def _entry(
                 original=provenance.raw,
                 serial=cell["serial"].text,
             )
-    return Entry(
+    return named_entry(
+        parts,
         catalog_id=catalog_id,
         section=section.key,
         serial=cell["serial"].text,
         code=clean_code(cell["code"].text) or None,
-        name=parts.name,
-        occupation=parts.occupation,
-        work_type=parts.work_type,
-        raw_name=cell["name"].text,
         provenance=provenance,
         category=Category(cell["category"].text) if "category" in cell else None,
         certificate_type=certificate,
-        markers=parts.markers,
-        edition=parts.edition,
         uplift_pct=uplift,
     )
 
@@ -434,20 +430,14 @@ def _misprints(catalogs: list[CatalogVersion]) -> list[Anomaly]:
             and ((entry.code is not None and e.code == entry.code) or differs_only_at_spots(e.occupation))
         }
         suggestion = candidates.pop() if len(candidates) == 1 else None
-        p = entry.provenance
         out.append(
-            Anomaly(
-                kind="name_misspelled",
-                message=f"{entry.occupation!r} (code {entry.code}) has a misprinted character at position "
+            entry_anomaly(
+                "name_misspelled",
+                entry,
+                f"{entry.occupation!r} (code {entry.code}) has a misprinted character at position "
                 f"{', '.join(str(s + 1) for s in spots)}"
                 + ("" if suggestion else "; this document prints no corrected form to suggest"),
-                seed=p.seed,
-                attachment=p.attachment,
-                section=p.section,
-                line=p.line,
                 original=entry.raw_name,
-                catalog_id=entry.catalog_id,
-                serial=entry.serial,
                 suggestion=suggestion,
             )
         )

@@ -27,6 +27,7 @@ from skillsubsidy.catalog.model import (
     SectionKind,
     Severity,
     entry_anomaly,
+    named_entry,
 )
 from skillsubsidy.ingest.seeds import SeedResult
 from skillsubsidy.ingest.serials import serial_anomalies
@@ -222,19 +223,14 @@ class _Reader:
         code = clean_code(row.cells[columns["code"]]) if "code" in columns else None
         raw = " | ".join(row.cells)
         self.entries.append(
-            Entry(
+            named_entry(
+                parts,
                 catalog_id=CATALOG_ID,
                 section=section.key,
                 serial=serial,
                 code=code,
-                name=parts.name,
-                occupation=parts.occupation,
-                work_type=parts.work_type,
-                raw_name=raw_name,
                 provenance=Provenance(self.text.name, self.attachment, section.title, row.lines[0][0], raw),
                 industry_class=industry_class,
-                markers=parts.markers,
-                edition=parts.edition,
             )
         )
         if len(row.lines) > 1:

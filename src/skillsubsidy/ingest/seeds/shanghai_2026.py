@@ -9,6 +9,7 @@ marks 技岗匹配 items, as the note under the table says.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from skillsubsidy.catalog.model import (
@@ -21,6 +22,7 @@ from skillsubsidy.catalog.model import (
     Section,
     SectionKind,
     Severity,
+    named_entry,
 )
 from skillsubsidy.ingest.seeds import SeedResult
 from skillsubsidy.ingest.text import Cell, SeedText, chunk_rows, raw_row, tab_cells
@@ -158,21 +160,17 @@ def _entry(
         )
 
     matched = category.group(2) == "*"
-    markers = parts.markers | {Marker.MATCHED} if matched else parts.markers
-    entry = Entry(
+    if matched:
+        parts = replace(parts, markers=parts.markers | {Marker.MATCHED})
+    entry = named_entry(
+        parts,
         catalog_id=CATALOG_ID,
         section=section.key,
         serial=serial.text,
         code=code,
-        name=parts.name,
-        occupation=parts.occupation,
-        work_type=parts.work_type,
-        raw_name=name_cell.text,
         provenance=Provenance(text.name, attachment, section.title, serial.line, raw),
         category=Category(category.group(1)),
         matched=matched,
         certificate_type=section.certificate_type,
-        markers=frozenset(markers),
-        edition=parts.edition,
     )
     return entry, found
