@@ -12,12 +12,15 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
-from web_support import client_for, make_staff
+from web_support import PASSWORD, client_for, make_staff
 
 from accounts.models import Role
+from accounts.services import staff_create
+from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published
 from catalogs.uploads import upload_create
@@ -212,3 +215,19 @@ def test_the_api_write_endpoints_check_the_session_user_too(world: dict[str, Any
     )
     assert response.status_code == 403
     assert Client().delete(f"/api/v1/drafts/{draft.pk}").status_code == 401
+
+
+@pytest.mark.parametrize("role", [Role.CITY_BUREAU, Role.DISTRICT_BUREAU], ids=lambda r: r.value)
+def test_only_a_platform_administrator_can_create_staff_accounts_even_through_the_service(role: Role) -> None:
+    # The view is admin-only, but the service is the boundary: a bureau must not mint an administrator.
+    bureau = make_staff("bureau", role, "320600")
+    with pytest.raises(PermissionDenied):
+        staff_create(username="mallory", password=PASSWORD, role=Role.PLATFORM_ADMIN, region=None, actor=bureau)
+    assert not get_user_model().objects.filter(username="mallory").exists()
+
+
+def test_a_platform_administrator_creates_staff_accounts_with_an_audit_record(admin: AbstractUser) -> None:
+    user = staff_create(username="clerk", password=PASSWORD, role=Role.DISTRICT_BUREAU, region="南通",
+                        actor=admin)  # fmt: skip
+    record = AuditRecord.objects.get(action="staff.create", target_id=str(user.pk))
+    assert (record.actor, record.region) == (admin, "320600")

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, Role, StaffProfile
+from accounts.selectors import staff_scope
 from audit.services import audit_record
 from skillsubsidy.regions import UnknownRegion, resolve_region
 
@@ -36,7 +37,15 @@ def staff_create(
     actor: AbstractBaseUser | None,
     email: str = "",
 ) -> AbstractUser:
-    """Create a back-office user. Bureau staff need a region; platform administrators have none."""
+    """Create a back-office user. Bureau staff need a region; platform administrators have none.
+
+    `actor=None` is the command line (`manage.py create_staff`), whose operator already controls the
+    server; through the web only a platform administrator may create accounts, since a bureau that
+    could would be able to make itself an administrator."""
+    if actor is not None:
+        scope = staff_scope(actor)
+        if scope is None or not scope.is_platform_admin:
+            raise PermissionDenied("only platform administrators create staff accounts")
     code = ""
     if role is not Role.PLATFORM_ADMIN:
         if not region:
