@@ -222,7 +222,9 @@ def test_only_a_platform_administrator_can_create_staff_accounts_even_through_th
     # The view is admin-only, but the service is the boundary: a bureau must not mint an administrator.
     bureau = make_staff("bureau", role, "320600")
     with pytest.raises(PermissionDenied):
-        staff_create(username="mallory", password=PASSWORD, role=Role.PLATFORM_ADMIN, region=None, actor=bureau)
+        staff_create(
+            username="mallory", password=PASSWORD, role=Role.PLATFORM_ADMIN, region=None, actor=bureau
+        )
     assert not get_user_model().objects.filter(username="mallory").exists()
 
 
