@@ -63,21 +63,15 @@ def occupation_profile(dataset: Dataset, query: str, index: SearchIndex | None =
     codes = {e.code for e in seed if e.code and parse_code(e.code)}
     names = {e.occupation for e in seed}
     related = [e for e in entries if (e.code in codes) or (not codes and e.occupation in names)]
-    sections = {(c.id, s.key): s for c in dataset.catalogs for s in c.sections}
-    catalogs = {c.id: c for c in dataset.catalogs}
-    listings = tuple(
-        Listing(
-            catalogs[e.catalog_id],
-            e,
-            sections[(e.catalog_id, e.section)].title,
-            sections[(e.catalog_id, e.section)].kind,
-        )
-        for e in related
-    )
+    where = {(c.id, s.key): (c, s) for c in dataset.catalogs for s in c.sections}
+    listings = []
+    for e in related:
+        catalog, section = where[(e.catalog_id, e.section)]
+        listings.append(Listing(catalog, e, section.title, section.kind))
     return OccupationProfile(
         query=query,
         codes=tuple(sorted(codes)),
         names=tuple(sorted({e.occupation for e in related})),
         work_types=tuple(sorted({e.work_type for e in related if e.work_type})),
-        listings=listings,
+        listings=tuple(listings),
     )

@@ -61,9 +61,13 @@ class SearchIndex:
         self._catalog = {c.id: c for c in dataset.catalogs}
         self._kind = {(c.id, s.key): s for c in dataset.catalogs for s in c.sections}
         by_name: dict[str, list[Entry]] = {}
+        names_by_code: dict[str, set[str]] = {}
         for e in dataset.entries():
             by_name.setdefault(e.name, []).append(e)
+            if e.code:
+                names_by_code.setdefault(e.code, set()).add(e.name)
         self._by_name = by_name
+        self._names_by_code = names_by_code
         self._names = [_Name(n, *pinyin_of(n)) for n in by_name]
         self._texts = [n.text for n in self._names]
         self._pinyins = [n.pinyin for n in self._names]
@@ -103,10 +107,10 @@ class SearchIndex:
 
         if _CODE_QUERY.match(q):
             code = clean_code(q).upper()
-            for name, entries in self._by_name.items():
-                for e in entries:
-                    if e.code and e.code.startswith(code):
-                        add(name, 100.0 if e.code == code else 90.0, "code")
+            for printed, names in self._names_by_code.items():
+                if printed.startswith(code):
+                    for name in names:
+                        add(name, 100.0 if printed == code else 90.0, "code")
             return sorted(((n, s, h) for n, (s, h) in found.items()), key=lambda t: (-t[1], t[0]))
         if _ASCII_QUERY.match(q):
             lq = q.replace(" ", "").lower()

@@ -39,10 +39,6 @@ class RawCell:
     col: int  # 1-based column in the source (grid column for Word tables)
     merged_from: tuple[int, int] | None = None  # (row, col) of the merge's top-left cell when copied
 
-    @property
-    def is_filled(self) -> bool:
-        return self.merged_from is not None
-
 
 @dataclass(frozen=True, slots=True)
 class RawTable:

@@ -81,11 +81,6 @@ INFO_MASK = np.int64(
 )
 _EPOCH = date(1970, 1, 1)
 REQUIRED = ("region", "date", "certificate_type")
-KNOWN_COLUMNS = {
-    *REQUIRED, "program", "occupation", "level", "issued_on", "hours", "online_hours", "minutes",
-    "online_minutes", "held", "birth_date", "sex", "hukou_local", "social_insurance_local",
-    "unemployment_registered", "groups", "person_id", "certificate_no", "project_id", "claim_id",
-}  # fmt: skip
 OUTPUT_COLUMNS = ("eligible", "amount", "amount_fen", "reasons")
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 _FALSE = {"false", "0", "no", "n", "f", "否"}
