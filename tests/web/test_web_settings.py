@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import subprocess
@@ -107,6 +108,40 @@ def test_personal_data_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -
     with caplog.at_level(logging.INFO, logger="skillsubsidy.test"):
         logger.info("claim for %s", "32060219900101123X")
     assert caplog.messages == ["claim for 320602********123X"]
+
+
+def test_personal_data_in_a_logged_traceback_is_masked_too() -> None:
+    # A 500 is logged with its traceback, and an exception message often repeats the input it refused.
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(MaskPersonalDataFilter())
+    logger = logging.getLogger("skillsubsidy.test.traceback")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError("no claim for 32060219900101123X, phone 13812345678")
+        except ValueError:
+            logger.exception("quote failed")
+    finally:
+        logger.removeHandler(handler)
+    logged = out.getvalue()
+    assert "ValueError: no claim for 320602********123X, phone 138****5678" in logged
+    assert "19900101" not in logged and "12345678" not in logged
+
+
+def test_every_configured_log_handler_masks_personal_data() -> None:
+    # Django's own defaults add handlers to the `django` and `django.server` loggers (the console in
+    # DEBUG, mail to ADMINS, runserver's request lines): a record sent there must be masked as well.
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in logging.root.manager.loggerDict)]
+    unmasked = sorted(
+        f"{lg.name}: {type(h).__name__}"
+        for lg in loggers
+        for h in getattr(lg, "handlers", [])
+        if not isinstance(h, logging.NullHandler)
+        and not type(h).__module__.startswith("_pytest")  # pytest's own capture, only under test
+        and not any(isinstance(f, MaskPersonalDataFilter) for f in h.filters)
+    )
+    assert unmasked == []
 
 
 def test_concurrent_writers_on_sqlite_wait_for_each_other_instead_of_failing(tmp_path: Path) -> None:

@@ -25,4 +25,12 @@ class MaskPersonalDataFilter(logging.Filter):
         masked = mask_personal_data(message)
         if masked != message:
             record.msg, record.args = masked, None
+        # A traceback repeats the refused input in the exception message and in the quoted source
+        # line. Formatting it here and storing the masked text makes the handler's formatter reuse it.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal_data(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_data(record.stack_info)
         return True

@@ -187,7 +187,14 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's defaults give `django` an unfiltered console (in DEBUG) and mail to ADMINS, and
+    # `django.server` its own console; naming them here drops those handlers, so every record
+    # reaches the one masked console through the root.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
