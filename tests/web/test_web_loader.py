@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
+from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Entry, VersionOrigin, VersionStatus
 from catalogs.selectors import current_dataset
 from catalogs.services import dataset_import
@@ -66,3 +67,20 @@ def test_a_changed_shipped_catalog_becomes_a_new_version_and_leaves_the_old_one_
     assert v1.entries.count() == old_count
     assert v2.entries.count() == old_count - 1
     assert len(current_dataset().catalog("nantong-2025").entries) == old_count - 1
+
+
+def test_replacing_the_anomalies_that_belong_to_no_catalog_is_audited() -> None:
+    from dataclasses import replace
+
+    shipped = load_dataset()
+    # A finding about a document that yields no catalog: it is stored without a version.
+    orphan = replace(shipped.anomalies[0], catalog_id="")
+    result = dataset_import(dataset=replace(shipped, anomalies=(*shipped.anomalies, orphan)))
+
+    assert result.global_anomalies_replaced
+    record = AuditRecord.objects.get(action="dataset.anomalies")
+    assert (record.actor_name, record.target_type, record.changes) == (
+        "system",
+        "anomaly",
+        {"before": 0, "after": 1},
+    )

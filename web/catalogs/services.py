@@ -154,6 +154,14 @@ def dataset_import(*, dataset: Dataset, actor: Actor = None) -> ImportResult:
             Anomaly(version=None, position=i, **mapping.anomaly_fields(a))
             for i, a in enumerate(global_anomalies)
         )
+        audit_record(
+            actor=actor,
+            action="dataset.anomalies",
+            target_type="anomaly",
+            target_id="",
+            summary=f"replaced {len(stored)} findings outside any catalog with {len(global_anomalies)}",
+            changes={"before": len(stored), "after": len(global_anomalies)},
+        )
         result.global_anomalies_replaced = True
     DatasetImport.objects.create(
         fingerprint=overall,
