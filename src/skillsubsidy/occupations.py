@@ -177,7 +177,3 @@ def split_name(raw: str) -> NameParts:
         occupation, work_type = m.group("occ"), m.group("wt")
     return NameParts(raw, text, occupation, work_type, frozenset(markers), edition)
 
-
-def name_key(name: str) -> str:
-    """The key two names are compared by: normalised, markers and work type kept."""
-    return split_name(name).name
