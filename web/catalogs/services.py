@@ -34,7 +34,7 @@ from catalogs.models import (
 )
 from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
-from skillsubsidy.occupations import Marker, parse_code, parse_levels, split_name
+from skillsubsidy.occupations import Marker, parse_code, parse_level, parse_levels, split_name
 
 Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
@@ -292,6 +292,68 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+def _text(f: str, value: Any) -> str:
+    """A text column's value. The API accepts any JSON value, and SQLite ignores `max_length` where
+    PostgreSQL refuses it, so both are checked here to answer with the field, not a server error."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    limit = Entry._meta.get_field(f).max_length
+    if limit is not None and len(value) > limit:
+        raise ValueError(f"{len(value)} characters; at most {limit}")
+    return value
+
+
+def _items(f: str, value: Any) -> list[Any]:
+    """A list field given as text (`5、4、3`, `S L`) or as a JSON list."""
+    if isinstance(value, list) and all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+        return value
+    raise ValueError(f"{value!r} is neither text nor a list of {f}")
+
+
+def _clean_field(f: str, value: Any) -> dict[str, Any]:
+    """The stored columns for one corrected field; ValueError names what is wrong with the value."""
+    if f == "matched":
+        return {f: bool(value)}
+    if f == "levels":
+        if isinstance(value, str):
+            return {f: list(parse_levels(value))}
+        return {f: sorted(int(parse_level(v)) for v in _items(f, value))}
+    if f == "markers":
+        items = value.split() if isinstance(value, str) else _items(f, value)
+        try:
+            return {f: sorted(Marker(v).value for v in items)}
+        except ValueError:
+            raise ValueError(f"{value!r}: markers are {', '.join(mk.value for mk in Marker)}") from None
+    if f == "uplift_pct":
+        if value in ("", None):
+            return {f: ""}
+        try:
+            pct = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+        if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100):
+            raise ValueError(f"{value!r} is not between 0 and 100")
+        return {f: str(pct)}
+    text = _text(f, value)
+    if f == "code":
+        code = parse_code(text) if text else None
+        if text and code is None:
+            raise ValueError(f"{text!r} is neither a 大典 code (4-01-02-03) nor a special-ability code")
+        return {f: code.text if code else ""}
+    if f == "name":
+        if not text:
+            raise ValueError("a name is required")
+        parts = split_name(text)
+        return {"name": parts.name, "occupation": parts.occupation, "work_type": parts.work_type or ""}
+    if f == "category" and text not in ("", "A", "B", "C"):
+        raise ValueError(f"{text!r} is not one of A, B, C")
+    if f == "certificate_type" and text and text not in {c.value for c in core.CertificateType}:
+        raise ValueError(f"{text!r} is not a certificate type")
+    return {f: text}
+
+
 def _clean_changes(entry: Entry, changes: dict[str, Any]) -> dict[str, Any]:
     """Validate staff corrections; errors name the field and the value."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -300,55 +362,10 @@ def _clean_changes(entry: Entry, changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for f, raw in changes.items():
-        value = raw.strip() if isinstance(raw, str) else raw
-        if f == "code":
-            if value and parse_code(value) is None:
-                errors[f] = f"{value!r} is neither a 大典 code (4-01-02-03) nor a special-ability code"
-            else:
-                out[f] = parse_code(value).text if value else ""  # type: ignore[union-attr]
-        elif f == "name":
-            if not value:
-                errors[f] = "a name is required"
-                continue
-            parts = split_name(value)
-            out.update(name=parts.name, occupation=parts.occupation, work_type=parts.work_type or "")
-        elif f == "category":
-            if value not in ("", "A", "B", "C"):
-                errors[f] = f"{value!r} is not one of A, B, C"
-            out[f] = value
-        elif f == "certificate_type":
-            if value and value not in {c.value for c in core.CertificateType}:
-                errors[f] = f"{value!r} is not a certificate type"
-            out[f] = value
-        elif f == "levels":
-            try:
-                out[f] = (
-                    list(parse_levels(value)) if isinstance(value, str) else sorted(int(v) for v in value)
-                )
-            except ValueError as exc:
-                errors[f] = str(exc)
-        elif f == "markers":
-            items = value.split() if isinstance(value, str) else list(value)
-            try:
-                out[f] = sorted(Marker(v).value for v in items)
-            except ValueError:
-                errors[f] = f"{value!r}: markers are {', '.join(mk.value for mk in Marker)}"
-        elif f == "uplift_pct":
-            if value in ("", None):
-                out[f] = ""
-                continue
-            try:
-                pct = Decimal(str(value))
-            except InvalidOperation:
-                errors[f] = f"{value!r} is not a number"
-                continue
-            if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100):
-                errors[f] = f"{value!r} is not between 0 and 100"
-            out[f] = str(pct)
-        elif f == "matched":
-            out[f] = bool(value)
-        else:
-            out[f] = value
+        try:
+            out.update(_clean_field(f, raw.strip() if isinstance(raw, str) else raw))
+        except ValueError as exc:
+            errors[f] = str(exc)
     if errors:
         raise ValidationError(errors)
     return {f: v for f, v in out.items() if getattr(entry, f) != v}

@@ -1,0 +1,137 @@
+"""Bad input gets a clear answer naming the field, never a 500, and nothing stored is half-written."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from audit.models import AuditRecord
+from catalogs.models import CatalogVersion, Entry
+from catalogs.services import draft_from_published
+
+pytestmark = pytest.mark.django_db
+
+LONG = "焊" * 5000
+
+
+def staff_client(user: AbstractUser) -> Client:
+    # A 500 comes back as a response (not a raised exception), as a browser would see it.
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/search/?q=焊工&page=abc&year=abc&shortage=x", 200),
+        ("/search/?q=焊工&region=火星", 200),  # the page says the region is unknown
+        (f"/search/?q={LONG}", 200),
+        ("/catalogs/320000/jiangsu-2025/?page=abc&sort=nonsense&v=abc", 200),
+        ("/catalogs/320000/jiangsu-2025/?v=99", 404),
+        ("/catalogs/999999/jiangsu-2025/", 404),
+        ("/catalogs/320000/no-such-catalog/", 404),
+        ("/catalogs/320000/jiangsu-2025/download.exe", 404),
+        ("/quality/?page=-1&seed=nonsense", 200),
+        (f"/occupations/{'x' * 3000}/", 404),
+        ("/calculator/?type=nonsense&level=99999999999999999999&date=2025-13-45", 200),
+        ("/calculator/?type=skill_level&region=火星&date=abc&hours=-1&occupation=焊工&level=3", 200),
+        ("/api/v1/catalogs/320000/jiangsu-2025/entries?offset=-1", 422),
+        ("/api/v1/catalogs/320000/jiangsu-2025/entries?limit=-1", 422),
+        ("/api/v1/catalogs/320000/jiangsu-2025/entries?limit=abc", 422),
+        ("/api/v1/catalogs/320000/jiangsu-2025/entries?offset=99999999999999999999999", 200),
+        ("/api/v1/catalogs/火星/jiangsu-2025/entries", 404),
+        ("/api/v1/catalogs/320000/jiangsu-2025~vx/entries", 404),
+        ("/api/v1/catalogs/320000/jiangsu-2025~v99/entries", 404),
+        (f"/api/v1/catalogs?region={LONG}", 400),
+        (f"/api/v1/search?q={LONG}", 422),
+        ("/api/v1/search?q=焊工&year=abc", 422),
+        (f"/api/v1/occupations/{'x' * 3000}", 404),
+        ("/api/v1/quality?limit=-1", 422),
+        ("/office/audit/?page=abc&action=" + "x" * 500, 200),
+        ("/office/standards/?region=火星", 404),
+        ("/office/standards/320000/no.such.parameter/", 404),
+        ("/office/versions/99999999999999999999999/", 404),
+        ("/office/uploads/99999/", 404),
+    ],
+)
+def test_odd_query_parameters_get_a_page_or_a_named_error_not_a_500(
+    admin: AbstractUser, url: str, status: int
+) -> None:
+    response = staff_client(admin).get(url)
+    assert response.status_code == status, response.content[:300]
+
+
+def test_the_office_version_page_survives_an_odd_page_and_an_over_long_filter(admin: AbstractUser) -> None:
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    assert staff_client(admin).get(f"/office/versions/{draft.pk}/?page=abc&q={LONG}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"code": 5}, "code"),
+        ({"code": [1]}, "code"),
+        ({"name": 5}, "name"),
+        ({"name": None}, "name"),
+        ({"industry_class": 7}, "industry_class"),
+        ({"certificate_type": []}, "certificate_type"),
+        ({"levels": 5}, "levels"),
+        ({"levels": [99]}, "levels"),  # 职业技能等级 run from 1 (高级技师) to 5 (初级工)
+        ({"markers": 5}, "markers"),
+        ({"uplift_pct": True}, "uplift_pct"),
+        ({"serial": "1" * 33}, "serial"),  # longer than the column: PostgreSQL would refuse it
+        ({"name": "焊" * 201}, "name"),
+    ],
+)
+def test_a_row_correction_of_the_wrong_type_or_length_is_a_400_naming_the_field(
+    admin: AbstractUser, changes: dict[str, Any], field: str
+) -> None:
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    before = list(Entry.objects.filter(version=draft, position=0).values())
+    client = staff_client(admin)
+    client.handler.enforce_csrf_checks = False
+    response = client.patch(
+        f"/api/v1/drafts/{draft.pk}/entries/1",
+        json.dumps({"changes": changes}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["field"] == field
+    assert list(Entry.objects.filter(version=draft, position=0).values()) == before
+    assert not AuditRecord.objects.filter(action="entry.update").exists()
+
+
+def test_an_over_long_name_in_the_row_form_is_shown_as_an_error(admin: AbstractUser) -> None:
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    response = staff_client(admin).post(f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201})
+    assert response.status_code == 200
+    assert "name:" in response.content.decode()
+    assert len(Entry.objects.get(version=draft, position=0).name) <= 200
+
+
+@pytest.mark.parametrize("name", ["附件2.xlsx", "附件2.docx", "附件2.pdf"])
+def test_a_corrupt_attachment_is_previewed_as_an_error_not_a_500(admin: AbstractUser, name: str) -> None:
+    from catalogs.uploads import upload_create
+
+    upload = upload_create(actor=admin, file_name=name, data=b"not really a document", region="320600",
+                           catalog_id="nantong-2026", title="南通市2026年目录")  # fmt: skip
+    client = staff_client(admin)
+    assert client.get(f"/office/uploads/{upload.pk}/").status_code == 200
+    assert client.post(f"/office/uploads/{upload.pk}/", {"action": "draft"}).status_code == 200
+    assert not CatalogVersion.objects.filter(catalog_id="nantong-2026").exists()
+
+
+def test_a_form_post_with_no_fields_is_answered_not_crashed(admin: AbstractUser) -> None:
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    client = staff_client(admin)
+    for url in ("/office/staff/", "/office/tokens/", "/office/uploads/new/",
+                "/office/standards/320600/class_hours.minutes_per_hour/"):  # fmt: skip
+        assert client.post(url, {}).status_code == 200, url
+    for url in (f"/office/versions/{draft.pk}/publish/", f"/office/versions/{draft.pk}/rows/1/"):
+        assert client.post(url, {}).status_code == 302, url
+    assert CatalogVersion.objects.get(pk=draft.pk).status == "draft"
