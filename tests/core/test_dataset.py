@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from skillsubsidy.catalog.dataset import build_dataset, load_dataset, load_from, shipped_dir
+from skillsubsidy.catalog.dataset import build_dataset, load_dataset, load_from, shipped_dir, source_lines
 from skillsubsidy.catalog.model import Category, SectionKind
 from skillsubsidy.ingest.seeds import default_seed_dir
 
@@ -103,3 +103,17 @@ def test_every_assumed_period_is_written_down():
 def test_an_unknown_catalog_names_the_known_ones():
     with pytest.raises(KeyError, match="jiangsu-2025"):
         load_dataset().catalog("jiangsu-2024")
+
+
+def test_every_citation_opens_at_its_row_in_the_shipped_document():
+    ds = load_dataset()
+    # 000 · 附件4 · 序号138: the row of 焊工 starts on line 1440 with the empty merged 补贴项目 cell
+    welder = next(e for e in ds.catalog("jiangsu-2025").entries if e.serial == "138")
+    at = welder.provenance.line - 1
+    lines = source_lines(welder.provenance.seed)[at : at + 5]
+    assert lines == ("\t", "\t138", "\tA", "\t焊工", "\t6-18-02-04")
+
+
+def test_an_unknown_source_document_is_refused():
+    with pytest.raises(KeyError, match=r"\.\./etc"):
+        source_lines("../etc/passwd")

@@ -48,6 +48,7 @@ ANOMALY_FIELDS = (
     "catalog_id", "original", "suggestion",
 )  # fmt: skip
 FORMAT_VERSION = 1
+SOURCES = "sources"  # subfolder holding the official documents as read
 
 # Listing sections say what is subsidised; shortage and evaluation lists qualify those entries.
 LISTING_KINDS = frozenset(SectionKind) - {SectionKind.SHORTAGE, SectionKind.EVALUATION}
@@ -197,7 +198,12 @@ def render_dataset(
         "catalogs": [_catalog_meta(c) for c in catalogs],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    return {"entries.csv": entries, "anomalies.csv": found, "manifest.json": text}
+    files = {"entries.csv": entries, "anomalies.csv": found, "manifest.json": text}
+    # The documents ship beside the data so that every citation can be opened at its line, by the
+    # portal as well as by a reader of the package, without the seed folder at hand.
+    for seed in seeds:
+        files[f"{SOURCES}/{seed}"] = (seed_dir / seed).read_text("utf-8")
+    return files
 
 
 def build_dataset(seed_dir: Path, out_dir: Path) -> dict[str, str]:
@@ -208,7 +214,7 @@ def build_dataset(seed_dir: Path, out_dir: Path) -> dict[str, str]:
     result = read_all(seed_dir)
     anomalies = result.anomalies + cross_source_anomalies(result.catalogs)
     files = render_dataset(result.catalogs, anomalies, seed_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SOURCES).mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (out_dir / name).write_text(text, "utf-8")
     return files
@@ -216,6 +222,15 @@ def build_dataset(seed_dir: Path, out_dir: Path) -> dict[str, str]:
 
 def shipped_dir() -> Path:
     return Path(str(resources.files("skillsubsidy.data").joinpath("catalog")))
+
+
+@cache
+def source_lines(seed: str) -> tuple[str, ...]:
+    """The shipped text of a source document, line by line; line N of a citation is index N-1."""
+    path = shipped_dir() / SOURCES / seed
+    if path.parent != shipped_dir() / SOURCES or not path.is_file():
+        raise KeyError(f"no source document {seed!r}")
+    return tuple(path.read_text("utf-8").splitlines())
 
 
 @dataclass(frozen=True)
