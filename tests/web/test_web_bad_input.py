@@ -71,6 +71,11 @@ def test_the_office_version_page_survives_an_odd_page_and_an_over_long_filter(ad
     assert staff_client(admin).get(f"/office/versions/{draft.pk}/?page=abc&q={LONG}").status_code == 200
 
 
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999"])
+def test_revoking_a_token_that_is_not_there_is_a_404(admin: AbstractUser, value: str) -> None:
+    assert staff_client(admin).post("/office/tokens/", {"revoke": value}).status_code == 404
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

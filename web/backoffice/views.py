@@ -360,8 +360,10 @@ def audit(request: HttpRequest) -> HttpResponse:
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+        if revoke := request.POST.get("revoke"):
+            if not revoke.isdecimal():
+                raise Http404("no such token")
+            token = get_object_or_404(ApiToken, pk=revoke, user=request.user)
             account_services.token_revoke(token=token, actor=request.user)
             messages.success(request, _("Token revoked."))
             return redirect("backoffice:tokens")
