@@ -12,6 +12,7 @@ from django.test import Client
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Entry
 from catalogs.services import draft_from_published
+from standards.models import StandardValue
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,17 @@ def test_an_over_long_name_in_the_row_form_is_shown_as_an_error(admin: AbstractU
     assert response.status_code == 200
     assert "name:" in response.content.decode()
     assert len(Entry.objects.get(version=draft, position=0).name) <= 200
+
+
+def test_a_whole_number_standard_refuses_a_superscript_digit(admin: AbstractUser) -> None:
+    # "²".isdigit() is true, but int("²") is not a number.
+    response = staff_client(admin).post(
+        "/office/standards/320600/class_hours.minutes_per_hour/",
+        {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试"},
+    )
+    assert response.status_code == 200
+    assert "must be a whole number" in response.content.decode()
+    assert not StandardValue.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["附件2.xlsx", "附件2.docx", "附件2.pdf"])

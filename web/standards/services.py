@@ -35,7 +35,8 @@ def parse_value(unit: Unit, text: str) -> Any:
             raise ValidationError({"value": f"{raw!r} must be a number not below 0"})
         return str(number)
     if unit in _INT_UNITS:
-        if not raw.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; full-width "４５" is fine for both.
+        if not raw.isdecimal():
             raise ValidationError({"value": f"{raw!r} must be a whole number"})
         return int(raw)
     if unit is Unit.FLAG:
