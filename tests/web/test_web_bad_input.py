@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
 from audit.models import AuditRecord
-from catalogs.models import CatalogVersion, Entry
+from catalogs.models import CatalogVersion, Entry, Upload
 from catalogs.services import draft_from_published
 from standards.models import StandardValue
 
@@ -129,6 +129,46 @@ def test_a_whole_number_standard_refuses_a_superscript_digit(admin: AbstractUser
     assert response.status_code == 200
     assert "must be a whole number" in response.content.decode()
     assert not StandardValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("post", "message"),
+    [
+        ({}, "choose a file to upload"),
+        ({"file": ("附件2.xlsx", b"")}, "is empty"),
+        ({"file": ("setup.exe", b"MZ\x90\x00")}, "upload one of"),
+        ({"file": ("附件2.csv", "序号,职业名称\n1,焊工\n".encode())}, "title: a title is required"),
+    ],
+)
+def test_an_upload_form_with_a_missing_or_wrong_file_names_the_problem(
+    nantong_staff: AbstractUser, post: dict[str, Any], message: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data: dict[str, Any] = {"region": "320600", "catalog_id": "nantong-2026"}
+    if "file" in post:
+        data["file"] = SimpleUploadedFile(*post["file"])
+        data["title"] = "" if "title" in message else "南通市2026年目录"
+    response = staff_client(nantong_staff).post("/en/office/uploads/new/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_naming_the_limit(
+    nantong_staff: AbstractUser, settings: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.UPLOAD_MAX_BYTES = 1000
+    big = SimpleUploadedFile("附件2.csv", b"1," * 5000)
+    response = staff_client(nantong_staff).post(
+        "/office/uploads/new/",
+        {"file": big, "region": "320600", "catalog_id": "nantong-2026", "title": "南通市2026年目录"},
+    )
+    assert response.status_code == 200
+    assert "larger than the limit of 1000 bytes" in response.content.decode()
+    assert not Upload.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["附件2.xlsx", "附件2.docx", "附件2.pdf"])

@@ -11,6 +11,7 @@ from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
@@ -267,7 +268,8 @@ def upload_new(request: HttpRequest) -> HttpResponse:
             upload = uploads.upload_create(
                 actor=request.user,
                 file_name=f.name or "upload",
-                data=f.read(),
+                # One byte past the limit is enough to refuse it; a huge file is never held in memory.
+                data=f.read(settings.UPLOAD_MAX_BYTES + 1),
                 region=request.POST.get("region", ""),
                 catalog_id=request.POST.get("catalog_id", "").strip(),
                 title=request.POST.get("title", ""),

@@ -36,7 +36,7 @@ def upload_create(
     if _suffix(file_name) not in ALLOWED_SUFFIXES:
         errors["file"] = f"{file_name!r}: upload one of {', '.join(ALLOWED_SUFFIXES)}"
     if len(data) > settings.UPLOAD_MAX_BYTES:
-        errors["file"] = f"{file_name!r} is {len(data)} bytes; the limit is {settings.UPLOAD_MAX_BYTES}"
+        errors["file"] = f"{file_name!r} is larger than the limit of {settings.UPLOAD_MAX_BYTES} bytes"
     if not data:
         errors["file"] = f"{file_name!r} is empty"
     try:
