@@ -135,12 +135,10 @@ def dataset_import(*, dataset: Dataset, actor: Actor = None) -> ImportResult:
             **mapping.version_meta(c),
         )
         _write_contents(version, c, by_catalog.get(c.id, []))
-        audit_record(
+        _audit_version(
+            version,
             actor=actor,
             action="catalog.import",
-            target_type="catalog_version",
-            target_id=version.pk,
-            region=version.region,
             summary=f"imported {c.id} v{version.number} from the shipped dataset ({len(c.entries)} entries)",
         )
         result.created.append(c.id)
@@ -182,21 +180,51 @@ def check_catalog_id(catalog_id: str) -> None:
         )
 
 
-@transaction.atomic
-def draft_from_published(*, catalog_id: str, actor: Actor, reason: str = "") -> CatalogVersion:
-    """Start a working copy of the current published version, to correct or adjust it."""
-    base = (
+def _latest_published(catalog_id: str) -> CatalogVersion | None:
+    return (
         CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.PUBLISHED)
         .order_by("-number")
         .first()
     )
-    if base is None:
-        raise ValidationError({"catalog_id": f"no published version of {catalog_id!r}"})
-    authorise(actor, base.region)
+
+
+def _refuse_a_second_draft(catalog_id: str) -> None:
+    # The one_draft_per_catalog constraint would refuse it too, but as an IntegrityError naming no field.
     if CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.DRAFT).exists():
         raise ValidationError(
             {"catalog_id": f"{catalog_id} already has a draft; continue or discard that one"}
         )
+
+
+def _audit_version(
+    version: CatalogVersion,
+    *,
+    actor: Actor,
+    action: str,
+    summary: str,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="catalog_version",
+        target_id=version.pk,
+        region=version.region,
+        summary=summary,
+        reason=reason,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def draft_from_published(*, catalog_id: str, actor: Actor, reason: str = "") -> CatalogVersion:
+    """Start a working copy of the current published version, to correct or adjust it."""
+    base = _latest_published(catalog_id)
+    if base is None:
+        raise ValidationError({"catalog_id": f"no published version of {catalog_id!r}"})
+    authorise(actor, base.region)
+    _refuse_a_second_draft(catalog_id)
     fields = {
         f: getattr(base, f)
         for f in ("catalog_id", "region", "title", "seed", "attachment", "document_no", "assumptions")
@@ -223,12 +251,10 @@ def draft_from_published(*, catalog_id: str, actor: Actor, reason: str = "") -> 
     for e in copied:
         e.version_id = version.pk
     Entry.objects.bulk_create(copied, batch_size=500)
-    audit_record(
+    _audit_version(
+        version,
         actor=actor,
         action="catalog.draft",
-        target_type="catalog_version",
-        target_id=version.pk,
-        region=version.region,
         summary=f"started draft {catalog_id} v{version.number} from v{base.number}",
         reason=reason,
     )
@@ -250,15 +276,8 @@ def draft_from_core(
     existing = CatalogVersion.objects.filter(catalog_id=catalog.id).exclude(region=catalog.region or "")
     if existing.exists():
         raise ValidationError({"catalog_id": f"{catalog.id} belongs to another region"})
-    if CatalogVersion.objects.filter(catalog_id=catalog.id, status=VersionStatus.DRAFT).exists():
-        raise ValidationError(
-            {"catalog_id": f"{catalog.id} already has a draft; continue or discard that one"}
-        )
-    base = (
-        CatalogVersion.objects.filter(catalog_id=catalog.id, status=VersionStatus.PUBLISHED)
-        .order_by("-number")
-        .first()
-    )
+    _refuse_a_second_draft(catalog.id)
+    base = _latest_published(catalog.id)
     version = CatalogVersion.objects.create(
         number=_next_number(catalog.id),
         status=VersionStatus.DRAFT,
@@ -269,12 +288,10 @@ def draft_from_core(
         **mapping.version_meta(catalog),
     )
     _write_contents(version, catalog, anomalies)
-    audit_record(
+    _audit_version(
+        version,
         actor=actor,
         action="catalog.draft",
-        target_type="catalog_version",
-        target_id=version.pk,
-        region=version.region,
         summary=f"saved draft {catalog.id} v{version.number} ({len(catalog.entries)} entries, "
         f"{len(anomalies)} anomalies)",
         reason=reason,
@@ -395,12 +412,10 @@ def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason:
     if not updated:
         raise Conflict(f"{version} was published meanwhile")
     entry.refresh_from_db()
-    audit_record(
+    _audit_version(
+        version,
         actor=actor,
         action="entry.update",
-        target_type="catalog_version",
-        target_id=version.pk,
-        region=version.region,
         summary=f"corrected {', '.join(sorted(cleaned))} of row {entry.position + 1} ({entry.name})",
         reason=reason,
         changes={"entry": entry.pk, "before": before, "after": {f: _plain(v) for f, v in cleaned.items()}},
@@ -419,12 +434,10 @@ def entry_delete(*, entry: Entry, actor: Actor, reason: str = "") -> None:
     snapshot = {f: _plain(getattr(entry, f)) for f in ("serial", "code", "name", "category", "prov_line")}
     if not Entry.objects.filter(pk=entry.pk, version__status=VersionStatus.DRAFT).delete()[0]:
         raise Conflict(f"{version} was published meanwhile")
-    audit_record(
+    _audit_version(
+        version,
         actor=actor,
         action="entry.delete",
-        target_type="catalog_version",
-        target_id=version.pk,
-        region=version.region,
         summary=f"removed row {entry.position + 1} ({snapshot['name']})",
         reason=reason,
         changes={"before": snapshot},
@@ -457,12 +470,10 @@ def draft_publish(
     if not updated:
         raise Conflict(f"{version} was published meanwhile")
     version.refresh_from_db()
-    audit_record(
+    _audit_version(
+        version,
         actor=actor,
         action="catalog.publish",
-        target_type="catalog_version",
-        target_id=version.pk,
-        region=version.region,
         summary=f"published {version.catalog_id} v{version.number} effective {effective_from}"
         + (f" to {effective_to}" if effective_to else ""),
         reason=reason,
@@ -475,15 +486,13 @@ def draft_publish(
 def draft_discard(*, version: CatalogVersion, actor: Actor, reason: str = "") -> None:
     _draft_for_write(version, actor)
     label = f"{version.catalog_id} v{version.number}"
-    pk, region = version.pk, version.region
-    if not CatalogVersion.objects.filter(pk=pk, status=VersionStatus.DRAFT).delete()[0]:
+    # A queryset delete leaves the instance (and its pk) as it was, for the audit row below.
+    if not CatalogVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).delete()[0]:
         raise Conflict(f"{label} was published meanwhile")
-    audit_record(
+    _audit_version(
+        version,
         actor=actor,
         action="catalog.discard",
-        target_type="catalog_version",
-        target_id=pk,
-        region=region,
         summary=f"discarded draft {label}",
         reason=reason,
     )
