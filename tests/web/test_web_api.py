@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 
 from accounts.services import token_create
 from catalogs.models import CatalogVersion
+from catalogs.services import draft_from_published, draft_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +230,11 @@ def test_a_revoked_or_forged_token_is_refused(client: Client, jiangsu_staff: Abs
     post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization=f"Bearer {raw}")
     forged = "Bearer ss_00000000_forged"
     post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization=forged)
+
+
+def test_the_catalog_list_names_the_current_version_after_a_new_one_is_published(admin: AbstractUser) -> None:
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    draft_publish(version=draft, actor=admin, effective_from=date(2025, 7, 1), reason="Q2 adjustment")
+    listed = {c["id"]: c["version"] for c in get(Client(), "/api/v1/catalogs?region=320000")}
+    assert listed["jiangsu-2025"] == 2
+    assert '<span class="badge">v2</span>' in Client().get("/catalogs/").content.decode()

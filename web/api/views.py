@@ -105,7 +105,7 @@ def catalogs(
     region: str | None = Query(None, description="code or name; includes ancestors' catalogs"),
 ) -> list[dict[str, Any]]:
     dataset = selectors.current_dataset()
-    numbers = {v.catalog_id: v.number for v in selectors.version_list().filter(status="published")}
+    numbers = selectors.current_numbers()
     wanted = None
     if region:
         wanted = {r.code for r in ancestry(resolve_region(region))}

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from catalogs import mapping
 from catalogs.models import Anomaly, CatalogVersion, DatasetImport, Entry, Section, VersionStatus
@@ -178,6 +178,12 @@ def version_list(*, regions: frozenset[str] | None = None) -> QuerySet[CatalogVe
     if regions is not None:
         qs = qs.filter(region__in=regions)
     return qs
+
+
+def current_numbers() -> dict[str, int]:
+    """The version number of each series' current (highest published) version."""
+    rows = CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED).values("catalog_id")
+    return {r["catalog_id"]: r["n"] for r in rows.annotate(n=Max("number"))}
 
 
 def published_versions(*, catalog_id: str) -> QuerySet[CatalogVersion]:

@@ -140,7 +140,7 @@ def occupation(request: HttpRequest, query: str) -> HttpResponse:
 @require_GET
 def catalog_list(request: HttpRequest) -> HttpResponse:
     dataset = selectors.current_dataset()
-    numbers = {v.catalog_id: v.number for v in selectors.version_list().filter(status="published")}
+    numbers = selectors.current_numbers()
     rows = [
         {**catalog_data(c, version=numbers.get(c.id)), "slug": region_slug(c.region)}
         for c in dataset.catalogs
