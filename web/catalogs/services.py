@@ -234,7 +234,7 @@ def draft_from_published(*, catalog_id: str, actor: Actor, reason: str = "") -> 
         status=VersionStatus.DRAFT,
         origin=VersionOrigin.EDIT,
         based_on=base,
-        created_by=_user(actor),
+        created_by=actor_user(actor),
         effective_from=base.effective_from,
         effective_to=base.effective_to,
         **fields,
@@ -283,7 +283,7 @@ def draft_from_core(
         status=VersionStatus.DRAFT,
         origin=origin,
         based_on=base,
-        created_by=_user(actor),
+        created_by=actor_user(actor),
         fingerprint=mapping.fingerprint(catalog, anomalies),
         **mapping.version_meta(catalog),
     )
@@ -299,7 +299,8 @@ def draft_from_core(
     return version
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
+def actor_user(actor: Actor) -> AbstractBaseUser | None:
+    """The user to store as author; None for the loaders, which act as "system"."""
     return actor if isinstance(actor, AbstractBaseUser) else None
 
 
@@ -463,7 +464,7 @@ def draft_publish(
     updated = CatalogVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
         status=VersionStatus.PUBLISHED,
         published_at=now,
-        published_by=_user(actor),
+        published_by=actor_user(actor),
         effective_from=effective_from,
         effective_to=effective_to,
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from audit.services import audit_record
 from catalogs.models import CatalogVersion, Upload
-from catalogs.services import Actor, authorise, check_catalog_id, draft_from_core
+from catalogs.services import Actor, actor_user, authorise, check_catalog_id, draft_from_core
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
 from skillsubsidy.ingest.tables import TableImportError, read_tables
 from skillsubsidy.regions import UnknownRegion, resolve_region
@@ -54,7 +54,7 @@ def upload_create(
         raise ValidationError(errors)
     authorise(actor, code)
     upload = Upload.objects.create(
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=actor_user(actor),
         region=code,
         catalog_id=catalog_id,
         file_name=Path(file_name).name[:255],

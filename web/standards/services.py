@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import audit_record
-from catalogs.services import Actor, authorise
+from catalogs.services import Actor, actor_user, authorise
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.parameters import ParameterError, Unit
 from standards import policy, selectors
@@ -83,7 +83,7 @@ def standard_set(
         value=typed,
         source=source.strip(),
         reason=reason.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     audit_record(
         actor=actor,
