@@ -53,7 +53,7 @@ ACTORS = [
 
 PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
-    "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api",
+    "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
@@ -103,9 +103,10 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     def add(url_name: str, scope: str | None = None, /, **kwargs: Any) -> None:
         out.append((url_name, reverse(url_name, kwargs=kwargs or None), scope))
 
-    for name in PUBLIC - {"portal:occupation", "portal:catalog", "portal:catalog_download"}:
+    for name in PUBLIC - {"portal:occupation", "portal:catalog", "portal:catalog_download", "portal:source"}:
         add(name)
     add("portal:occupation", query="6-18-02-04")
+    add("portal:source", seed="000_d6c6a123f4673bde.txt")
     add("portal:catalog", region="320000", catalog_id="jiangsu-2025")
     add("portal:catalog_download", region="320000", catalog_id="jiangsu-2025", fmt="xlsx")
     for name in API_READS - {"api:catalog_entries", "api:occupation", "api:search"}:

@@ -118,3 +118,21 @@ def test_pages_label_every_form_field(client: Client) -> None:
         ids = set(re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html))
         labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
         assert ids <= labelled, (url, ids - labelled)
+
+
+def test_a_citation_links_to_its_line_in_the_source_document(client: Client) -> None:
+    # 000 · 附件4 · 序号138: 焊工's row starts on line 1440 of the seed
+    html = page(client, "/occupations/6-18-02-04/")
+    assert 'href="/sources/000_d6c6a123f4673bde.txt/#L1440"' in html
+    source = page(client, "/sources/000_d6c6a123f4673bde.txt/")
+    assert '<tr id="L1443"><th scope="row"><a href="#L1443">1443</a></th><td> ⇥ 焊工</td></tr>' in source
+
+
+def test_the_quality_page_links_each_finding_to_its_line(client: Client) -> None:
+    html = page(client, "/quality/?seed=001_f43d9e28fbbbc3d8.txt&kind=serial_gap")
+    assert 'href="/sources/001_f43d9e28fbbbc3d8.txt/#L184"' in html  # 001 · (二) · 序号9 missing
+
+
+def test_an_unknown_source_document_is_a_404(client: Client) -> None:
+    page(client, "/sources/..%2F..%2Fsettings.py/", status=404)
+    page(client, "/sources/nothing.txt/", status=404)

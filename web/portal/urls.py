@@ -16,5 +16,6 @@ urlpatterns = [
     ),
     path("calculator/", views.calculator, name="calculator"),
     path("quality/", views.quality, name="quality"),
+    path("sources/<str:seed>/", views.source, name="source"),
     path("developers/", views.api_docs, name="api"),
 ]

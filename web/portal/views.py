@@ -27,6 +27,7 @@ from catalogs.present import (
 )
 from portal import charts
 from portal.calculator import build_request, form_defaults
+from skillsubsidy.catalog.dataset import shipped_sources, source_lines
 from skillsubsidy.catalog.export import FORMATS, export_catalog
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
@@ -133,8 +134,21 @@ def occupation(request: HttpRequest, query: str) -> HttpResponse:
             "chart": charts.region_comparison(prices),
             "level_labels": LEVEL_LABELS,
             "programs": PROGRAM_LABELS,
+            "sources": shipped_sources(),
         },
     )
+
+
+@require_GET
+def source(request: HttpRequest, seed: str) -> HttpResponse:
+    """An official document as read, one numbered line each, so a citation's `line N` can be opened."""
+    try:
+        lines = source_lines(seed)
+    except KeyError as exc:
+        raise Http404(_("No such source document")) from exc
+    titles = [f"{c.title}（{c.attachment}）" for c in selectors.current_dataset().catalogs if c.seed == seed]
+    rows = [(no, text.replace("\t", " ⇥ ").rstrip()) for no, text in enumerate(lines, start=1)]
+    return render(request, "portal/source.html", {"seed": seed, "titles": titles, "rows": rows})
 
 
 @require_GET
@@ -218,6 +232,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         "portal/quality.html",
         {
             "summary": summary(everything),
+            "sources": shipped_sources(),
             "titles": titles,
             "kinds": sorted({a.kind for a in everything}),
             "seed": seed,

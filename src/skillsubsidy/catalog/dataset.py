@@ -225,12 +225,17 @@ def shipped_dir() -> Path:
 
 
 @cache
+def shipped_sources() -> frozenset[str]:
+    """The file names of the official documents shipped with the dataset."""
+    return frozenset(p.name for p in (shipped_dir() / SOURCES).glob("*.txt"))
+
+
+@cache
 def source_lines(seed: str) -> tuple[str, ...]:
     """The shipped text of a source document, line by line; line N of a citation is index N-1."""
-    path = shipped_dir() / SOURCES / seed
-    if path.parent != shipped_dir() / SOURCES or not path.is_file():
+    if seed not in shipped_sources():
         raise KeyError(f"no source document {seed!r}")
-    return tuple(path.read_text("utf-8").splitlines())
+    return tuple((shipped_dir() / SOURCES / seed).read_text("utf-8").splitlines())
 
 
 @dataclass(frozen=True)
