@@ -176,4 +176,3 @@ def split_name(raw: str) -> NameParts:
     if m := _PAREN_RE.match(text):
         occupation, work_type = m.group("occ"), m.group("wt")
     return NameParts(raw, text, occupation, work_type, frozenset(markers), edition)
-
