@@ -19,23 +19,9 @@ from skillsubsidy.rules.commands import quote_command
 from skillsubsidy.rules.dates import add_months, age_on
 from skillsubsidy.rules.regime import CatalogIndex, OccupationNames
 
-# The request of the rules issue: 焊工 6-18-02-04, level 3, in Nantong.
-ISSUE_REQUEST = {
-    "region": "320600",
-    "date": "2025-06-01",
-    "program": "training",
-    "certificate": {"type": "skill_level", "occupation": "6-18-02-04", "level": 3, "issued_on": "2025-05-20"},
-    "held_certificates": [{"occupation": "6-18-02-04", "level": 4}],
-    "training": {"hours": 60, "online_hours": 10},
-    "trainee": {
-        "birth_date": "1990-05-01",
-        "sex": "F",
-        "hukou_local": True,
-        "social_insurance_local": False,
-        "unemployment_registered": False,
-        "groups": [],
-    },
-}
+# The request of the rules issue (焊工 6-18-02-04, level 3, in Nantong), as the README shows it.
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "quote-nantong-welder.json"
+ISSUE_REQUEST = json.loads(EXAMPLE.read_text("utf-8"))
 
 
 SHORTAGE_TITLE = "南通市2025年高技能人才培训补贴紧缺型职业（工种）指导目录（第一批）"
