@@ -74,6 +74,11 @@ def test_login_upload_diff_publish(page: Any, tmp_path: Path) -> None:
 
     page.get_by_role("link", name="返回该版本").click()
     page.get_by_label("生效日期").fill("2025-07-01")
+    # Blanks pass the browser's `required` check; the server refuses them, beside the field.
+    page.get_by_label("原因", exact=True).fill("   ")
+    page.get_by_role("button", name="发布").click()
+    assert page.locator("#reason-error").inner_text().startswith("say why this change is made")
+    assert page.get_by_label("原因", exact=True).get_attribute("aria-describedby") == "reason-error"
     page.get_by_label("原因", exact=True).fill("publish the Q2 adjustment")
     page.get_by_role("button", name="发布").click()
     assert "已发布" in page.locator(".messages").inner_text()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
 from accounts.services import token_create
-from catalogs.models import CatalogVersion
+from audit.models import AuditRecord
+from catalogs.models import CatalogVersion, Entry
 from catalogs.services import draft_from_published, draft_publish
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +219,13 @@ def test_a_district_token_cannot_touch_another_regions_catalog(
     client: Client, nantong_staff: AbstractUser
 ) -> None:
     _, raw = token_create(user=nantong_staff, name="nantong system")
-    body = post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=403, Authorization=f"Bearer {raw}")
+    body = post(
+        client,
+        "/api/v1/catalogs/jiangsu-2025/drafts",
+        {"reason": "Q2"},
+        status=403,
+        Authorization=f"Bearer {raw}",
+    )
     assert body["error"]["code"] == "forbidden"
     assert not CatalogVersion.objects.filter(status="draft").exists()
 
@@ -227,14 +235,62 @@ def test_a_revoked_or_forged_token_is_refused(client: Client, jiangsu_staff: Abs
 
     token, raw = token_create(user=jiangsu_staff, name="old")
     token_revoke(token=token, actor=jiangsu_staff)
-    post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization=f"Bearer {raw}")
+    post(
+        client,
+        "/api/v1/catalogs/jiangsu-2025/drafts",
+        {"reason": "Q2"},
+        status=401,
+        Authorization=f"Bearer {raw}",
+    )
     forged = "Bearer ss_00000000_forged"
-    post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {}, status=401, Authorization=forged)
+    post(client, "/api/v1/catalogs/jiangsu-2025/drafts", {"reason": "Q2"}, status=401, Authorization=forged)
 
 
 def test_the_catalog_list_names_the_current_version_after_a_new_one_is_published(admin: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="Q2 adjustment")
     draft_publish(version=draft, actor=admin, effective_from=date(2025, 7, 1), reason="Q2 adjustment")
     listed = {c["id"]: c["version"] for c in get(Client(), "/api/v1/catalogs?region=320000")}
     assert listed["jiangsu-2025"] == 2
     assert '<span class="badge">v2</span>' in Client().get("/catalogs/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("reason", "status", "code"),
+    [(None, 422, "invalid_request"), ("", 422, "invalid_request"), ("  ", 400, "invalid_value")],
+    ids=["missing", "empty", "blank"],
+)
+def test_every_api_write_without_a_reason_is_refused_naming_the_reason_and_changes_nothing(
+    client: Client, jiangsu_staff: AbstractUser, reason: str | None, status: int, code: str
+) -> None:
+    _, raw = token_create(user=jiangsu_staff, name="integration")
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
+    given = {} if reason is None else {"reason": reason}
+    writes = [
+        ("post", "/api/v1/catalogs/nantong-2025/drafts", given),
+        ("patch", f"/api/v1/drafts/{draft.pk}/entries/138", {"changes": {"category": "C"}, **given}),
+        ("post", f"/api/v1/drafts/{draft.pk}/publish", {"effective_from": "2025-07-01", **given}),
+        (
+            "delete",
+            f"/api/v1/drafts/{draft.pk}" + ("" if reason is None else f"?reason={quote(reason)}"),
+            None,
+        ),
+    ]
+
+    def stored() -> tuple[object, ...]:
+        return (
+            list(CatalogVersion.objects.order_by("pk").values()),
+            list(Entry.objects.filter(version=draft).order_by("pk").values()),
+            AuditRecord.objects.count(),
+        )
+
+    before = stored()
+    answers = []
+    for method, url, body in writes:
+        response = getattr(client, method)(
+            url, json.dumps(body) if body is not None else None, content_type="application/json",
+            headers={"Authorization": f"Bearer {raw}"},
+        )  # fmt: skip
+        error = response.json()["error"]
+        answers.append((response.status_code, error["code"], error["field"]))
+    assert answers == [(status, code, "reason")] * 4
+    assert stored() == before

@@ -68,7 +68,7 @@ def test_odd_query_parameters_get_a_page_or_a_named_error_not_a_500(
 
 
 def test_the_office_version_page_survives_an_odd_page_and_an_over_long_filter(admin: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
     assert staff_client(admin).get(f"/office/versions/{draft.pk}/?page=abc&q={LONG}").status_code == 200
 
 
@@ -97,13 +97,13 @@ def test_revoking_a_token_that_is_not_there_is_a_404(admin: AbstractUser, value:
 def test_a_row_correction_of_the_wrong_type_or_length_is_a_400_naming_the_field(
     admin: AbstractUser, changes: dict[str, Any], field: str
 ) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
     before = list(Entry.objects.filter(version=draft, position=0).values())
     client = staff_client(admin)
     client.handler.enforce_csrf_checks = False
     response = client.patch(
         f"/api/v1/drafts/{draft.pk}/entries/1",
-        json.dumps({"changes": changes}),
+        json.dumps({"changes": changes, "reason": "test"}),
         content_type="application/json",
     )
     assert response.status_code == 400, response.content[:300]
@@ -113,8 +113,10 @@ def test_a_row_correction_of_the_wrong_type_or_length_is_a_400_naming_the_field(
 
 
 def test_an_over_long_name_in_the_row_form_is_shown_as_an_error(admin: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
-    response = staff_client(admin).post(f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201})
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
+    response = staff_client(admin).post(
+        f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201, "reason": "test"}
+    )
     assert response.status_code == 200
     assert "name:" in response.content.decode()
     assert len(Entry.objects.get(version=draft, position=0).name) <= 200
@@ -184,11 +186,54 @@ def test_a_corrupt_attachment_is_previewed_as_an_error_not_a_500(admin: Abstract
 
 
 def test_a_form_post_with_no_fields_is_answered_not_crashed(admin: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
     client = staff_client(admin)
     for url in ("/office/staff/", "/office/tokens/", "/office/uploads/new/",
                 "/office/standards/320600/class_hours.minutes_per_hour/"):  # fmt: skip
         assert client.post(url, {}).status_code == 200, url
-    for url in (f"/office/versions/{draft.pk}/publish/", f"/office/versions/{draft.pk}/rows/1/"):
-        assert client.post(url, {}).status_code == 302, url
+    assert client.post(f"/office/versions/{draft.pk}/publish/", {}).status_code == 302  # no date: a message
+    assert client.post(f"/office/versions/{draft.pk}/rows/1/", {}).status_code == 200  # no reason: the form
     assert CatalogVersion.objects.get(pk=draft.pk).status == "draft"
+
+
+def stored_state() -> tuple[list[Any], ...]:
+    """Everything a refused change must leave as it was."""
+    return (
+        list(CatalogVersion.objects.order_by("pk").values()),
+        list(Entry.objects.order_by("pk").values()),
+        list(AuditRecord.objects.order_by("pk").values()),
+        list(StandardValue.objects.order_by("pk").values()),
+        list(Upload.objects.order_by("pk").values("pk", "draft")),
+    )
+
+
+@pytest.mark.parametrize("reason", ["", "  \n "], ids=["empty", "blank"])
+def test_every_back_office_change_without_a_reason_shows_the_error_beside_the_reason_field(
+    admin: AbstractUser, reason: str
+) -> None:
+    from catalogs.uploads import upload_create
+
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="Q2 adjustment")
+    upload = upload_create(
+        actor=admin, file_name="list.csv", data="序号,职业名称,编码\n1,焊工,6-18-02-04\n".encode(),
+        region="320600", catalog_id="nantong-2026", title="南通市2026年目录",
+    )  # fmt: skip
+    forms = [  # (url, the form's other fields, id of the element holding the reason's error)
+        ("/office/catalogs/nantong-2025/draft/", {}, "reason-nantong-2025-error"),
+        (f"/office/versions/{draft.pk}/rows/138/", {"category": "C"}, "f-reason-error"),
+        (f"/office/versions/{draft.pk}/rows/138/delete/", {}, "d-reason-error"),
+        (f"/office/versions/{draft.pk}/publish/", {"effective_from": "2025-07-01"}, "reason-error"),
+        (f"/office/versions/{draft.pk}/discard/", {}, "discard-reason-error"),
+        (f"/office/uploads/{upload.pk}/", {"action": "draft", "attachment": "附件2"}, "d-reason-error"),
+        ("/office/standards/320600/class_hours.minutes_per_hour/", {"since": "2025-01-01", "value": "45",
+                                                                     "source": "测试"}, "p-reason-error"),
+    ]  # fmt: skip
+    client = staff_client(admin)
+    before = stored_state()
+    for url, fields, error_id in forms:
+        response = client.post(url, {**fields, "reason": reason})
+        page = response.content.decode()
+        assert response.status_code == 200, url
+        assert f'aria-describedby="{error_id}"' in page, url
+        assert f'<p class="field-error" id="{error_id}">say why ' in page, url
+    assert stored_state() == before

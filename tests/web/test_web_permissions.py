@@ -84,7 +84,10 @@ def all_url_names() -> set[str]:
 @pytest.fixture
 def world(admin: AbstractUser) -> dict[str, Any]:
     """Drafts in three regions and an upload, so every object-scoped URL has something to show."""
-    drafts = {region: draft_from_published(catalog_id=catalog, actor=admin) for region, catalog in CATALOGS}
+    drafts = {
+        region: draft_from_published(catalog_id=catalog, actor=admin, reason="test")
+        for region, catalog in CATALOGS
+    }
     published = {
         region: CatalogVersion.objects.get(catalog_id=catalog, number=1) for region, catalog in CATALOGS
     }
@@ -189,7 +192,9 @@ def test_every_url_answers_each_role_as_its_permissions_say(actor: Actor, world:
 )
 def test_only_staff_covering_the_region_can_start_a_draft(actor: Actor, status: int) -> None:
     client = login(actor)
-    response = client.post(reverse("backoffice:draft_start", kwargs={"catalog_id": "jiangsu-2025"}))
+    response = client.post(
+        reverse("backoffice:draft_start", kwargs={"catalog_id": "jiangsu-2025"}), {"reason": "Q2"}
+    )
     assert response.status_code == status
     created = CatalogVersion.objects.filter(catalog_id="jiangsu-2025", status="draft").exists()
     assert created == (actor.role in (Role.CITY_BUREAU, Role.PLATFORM_ADMIN))
@@ -199,7 +204,8 @@ def test_a_district_cannot_publish_another_regions_draft(world: dict[str, Any]) 
     client = login(ACTORS[2])
     draft = world["drafts"]["320000"]
     response = client.post(
-        reverse("backoffice:version_publish", kwargs={"pk": draft.pk}), {"effective_from": "2025-07-01"}
+        reverse("backoffice:version_publish", kwargs={"pk": draft.pk}),
+        {"effective_from": "2025-07-01", "reason": "Q2"},
     )
     assert response.status_code == 404
     assert CatalogVersion.objects.get(pk=draft.pk).status == "draft"
@@ -211,7 +217,7 @@ def test_the_api_write_endpoints_check_the_session_user_too(world: dict[str, Any
     draft = world["drafts"]["320000"]
     response = client.post(
         f"/api/v1/drafts/{draft.pk}/publish",
-        {"effective_from": "2025-07-01"},
+        {"effective_from": "2025-07-01", "reason": "Q2"},
         content_type="application/json",
     )
     assert response.status_code == 403

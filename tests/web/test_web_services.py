@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -48,7 +49,7 @@ def test_a_correction_keeps_the_provenance_and_remembers_the_printed_value(
     jiangsu_staff: AbstractUser,
 ) -> None:
     # 000 · 附件4 prints 餐局服务员 where other sources have 餐厅服务员 (DOMAIN.md, data quality).
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     row = draft.entries.get(name="餐局服务员")
     line, raw = row.prov_line, row.prov_raw
 
@@ -65,18 +66,18 @@ def test_a_correction_keeps_the_provenance_and_remembers_the_printed_value(
 
 
 def test_an_invalid_code_is_refused_with_the_field_named(jiangsu_staff: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     with pytest.raises(ValidationError) as exc:
-        entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"code": "4-18-10"})
+        entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"code": "4-18-10"}, reason="fix")
     assert list(exc.value.message_dict) == ["code"]
 
 
 def test_a_published_version_cannot_be_corrected(jiangsu_staff: AbstractUser) -> None:
     published = CatalogVersion.objects.get(catalog_id="jiangsu-2025", number=1)
     with pytest.raises(Conflict):
-        entry_update(entry=welder_row(published), actor=jiangsu_staff, changes={"category": "C"})
+        entry_update(entry=welder_row(published), actor=jiangsu_staff, changes={"category": "C"}, reason="r")
     with pytest.raises(Conflict):
-        entry_delete(entry=welder_row(published), actor=jiangsu_staff)
+        entry_delete(entry=welder_row(published), actor=jiangsu_staff, reason="r")
     assert welder_row(published).category == "A"
 
 
@@ -85,7 +86,7 @@ def test_a_recategorised_occupation_is_quoted_at_the_new_category_from_the_publi
 ) -> None:
     # 000 · 附件1: level 3 (高级) pays A 2000, C 1500; 附件3 adds 30% for 焊工 at levels 1–3.
     assert nantong_quote("2025-08-01")["amount"] == "2600.00"
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "C"}, reason="test")
     assert nantong_quote("2025-08-01")["amount"] == "2600.00"  # a draft changes nothing
 
@@ -98,10 +99,10 @@ def test_a_recategorised_occupation_is_quoted_at_the_new_category_from_the_publi
 
 
 def test_the_diff_of_a_draft_lists_added_removed_and_recategorised_rows(jiangsu_staff: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
-    entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"})
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
+    entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"}, reason="r")
     # 000 · 附件4 · 序号 1: 智能制造工程技术人员 2-02-07-13
-    entry_delete(entry=draft.entries.get(code="2-02-07-13"), actor=jiangsu_staff)
+    entry_delete(entry=draft.entries.get(code="2-02-07-13"), actor=jiangsu_staff, reason="r")
 
     diff = version_diff(version=draft)
 
@@ -113,25 +114,25 @@ def test_the_diff_of_a_draft_lists_added_removed_and_recategorised_rows(jiangsu_
 
 
 def test_a_catalog_has_at_most_one_draft(jiangsu_staff: AbstractUser) -> None:
-    draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+    draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     with pytest.raises(ValidationError):
-        draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+        draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     with pytest.raises(IntegrityError), transaction.atomic():
         CatalogVersion.objects.create(catalog_id="jiangsu-2025", number=9, status="draft", origin="edit")
 
 
 def test_publishing_twice_is_a_conflict_not_a_second_publication(jiangsu_staff: AbstractUser) -> None:
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     stale = CatalogVersion.objects.get(pk=draft.pk)
-    draft_publish(version=draft, actor=jiangsu_staff, effective_from=date(2025, 7, 1))
+    draft_publish(version=draft, actor=jiangsu_staff, effective_from=date(2025, 7, 1), reason="r")
     with pytest.raises(Conflict):
-        draft_publish(version=stale, actor=jiangsu_staff, effective_from=date(2025, 8, 1))
+        draft_publish(version=stale, actor=jiangsu_staff, effective_from=date(2025, 8, 1), reason="r")
     assert CatalogVersion.objects.get(pk=draft.pk).effective_from == date(2025, 7, 1)
 
 
 def test_a_discarded_draft_leaves_the_published_catalog_as_it_was(jiangsu_staff: AbstractUser) -> None:
     before = current_dataset().catalog("jiangsu-2025")
-    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff)
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     draft_discard(version=draft, actor=jiangsu_staff, reason="started by mistake")
     assert not CatalogVersion.objects.filter(pk=draft.pk).exists()
     assert current_dataset().catalog("jiangsu-2025") == before
@@ -153,13 +154,56 @@ def test_a_district_bureau_acts_only_for_its_own_region(
     nantong_staff: AbstractUser, jiangsu_staff: AbstractUser
 ) -> None:
     with pytest.raises(PermissionDenied):
-        draft_from_published(catalog_id="jiangsu-2025", actor=nantong_staff)
-    draft = draft_from_published(catalog_id="nantong-2025", actor=nantong_staff)
+        draft_from_published(catalog_id="jiangsu-2025", actor=nantong_staff, reason="r")
+    draft = draft_from_published(catalog_id="nantong-2025", actor=nantong_staff, reason="r")
     assert draft.region == "320600"
     # The Jiangsu city-bureau role oversees Nantong below it.
-    entry_update(entry=draft.entries.first(), actor=jiangsu_staff, changes={"serial": "1"})  # type: ignore[arg-type]
+    entry_update(entry=draft.entries.first(), actor=jiangsu_staff, changes={"serial": "1"}, reason="r")  # type: ignore[arg-type]
 
 
 def test_anonymous_callers_cannot_change_anything() -> None:
     with pytest.raises(PermissionDenied):
-        draft_from_published(catalog_id="jiangsu-2025", actor=None)
+        draft_from_published(catalog_id="jiangsu-2025", actor=None, reason="r")
+
+
+CHANGES: dict[str, Callable[[CatalogVersion, AbstractUser, str], object]] = {
+    "start a draft": lambda draft, actor, reason: draft_from_published(
+        catalog_id="nantong-2025", actor=actor, reason=reason
+    ),
+    "correct a row": lambda draft, actor, reason: entry_update(
+        entry=welder_row(draft), actor=actor, changes={"category": "C"}, reason=reason
+    ),
+    "remove a row": lambda draft, actor, reason: entry_delete(
+        entry=welder_row(draft), actor=actor, reason=reason
+    ),
+    "publish": lambda draft, actor, reason: draft_publish(
+        version=draft, actor=actor, effective_from=date(2025, 7, 1), reason=reason
+    ),
+    "discard": lambda draft, actor, reason: draft_discard(version=draft, actor=actor, reason=reason),
+}
+
+
+@pytest.mark.parametrize("reason", ["", " \t\n"], ids=["empty", "blank"])
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_without_a_reason_is_refused_naming_the_reason_and_nothing_is_written(
+    jiangsu_staff: AbstractUser, change: str, reason: str
+) -> None:
+    draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
+    versions = list(CatalogVersion.objects.order_by("pk").values())
+    rows = list(Entry.objects.filter(version=draft).order_by("pk").values())
+    records = AuditRecord.objects.count()
+
+    with pytest.raises(ValidationError) as exc:
+        CHANGES[change](draft, jiangsu_staff, reason)
+
+    assert exc.value.message_dict == {
+        "reason": ["say why this change is made; it is kept in the audit trail"]
+    }
+    assert list(CatalogVersion.objects.order_by("pk").values()) == versions
+    assert list(Entry.objects.filter(version=draft).order_by("pk").values()) == rows
+    assert AuditRecord.objects.count() == records
+
+
+def test_the_reason_is_recorded_without_surrounding_blanks(jiangsu_staff: AbstractUser) -> None:
+    draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="  Q2 adjustment\n")
+    assert AuditRecord.objects.get(action="catalog.draft").reason == "Q2 adjustment"

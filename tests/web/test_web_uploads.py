@@ -10,7 +10,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
-from catalogs.models import Upload
+from audit.models import AuditRecord
+from catalogs.models import CatalogVersion, Upload
 from catalogs.selectors import current_dataset, search
 from catalogs.services import draft_publish
 from catalogs.uploads import upload_create, upload_preview, upload_set_mapping, upload_to_draft
@@ -108,3 +109,16 @@ def test_a_file_of_another_type_is_refused_with_the_field_named(nantong_staff: A
 def test_a_district_cannot_upload_for_another_region(shanghai_staff: AbstractUser) -> None:
     with pytest.raises(PermissionDenied):
         upload(shanghai_staff, xlsx(HEADER, ROWS))
+
+
+def test_an_upload_is_not_saved_as_a_draft_without_a_reason(nantong_staff: AbstractUser) -> None:
+    item = upload(nantong_staff, xlsx(HEADER, ROWS))
+    with pytest.raises(ValidationError) as exc:
+        upload_to_draft(
+            upload=item, actor=nantong_staff, attachment="附件2", effective_from=None, effective_to=None,
+            reason=" ",
+        )  # fmt: skip
+    assert list(exc.value.message_dict) == ["reason"]
+    assert not CatalogVersion.objects.filter(catalog_id="nantong-2026").exists()
+    assert Upload.objects.get(pk=item.pk).draft is None
+    assert not AuditRecord.objects.filter(action="catalog.draft").exists()

@@ -199,8 +199,11 @@ class VersionOut(Out):
     effective_to: date | None
 
 
+REASON_DESCRIPTION = "why the change is made; kept in the audit trail with who and when"
+
+
 class DraftIn(BaseModel):
-    reason: str = Field("", max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
 
 
 class EntryPatchIn(BaseModel):
@@ -208,13 +211,13 @@ class EntryPatchIn(BaseModel):
         description="field → corrected value; fields: serial, code, name, category, matched, industry_class, "
         "certificate_type, levels, markers, uplift_pct"
     )
-    reason: str = Field("", max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
 
 
 class PublishIn(BaseModel):
     effective_from: date
     effective_to: date | None = None
-    reason: str = Field("", max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
 
 
 class _Strict(BaseModel):

@@ -18,6 +18,7 @@ from accounts.services import token_authenticate
 from api import errors
 from api.errors import ApiError
 from api.schemas import (
+    REASON_DESCRIPTION,
     CatalogOut,
     DecisionOut,
     DraftIn,
@@ -310,6 +311,11 @@ def draft_publish(request: HttpRequest, version_id: int, payload: PublishIn) -> 
 @api.delete(
     "/drafts/{version_id}", response={204: None, **WRITE_ERRORS}, auth=WRITE_AUTH, tags=["back office"]
 )
-def draft_delete(request: HttpRequest, version_id: int) -> Status[None]:
-    services.draft_discard(version=_draft(version_id), actor=request.user)
+def draft_delete(
+    request: HttpRequest,
+    version_id: int,
+    reason: str = Query(..., min_length=1, max_length=2000, description=REASON_DESCRIPTION),
+) -> Status[None]:
+    # A query parameter, not a body: intermediaries may drop the body of a DELETE.
+    services.draft_discard(version=_draft(version_id), actor=request.user, reason=reason)
     return Status(204, None)

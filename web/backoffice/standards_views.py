@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backoffice.views import _errors, _regions_in_scope, _scope, staff_required
+from backoffice.views import FormErrors, _regions_in_scope, _scope, staff_required
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from standards import selectors, services
 
@@ -47,12 +47,12 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
     known = {n: (unit, label) for n, unit, label in selectors.parameter_names()}
     if name not in known:
         raise Http404("no such parameter")
-    errors: list[str] = []
+    errors = FormErrors()
     if request.method == "POST":
         try:
             since = date.fromisoformat(request.POST.get("since", ""))
         except ValueError:
-            errors = [_("Dates must be written as YYYY-MM-DD.")]
+            errors = FormErrors(general=[_("Dates must be written as YYYY-MM-DD.")])
         else:
             try:
                 services.standard_set(
@@ -65,7 +65,7 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
                     reason=request.POST.get("reason", ""),
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = FormErrors.of(exc)
             else:
                 messages.success(request, _("Saved. Quotes use the new value from now on."))
                 return redirect(f"{request.path}")
@@ -80,7 +80,8 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
             "label": known[name][1],
             "parameter": parameter,
             "history": selectors.history(region=reg.code, name=name),
-            "errors": errors,
+            "errors": errors.general,
+            "field_errors": errors.fields,
             "form": request.POST if request.method == "POST" else None,
         },
     )

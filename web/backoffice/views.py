@@ -7,6 +7,7 @@ drafts other districts have.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
@@ -84,6 +85,27 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+@dataclass
+class FormErrors:
+    """A refused form: messages for the fields it has an input for, shown beside that input, and the
+    rest (about the object, not a field of the form) above the form."""
+
+    general: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, exc: ValidationError, *, inputs: tuple[str, ...] = ("reason",)) -> FormErrors:
+        if not hasattr(exc, "error_dict"):
+            return cls(general=list(exc.messages))
+        errors = cls()
+        for name, msgs in exc.message_dict.items():
+            if name in inputs:
+                errors.fields[name] = " ".join(msgs)
+            else:
+                errors.general.append(f"{name}: {' '.join(msgs)}")
+        return errors
+
+
 class LoginView(auth_views.LoginView):
     template_name = "backoffice/login.html"
     redirect_authenticated_user = True
@@ -104,13 +126,23 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _catalogs_page(
+    request: HttpRequest, *, refused: str | None = None, errors: FormErrors | None = None
+) -> HttpResponse:
+    """The catalog list; `refused` names the catalog whose "start a draft" form is shown with `errors`."""
+    series: dict[str, list[CatalogVersion]] = {}
+    for v in selectors.version_list(regions=_scope(request).regions):
+        series.setdefault(v.catalog_id, []).append(v)
+    return render(
+        request,
+        "backoffice/catalogs.html",
+        {"series": sorted(series.items()), "refused": refused, "start_errors": errors, "form": request.POST},
+    )
+
+
 @staff_required
 def catalogs(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    series: dict[str, list[CatalogVersion]] = {}
-    for v in selectors.version_list(regions=scope.regions):
-        series.setdefault(v.catalog_id, []).append(v)
-    return render(request, "backoffice/catalogs.html", {"series": sorted(series.items())})
+    return _catalogs_page(request)
 
 
 @staff_required
@@ -124,16 +156,18 @@ def draft_start(request: HttpRequest, catalog_id: str) -> HttpResponse:
             catalog_id=catalog_id, actor=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
-        return redirect("backoffice:catalogs")
+        return _catalogs_page(request, refused=catalog_id, errors=FormErrors.of(exc))
     messages.success(request, _("Draft v%(n)s started.") % {"n": version.number})
     return redirect("backoffice:version", pk=version.pk)
 
 
-@staff_required
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_in_scope(request, pk)
+def _version_page(
+    request: HttpRequest,
+    version: CatalogVersion,
+    *,
+    publish_errors: FormErrors | None = None,
+    discard_errors: FormErrors | None = None,
+) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     entries = selectors.version_entries(version=version)
     if q:
@@ -152,8 +186,16 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "anomaly_count": version.anomalies.count(),
             "history": audit_for(target_type="catalog_version", target_id=version.pk)[:50],
             "today": date.today(),
+            "publish_errors": publish_errors,
+            "discard_errors": discard_errors,
+            "form": request.POST,
         },
     )
+
+
+@staff_required
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_page(request, _version_in_scope(request, pk))
 
 
 @staff_required
@@ -163,28 +205,15 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/diff.html", {"version": version, "diff": diff})
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    version = _version_in_scope(request, pk)
-    if version.status != VersionStatus.DRAFT:
-        raise Http404("published versions cannot be edited; start a draft")
-    entry = get_object_or_404(Entry, version=version, position=position - 1)
-    errors: list[str] = []
-    if request.method == "POST":
-        changes = {f: request.POST.get(f, "") for f in services.EDITABLE_FIELDS if f in request.POST}
-        changes["matched"] = request.POST.get("matched") == "on"
-        try:
-            services.entry_update(
-                entry=entry, actor=request.user, changes=changes, reason=request.POST.get("reason", "")
-            )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        except services.Conflict as exc:
-            errors = [str(exc)]
-        else:
-            messages.success(request, _("Row %(n)s saved.") % {"n": position})
-            return redirect(f"{reverse('backoffice:version', kwargs={'pk': version.pk})}#row-{position}")
+def _entry_page(
+    request: HttpRequest,
+    version: CatalogVersion,
+    entry: Entry,
+    position: int,
+    *,
+    edit_errors: FormErrors | None = None,
+    delete_errors: FormErrors | None = None,
+) -> HttpResponse:
     return render(
         request,
         "backoffice/entry_edit.html",
@@ -192,11 +221,35 @@ def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             "version": version,
             "entry": entry,
             "position": position,
-            "errors": errors,
+            "edit_errors": edit_errors,
+            "delete_errors": delete_errors,
             "certificate_types": [(c.value, label) for c, label in CERTIFICATE_LABELS.items()],
-            "form": request.POST if request.method == "POST" else None,
+            "form": request.POST if edit_errors else None,
         },
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    version = _version_in_scope(request, pk)
+    if version.status != VersionStatus.DRAFT:
+        raise Http404("published versions cannot be edited; start a draft")
+    entry = get_object_or_404(Entry, version=version, position=position - 1)
+    if request.method == "GET":
+        return _entry_page(request, version, entry, position)
+    changes = {f: request.POST.get(f, "") for f in services.EDITABLE_FIELDS if f in request.POST}
+    changes["matched"] = request.POST.get("matched") == "on"
+    try:
+        services.entry_update(
+            entry=entry, actor=request.user, changes=changes, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        return _entry_page(request, version, entry, position, edit_errors=FormErrors.of(exc))
+    except services.Conflict as exc:
+        return _entry_page(request, version, entry, position, edit_errors=FormErrors(general=[str(exc)]))
+    messages.success(request, _("Row %(n)s saved.") % {"n": position})
+    return redirect(f"{reverse('backoffice:version', kwargs={'pk': version.pk})}#row-{position}")
 
 
 @staff_required
@@ -206,6 +259,8 @@ def entry_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     entry = get_object_or_404(Entry, version=version, position=position - 1)
     try:
         services.entry_delete(entry=entry, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        return _entry_page(request, version, entry, position, delete_errors=FormErrors.of(exc))
     except services.Conflict as exc:
         messages.error(request, str(exc))
     else:
@@ -233,8 +288,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        return _version_page(request, version, publish_errors=FormErrors.of(exc))
     except services.Conflict as exc:
         messages.error(request, str(exc))
     else:
@@ -248,6 +302,8 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_in_scope(request, pk)
     try:
         services.draft_discard(version=version, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        return _version_page(request, version, discard_errors=FormErrors.of(exc))
     except services.Conflict as exc:
         messages.error(request, str(exc))
         return redirect("backoffice:version", pk=version.pk)
@@ -302,6 +358,7 @@ def _upload_in_scope(request: HttpRequest, pk: int) -> Upload:
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_in_scope(request, pk)
     errors: list[str] = []
+    draft_errors = FormErrors()
     if request.method == "POST" and request.POST.get("action") == "mapping":
         columns = {}
         for key, value in request.POST.items():
@@ -331,7 +388,8 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as exc:
-            errors = _errors(exc)
+            draft_errors = FormErrors.of(exc)
+            errors = draft_errors.general
         except ValueError:
             errors = [_("Dates must be written as YYYY-MM-DD.")]
         else:
@@ -344,7 +402,14 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/upload.html",
-        {"upload": upload, "pv": pv, "errors": errors, "fields": uploads.FIELD_CHOICES},
+        {
+            "upload": upload,
+            "pv": pv,
+            "errors": errors,
+            "draft_errors": draft_errors,
+            "form": request.POST,
+            "fields": uploads.FIELD_CHOICES,
+        },
     )
 
 

@@ -196,6 +196,15 @@ def _refuse_a_second_draft(catalog_id: str) -> None:
         )
 
 
+def required_reason(reason: str) -> str:
+    """The reason a person gives for a change, stripped; the audit trail records who, when, what and
+    why (issue 4), so a change without one is refused before anything is written."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": "say why this change is made; it is kept in the audit trail"})
+    return text
+
+
 def _audit_version(
     version: CatalogVersion,
     *,
@@ -218,12 +227,13 @@ def _audit_version(
 
 
 @transaction.atomic
-def draft_from_published(*, catalog_id: str, actor: Actor, reason: str = "") -> CatalogVersion:
+def draft_from_published(*, catalog_id: str, actor: Actor, reason: str) -> CatalogVersion:
     """Start a working copy of the current published version, to correct or adjust it."""
     base = _latest_published(catalog_id)
     if base is None:
         raise ValidationError({"catalog_id": f"no published version of {catalog_id!r}"})
     authorise(actor, base.region)
+    reason = required_reason(reason)
     _refuse_a_second_draft(catalog_id)
     fields = {
         f: getattr(base, f)
@@ -267,12 +277,13 @@ def draft_from_core(
     catalog: core.CatalogVersion,
     anomalies: list[core.Anomaly],
     actor: Actor,
+    reason: str,
     origin: VersionOrigin = VersionOrigin.UPLOAD,
-    reason: str = "",
 ) -> CatalogVersion:
     """Save an imported catalog (e.g. from an uploaded attachment) as a draft of series `catalog.id`."""
     check_catalog_id(catalog.id)
     authorise(actor, catalog.region)
+    reason = required_reason(reason)
     existing = CatalogVersion.objects.filter(catalog_id=catalog.id).exclude(region=catalog.region or "")
     if existing.exists():
         raise ValidationError({"catalog_id": f"{catalog.id} belongs to another region"})
@@ -396,10 +407,11 @@ def _draft_for_write(version: CatalogVersion, actor: Actor) -> None:
 
 
 @transaction.atomic
-def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason: str = "") -> Entry:
+def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason: str) -> Entry:
     """Correct a draft row. The provenance stays as printed; the values replaced are kept."""
     version = entry.version
     _draft_for_write(version, actor)
+    reason = required_reason(reason)
     cleaned = _clean_changes(entry, changes)
     if not cleaned:
         return entry
@@ -429,9 +441,10 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def entry_delete(*, entry: Entry, actor: Actor, reason: str = "") -> None:
+def entry_delete(*, entry: Entry, actor: Actor, reason: str) -> None:
     version = entry.version
     _draft_for_write(version, actor)
+    reason = required_reason(reason)
     snapshot = {f: _plain(getattr(entry, f)) for f in ("serial", "code", "name", "category", "prov_line")}
     if not Entry.objects.filter(pk=entry.pk, version__status=VersionStatus.DRAFT).delete()[0]:
         raise Conflict(f"{version} was published meanwhile")
@@ -451,11 +464,12 @@ def draft_publish(
     version: CatalogVersion,
     actor: Actor,
     effective_from: date,
+    reason: str,
     effective_to: date | None = None,
-    reason: str = "",
 ) -> CatalogVersion:
     """Publish a draft from `effective_from`. From then on it supersedes the series' earlier versions."""
     _draft_for_write(version, actor)
+    reason = required_reason(reason)
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError({"effective_to": f"{effective_to} is before effective_from {effective_from}"})
     if not version.entries.exists():
@@ -484,8 +498,9 @@ def draft_publish(
 
 
 @transaction.atomic
-def draft_discard(*, version: CatalogVersion, actor: Actor, reason: str = "") -> None:
+def draft_discard(*, version: CatalogVersion, actor: Actor, reason: str) -> None:
     _draft_for_write(version, actor)
+    reason = required_reason(reason)
     label = f"{version.catalog_id} v{version.number}"
     # A queryset delete leaves the instance (and its pk) as it was, for the audit row below.
     if not CatalogVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).delete()[0]:

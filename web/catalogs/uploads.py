@@ -119,7 +119,7 @@ def upload_to_draft(
     attachment: str,
     effective_from: date | None,
     effective_to: date | None,
-    reason: str = "",
+    reason: str,
 ) -> CatalogVersion:
     """Parse the upload with its mapping and save the result as a draft of its catalog."""
     authorise(actor, upload.region)
