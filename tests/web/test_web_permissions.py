@@ -19,7 +19,7 @@ from django.utils import translation
 from web_support import PASSWORD, client_for, make_staff
 
 from accounts.models import Role
-from accounts.services import staff_create
+from accounts.services import staff_create, token_create
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published
@@ -220,8 +220,48 @@ def test_the_api_write_endpoints_check_the_session_user_too(world: dict[str, Any
         {"effective_from": "2025-07-01", "reason": "Q2"},
         content_type="application/json",
     )
-    assert response.status_code == 403
-    assert Client().delete(f"/api/v1/drafts/{draft.pk}").status_code == 401
+    assert response.status_code == 404  # as in the back office: another region's draft does not exist
+    assert CatalogVersion.objects.get(pk=draft.pk).status == "draft"
+    assert Client().delete(f"/api/v1/drafts/{draft.pk}?reason=Q2").status_code == 401
+
+
+def test_the_api_answers_another_regions_draft_exactly_as_a_missing_one(world: dict[str, Any]) -> None:
+    _, raw = token_create(user=make_staff("nantong-system", Role.DISTRICT_BUREAU, "320600"), name="nantong")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    missing = CatalogVersion.objects.order_by("-pk").first().pk + 1  # type: ignore[union-attr]
+    records = AuditRecord.objects.count()
+
+    def answers(pk: int) -> list[tuple[int, dict[str, Any]]]:
+        responses = [
+            client.patch(f"/api/v1/drafts/{pk}/entries/1", {"changes": {"serial": "1"}, "reason": "Q2"},
+                         content_type="application/json"),
+            client.post(f"/api/v1/drafts/{pk}/publish", {"effective_from": "2025-07-01", "reason": "Q2"},
+                        content_type="application/json"),
+            client.delete(f"/api/v1/drafts/{pk}?reason=Q2"),
+        ]  # fmt: skip
+        return [(r.status_code, r.json()) for r in responses]
+
+    def not_found(pk: int) -> list[tuple[int, dict[str, Any]]]:
+        error = {"code": "unknown_version", "message": f"no catalog version {pk}", "field": "version_id",
+                 "value": str(pk)}  # fmt: skip
+        return [(404, {"error": error})] * 3
+
+    elsewhere = world["drafts"]["320000"]
+    assert answers(elsewhere.pk) == not_found(elsewhere.pk)
+    assert answers(missing) == not_found(missing)
+    assert CatalogVersion.objects.get(pk=elsewhere.pk).status == "draft"
+    assert AuditRecord.objects.count() == records
+
+
+def test_the_api_write_endpoints_need_a_staff_role(world: dict[str, Any]) -> None:
+    plain = get_user_model().objects.create_user("plain", password="x" * 20)
+    _, raw = token_create(user=plain, name="plain")
+    draft = world["drafts"]["320600"]
+    response = Client().delete(
+        f"/api/v1/drafts/{draft.pk}?reason=Q2", headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "forbidden")
+    assert CatalogVersion.objects.filter(pk=draft.pk).exists()
 
 
 @pytest.mark.parametrize("role", [Role.CITY_BUREAU, Role.DISTRICT_BUREAU], ids=lambda r: r.value)

@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Query
@@ -14,6 +15,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
+from accounts.selectors import staff_scope
 from accounts.services import token_authenticate
 from api import errors
 from api.errors import ApiError
@@ -252,8 +254,12 @@ def _version_out(v: CatalogVersion) -> dict[str, Any]:
     }
 
 
-def _draft(version_id: int) -> CatalogVersion:
-    version = CatalogVersion.objects.filter(pk=version_id).first()
+def _draft(request: HttpRequest, version_id: int) -> CatalogVersion:
+    """As in the back office, a version of another region is answered as one that does not exist."""
+    scope = staff_scope(request.user)
+    if scope is None:
+        raise PermissionDenied("changing catalogs needs a staff role")
+    version = selectors.version_in_scope(pk=version_id, scope=scope)
     if version is None:
         raise ApiError(404, "unknown_version", f"no catalog version {version_id}", field="version_id",
                        value=version_id)  # fmt: skip
@@ -280,8 +286,7 @@ def draft_create(request: HttpRequest, catalog_id: str, payload: DraftIn) -> Sta
     summary="Correct one row of a draft (row numbers start at 1)",
 )
 def entry_patch(request: HttpRequest, version_id: int, row: int, payload: EntryPatchIn) -> dict[str, Any]:
-    version = _draft(version_id)
-    services.authorise(request.user, version.region)
+    version = _draft(request, version_id)
     entry = Entry.objects.filter(version=version, position=row - 1).first()
     if entry is None:
         raise ApiError(404, "unknown_row", f"{version} has no row {row}", field="row", value=row)
@@ -299,7 +304,7 @@ def entry_patch(request: HttpRequest, version_id: int, row: int, payload: EntryP
 )
 def draft_publish(request: HttpRequest, version_id: int, payload: PublishIn) -> dict[str, Any]:
     version = services.draft_publish(
-        version=_draft(version_id),
+        version=_draft(request, version_id),
         actor=request.user,
         effective_from=payload.effective_from,
         effective_to=payload.effective_to,
@@ -317,5 +322,5 @@ def draft_delete(
     reason: str = Query(..., min_length=1, max_length=2000, description=REASON_DESCRIPTION),
 ) -> Status[None]:
     # A query parameter, not a body: intermediaries may drop the body of a DELETE.
-    services.draft_discard(version=_draft(version_id), actor=request.user, reason=reason)
+    services.draft_discard(version=_draft(request, version_id), actor=request.user, reason=reason)
     return Status(204, None)

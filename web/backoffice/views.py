@@ -69,8 +69,8 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _version_in_scope(request: HttpRequest, pk: int) -> CatalogVersion:
-    version = get_object_or_404(CatalogVersion, pk=pk)
-    if not _scope(request).covers(version.region or None):
+    version = selectors.version_in_scope(pk=pk, scope=_scope(request))
+    if version is None:
         raise Http404("no such catalog version")
     return version
 

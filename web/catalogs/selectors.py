@@ -18,6 +18,7 @@ from typing import TypeVar
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
+from accounts.selectors import Scope
 from catalogs import mapping
 from catalogs.models import Anomaly, CatalogVersion, DatasetImport, Entry, Section, VersionStatus
 from catalogs.present import HitView, hit_view, region_slug
@@ -194,6 +195,15 @@ def published_versions(*, catalog_id: str) -> QuerySet[CatalogVersion]:
 
 def current_version(*, catalog_id: str) -> CatalogVersion | None:
     return published_versions(catalog_id=catalog_id).first()
+
+
+def version_in_scope(*, pk: int, scope: Scope) -> CatalogVersion | None:
+    """Version `pk` when it belongs to one of `scope`'s regions. None both when there is no such version
+    and when it belongs to another region, so that no caller can tell which ids exist elsewhere."""
+    version = CatalogVersion.objects.filter(pk=pk).first()
+    if version is None or not scope.covers(version.region or None):
+        return None
+    return version
 
 
 def draft_of(*, catalog_id: str) -> CatalogVersion | None:
