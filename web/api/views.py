@@ -40,9 +40,9 @@ from api.schemas import (
 from catalogs import selectors, services
 from catalogs.mapping import entry_from_row
 from catalogs.models import CatalogVersion, Entry
-from catalogs.present import catalog_data, entry_data, occupation_data, region_slug
+from catalogs.present import anomaly_data, catalog_data, entry_data, occupation_data, region_slug
 from skillsubsidy.catalog.model import CertificateType
-from skillsubsidy.catalog.quality import quality_report, summary
+from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
 from skillsubsidy.regions import all_regions, ancestry, resolve_region
 from skillsubsidy.rules.request import RequestError
@@ -139,26 +139,21 @@ def catalog_entries(
     """`region` is a GB/T 2260 code (or `none` for documents that state no region); `version` is a
     catalog id such as `jiangsu-2025` (the current version) or `jiangsu-2025~v2` (a given version)."""
     try:
-        catalog, row = selectors.catalog_ref(region, version)
+        found = selectors.catalog_ref(region, version)
     except LookupError as exc:
         raise ApiError(404, "unknown_catalog", str(exc), field="version", value=version) from None
+    catalog = found.catalog
     if section is not None and section not in {s.key for s in catalog.sections}:
         keys = ", ".join(s.key for s in catalog.sections)
         message = f"{section!r} is not a section; sections: {keys}"
         raise ApiError(400, "unknown_section", message, field="section", value=section)
-    items = [
-        e
-        for e in catalog.entries
-        if (section is None or e.section == section)
-        and (category is None or (e.category is not None and e.category.value == category))
-        and (not q or q in e.name or (e.code is not None and e.code.startswith(q)))
-    ]
+    items = selectors.entries_matching(found.rows, section=section, category=category, q=q)
     return {
-        "catalog": _catalog_out(request, catalog_data(catalog, version=row.number)),
+        "catalog": _catalog_out(request, catalog_data(catalog, version=found.version.number)),
         "count": len(items),
         "offset": offset,
         "limit": limit,
-        "items": [entry_data(e) for e in items[offset : offset + limit]],
+        "items": [entry_data(found.core_entry(number)) for number, _ in items[offset : offset + limit]],
     }
 
 
@@ -217,27 +212,11 @@ def quality(
     offset: int = Query(0, ge=0),
     limit: int = Query(200, ge=1, le=1000),
 ) -> dict[str, Any]:
-    rows = quality_report(selectors.current_dataset(), seed=seed, kind=kind, catalog_id=catalog)
+    rows = selectors.quality_findings(seed=seed, kind=kind, catalog_id=catalog)
     return {
         "count": len(rows),
         "summary": summary(rows),
-        "items": [
-            {
-                "kind": a.kind,
-                "severity": a.severity.value,
-                "message": a.message,
-                "seed": a.seed,
-                "attachment": a.attachment,
-                "section": a.section,
-                "line": a.line,
-                "serial": a.serial,
-                "catalog_id": a.catalog_id,
-                "original": a.original,
-                "suggestion": a.suggestion,
-                "location": a.location(),
-            }
-            for a in rows[offset : offset + limit]
-        ],
+        "items": [anomaly_data(a) for a in rows[offset : offset + limit]],
     }
 
 

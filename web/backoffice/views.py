@@ -169,10 +169,8 @@ def _version_page(
     discard_errors: FormErrors | None = None,
 ) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    entries = selectors.version_entries(version=version)
-    if q:
-        entries = entries.filter(name__contains=q) | entries.filter(code__startswith=q)
-    page = Paginator(entries.order_by("position"), 50).get_page(request.GET.get("page"))
+    entries = [e for _, e in selectors.entries_matching(selectors.version_entries(version=version), q=q)]
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     diff = selectors.version_diff(version=version)
     return render(
         request,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from skillsubsidy.catalog.model import CatalogVersion, CertificateType, Entry, SectionKind
+from skillsubsidy.catalog.model import Anomaly, CatalogVersion, CertificateType, Entry, SectionKind
 from skillsubsidy.catalog.profile import OccupationProfile
 from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.occupations import Level, Marker
@@ -100,6 +100,23 @@ def entry_data(e: Entry) -> dict[str, Any]:
         "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else None,
         "occupation_name": e.occupation_name,
         "source": citation(e),
+    }
+
+
+def anomaly_data(a: Anomaly) -> dict[str, Any]:
+    return {
+        "kind": a.kind,
+        "severity": a.severity.value,
+        "message": a.message,
+        "seed": a.seed,
+        "attachment": a.attachment,
+        "section": a.section,
+        "line": a.line,
+        "serial": a.serial,
+        "catalog_id": a.catalog_id,
+        "original": a.original,
+        "suggestion": a.suggestion,
+        "location": a.location(),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
@@ -26,6 +26,7 @@ from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
 from skillsubsidy.catalog.profile import OccupationProfile, occupation_profile
+from skillsubsidy.catalog.quality import quality_report
 from skillsubsidy.catalog.search import SearchIndex
 
 T = TypeVar("T")
@@ -214,11 +215,39 @@ def version_entries(*, version: CatalogVersion) -> QuerySet[Entry]:
     return Entry.objects.filter(version=version).order_by("position")
 
 
-def version_as_core(version: CatalogVersion, *, label: str | None = None) -> core.CatalogVersion:
+def entries_matching(
+    rows: Iterable[Entry], *, section: str | None = None, category: str | None = None, q: str | None = None
+) -> list[tuple[int, Entry]]:
+    """One version's `rows`, in document order, each numbered among all of them (from 1), kept when in
+    `section`, of `category` (A, B or C) and, given `q`, with `q` in the name or a code starting with it.
+
+    The API, the portal and the back office all filter here. The comparison is Python's, not SQL's:
+    SQLite's LIKE ignores the case of ASCII letters where PostgreSQL's does not.
+    """
+    return [
+        (number, e)
+        for number, e in enumerate(rows, start=1)
+        if (section is None or e.section == section)
+        and (category is None or e.category == category)
+        and (not q or q in e.name or e.code.startswith(q))
+    ]
+
+
+def quality_findings(
+    *, seed: str | None = None, kind: str | None = None, catalog_id: str | None = None
+) -> list[core.Anomaly]:
+    """The current catalogs' data-quality findings in source order; `seed` may be a file name's prefix."""
+    return quality_report(current_dataset(), seed=seed, kind=kind, catalog_id=catalog_id)
+
+
+def version_as_core(
+    version: CatalogVersion, *, label: str | None = None, rows: Iterable[Entry] | None = None
+) -> core.CatalogVersion:
+    """The core catalog of `version`, made of `rows` when the caller has read them already."""
     return mapping.version_to_core(
         version,
         list(version.sections.order_by("position")),
-        version_entries(version=version),
+        version_entries(version=version) if rows is None else rows,
         core_id=label or version.catalog_id,
         effective_to=version.effective_to,
     )
@@ -277,7 +306,21 @@ def profile(query: str) -> OccupationProfile:
     return occupation_profile(current_dataset(), query, search_index())
 
 
-def catalog_ref(region: str, ref: str) -> tuple[core.CatalogVersion, CatalogVersion]:
+@dataclass(frozen=True, slots=True)
+class CatalogRef:
+    """A published catalog found by region and reference: the stored version, its rows in document
+    order and the core catalog made of them, read once for both a listing and the catalog's header."""
+
+    version: CatalogVersion
+    rows: list[Entry]
+    catalog: core.CatalogVersion
+
+    def core_entry(self, number: int) -> core.Entry:
+        """Row `number` (from 1, as `entries_matching` numbers them) in its core form."""
+        return self.catalog.entries[number - 1]
+
+
+def catalog_ref(region: str, ref: str) -> CatalogRef:
     """A published catalog by region slug and `series` (current) or `series~vN` (an earlier version).
 
     Raises LookupError naming what was not found.
@@ -289,4 +332,5 @@ def catalog_ref(region: str, ref: str) -> tuple[core.CatalogVersion, CatalogVers
         raise LookupError(f"no published catalog {ref!r}")
     if region_slug(version.region or None) != region:
         raise LookupError(f"catalog {series!r} is not a catalog of region {region!r}")
-    return version_as_core(version), version
+    rows = list(version_entries(version=version))
+    return CatalogRef(version, rows, version_as_core(version, rows=rows))

@@ -31,7 +31,7 @@ from skillsubsidy.catalog.dataset import shipped_sources, source_lines
 from skillsubsidy.catalog.export import FORMATS, export_catalog
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
-from skillsubsidy.catalog.quality import quality_report, summary
+from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
 from skillsubsidy.regions import UnknownRegion, all_regions
 from skillsubsidy.rules.request import RequestError
@@ -162,28 +162,26 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/catalog_list.html", {"catalogs": rows})
 
 
-def _catalog_or_404(region: str, catalog_id: str, request: HttpRequest) -> tuple[Any, Any, str]:
+def _catalog_or_404(region: str, catalog_id: str, request: HttpRequest) -> selectors.CatalogRef:
     number = request.GET.get("v", "")
     ref = f"{catalog_id}~v{number}" if number.isdigit() else catalog_id
     try:
-        catalog, row = selectors.catalog_ref(region, ref)
+        return selectors.catalog_ref(region, ref)
     except LookupError as exc:
         raise Http404(str(exc)) from None
-    return catalog, row, ref
 
 
 @require_GET
 def catalog_detail(request: HttpRequest, region: str, catalog_id: str) -> HttpResponse:
-    catalog, row, _ref = _catalog_or_404(region, catalog_id, request)
+    found = _catalog_or_404(region, catalog_id, request)
+    catalog, row = found.catalog, found.version
     section = request.GET.get("section") or None
     q = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort", "position")
     sort = sort if sort in SORTS else "position"
     entries = [
-        {**entry_data(e), "position": i + 1}
-        for i, e in enumerate(catalog.entries)
-        if (section is None or e.section == section)
-        and (not q or q in e.name or (e.code or "").startswith(q))
+        {**entry_data(found.core_entry(number)), "position": number}
+        for number, _ in selectors.entries_matching(found.rows, section=section, q=q)
     ]
     if sort != "position":
         entries.sort(key=SORTS[sort])
@@ -209,10 +207,10 @@ def catalog_detail(request: HttpRequest, region: str, catalog_id: str) -> HttpRe
 def catalog_download(request: HttpRequest, region: str, catalog_id: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
-    catalog, row, _ref = _catalog_or_404(region, catalog_id, request)
-    body = export_catalog(catalog, fmt)
+    found = _catalog_or_404(region, catalog_id, request)
+    body = export_catalog(found.catalog, fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{catalog_id}-v{row.number}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{catalog_id}-v{found.version.number}.{fmt}"'
     return response
 
 
@@ -221,8 +219,8 @@ def quality(request: HttpRequest) -> HttpResponse:
     dataset = selectors.current_dataset()
     seed = request.GET.get("seed") or None
     kind = request.GET.get("kind") or None
-    rows = quality_report(dataset, seed=seed, kind=kind)
-    everything = quality_report(dataset)
+    rows = selectors.quality_findings(seed=seed, kind=kind)
+    everything = selectors.quality_findings()
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     titles: dict[str, list[str]] = {}
     for c in dataset.catalogs:
