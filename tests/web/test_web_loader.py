@@ -8,7 +8,7 @@ from django.apps import apps
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Entry, VersionOrigin, VersionStatus
 from catalogs.selectors import current_dataset
-from catalogs.services import dataset_import
+from catalogs.services import IMPORT_REASON, dataset_import
 from skillsubsidy.catalog.dataset import load_dataset, render_dataset
 from skillsubsidy.ingest.seeds import default_seed_dir
 
@@ -84,3 +84,17 @@ def test_replacing_the_anomalies_that_belong_to_no_catalog_is_audited() -> None:
         "anomaly",
         {"before": 0, "after": 1},
     )
+    assert record.reason == IMPORT_REASON
+
+
+def test_a_changed_catalog_import_is_audited_with_its_reason() -> None:
+    from dataclasses import replace
+
+    shipped = load_dataset()
+    catalogs = tuple(
+        replace(c, entries=c.entries[1:]) if c.id == "nantong-2025" else c for c in shipped.catalogs
+    )
+    dataset_import(dataset=replace(shipped, catalogs=catalogs))
+    record = AuditRecord.objects.filter(action="catalog.import").latest("id")
+    assert record.summary.startswith("imported nantong-2025 v2 from the shipped dataset")
+    assert record.reason == IMPORT_REASON
