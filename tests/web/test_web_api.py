@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -19,22 +20,9 @@ from catalogs.services import draft_from_published, draft_publish
 pytestmark = pytest.mark.django_db
 
 WELDER = "6-18-02-04"  # 焊工: 000 · 附件4 · 序号 138, category A; Nantong 附件3 shortage list
-QUOTE_EXAMPLE = {  # the example request of issue 3
-    "region": "320600",
-    "date": "2025-06-01",
-    "program": "training",
-    "certificate": {"type": "skill_level", "occupation": "6-18-02-04", "level": 3, "issued_on": "2025-05-20"},
-    "held_certificates": [{"occupation": "6-18-02-04", "level": 4}],
-    "training": {"hours": 60, "online_hours": 10},
-    "trainee": {
-        "birth_date": "1990-05-01",
-        "sex": "F",
-        "hukou_local": True,
-        "social_insurance_local": False,
-        "unemployment_registered": False,
-        "groups": [],
-    },
-}
+# The example request of issue 3, as the README and the core rules test use it.
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "quote-nantong-welder.json"
+QUOTE_EXAMPLE = json.loads(EXAMPLE.read_text("utf-8"))
 
 
 def get(client: Client, url: str, status: int = 200) -> Any:
