@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from accounts.models import ApiToken, Role, StaffProfile
@@ -34,12 +34,12 @@ def _descendants_and_self(code: str) -> frozenset[str]:
     return frozenset(r.code for r in all_regions().values() if code in {a.code for a in ancestry(r)}) | {code}
 
 
-def staff_scope(user: AbstractBaseUser | AnonymousUser | None) -> Scope | None:
+def staff_scope(user: User | AnonymousUser | None) -> Scope | None:
     """None for anonymous users and users without a staff profile (they see only the public site)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     try:
-        profile: StaffProfile = user.staff  # type: ignore[union-attr]
+        profile: StaffProfile = user.staff
     except StaffProfile.DoesNotExist:
         return None
     role = Role(profile.role)
@@ -55,5 +55,5 @@ def staff_list() -> QuerySet[StaffProfile]:
     return StaffProfile.objects.select_related("user").order_by("role", "region", "user__username")
 
 
-def token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")

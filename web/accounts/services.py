@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.contrib.auth.models import AbstractUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ def staff_create(
     password: str,
     role: Role,
     region: str | None,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     email: str = "",
 ) -> AbstractUser:
     """Create a back-office user. Bureau staff need a region; platform administrators have none.
@@ -67,11 +67,11 @@ def staff_create(
         region=code,
         summary=f"created {role.value} {username} for {code or 'all regions'}",
     )
-    return user  # type: ignore[return-value]
+    return user
 
 
 @transaction.atomic
-def token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     if not name.strip():
         raise ValidationError({"name": "a token needs a name"})
@@ -89,7 +89,7 @@ def token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: AbstractBaseUser) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -103,7 +103,7 @@ def token_revoke(*, token: ApiToken, actor: AbstractBaseUser) -> ApiToken:
     return token
 
 
-def token_authenticate(raw: str) -> AbstractBaseUser | None:
+def token_authenticate(raw: str) -> User | None:
     """The active user behind a raw token, or None; constant-time on the secret."""
     if not raw.startswith(TOKEN_PREFIX) or raw.count("_") < 2:
         return None

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from catalogs.services import Conflict
+from common.errors import Conflict
 from skillsubsidy.catalog.profile import UnknownOccupation
 from skillsubsidy.regions import UnknownRegion
 
@@ -38,7 +38,7 @@ class ApiError(Exception):
 
 def error_body(
     code: str, message: str, field: str | None = None, value: str | None = None, **extra: Any
-) -> dict:
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "field": field, "value": value, **extra}}
 
 
@@ -49,7 +49,7 @@ def _field_of(loc: tuple[Any, ...] | list[Any]) -> str | None:
 
 
 def install(api: NinjaAPI) -> None:
-    def respond(request: HttpRequest, status: int, body: dict) -> HttpResponse:
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
         return api.create_response(request, body, status=status)
 
     @api.exception_handler(ApiError)

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI
+from ninja.params.functions import Query
 from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
@@ -55,7 +56,7 @@ class Utf8JSON(JSONRenderer):
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = token_authenticate(token)
         if user is not None:
             request.user = user

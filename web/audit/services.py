@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from accounts.privacy import mask_personal_data
 from audit.models import AuditRecord
+from common.actor import Actor, actor_user
 
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     target_type: str,
     target_id: str | int,
@@ -21,7 +20,7 @@ def audit_record(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditRecord:
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor_user(actor)
     return AuditRecord.objects.create(
         actor=user,
         actor_name=user.get_username() if user is not None else "system",

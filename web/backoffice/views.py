@@ -32,6 +32,8 @@ from audit.selectors import audit_for, audit_list
 from catalogs import selectors, services, uploads
 from catalogs.models import CatalogVersion, Entry, Upload, VersionStatus
 from catalogs.present import CERTIFICATE_LABELS, region_name
+from common.actor import signed_in
+from common.errors import Conflict
 from skillsubsidy.ingest.tables import TableImportError
 from skillsubsidy.regions import all_regions
 
@@ -236,7 +238,9 @@ def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     entry = get_object_or_404(Entry, version=version, position=position - 1)
     if request.method == "GET":
         return _entry_page(request, version, entry, position)
-    changes = {f: request.POST.get(f, "") for f in services.EDITABLE_FIELDS if f in request.POST}
+    changes: dict[str, Any] = {
+        f: request.POST.get(f, "") for f in services.EDITABLE_FIELDS if f in request.POST
+    }
     changes["matched"] = request.POST.get("matched") == "on"
     try:
         services.entry_update(
@@ -244,7 +248,7 @@ def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _entry_page(request, version, entry, position, edit_errors=FormErrors.of(exc))
-    except services.Conflict as exc:
+    except Conflict as exc:
         return _entry_page(request, version, entry, position, edit_errors=FormErrors(general=[str(exc)]))
     messages.success(request, _("Row %(n)s saved.") % {"n": position})
     return redirect(f"{reverse('backoffice:version', kwargs={'pk': version.pk})}#row-{position}")
@@ -259,7 +263,7 @@ def entry_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         services.entry_delete(entry=entry, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         return _entry_page(request, version, entry, position, delete_errors=FormErrors.of(exc))
-    except services.Conflict as exc:
+    except Conflict as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Row %(n)s removed.") % {"n": position})
@@ -287,7 +291,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _version_page(request, version, publish_errors=FormErrors.of(exc))
-    except services.Conflict as exc:
+    except Conflict as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Published. Search and quotes use it from now on."))
@@ -302,7 +306,7 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
         services.draft_discard(version=version, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         return _version_page(request, version, discard_errors=FormErrors.of(exc))
-    except services.Conflict as exc:
+    except Conflict as exc:
         messages.error(request, str(exc))
         return redirect("backoffice:version", pk=version.pk)
     messages.success(request, _("Draft discarded."))
@@ -358,10 +362,10 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     draft_errors = FormErrors()
     if request.method == "POST" and request.POST.get("action") == "mapping":
-        columns = {}
-        for key, value in request.POST.items():
+        columns: dict[int, str | None] = {}
+        for key in request.POST:
             if key.startswith("col-") and key[4:].isdigit():
-                columns[int(key[4:])] = value or None
+                columns[int(key[4:])] = request.POST.get(key) or None
         raw_header = request.POST.get("header_row", "")
         try:
             uploads.upload_set_mapping(
@@ -424,25 +428,24 @@ def audit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
+    user = signed_in(request)
     if request.method == "POST":
         if revoke := request.POST.get("revoke"):
             if not revoke.isdecimal():
                 raise Http404("no such token")
-            token = get_object_or_404(ApiToken, pk=revoke, user=request.user)
-            account_services.token_revoke(token=token, actor=request.user)
+            token = get_object_or_404(ApiToken, pk=revoke, user=user)
+            account_services.token_revoke(token=token, actor=user)
             messages.success(request, _("Token revoked."))
             return redirect("backoffice:tokens")
         try:
-            _token, new_token = account_services.token_create(
-                user=request.user, name=request.POST.get("name", "")
-            )
+            _token, new_token = account_services.token_create(user=user, name=request.POST.get("name", ""))
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
     return render(
         request,
         "backoffice/tokens.html",
-        {"tokens": account_selectors.token_list(user=request.user), "new_token": new_token},
+        {"tokens": account_selectors.token_list(user=user), "new_token": new_token},
     )
 
 
@@ -457,7 +460,7 @@ def staff(request: HttpRequest) -> HttpResponse:
                 password=request.POST.get("password", ""),
                 role=Role(request.POST.get("role", "")),
                 region=request.POST.get("region") or None,
-                actor=request.user,
+                actor=signed_in(request),
             )
         except ValidationError as exc:
             errors = _errors(exc)

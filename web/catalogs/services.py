@@ -12,15 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeAlias
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.selectors import staff_scope
 from audit.services import audit_record
 from catalogs import mapping
 from catalogs.models import (
@@ -32,17 +30,13 @@ from catalogs.models import (
     VersionOrigin,
     VersionStatus,
 )
+from common.actor import Actor, actor_user, authorise
+from common.errors import Conflict, required_reason
 from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.occupations import Marker, parse_code, parse_level, parse_levels, split_name
 
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
-
 CATALOG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
-
-
-class Conflict(Exception):
-    """The row changed state under us (e.g. the draft was published meanwhile)."""
 
 
 @dataclass
@@ -54,13 +48,6 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return bool(self.created) or self.global_anomalies_replaced
-
-
-def authorise(actor: Actor, region: str | None) -> None:
-    """Raise PermissionDenied unless `actor` is staff acting for `region`."""
-    scope = staff_scope(actor)
-    if scope is None or not scope.covers(region or None):
-        raise PermissionDenied(f"not allowed to act for region {region or '(none)'}")
 
 
 def _next_number(catalog_id: str) -> int:
@@ -202,15 +189,6 @@ def _refuse_a_second_draft(catalog_id: str) -> None:
         )
 
 
-def required_reason(reason: str) -> str:
-    """The reason a person gives for a change, stripped; the audit trail records who, when, what and
-    why (issue 4), so a change without one is refused before anything is written."""
-    text = reason.strip()
-    if not text:
-        raise ValidationError({"reason": "say why this change is made; it is kept in the audit trail"})
-    return text
-
-
 def _audit_version(
     version: CatalogVersion,
     *,
@@ -316,11 +294,6 @@ def draft_from_core(
     return version
 
 
-def actor_user(actor: Actor) -> AbstractBaseUser | None:
-    """The user to store as author; None for the loaders, which act as "system"."""
-    return actor if isinstance(actor, AbstractBaseUser) else None
-
-
 EDITABLE_FIELDS = (
     "serial", "code", "name", "category", "matched", "industry_class", "certificate_type", "levels",
     "markers", "uplift_pct",
@@ -334,7 +307,8 @@ def _text(f: str, value: Any) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not text")
-    limit = Entry._meta.get_field(f).max_length
+    column = Entry._meta.get_field(f)
+    limit = getattr(column, "max_length", None)
     if limit is not None and len(value) > limit:
         raise ValueError(f"{len(value)} characters; at most {limit}")
     return value

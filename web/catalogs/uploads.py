@@ -14,7 +14,8 @@ from django.db import transaction
 
 from audit.services import audit_record
 from catalogs.models import CatalogVersion, Upload
-from catalogs.services import Actor, actor_user, authorise, check_catalog_id, draft_from_core
+from catalogs.services import check_catalog_id, draft_from_core
+from common.actor import Actor, actor_user, authorise
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
 from skillsubsidy.ingest.tables import TableImportError, read_tables
 from skillsubsidy.regions import UnknownRegion, resolve_region

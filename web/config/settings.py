@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "accounts",
+    "common",
     "audit",
     "catalogs",
     "standards",

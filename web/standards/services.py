@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import audit_record
-from catalogs.services import Actor, actor_user, authorise
+from common.actor import Actor, actor_user, authorise
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.parameters import ParameterError, Unit
 from standards import policy, selectors
