@@ -32,8 +32,10 @@ from catalogs.models import (
 )
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
+from common.transitions import change_state, remove_in_state
 from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
+from skillsubsidy.catalog.lifecycle import CATALOG_VERSION
 from skillsubsidy.occupations import Marker, parse_code, parse_level, parse_levels, split_name
 
 CATALOG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
@@ -454,41 +456,36 @@ def draft_publish(
         raise ValidationError({"effective_to": f"{effective_to} is before effective_from {effective_from}"})
     if not version.entries.exists():
         raise ValidationError({"entries": "an empty catalog cannot be published"})
-    now = timezone.now()
-    updated = CatalogVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
-        status=VersionStatus.PUBLISHED,
-        published_at=now,
-        published_by=actor_user(actor),
-        effective_from=effective_from,
-        effective_to=effective_to,
-    )
-    if not updated:
-        raise Conflict(f"{version} was published meanwhile")
-    version.refresh_from_db()
-    _audit_version(
-        version,
+    return change_state(
+        model=CatalogVersion,
+        pk=version.pk,
+        machine=CATALOG_VERSION,
+        action="publish",
         actor=actor,
-        action="catalog.publish",
+        reason=reason,
+        region=version.region,
         summary=f"published {version.catalog_id} v{version.number} effective {effective_from}"
         + (f" to {effective_to}" if effective_to else ""),
-        reason=reason,
+        values={
+            "published_at": timezone.now(),
+            "published_by": actor_user(actor),
+            "effective_from": effective_from,
+            "effective_to": effective_to,
+        },
         changes={"effective_from": str(effective_from), "effective_to": _plain(effective_to)},
     )
-    return version
 
 
 @transaction.atomic
 def draft_discard(*, version: CatalogVersion, actor: Actor, reason: str) -> None:
     _draft_for_write(version, actor)
-    reason = required_reason(reason)
-    label = f"{version.catalog_id} v{version.number}"
-    # A queryset delete leaves the instance (and its pk) as it was, for the audit row below.
-    if not CatalogVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).delete()[0]:
-        raise Conflict(f"{label} was published meanwhile")
-    _audit_version(
-        version,
+    remove_in_state(
+        model=CatalogVersion,
+        pk=version.pk,
+        machine=CATALOG_VERSION,
+        action="discard",
         actor=actor,
-        action="catalog.discard",
-        summary=f"discarded draft {label}",
         reason=reason,
+        region=version.region,
+        summary=f"discarded draft {version.catalog_id} v{version.number}",
     )

@@ -1,0 +1,177 @@
+"""The one state-change helper (web/common/transitions.py): permission, reason, state, audit, and a
+race of concurrent moves from the same state, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from web_support import make_staff
+
+from accounts.models import Role
+from audit.models import AuditRecord
+from catalogs.models import CatalogVersion, VersionStatus
+from catalogs.services import draft_from_published
+from common.errors import Conflict
+from common.transitions import change_state, remove_in_state
+from skillsubsidy.catalog.lifecycle import CATALOG_VERSION
+from skillsubsidy.workflow import SYSTEM
+
+REPO = Path(__file__).resolve().parents[2]
+WEB = REPO / "web"
+POSTGRES = os.environ.get("SKILLSUBSIDY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def draft(jiangsu_staff: Any) -> CatalogVersion:
+    return draft_from_published(catalog_id="nantong-2025-shortage", actor=jiangsu_staff, reason="fix a row")
+
+
+def _publish(version: CatalogVersion, actor: Any, reason: str = "checked against the notice") -> Any:
+    return change_state(
+        model=CatalogVersion, pk=version.pk, machine=CATALOG_VERSION, action="publish", actor=actor,
+        reason=reason, region=version.region, summary="published",
+        values={"effective_from": date(2025, 1, 1)},
+    )  # fmt: skip
+
+
+def test_every_role_a_transition_table_names_exists() -> None:
+    assert CATALOG_VERSION.roles() <= {r.value for r in Role} | {SYSTEM}
+
+
+@pytest.mark.django_db
+def test_a_move_writes_the_state_its_values_and_one_audit_row(
+    draft: CatalogVersion, jiangsu_staff: Any
+) -> None:
+    moved = _publish(draft, jiangsu_staff)
+    assert (moved.status, moved.effective_from) == (VersionStatus.PUBLISHED, date(2025, 1, 1))
+    rows = AuditRecord.objects.filter(action="catalog.publish", target_id=str(draft.pk))
+    assert [(r.actor_name, r.target_type, r.reason, r.changes) for r in rows] == [
+        ("jiangsu", "catalog_version", "checked against the notice", {"from": "draft", "to": "published"})
+    ]
+
+
+@pytest.mark.django_db
+def test_a_move_from_a_state_the_table_does_not_leave_is_a_conflict_naming_both_states(
+    draft: CatalogVersion, jiangsu_staff: Any
+) -> None:
+    _publish(draft, jiangsu_staff)
+    with pytest.raises(Conflict, match=r"cannot publish: the record is published \(已发布\); only from 草稿"):
+        _publish(draft, jiangsu_staff)
+    assert AuditRecord.objects.filter(action="catalog.publish", target_id=str(draft.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_role_the_table_does_not_name_may_not_move(draft: CatalogVersion) -> None:
+    with pytest.raises(PermissionDenied, match=r"system may not catalog_version\.publish"):
+        _publish(draft, None)
+    assert CatalogVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_move_that_needs_a_reason_is_refused_without_one_before_anything_is_written(
+    draft: CatalogVersion, jiangsu_staff: Any
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _publish(draft, jiangsu_staff, reason="  ")
+    assert list(caught.value.message_dict) == ["reason"]
+    assert CatalogVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+    assert not AuditRecord.objects.filter(action="catalog.publish", target_id=str(draft.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_side_effects_run_only_after_the_move_commits(
+    draft: CatalogVersion, jiangsu_staff: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ran: list[str] = []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        change_state(
+            model=CatalogVersion, pk=draft.pk, machine=CATALOG_VERSION, action="publish", actor=jiangsu_staff,
+            reason="ok", summary="published", on_commit=lambda: ran.append("sent"),
+        )  # fmt: skip
+        assert ran == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert ran == ["sent"]
+
+
+@pytest.mark.django_db
+def test_removing_a_record_is_a_move_too_and_is_refused_once_it_left_the_state(
+    draft: CatalogVersion, jiangsu_staff: Any
+) -> None:
+    _publish(draft, jiangsu_staff)
+    with pytest.raises(Conflict, match="cannot discard"):
+        remove_in_state(
+            model=CatalogVersion, pk=draft.pk, machine=CATALOG_VERSION, action="discard", actor=jiangsu_staff,
+            reason="not needed", summary="discarded",
+        )  # fmt: skip
+    assert CatalogVersion.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_district_role_may_publish_only_what_its_scope_allows(draft: CatalogVersion) -> None:
+    # The table names the role; the region check stays with the service (catalogs.services).
+    other = make_staff("guangdong", Role.CITY_BUREAU, "440000")
+    assert _publish(draft, other).status == VersionStatus.PUBLISHED  # the helper checks roles only
+
+
+# -- the race ------------------------------------------------------------------------------------
+
+ROUNDS, THREADS = 20, 8
+
+
+def _race(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
+    env.update({"PYTHONPATH": str(WEB), "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
+                "DATABASE_URL": database_url, "SKILLSUBSIDY_VAR_DIR": str(tmp_path)})  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("race_publish.py")), str(ROUNDS), str(THREADS)],
+        cwd=WEB, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _assert_one_winner_per_round(result: dict[str, Any]) -> None:
+    expected = {"outcomes": ["conflict"] * (THREADS - 1) + ["won"], "audit_rows": 1, "status": "published"}
+    assert result["rounds"] == [expected] * ROUNDS
+
+
+def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path)
+    assert result["vendor"] == "sqlite"
+    _assert_one_winner_per_round(result)
+
+
+@pytest.mark.postgres
+def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_postgresql(
+    tmp_path: Path,
+) -> None:
+    name = f"skillsubsidy_race_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
+    except psycopg.Error as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL not reachable at {POSTGRES}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            base = POSTGRES.rsplit("/", 1)[0]
+            result = _race(f"{base}/{name}", tmp_path)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert result["vendor"] == "postgresql"
+    _assert_one_winner_per_round(result)
