@@ -54,6 +54,7 @@ class Unit(StrEnum):
     CATEGORY = "category"
     GROUPS = "groups"  # codes from policy/groups.yaml
     CERTIFICATE_TYPES = "certificate_types"  # CertificateType values
+    TEXTS = "texts"  # phrases as the document prints them (a business scope's words, named bases)
 
     @property
     def label_zh(self) -> str:
@@ -72,6 +73,7 @@ _UNIT_LABELS = {
     Unit.CATEGORY: "类",
     Unit.GROUPS: "",
     Unit.CERTIFICATE_TYPES: "",
+    Unit.TEXTS: "",
 }
 # Money and rates are compared in integer fen and basis points by the batch engine, so their
 # parameters may not be finer than that.
@@ -273,6 +275,10 @@ def _convert(file: str, name: str, unit: Unit, raw: Any, groups: Mapping[str, st
         if not isinstance(raw, list) or any(t not in types for t in raw):
             raise fail(f"a list of certificate types ({', '.join(sorted(types))})")
         return tuple(str(t) for t in raw)
+    if unit is Unit.TEXTS:
+        if not isinstance(raw, list) or not all(isinstance(t, str) and t.strip() for t in raw):
+            raise fail("a list of non-empty phrases")
+        return tuple(t.strip() for t in raw)
     if not isinstance(raw, list) or any(g not in groups for g in raw):
         raise fail(f"a list of group codes from groups.yaml ({', '.join(groups)})")
     return tuple(str(g) for g in raw)
