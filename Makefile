@@ -46,10 +46,13 @@ clean:
 # --- web app ---------------------------------------------------------------------------------------
 # `make run`: migrate an embedded SQLite database (var/), import the shipped dataset (a no-op when
 # unchanged), collect static files and serve on http://127.0.0.1:8000 with waitress + WhiteNoise.
-# A local secret key is generated once into var/secret_key unless DJANGO_SECRET_KEY(_FILE) is set.
-WEB_ENV = DJANGO_SECRET_KEY_FILE=$${DJANGO_SECRET_KEY_FILE:-var/secret_key}
+# A local secret key is generated once into var/secret_key unless DJANGO_SECRET_KEY(_FILE) is set,
+# and a key for personal data into var/data_keys unless SKILLSUBSIDY_DATA_KEYS(_FILE) is set.
+WEB_ENV = DJANGO_SECRET_KEY_FILE=$${DJANGO_SECRET_KEY_FILE:-var/secret_key} \
+	SKILLSUBSIDY_DATA_KEYS_FILE=$${SKILLSUBSIDY_DATA_KEYS_FILE:-var/data_keys}
 run: setup
 	$(BIN)/python scripts/secret_key.py var/secret_key
+	$(BIN)/python scripts/secret_key.py var/data_keys --fernet
 	$(WEB_ENV) $(BIN)/python web/manage.py bootstrap
 	$(WEB_ENV) $(BIN)/python web/manage.py serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 

@@ -24,6 +24,8 @@ if str(WEB) not in sys.path:
 _settings_from_env = "DJANGO_SETTINGS_MODULE" in os.environ
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+# A fixed Fernet key for personal data in tests (32 bytes of "t", base64url); never a production key.
+os.environ.setdefault("SKILLSUBSIDY_DATA_KEYS", "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ=")
 # Generated policy directories and the default SQLite file go to a throwaway place, per process.
 os.environ.setdefault("SKILLSUBSIDY_VAR_DIR", tempfile.mkdtemp(prefix="skillsubsidy-test-"))
 # WhiteNoise warns on every request when STATIC_ROOT is missing; tests serve no collected files.

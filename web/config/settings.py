@@ -49,6 +49,22 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _data_keys() -> list[str]:
+    """Fernet keys for personal data at rest, newest first (older ones only decrypt, for rotation).
+    Read lazily by common.personal, which refuses to store personal data without one."""
+    if keys := env_list("SKILLSUBSIDY_DATA_KEYS", []):
+        return keys
+    if path := env_str("SKILLSUBSIDY_DATA_KEYS_FILE"):
+        try:
+            return [k.strip() for k in Path(path).read_text("utf-8").splitlines() if k.strip()]
+        except OSError as exc:
+            raise ImproperlyConfigured(f"SKILLSUBSIDY_DATA_KEYS_FILE={path!r} cannot be read: {exc}") from exc
+    return []
+
+
+PERSONAL_DATA_KEYS = _data_keys()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
