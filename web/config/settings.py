@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "audit",
     "catalogs",
     "standards",
+    "institutions",
     "portal",
     "backoffice",
     "api",
