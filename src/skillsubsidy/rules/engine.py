@@ -152,10 +152,6 @@ def _shown(r: Resolved) -> str:
     return f"{text}（{_since(r)}）" if r.dated else text
 
 
-def _hours(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 @dataclass
 class _Standard:
     amount: Decimal | None
