@@ -471,6 +471,13 @@ def test_excluded_groups_fail_and_others_pass():
     )
 
 
+def test_a_graduation_year_that_is_not_a_year_is_refused_by_name():
+    with pytest.raises(
+        ValueError, match=r"TraineeFacts\.graduation_year: must be a year such as 2025 \(got 24\)"
+    ):
+        TraineeFacts(groups=(), graduation_year=24)
+
+
 def test_a_graduate_counts_for_the_whole_graduation_year():
     # 002 · 二: 毕业年度高校毕业生 (毕业当年1月1日至12月31日) are in; students outside it are not.
     student = TraineeFacts(groups=("non_graduating_student",), graduation_year=2024)

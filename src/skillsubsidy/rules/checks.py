@@ -156,6 +156,11 @@ class TraineeFacts:
     # non_graduating_student on the date checked, whatever `groups` says about studying.
     graduation_year: int | None = None
 
+    def __post_init__(self) -> None:
+        year = self.graduation_year
+        if year is not None and (isinstance(year, bool) or not 1900 <= year <= 9999):
+            raise ValueError(f"TraineeFacts.graduation_year: must be a year such as 2025 (got {year!r})")
+
     @classmethod
     def of(cls, trainee: Trainee | None) -> TraineeFacts:
         if trainee is None:
