@@ -24,6 +24,8 @@ from skillsubsidy.rules.commands import batch_command
 from skillsubsidy.rules.engine import Engine, default_engine
 from skillsubsidy.rules.parameters import package_policy_dir
 
+from .policy_2026 import engine_with_2026_policy
+
 COLUMNS = [
     "region", "date", "program", "certificate_type", "occupation", "level", "issued_on", "hours",
     "online_hours", "minutes", "online_minutes", "held", "birth_date", "sex", "hukou_local",
@@ -172,6 +174,42 @@ def claim_rows(draw: st.DrawFn) -> dict[str, Any]:
 def test_batch_and_quote_agree_on_random_claims(rows):
     # No person_id or certificate_no: each row stands alone, as one quote request does.
     assert _batch_outcomes(_frame(rows)) == [_quote_outcome(r) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def engine_2026(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return engine_with_2026_policy(tmp_path_factory.mktemp("policy"))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(claim_rows(), min_size=1, max_size=25))
+def test_batch_and_quote_agree_where_rules_lapse_or_are_switched_off(engine_2026, rows):
+    # Nantong's 2025 notes have no value in 2026 although a 2026 catalog and standard exist, and
+    # Guangzhou switches two trainee rules off in 2026: rule_lapsed, and no reason, in both engines.
+    assert _batch_outcomes(_frame(rows), engine=engine_2026) == [_quote_outcome(r, engine_2026) for r in rows]
+
+
+def test_the_rules_without_a_value_are_reported_by_the_batch_as_by_quote(engine_2026):
+    rows = [
+        {  # Nantong 2026: held level 2, 10 hours all online; nothing checked, 2100 paid
+            "region": "南通", "date": "2026-03-01", "certificate_type": "skill_level", "occupation": "焊工",
+            "level": "3", "hours": "10", "online_hours": "10", "held": "焊工:2",
+        },
+        {  # the same in 2025: each of the three rules fails
+            "region": "南通", "date": "2025-06-01", "certificate_type": "skill_level", "occupation": "焊工",
+            "level": "3", "hours": "10", "online_hours": "10", "held": "焊工:2",
+        },
+        {  # Guangdong, issued before its rules (2023-07-30): no project rule is checked, no standard
+            "region": "广东", "date": "2023-08-01", "program": "project",
+            "certificate_type": "special_ability", "occupation": "潮汕卤鹅制作", "issued_on": "2023-06-01",
+        },
+    ]  # fmt: skip
+    assert _batch_outcomes(_frame(rows), engine=engine_2026) == [
+        (True, "2100.00", ["rule_lapsed"]),
+        (False, "0.00", ["higher_or_same_level_held", "insufficient_hours", "online_hours_exceeded"]),
+        (True, None, ["no_standard", "rule_lapsed"]),
+    ]
+    assert _batch_outcomes(_frame(rows), engine=engine_2026) == [_quote_outcome(r, engine_2026) for r in rows]
 
 
 # -- checks across claims ----------------------------------------------------------------------

@@ -37,44 +37,56 @@ def test_the_issue_request_gets_2600_with_every_step_traced_to_its_line():
         "currency": "CNY",
         "reasons": [{"code": "shortage_uplift", "message": "焊工列入紧缺型职业目录，高技能等级补贴上浮30%"}],
         "trace": [
-            {"rule": "region", "source": "GB/T 2260", "value": "南通市 320600 → 江苏省 320000"},
+            {
+                "rule": "region",
+                "source": "GB/T 2260",
+                "value": "南通市 320600 → 江苏省 320000",
+                "outcome": None,
+            },
             {
                 "rule": "standards_date",
                 "source": "certificate.issued_on",
                 "value": "2025-05-20：适用该日有效的目录与补贴标准",
+                "outcome": None,
             },
             {
                 "rule": "catalog.entry",
                 "source": f"{seed} · 附件4 · 职业资格证书、职业技能等级证书 · line 1440",
                 "value": "焊工 6-18-02-04 · A类（jiangsu-2025）",
+                "outcome": None,
             },
             {
                 "rule": "standard.skill_level.A.level_3",
                 "source": f"{seed} · 附件1 · 职业资格证书、职业技能等级证书 · A类 · 高级（三级） · line 22",
                 "value": "2000.00 元/人（2025-01-01 起）",
+                "outcome": None,
             },
             {
                 "rule": "shortage_uplift",
                 "source": f"{seed} · 附件3 · {SHORTAGE_TITLE} · line 558",
                 "value": "+30%：2000.00 × 130% = 2600.00",
+                "outcome": None,
             },
             {
                 "rule": "certificates.no_same_or_lower_level",
                 "source": f"{seed} · 附件1 · 备注3 · "
                 "获得高等级证书的不得再申领同一职业（不区分工种或方向）同等级或低等级证书补贴",
                 "value": "已持同一职业 四级/中级工，低于申领的三级/高级工：通过",
+                "outcome": "passed",
             },
             {
                 "rule": "class_hours.minimum.level_3",
                 "source": f"{seed} · 附件1 · 备注2 · 中级工和高级工及以上培训不低于56课时",
                 "value": "60 课时 ≥ 56 课时：通过",
+                "outcome": "passed",
             },
             {
                 "rule": "class_hours.online_max_pct",
                 "source": f"{seed} · 附件4 · 备注 · line 4557 (附件5 · 备注 · line 5067 repeats it)",
                 "value": "线上 10/60 = 16.67% ≤ 40%：通过",
+                "outcome": "passed",
             },
-            {"rule": "amount", "source": "", "value": "2600.00 元"},
+            {"rule": "amount", "source": "", "value": "2600.00 元", "outcome": None},
         ],
     }
 
@@ -124,6 +136,7 @@ def test_the_project_total_is_qualified_trainees_times_the_amount():
         "rule": "project.total",
         "source": "project.qualified_trainees",
         "value": "30 人 × 800.00 = 24000.00 元",
+        "outcome": None,
     }
 
 

@@ -114,7 +114,9 @@ def test_quote_answers_the_issue_3_example_with_its_decision_schema(client: Clie
     assert set(decision) == {"eligible", "amount", "currency", "reasons", "trace"}
     assert (decision["eligible"], decision["amount"], decision["currency"]) == (True, "2600.00", "CNY")
     assert [r["code"] for r in decision["reasons"]] == ["shortage_uplift"]
-    assert {"rule", "source", "value"} == set(decision["trace"][0])
+    assert {"rule", "source", "value", "outcome"} == set(decision["trace"][0])
+    outcomes = {t["rule"]: t["outcome"] for t in decision["trace"]}
+    assert (outcomes["catalog.entry"], outcomes["class_hours.minimum.level_3"]) == (None, "passed")
     rules = [t["rule"] for t in decision["trace"]]
     assert "standard.skill_level.A.level_3" in rules and "shortage_uplift" in rules
 

@@ -81,6 +81,7 @@ def test_the_calculator_shows_the_amount_the_reasons_and_the_trace(client: Clien
     assert "2600.00" in html
     assert "焊工列入紧缺型职业目录，高技能等级补贴上浮30%" in html
     assert "standard.skill_level.A.level_3" in html
+    assert '<strong>class_hours.minimum.level_3</strong> <span class="outcome passed">通过</span>' in html
     assert "&quot;occupation&quot;: &quot;6-18-02-04&quot;" in html  # the request, ready for the API
 
 

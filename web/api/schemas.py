@@ -272,6 +272,10 @@ class TraceOut(Out):
     rule: str
     source: str
     value: str
+    outcome: Literal["passed", "failed", "not_checked"] | None = Field(
+        description="what a rule check found; null for a step that looks something up (region, "
+        "catalog.entry, amount …). not_checked is never a pass: see reasons input_missing, rule_lapsed"
+    )
 
 
 class DecisionOut(Out):

@@ -4,7 +4,7 @@ The web API and the CLI call `quote(request)` with the decoded JSON request and 
 `decision.to_json()`; `RequestError` names the offending field. See docs/adr/0002-rules-as-data.md.
 """
 
-from skillsubsidy.rules.decision import Decision, TraceStep
+from skillsubsidy.rules.decision import Decision, Outcome, TraceStep
 from skillsubsidy.rules.engine import Engine, default_engine, quote
 from skillsubsidy.rules.parameters import ParameterError, PolicyStore
 from skillsubsidy.rules.reasons import Reason, ReasonCode
@@ -13,6 +13,7 @@ from skillsubsidy.rules.request import Program, QuoteRequest, RequestError
 __all__ = [
     "Decision",
     "Engine",
+    "Outcome",
     "ParameterError",
     "PolicyStore",
     "Program",

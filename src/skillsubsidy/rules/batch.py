@@ -44,6 +44,8 @@ from tqdm import tqdm
 from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.occupations import Marker, parse_level
 from skillsubsidy.regions import UnknownRegion, resolve_region
+from skillsubsidy.rules import checks
+from skillsubsidy.rules.checks import Standing, hours_minimum_name, standing
 from skillsubsidy.rules.engine import Engine, default_engine
 from skillsubsidy.rules.parameters import Value
 from skillsubsidy.rules.reasons import BLOCKING, ReasonCode
@@ -55,12 +57,14 @@ from skillsubsidy.rules.request import (
     NEEDS_OCCUPATION,
     Program,
     RequestError,
+    Sex,
 )
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
 PROGRAMS = list(Program)
+SEXES = list(Sex)
 TYPES = list(CertificateType)
 CATEGORIES = [c.value for c in Category]  # index 3 = no category
 NO_CATEGORY = len(CATEGORIES)
@@ -80,6 +84,11 @@ INFO_MASK = np.int64(
     )
 )
 _EPOCH = date(1970, 1, 1)
+# A check's parameter per regime is its value (integer, in the units below), or one of these two,
+# after `checks.standing`: ABSENT when no region has it or it switches the rule off (no reason),
+# NO_VALUE when it has no value on the date (not checked, `rule_lapsed`).
+ABSENT = -1
+NO_VALUE = -2
 REQUIRED = ("region", "date", "certificate_type")
 OUTPUT_COLUMNS = ("eligible", "amount", "amount_fen", "reasons")
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
@@ -420,7 +429,7 @@ class _Input:
             raise _fail("online_hours", i, None, "exceeds the total")
 
         self.birth, self.birth_null = _days(col("birth_date"), "birth_date")
-        self.sex = _codes(col("sex"), "sex", lambda v: ["M", "F"].index(v), "must be M or F")
+        self.sex = _codes(col("sex"), "sex", lambda v: SEXES.index(Sex(v)), "must be M or F")
         self.facts = [
             _codes(col(c), c, _bool, "must be true or false")
             for c in ("hukou_local", "social_insurance_local", "unemployment_registered")
@@ -482,6 +491,20 @@ def _int(value: Value | None) -> int:
     return value
 
 
+def _on(_: Value | None) -> int:
+    return 1
+
+
+def _coded(g: Regime, name: str, convert: Callable[[Value | None], int]) -> int:
+    """A check's parameter in a regime: `convert(value)` when in force, else ABSENT or NO_VALUE."""
+    r = g.get(name)
+    state = standing(r)
+    if state is Standing.IN_FORCE:
+        assert r is not None
+        return convert(r.value)
+    return NO_VALUE if state is Standing.NO_VALUE else ABSENT
+
+
 class _Tables:
     """Per regime, every parameter the rules read, as dense arrays indexed [regime, category, level]."""
 
@@ -517,16 +540,16 @@ class _Tables:
         self.cap_types = full((r, len(TYPES)), True)
         self.same_as_training = full(r, False)
         self.fallback = full(r, -1, np.int64)
-        self.held_rule = full(r, False)
+        self.held = full(r, ABSENT, np.int64)
         self.min_hours = full((r, 6), -1, np.int64)
         self.minutes_per_hour = full(r, -1, np.int64)
         self.online_pct = full(r, -1, np.int64)
         self.window = full(r, -1, np.int64)
         self.min_age = full(r, -1, np.int64)
         self.max_age = full((r, 2), -1, np.int64)  # [M, F]
-        self.residency = full(r, False)
+        self.residency = full(r, ABSENT, np.int64)
         self.excluded = full(r, 0, np.int64)
-        self.excluded_set = full(r, False)
+        self.excluded_state = full(r, ABSENT, np.int64)
         self.has_catalog = full(r, False)
         self.has_courses = full(r, False)
         self.yearly_limit = full(r, -1, np.int64)
@@ -547,7 +570,8 @@ class _Tables:
             price[TYPES.index(CertificateType.SKILL_EVALUATION), :, lv] = _fen(
                 v(f"standard.skill_evaluation.level_{lv}")
             )
-            self.min_hours[i, lv] = _fen(v(f"class_hours.minimum.level_{lv}"))  # ×100, like the hours
+            # ×100, like the hours
+            self.min_hours[i, lv] = _coded(g, hours_minimum_name(parse_level(lv)), _fen)
         for t in (CertificateType.PRE_JOB, CertificateType.APPRENTICESHIP):
             price[TYPES.index(t)] = _fen(v(f"standard.{t.value}"))
         ent = TYPES.index(CertificateType.ENTREPRENEURSHIP)
@@ -561,16 +585,16 @@ class _Tables:
         self.same_as_training[i] = v("project.same_as_training") is True
         fallback = v("insured_upgrade.out_of_catalog_category")
         self.fallback[i] = CATEGORIES.index(str(fallback)) if fallback is not None else -1
-        self.held_rule[i] = v("certificates.no_same_or_lower_level") is True
-        self.minutes_per_hour[i] = _int(v("class_hours.minutes_per_hour"))
-        self.online_pct[i] = _fen(v("class_hours.online_max_pct"))
-        self.window[i] = _int(v("project.claim_window_months"))
-        self.min_age[i] = _int(v("project.trainee.min_age"))
-        self.max_age[i] = [_int(v("project.trainee.max_age.male")), _int(v("project.trainee.max_age.female"))]
-        self.residency[i] = v("project.trainee.residency_required") is True
-        excluded = v("project.trainee.excluded_groups")
-        if isinstance(excluded, tuple) and excluded:
-            self.excluded_set[i] = True
+        self.held[i] = _coded(g, checks.HELD, _on)
+        self.minutes_per_hour[i] = _coded(g, checks.MINUTES_PER_HOUR, _int)
+        self.online_pct[i] = _coded(g, checks.ONLINE_MAX_PCT, _fen)
+        self.window[i] = _coded(g, checks.CLAIM_WINDOW, _int)
+        self.min_age[i] = _coded(g, checks.MIN_AGE, _int)
+        self.max_age[i] = [_coded(g, checks.MAX_AGE[sex], _int) for sex in Sex]
+        self.residency[i] = _coded(g, checks.RESIDENCY, _on)
+        self.excluded_state[i] = _coded(g, checks.EXCLUDED_GROUPS, _on)
+        excluded = v(checks.EXCLUDED_GROUPS)
+        if self.excluded_state[i] == 1 and isinstance(excluded, tuple):
             self.excluded[i] = sum(int(self.group_bits[e]) for e in excluded)
         self.has_catalog[i] = bool(g.catalog.in_force)
         self.has_courses[i] = bool(g.courses)
@@ -780,15 +804,22 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     flag(uplift, ReasonCode.SHORTAGE_UPLIFT)
     base = np.where(uplift, (base * (10000 + k.uplift_bp) + 5000) // 10000, base)
 
-    missing = ReasonCode.INPUT_MISSING
-    # 000 · 附件1 · 备注3: a certificate held at the same or a higher level.
-    held_rule = t.held_rule[r] & level_type & (lv > 0)
+    # The checks of rules.checks, each in the scope the quote engine gives it. A parameter without
+    # a value on the date leaves its check unchecked (`rule_lapsed`), whatever the inputs.
+    missing, lapsed = ReasonCode.INPUT_MISSING, ReasonCode.RULE_LAPSED
+
+    # check_held (000 · 附件1 · 备注3): a certificate held at the same or a higher level fails.
+    held_scope = level_type & (lv > 0)
+    flag(held_scope & (t.held[r] == NO_VALUE), lapsed)
+    held_rule = held_scope & (t.held[r] == 1)
     flag(held_rule & ~k.held_given, missing)
     flag(held_rule & k.held_given & k.held_violation, ReasonCode.HIGHER_OR_SAME_LEVEL_HELD)
 
-    # 000 · 附件1 · 备注2: minimum class hours, minutes at the region's 课时 length.
+    # check_hours (000 · 附件1 · 备注2): the minimum itself passes; minutes at the region's 课时 length.
     minimum = t.min_hours[r, lv]
-    hours_rule = training_program & level_type & (minimum >= 0)
+    hours_scope = training_program & level_type
+    flag(hours_scope & (minimum == NO_VALUE), lapsed)
+    hours_rule = hours_scope & (minimum >= 0)
     no_total = x.total < 0
     per_hour = t.minutes_per_hour[r]
     unconvertible = x.in_minutes & (per_hour < 0)
@@ -796,44 +827,62 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     threshold = np.where(x.in_minutes, minimum * per_hour, minimum)
     flag(hours_rule & ~no_total & ~unconvertible & (x.total < threshold), ReasonCode.INSUFFICIENT_HOURS)
 
-    # 000 · 附件4 · 备注: online share, unless the occupation carries `*`.
+    # check_online_share (000 · 附件4 · 备注): the share itself passes; `*` lifts the limit; an
+    # occupation not in the catalog leaves it unchecked without a reason.
     pct = t.online_pct[r]
-    online_rule = training_program & catalog_type & k.listed & (pct >= 0) & ~k.exempt
+    online_scope = training_program & catalog_type
+    flag(online_scope & (pct == NO_VALUE), lapsed)
+    online_rule = online_scope & k.listed & (pct >= 0) & ~k.exempt
     flag(online_rule & no_total, missing)
     flag(online_rule & ~no_total & (x.online < 0), missing)
     exceeded = x.online * 10000 > pct * x.total
     flag(online_rule & ~no_total & (x.online >= 0) & exceeded, ReasonCode.ONLINE_HOURS_EXCEEDED)
 
-    # 002 · 附件4 · 7: claims within N months of the certificate's issue date.
+    # check_claim_window (002 · 附件4 · 7): the window's last day still passes.
     months = t.window[r]
+    flag(project & (months == NO_VALUE), lapsed)
     window_rule = project & (months >= 0)
     flag(window_rule & x.issued_null, missing)
     last = _add_months(x.issued, np.maximum(months, 0))
     flag(window_rule & ~x.issued_null & (x.date > last), ReasonCode.CLAIM_WINDOW_EXPIRED)
 
-    # 002 · 二、培训对象: age on the standards date, residency, excluded groups.
-    low, highs = t.min_age[r], t.max_age[r]
-    any_high = (highs >= 0).any(axis=1)
-    age_rule = project & ((low >= 0) | any_high)
-    flag(age_rule & x.birth_null, missing)
+    # check_min_age and check_max_age (002 · 二、培训对象), on the standards date.
     y1, md1 = _ymd(x.birth)
     y2, md2 = _ymd(x.standards_date)
     age = y2 - y1 - (md2 < md1)
-    too_young = age_rule & ~x.birth_null & (low >= 0) & (age < low)
-    flag(too_young, ReasonCode.AGE_OUT_OF_RANGE)
-    checks_high = age_rule & ~x.birth_null & ~too_young & any_high
-    flag(checks_high & (x.sex < 0), missing)
+    low = t.min_age[r]
+    flag(project & (low == NO_VALUE), lapsed)
+    min_rule = project & (low >= 0)
+    flag(min_rule & x.birth_null, missing)
+    flag(min_rule & ~x.birth_null & (age < low), ReasonCode.AGE_OUT_OF_RANGE)
+    highs = t.max_age[r]
+    sex_known = x.sex >= 0
     high = highs[np.arange(x.n), np.maximum(x.sex, 0)]
-    flag(checks_high & (x.sex >= 0) & (high >= 0) & (age > high), ReasonCode.AGE_OUT_OF_RANGE)
+    flag(project & sex_known & (high == NO_VALUE), lapsed)
+    max_rule = project & sex_known & (high >= 0)
+    flag(max_rule & x.birth_null, missing)
+    flag(max_rule & ~x.birth_null & (age > high), ReasonCode.AGE_OUT_OF_RANGE)
+    # Without the sex: missing when either maximum is in force, else the male rule's standing
+    # (the female one's where no region has a male one).
+    any_high = (highs >= 0).any(axis=1)
+    flag(project & ~sex_known & any_high, missing)
+    ruling = np.where(highs[:, 0] != ABSENT, highs[:, 0], highs[:, 1])
+    flag(project & ~sex_known & ~any_high & (ruling == NO_VALUE), lapsed)
 
-    residency_rule = project & t.residency[r]
+    # check_residency: one local fact passes, three non-local ones fail.
+    residency = t.residency[r]
+    flag(project & (residency == NO_VALUE), lapsed)
+    residency_rule = project & (residency == 1)
     facts = np.stack(x.facts)
     local = (facts == 1).any(axis=0)
     nowhere = (facts == 0).all(axis=0)
     flag(residency_rule & nowhere, ReasonCode.RESIDENCY_REQUIRED)
     flag(residency_rule & ~local & ~nowhere, missing)
 
-    groups_rule = project & t.excluded_set[r]
+    # check_excluded_groups.
+    excluded = t.excluded_state[r]
+    flag(project & (excluded == NO_VALUE), lapsed)
+    groups_rule = project & (excluded == 1)
     flag(groups_rule & (x.groups < 0), missing)
     flag(groups_rule & (x.groups >= 0) & ((x.groups & t.excluded[r]) != 0), ReasonCode.EXCLUDED_GROUP)
 
@@ -901,7 +950,7 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
         prior[1:] = running[:-1]
         claimed = ~starts & (prior <= level)
         hit = rows[claimed]
-        d.reasons[hit[t.held_rule[t.row[hit]]]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
+        d.reasons[hit[t.held[t.row[hit]] == 1]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
 
     # More claims per person per year than the region allows, counting only claims otherwise payable.
     limit = t.yearly_limit[t.row]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from skillsubsidy.rules.reasons import Reason, ReasonCode
@@ -11,14 +12,29 @@ from skillsubsidy.rules.reasons import Reason, ReasonCode
 CURRENCY = "CNY"
 
 
+class Outcome(StrEnum):
+    """What a rule check found. `not_checked` is never a pass: an input or the rule's value is missing."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_CHECKED = "not_checked"
+
+
 @dataclass(frozen=True, slots=True)
 class TraceStep:
     rule: str  # a parameter name or a rule id: catalog.entry, shortage_uplift …
     source: str  # the sentence of the document it comes from, or the request field
     value: str  # what was used or found, in words
+    outcome: Outcome | None = None  # None: a step that looks something up rather than checks a rule
 
-    def to_json(self) -> dict[str, str]:
-        return {"rule": self.rule, "source": self.source, "value": self.value}
+    def to_json(self) -> dict[str, str | None]:
+        # The key is always present, so every step has the same shape for API clients.
+        return {
+            "rule": self.rule,
+            "source": self.source,
+            "value": self.value,
+            "outcome": None if self.outcome is None else self.outcome.value,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ The general rule is the region's standard for the certificate (by category and l
 course). Exceptions follow it the way the documents state them: the shortage uplift (000 · 附件3), the
 category-C fallback for insured workers outside the catalog (000 · 附件1 · 备注3), and the project cap
 with its higher catalog standard (002 · 附件4 · 6). Then each check that the region's parameters switch
-on. A check whose input is missing says so (`input_missing`) instead of passing.
+on. The checks themselves live in rules.checks: a check whose input is missing says so
+(`input_missing`) instead of passing, and one whose parameter has no value on the date says that
+(`rule_lapsed`) instead of dropping out.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from typing import Any
 
 from skillsubsidy.catalog.dataset import Dataset, load_dataset
 from skillsubsidy.catalog.model import CertificateType, Entry
-from skillsubsidy.occupations import Marker
+from skillsubsidy.occupations import Level
 from skillsubsidy.regions import Region
-from skillsubsidy.rules.dates import add_months, age_on
+from skillsubsidy.rules import checks
+from skillsubsidy.rules.checks import CheckResult, ClaimWindowFacts, HeldFacts, HoursFacts, TraineeFacts
 from skillsubsidy.rules.decision import Decision, TraceStep
 from skillsubsidy.rules.parameters import PolicyStore, Unit
 from skillsubsidy.rules.reasons import Reason, ReasonCode
@@ -149,10 +152,6 @@ def _shown(r: Resolved) -> str:
     return f"{text}（{_since(r)}）" if r.dated else text
 
 
-def _hours(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 @dataclass
 class _Standard:
     amount: Decimal | None
@@ -177,11 +176,6 @@ class _Evaluation:
 
     def reason(self, code: ReasonCode, message: str) -> None:
         self.reasons.append(Reason(code, message))
-
-    def missing(self, field: str, rule: Resolved | str, what: str) -> None:
-        name, source = (rule, "") if isinstance(rule, str) else (rule.name, rule.source)
-        self.reason(ReasonCode.INPUT_MISSING, f"未提供 {field}，未核验{what}")
-        self.step(name, source, f"未核验：缺少 {field}")
 
     def flag(self, name: str) -> Resolved | None:
         r = self.regime.get(name)
@@ -212,9 +206,7 @@ class _Evaluation:
         self.check_hours()
         self.check_online_share()
         self.check_claim_window()
-        self.check_age()
-        self.check_residency()
-        self.check_groups()
+        self.check_trainee()
 
         eligible = not any(r.code.blocking for r in self.reasons)
         amount: Decimal | None = Decimal("0.00")
@@ -433,216 +425,66 @@ class _Evaluation:
         return f"{self.req.region.name}在{self.on}没有适用于该{_TYPE_ZH[cert.type]}的补贴标准，无法给出金额"
 
     # -- checks ---------------------------------------------------------------------------------
+    # Which checks apply is decided here, by programme and certificate; what each one finds is
+    # decided in rules.checks. A check in scope always leaves a step, passed or not.
+
+    def add(self, result: CheckResult) -> None:
+        if result.reason is not None:
+            self.reasons.append(result.reason)
+        self.trace.extend(result.steps)
 
     def check_held(self) -> None:
-        cert, rule = self.req.certificate, self.flag("certificates.no_same_or_lower_level")
-        if rule is None or cert.type not in LEVEL_TYPES or cert.level is None:
+        cert = self.req.certificate
+        if cert.type not in LEVEL_TYPES or cert.level is None:
             return
         assert cert.occupation is not None
-        if self.req.held_certificates is None:
-            self.missing("held_certificates", rule, "是否已持有同一职业同等级或更高等级证书")
-            return
-        names = self.engine.names
-        mine = names.identity(cert.occupation)
-        same = [h for h in self.req.held_certificates if names.identity(h.occupation) == mine]
-        for h in same:
-            if h.level <= cert.level:
-                self.reason(
-                    ReasonCode.HIGHER_OR_SAME_LEVEL_HELD,
-                    f"已持有“{h.occupation}”{h.level.label_zh}证书，不得再申领同一职业同等级或低等级证书补贴",
-                )
-                self.step(
-                    rule.name,
-                    rule.source,
-                    f"已持 {h.occupation} {h.level.label_zh} ≥ 申领的{cert.level.label_zh}：不通过",
-                )
-                return
-        if same:
-            lowest = ", ".join(sorted({h.level.label_zh for h in same}))
-            self.step(rule.name, rule.source, f"已持同一职业 {lowest}，低于申领的{cert.level.label_zh}：通过")
-        else:
-            self.step(rule.name, rule.source, "已持证书中没有同一职业的证书：通过")
+        facts = HeldFacts(cert.occupation, cert.level, self.req.held_certificates)
+        rule = self.regime.get(checks.HELD)
+        self.add(checks.check_held(facts, rule=rule, on=self.on, identity=self.engine.names.identity))
+
+    def hours_facts(self, level: Level | None) -> HoursFacts:
+        t = self.req.training
+        if t is None:
+            return HoursFacts(level, None, entry=self.entry)
+        return HoursFacts(level, t.total, t.online, t.in_minutes, self.entry)
 
     def check_hours(self) -> None:
         req, cert = self.req, self.req.certificate
         if req.program not in TRAINING_PROGRAMS or cert.type not in LEVEL_TYPES or cert.level is None:
             return
-        rule = self.param(f"class_hours.minimum.level_{int(cert.level)}")
-        if rule is None:
-            return
-        assert isinstance(rule.value, Decimal)
-        minimum = rule.value
-        what = f"最低课时要求（{_hours(minimum)}课时）"
-        t = req.training
-        if t is None or t.total is None:
-            self.missing("training.hours", rule, what)
-            return
-        total = t.total
-        if t.in_minutes:
-            per = self.param("class_hours.minutes_per_hour")
-            if per is None:
-                self.missing("training.hours", rule, what + "（无法将分钟折算为课时）")
-                return
-            assert isinstance(per.value, int)
-            self.step(
-                per.name, per.source, f"{_hours(total)} 分钟 ÷ {per.value} = {_hours(total / per.value)} 课时"
-            )
-            ok = total >= minimum * per.value
-            total = total / per.value
-        else:
-            ok = total >= minimum
-        shown = f"{_hours(total)} 课时"
-        if t.in_minutes:
-            shown += f"（{_hours(t.total)}分钟折算）"
-        if ok:
-            self.step(rule.name, rule.source, f"{shown} ≥ {_hours(minimum)} 课时：通过")
-            return
-        self.reason(
-            ReasonCode.INSUFFICIENT_HOURS,
-            f"{cert.level.label_zh}培训不低于{_hours(minimum)}课时，实际{shown}",
+        get = self.regime.get
+        result = checks.check_hours(
+            self.hours_facts(cert.level),
+            minimum=get(checks.hours_minimum_name(cert.level)),
+            minutes_per_hour=get(checks.MINUTES_PER_HOUR),
+            on=self.on,
         )
-        self.step(rule.name, rule.source, f"{shown} < {_hours(minimum)} 课时：不通过")
+        self.add(result)
 
     def check_online_share(self) -> None:
-        req, entry = self.req, self.entry
-        if req.program not in TRAINING_PROGRAMS or entry is None:
+        req, cert = self.req, self.req.certificate
+        if req.program not in TRAINING_PROGRAMS or cert.type not in CATALOG_TYPES:
             return
-        rule = self.param("class_hours.online_max_pct")
-        if rule is None:
-            return
-        assert isinstance(rule.value, Decimal)
-        pct = rule.value
-        if Marker.ONLINE_OVER_40 in entry.markers:
-            self.step(
-                rule.name, entry.provenance.cite(), f"{entry.name}带“*”标识，线上课时可高于{pct}%：通过"
-            )
-            return
-        t = req.training
-        what = f"线上课时占比（不高于{pct}%）"
-        if t is None or t.total is None:
-            self.missing("training.hours", rule, what)
-            return
-        if t.online is None:
-            self.missing("training.online_hours", rule, what)
-            return
-        share = (t.online * 100 / t.total).quantize(CENT, rounding=ROUND_HALF_UP) if t.total else Decimal(0)
-        shown = f"线上 {_hours(t.online)}/{_hours(t.total)} = {share}%"
-        if t.online * 100 <= pct * t.total:
-            self.step(rule.name, rule.source, f"{shown} ≤ {pct}%：通过")
-            return
-        self.reason(
-            ReasonCode.ONLINE_HOURS_EXCEEDED,
-            f"{entry.name}未带“*”标识，线上培训课时不得高于总课时的{pct}%，实际{share}%",
-        )
-        self.step(rule.name, rule.source, f"{shown} > {pct}%：不通过")
+        facts = self.hours_facts(cert.level)
+        self.add(checks.check_online_share(facts, max_pct=self.regime.get(checks.ONLINE_MAX_PCT), on=self.on))
 
     def check_claim_window(self) -> None:
-        req = self.req
-        rule = self.param("project.claim_window_months") if req.program is Program.PROJECT else None
-        if rule is None:
+        if self.req.program is not Program.PROJECT:
             return
-        assert isinstance(rule.value, int)
-        if req.certificate.issued_on is None:
-            self.missing("certificate.issued_on", rule, f"申领期限（证书核发之日起{rule.value}个月内）")
-            return
-        last = add_months(req.certificate.issued_on, rule.value)
-        if req.date <= last:
-            self.step(
-                rule.name,
-                rule.source,
-                f"{req.certificate.issued_on} 核发，{last} 截止可申领，申领日 {req.date}：通过",
-            )
-            return
-        self.reason(
-            ReasonCode.CLAIM_WINDOW_EXPIRED,
-            f"证书{req.certificate.issued_on}核发，应在{rule.value}个月内（截至{last}）申领，申领日为{req.date}",
-        )
-        self.step(rule.name, rule.source, f"申领日 {req.date} 晚于 {last}：不通过")
+        facts = ClaimWindowFacts(self.req.certificate.issued_on, self.req.date)
+        self.add(checks.check_claim_window(facts, months=self.regime.get(checks.CLAIM_WINDOW), on=self.on))
 
-    def check_age(self) -> None:
-        req = self.req
-        if req.program is not Program.PROJECT:
+    def check_trainee(self) -> None:
+        if self.req.program is not Program.PROJECT:
             return
-        low = self.param("project.trainee.min_age")
-        highs = {
-            Sex.M: self.param("project.trainee.max_age.male"),
-            Sex.F: self.param("project.trainee.max_age.female"),
-        }
-        if low is None and not any(highs.values()):
-            return
-        rule = low or next(r for r in highs.values() if r is not None)
-        trainee = req.trainee
-        if trainee is None or trainee.birth_date is None:
-            self.missing("trainee.birth_date", rule, "年龄要求")
-            return
-        age = age_on(trainee.birth_date, self.on)
-        if low is not None:
-            assert isinstance(low.value, int)
-            if age < low.value:
-                self.reason(ReasonCode.AGE_OUT_OF_RANGE, f"{self.on}年满{age}周岁，未满{low.value}周岁")
-                self.step(low.name, low.source, f"{age} 周岁 < {low.value}：不通过")
-                return
-            self.step(low.name, low.source, f"{self.on} 年满 {age} 周岁 ≥ {low.value}：通过")
-        if not any(highs.values()):
-            return
-        if trainee.sex is None:
-            high_rule = next(r for r in highs.values() if r is not None)
-            self.missing("trainee.sex", high_rule, "按性别规定的最高年龄")
-            return
-        high = highs[trainee.sex]
-        if high is None:
-            return
-        assert isinstance(high.value, int)
-        sex = "男性" if trainee.sex is Sex.M else "女性"
-        if age > high.value:
-            self.reason(
-                ReasonCode.AGE_OUT_OF_RANGE, f"{sex}年龄不超过{high.value}周岁，{self.on}已满{age}周岁"
-            )
-            self.step(high.name, high.source, f"{sex} {age} 周岁 > {high.value}：不通过")
-            return
-        self.step(high.name, high.source, f"{sex} {age} 周岁 ≤ {high.value}：通过")
-
-    def check_residency(self) -> None:
-        req = self.req
-        rule = self.flag("project.trainee.residency_required") if req.program is Program.PROJECT else None
-        if rule is None:
-            return
-        t = req.trainee
-        facts = (
-            (t.hukou_local, t.social_insurance_local, t.unemployment_registered) if t else (None, None, None)
-        )
-        if any(f is True for f in facts):
-            self.step(rule.name, rule.source, "具有本地户籍、本地社保或本地失业登记之一：通过")
-        elif all(f is False for f in facts):
-            self.reason(
-                ReasonCode.RESIDENCY_REQUIRED,
-                f"须具有{req.region.name}户籍，或在当地参加社会保险，或在当地进行失业登记",
-            )
-            self.step(rule.name, rule.source, "户籍、社保、失业登记均不在本地：不通过")
-        else:
-            self.missing(
-                "trainee.hukou_local / social_insurance_local / unemployment_registered",
-                rule,
-                "户籍、社保或失业登记要求",
-            )
-
-    def check_groups(self) -> None:
-        req = self.req
-        rule = self.param("project.trainee.excluded_groups") if req.program is Program.PROJECT else None
-        if rule is None or not rule.value:
-            return
-        assert isinstance(rule.value, tuple)
-        if req.trainee is None or req.trainee.groups is None:
-            self.missing("trainee.groups", rule, "是否属于不予补贴的人员")
-            return
+        get, on, facts = self.regime.get, self.on, TraineeFacts.of(self.req.trainee)
+        self.add(checks.check_min_age(facts, min_age=get(checks.MIN_AGE), on=on))
+        male, female = get(checks.MAX_AGE[Sex.M]), get(checks.MAX_AGE[Sex.F])
+        self.add(checks.check_max_age(facts, male=male, female=female, on=on))
+        rule = get(checks.RESIDENCY)
+        self.add(checks.check_residency(facts, rule=rule, region_name=self.req.region.name, on=on))
         labels = self.engine.store.params.groups
-        hit = [g for g in rule.value if g in req.trainee.groups]
-        if hit:
-            names = "、".join(labels[g] for g in hit)
-            self.reason(ReasonCode.EXCLUDED_GROUP, f"培训对象不含{names}")
-            self.step(rule.name, rule.source, f"属于 {', '.join(hit)}：不通过")
-            return
-        self.step(rule.name, rule.source, "不属于不予补贴的人员：通过")
+        self.add(checks.check_excluded_groups(facts, rule=get(checks.EXCLUDED_GROUPS), labels=labels, on=on))
 
 
 _TYPE_ZH = {

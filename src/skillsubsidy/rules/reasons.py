@@ -31,6 +31,7 @@ class ReasonCode(StrEnum):
     OUT_OF_CATALOG_FALLBACK = "out_of_catalog_fallback"
     AMOUNT_IS_MAXIMUM = "amount_is_maximum"
     INPUT_MISSING = "input_missing"
+    RULE_LAPSED = "rule_lapsed"
 
     @property
     def blocking(self) -> bool:
@@ -77,6 +78,7 @@ TITLES = {
     ReasonCode.OUT_OF_CATALOG_FALLBACK: "目录外职业按规定类别执行",
     ReasonCode.AMOUNT_IS_MAXIMUM: "金额为补贴上限，具体标准由主管部门确定",
     ReasonCode.INPUT_MISSING: "缺少信息，相关规则未核验",
+    ReasonCode.RULE_LAPSED: "规则在该日无有效值，未核验",
 }
 
 
