@@ -55,7 +55,11 @@ __all__ = [
     "check_min_age",
     "check_online_share",
     "check_residency",
+    "failed",
     "hours_minimum_name",
+    "missing_input",
+    "not_in_force",
+    "passed",
     "standing",
 ]
 
@@ -185,7 +189,7 @@ class TraineeFacts:
         return kept
 
 
-# -- shared pieces -----------------------------------------------------------------------------
+# -- shared pieces (other workflows' checks, e.g. institutions.eligibility, build on them too) -----
 
 
 def _num(value: Decimal) -> str:
@@ -213,7 +217,7 @@ def _source(r: Resolved) -> str:
     return values[0].source if values else ""
 
 
-def _unchecked(rule: str, r: Resolved | None, on: date) -> CheckResult | None:
+def not_in_force(rule: str, r: Resolved | None, on: date) -> CheckResult | None:
     """The result of a check whose parameter is not in force on `on`; None when it is."""
     s = standing(r)
     if s is Standing.IN_FORCE:
@@ -234,20 +238,20 @@ def _unchecked(rule: str, r: Resolved | None, on: date) -> CheckResult | None:
     return CheckResult(rule, Outcome.NOT_CHECKED, reason, (step,))
 
 
-def _missing(rule: str, r: Resolved, field: str, what: str) -> CheckResult:
+def missing_input(rule: str, r: Resolved, field: str, what: str) -> CheckResult:
     reason = Reason(ReasonCode.INPUT_MISSING, f"未提供 {field}，未核验{what}")
     step = TraceStep(rule, r.source, f"未核验：缺少 {field}", Outcome.NOT_CHECKED)
     return CheckResult(rule, Outcome.NOT_CHECKED, reason, (step,))
 
 
-def _passed(
+def passed(
     r: Resolved, value: str, *, source: str | None = None, before: tuple[TraceStep, ...] = ()
 ) -> CheckResult:
     step = TraceStep(r.name, r.source if source is None else source, value, Outcome.PASSED)
     return CheckResult(r.name, Outcome.PASSED, None, (*before, step))
 
 
-def _failed(
+def failed(
     r: Resolved, value: str, code: ReasonCode, message: str, *, before: tuple[TraceStep, ...] = ()
 ) -> CheckResult:
     step = TraceStep(r.name, r.source, value, Outcome.FAILED)
@@ -264,16 +268,16 @@ def check_held(
     held in the same occupation, work types and directions not distinguished. `identity` maps a code
     or name to a key under which mentions of one occupation compare equal (`OccupationNames.identity`).
     Boundary: a held level equal to the level claimed fails."""
-    if (done := _unchecked(HELD, rule, on)) is not None:
+    if (done := not_in_force(HELD, rule, on)) is not None:
         return done
     assert rule is not None
     if facts.held is None:
-        return _missing(HELD, rule, "held_certificates", "是否已持有同一职业同等级或更高等级证书")
+        return missing_input(HELD, rule, "held_certificates", "是否已持有同一职业同等级或更高等级证书")
     mine = identity(facts.occupation)
     same = [h for h in facts.held if identity(h.occupation) == mine]
     for h in same:
         if h.level <= facts.level:
-            return _failed(
+            return failed(
                 rule,
                 f"已持 {h.occupation} {h.level.label_zh} ≥ 申领的{facts.level.label_zh}：不通过",
                 ReasonCode.HIGHER_OR_SAME_LEVEL_HELD,
@@ -281,8 +285,8 @@ def check_held(
             )
     if same:
         lowest = ", ".join(sorted({h.level.label_zh for h in same}))
-        return _passed(rule, f"已持同一职业 {lowest}，低于申领的{facts.level.label_zh}：通过")
-    return _passed(rule, "已持证书中没有同一职业的证书：通过")
+        return passed(rule, f"已持同一职业 {lowest}，低于申领的{facts.level.label_zh}：通过")
+    return passed(rule, "已持证书中没有同一职业的证书：通过")
 
 
 def check_hours(
@@ -293,19 +297,19 @@ def check_hours(
     if facts.level is None:
         raise ValueError("HoursFacts.level: the minimum class hours depend on the level (got None)")
     name = hours_minimum_name(facts.level)
-    if (done := _unchecked(name, minimum, on)) is not None:
+    if (done := not_in_force(name, minimum, on)) is not None:
         return done
     assert minimum is not None and isinstance(minimum.value, Decimal)
     least = minimum.value
     what = f"最低课时要求（{_num(least)}课时）"
     if facts.total is None:
-        return _missing(name, minimum, "training.hours", what)
+        return missing_input(name, minimum, "training.hours", what)
     total: Decimal = facts.total
     before: tuple[TraceStep, ...] = ()
     level = facts.level
     if facts.in_minutes:
         if standing(minutes_per_hour) is not Standing.IN_FORCE:
-            return _missing(name, minimum, "training.hours", what + "（无法将分钟折算为课时）")
+            return missing_input(name, minimum, "training.hours", what + "（无法将分钟折算为课时）")
         assert minutes_per_hour is not None and isinstance(minutes_per_hour.value, int)
         per = minutes_per_hour.value
         ok = total >= least * per
@@ -321,8 +325,8 @@ def check_hours(
         ok = total >= least
         shown = f"{_num(total)} 课时"
     if ok:
-        return _passed(minimum, f"{shown} ≥ {_num(least)} 课时：通过", before=before)
-    return _failed(
+        return passed(minimum, f"{shown} ≥ {_num(least)} 课时：通过", before=before)
+    return failed(
         minimum,
         f"{shown} < {_num(least)} 课时：不通过",
         ReasonCode.INSUFFICIENT_HOURS,
@@ -334,7 +338,7 @@ def check_hours(
 def check_online_share(facts: HoursFacts, *, max_pct: Resolved | None, on: date) -> CheckResult:
     """000 · 附件4/5 · 备注: an occupation without `*` takes at most the given share of its class hours
     online. Boundary: exactly the share passes; an entry marked `*` passes whatever the hours."""
-    if (done := _unchecked(ONLINE_MAX_PCT, max_pct, on)) is not None:
+    if (done := not_in_force(ONLINE_MAX_PCT, max_pct, on)) is not None:
         return done
     assert max_pct is not None and isinstance(max_pct.value, Decimal)
     pct, entry = max_pct.value, facts.entry
@@ -348,20 +352,20 @@ def check_online_share(facts: HoursFacts, *, max_pct: Resolved | None, on: date)
         )
         return CheckResult(ONLINE_MAX_PCT, Outcome.NOT_CHECKED, None, (step,))
     if Marker.ONLINE_OVER_40 in entry.markers:
-        return _passed(
+        return passed(
             max_pct, f"{entry.name}带“*”标识，线上课时可高于{pct}%：通过", source=entry.provenance.cite()
         )
     what = f"线上课时占比（不高于{pct}%）"
     if facts.total is None:
-        return _missing(ONLINE_MAX_PCT, max_pct, "training.hours", what)
+        return missing_input(ONLINE_MAX_PCT, max_pct, "training.hours", what)
     if facts.online is None:
-        return _missing(ONLINE_MAX_PCT, max_pct, "training.online_hours", what)
+        return missing_input(ONLINE_MAX_PCT, max_pct, "training.online_hours", what)
     total, online = facts.total, facts.online
     share = (online * 100 / total).quantize(CENT, rounding=ROUND_HALF_UP) if total else Decimal(0)
     shown = f"线上 {_num(online)}/{_num(total)} = {share}%"
     if online * 100 <= pct * total:
-        return _passed(max_pct, f"{shown} ≤ {pct}%：通过")
-    return _failed(
+        return passed(max_pct, f"{shown} ≤ {pct}%：通过")
+    return failed(
         max_pct,
         f"{shown} > {pct}%：不通过",
         ReasonCode.ONLINE_HOURS_EXCEEDED,
@@ -372,17 +376,17 @@ def check_online_share(facts: HoursFacts, *, max_pct: Resolved | None, on: date)
 def check_claim_window(facts: ClaimWindowFacts, *, months: Resolved | None, on: date) -> CheckResult:
     """002 · 附件4 · 7: claim within the months from the certificate's issue date. Boundary: the last
     day (the same day that many months later, or that month's last day) still passes."""
-    if (done := _unchecked(CLAIM_WINDOW, months, on)) is not None:
+    if (done := not_in_force(CLAIM_WINDOW, months, on)) is not None:
         return done
     assert months is not None and isinstance(months.value, int)
     if facts.issued_on is None:
-        return _missing(
+        return missing_input(
             CLAIM_WINDOW, months, "certificate.issued_on", f"申领期限（证书核发之日起{months.value}个月内）"
         )
     last = add_months(facts.issued_on, months.value)
     if facts.claimed_on <= last:
-        return _passed(months, f"{facts.issued_on} 核发，{last} 截止可申领，申领日 {facts.claimed_on}：通过")
-    return _failed(
+        return passed(months, f"{facts.issued_on} 核发，{last} 截止可申领，申领日 {facts.claimed_on}：通过")
+    return failed(
         months,
         f"申领日 {facts.claimed_on} 晚于 {last}：不通过",
         ReasonCode.CLAIM_WINDOW_EXPIRED,
@@ -392,20 +396,20 @@ def check_claim_window(facts: ClaimWindowFacts, *, months: Resolved | None, on: 
 
 def check_min_age(facts: TraineeFacts, *, min_age: Resolved | None, on: date) -> CheckResult:
     """002 · 二、培训对象: at least 16 (年满) on the date checked. Boundary: the 16th birthday passes."""
-    if (done := _unchecked(MIN_AGE, min_age, on)) is not None:
+    if (done := not_in_force(MIN_AGE, min_age, on)) is not None:
         return done
     assert min_age is not None and isinstance(min_age.value, int)
     if facts.birth_date is None:
-        return _missing(MIN_AGE, min_age, "trainee.birth_date", f"最低年龄（年满{min_age.value}周岁）")
+        return missing_input(MIN_AGE, min_age, "trainee.birth_date", f"最低年龄（年满{min_age.value}周岁）")
     age = age_on(facts.birth_date, on)
     if age < min_age.value:
-        return _failed(
+        return failed(
             min_age,
             f"{age} 周岁 < {min_age.value}：不通过",
             ReasonCode.AGE_OUT_OF_RANGE,
             f"{on}年满{age}周岁，未满{min_age.value}周岁",
         )
-    return _passed(min_age, f"{on} 年满 {age} 周岁 ≥ {min_age.value}：通过")
+    return passed(min_age, f"{on} 年满 {age} 周岁 ≥ {min_age.value}：通过")
 
 
 def check_max_age(
@@ -419,47 +423,49 @@ def check_max_age(
         ruling = [r for r in (male, female) if r is not None and standing(r) is Standing.IN_FORCE]
         if not ruling:
             r = male if male is not None else female
-            done = _unchecked(r.name if r else MAX_AGE[Sex.M], r, on)
+            done = not_in_force(r.name if r else MAX_AGE[Sex.M], r, on)
             assert done is not None
             return done
         limits = "、".join(f"{'男性' if r is male else '女性'}不超过{r.value}周岁" for r in ruling)
         field_ = "trainee.birth_date" if facts.birth_date is None else "trainee.sex"
-        return _missing(ruling[0].name, ruling[0], field_, f"按性别规定的最高年龄（{limits}）")
+        return missing_input(ruling[0].name, ruling[0], field_, f"按性别规定的最高年龄（{limits}）")
     high = by_sex[facts.sex]
-    if (done := _unchecked(MAX_AGE[facts.sex], high, on)) is not None:
+    if (done := not_in_force(MAX_AGE[facts.sex], high, on)) is not None:
         return done
     assert high is not None and isinstance(high.value, int)
     sex = "男性" if facts.sex is Sex.M else "女性"
     if facts.birth_date is None:
-        return _missing(high.name, high, "trainee.birth_date", f"最高年龄（{sex}不超过{high.value}周岁）")
+        return missing_input(
+            high.name, high, "trainee.birth_date", f"最高年龄（{sex}不超过{high.value}周岁）"
+        )
     age = age_on(facts.birth_date, on)
     if age > high.value:
-        return _failed(
+        return failed(
             high,
             f"{sex} {age} 周岁 > {high.value}：不通过",
             ReasonCode.AGE_OUT_OF_RANGE,
             f"{sex}年龄不超过{high.value}周岁，{on}已满{age}周岁",
         )
-    return _passed(high, f"{sex} {age} 周岁 ≤ {high.value}：通过")
+    return passed(high, f"{sex} {age} 周岁 ≤ {high.value}：通过")
 
 
 def check_residency(facts: TraineeFacts, *, rule: Resolved | None, region_name: str, on: date) -> CheckResult:
     """002 · 二、培训对象: local hukou, or local social insurance, or local unemployment registration.
     One `true` passes; all three `false` fails; otherwise the rule is not checked."""
-    if (done := _unchecked(RESIDENCY, rule, on)) is not None:
+    if (done := not_in_force(RESIDENCY, rule, on)) is not None:
         return done
     assert rule is not None
     known = (facts.hukou_local, facts.social_insurance_local, facts.unemployment_registered)
     if any(f is True for f in known):
-        return _passed(rule, "具有本地户籍、本地社保或本地失业登记之一：通过")
+        return passed(rule, "具有本地户籍、本地社保或本地失业登记之一：通过")
     if all(f is False for f in known):
-        return _failed(
+        return failed(
             rule,
             "户籍、社保、失业登记均不在本地：不通过",
             ReasonCode.RESIDENCY_REQUIRED,
             f"须具有{region_name}户籍，或在当地参加社会保险，或在当地进行失业登记",
         )
-    return _missing(
+    return missing_input(
         RESIDENCY,
         rule,
         "trainee.hukou_local / social_insurance_local / unemployment_registered",
@@ -472,12 +478,12 @@ def check_excluded_groups(
 ) -> CheckResult:
     """002 · 二、培训对象: not on an establishment post, not a full-time student outside the graduation
     year, not drawing a pension. A graduation year counts from 1 January to 31 December."""
-    if (done := _unchecked(EXCLUDED_GROUPS, rule, on)) is not None:
+    if (done := not_in_force(EXCLUDED_GROUPS, rule, on)) is not None:
         return done
     assert rule is not None and isinstance(rule.value, tuple)
     groups = facts.groups_on(on)
     if groups is None:
-        return _missing(EXCLUDED_GROUPS, rule, "trainee.groups", "是否属于不予补贴的人员")
+        return missing_input(EXCLUDED_GROUPS, rule, "trainee.groups", "是否属于不予补贴的人员")
     year = facts.graduation_year
     graduation = ""
     if year is not None:
@@ -485,10 +491,10 @@ def check_excluded_groups(
         graduation = f"{year}年毕业，{on}{when}；"
     hit = [g for g in rule.value if g in groups]
     if hit:
-        return _failed(
+        return failed(
             rule,
             f"{graduation}属于 {', '.join(hit)}：不通过",
             ReasonCode.EXCLUDED_GROUP,
             f"培训对象不含{'、'.join(labels[g] for g in hit)}",
         )
-    return _passed(rule, f"{graduation}不属于不予补贴的人员：通过")
+    return passed(rule, f"{graduation}不属于不予补贴的人员：通过")

@@ -25,6 +25,12 @@ class ReasonCode(StrEnum):
     HIGHER_OR_SAME_LEVEL_CLAIMED = "higher_or_same_level_claimed"
     DUPLICATE_CLAIM = "duplicate_claim"
     YEARLY_LIMIT_EXCEEDED = "yearly_limit_exceeded"
+    # blocking, institutions: the conditions of 002 · 一 / 附件4 · 8① (institutions.eligibility)
+    NOT_A_LEGAL_PERSON = "not_a_legal_person"
+    NOT_REGISTERED_LOCALLY = "not_registered_locally"
+    NO_TRAINING_BASIS = "no_training_basis"
+    RECENT_SERIOUS_VIOLATION = "recent_serious_violation"
+    FOUND_LACKING = "found_lacking"
     # informational
     NO_STANDARD = "no_standard"
     SHORTAGE_UPLIFT = "shortage_uplift"
@@ -32,6 +38,7 @@ class ReasonCode(StrEnum):
     AMOUNT_IS_MAXIMUM = "amount_is_maximum"
     INPUT_MISSING = "input_missing"
     RULE_LAPSED = "rule_lapsed"
+    AWAITING_FINDING = "awaiting_finding"
 
     @property
     def blocking(self) -> bool:
@@ -56,6 +63,11 @@ BLOCKING = frozenset(
         ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED,
         ReasonCode.DUPLICATE_CLAIM,
         ReasonCode.YEARLY_LIMIT_EXCEEDED,
+        ReasonCode.NOT_A_LEGAL_PERSON,
+        ReasonCode.NOT_REGISTERED_LOCALLY,
+        ReasonCode.NO_TRAINING_BASIS,
+        ReasonCode.RECENT_SERIOUS_VIOLATION,
+        ReasonCode.FOUND_LACKING,
     }
 )
 
@@ -79,6 +91,12 @@ TITLES = {
     ReasonCode.AMOUNT_IS_MAXIMUM: "金额为补贴上限，具体标准由主管部门确定",
     ReasonCode.INPUT_MISSING: "缺少信息，相关规则未核验",
     ReasonCode.RULE_LAPSED: "规则在该日无有效值，未核验",
+    ReasonCode.NOT_A_LEGAL_PERSON: "不具有独立法人资格",
+    ReasonCode.NOT_REGISTERED_LOCALLY: "不在本地注册或登记",
+    ReasonCode.NO_TRAINING_BASIS: "无办学许可、培训业务范围或培训基地",
+    ReasonCode.RECENT_SERIOUS_VIOLATION: "近期有重大违法、违规或失信记录",
+    ReasonCode.FOUND_LACKING: "审核人员认定不符合条件",
+    ReasonCode.AWAITING_FINDING: "需审核人员核查后记录结论",
 }
 
 
