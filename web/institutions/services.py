@@ -10,12 +10,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audit.services import audit_record
 from catalogs.selectors import current_dataset, search_index
 from common.actor import Actor, actor_user, authorise
 from common.errors import required_reason
 from common.personal import seal
+from common.transitions import change_state
+from institutions import selectors
 from institutions.models import (
     Approval,
     Basis,
@@ -27,6 +30,7 @@ from institutions.models import (
     Teacher,
 )
 from skillsubsidy.catalog.profile import UnknownOccupation, occupation_profile
+from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind, InvalidUscc, Role, parse_uscc
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import UnknownRegion, resolve_region
@@ -345,3 +349,38 @@ def credit_event_record(
     )
     _audit(institution, actor, "credit", f"{kind} on {on}: {event.summary[:100]}", reason=why)
     return event
+
+
+def institution_move(
+    *, institution: Institution, actor: Actor, action: str, reason: str, today: date
+) -> Institution:
+    """Move an institution along its lifecycle (skillsubsidy.institutions.lifecycle). A move guarded
+    by the eligibility conditions (propose, list) is refused while any of them fails or waits for a
+    finding, naming each; the outcomes of all conditions go into the audit row."""
+    _owned(institution, actor)
+    move = INSTITUTION.transition(action)
+    checks: dict[str, str] = {}
+    if move.guards:
+        results = selectors.eligibility(institution, today)
+        stopping = selectors.blocking(results, move.guards)
+        if stopping:
+            raise ValidationError(
+                {
+                    "eligibility": [
+                        f"{r.rule}：{r.reason.message if r.reason else r.step.value}" for r in stopping
+                    ]
+                }
+            )
+        checks = {r.rule: r.outcome.value for r in results}
+    return change_state(
+        model=Institution,
+        pk=institution.pk,
+        machine=INSTITUTION,
+        action=action,
+        actor=actor,
+        reason=reason,
+        region=institution.region,
+        summary=f"{move.label_en}: {institution.name}",
+        values={"status_changed_at": timezone.now()},
+        changes={"checks": checks} if checks else None,
+    )
