@@ -23,7 +23,6 @@ from skillsubsidy.institutions.model import Role, parse_uscc
 from skillsubsidy.regions import all_regions, ancestry, resolve_region
 from skillsubsidy.rules.checks import CheckResult
 from skillsubsidy.rules.decision import Outcome
-from skillsubsidy.rules.reasons import ReasonCode
 from standards.selectors import engine
 
 
