@@ -300,11 +300,11 @@ class Deadline:
         }
 
 
-def check_working_days(value: object) -> int:
+def check_working_days(value: object, *, name: str = "working_days") -> int:
     """The N of "N working days before": a whole number from 1 to MAX_WORKING_DAYS."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WORKING_DAYS:
         raise CalendarError(
-            f"working_days: must be a whole number from 1 to {MAX_WORKING_DAYS} (got {value!r})",
+            f"{name}: must be a whole number from 1 to {MAX_WORKING_DAYS} (got {value!r})",
             field="working_days",
             value=value,
         )
