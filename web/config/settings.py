@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "accounts",
     "common",
+    "calendars",
     "audit",
     "catalogs",
     "standards",
