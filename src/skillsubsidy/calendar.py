@@ -361,6 +361,9 @@ class WorkCalendar:
         or Sunday counts, a holiday on a weekday does not); the N-th working day is the deadline.
         """
         n = check_working_days(working_days)
+        if not self._years or start.year < min(self._years):
+            # Counting back from before the first year can only reach years without data.
+            raise CalendarYearMissing(start.year, self.years, field="start")
         days: list[CountedDay] = []
         counted = 0
         day = start

@@ -260,10 +260,11 @@ def test_a_count_that_crosses_into_a_year_without_data_is_refused():
     assert (info.value.year, info.value.field) == (2003, "start")
 
 
-def test_a_start_in_a_year_without_data_is_refused():
+@pytest.mark.parametrize("start", [date(2027, 3, 1), date(2003, 6, 1), date.min], ids=str)
+def test_a_start_in_a_year_without_data_is_refused(start):
     with pytest.raises(CalendarYearMissing) as info:
-        CAL.deadline(date(2027, 3, 1), working_days=5)
-    assert info.value.year == 2027
+        CAL.deadline(start, working_days=5)
+    assert (info.value.year, info.value.field) == (start.year, "start")
 
 
 @pytest.mark.parametrize("n", [0, -1, MAX_WORKING_DAYS + 1, True, "5", 2.0])
