@@ -1,6 +1,7 @@
 """The `skillsubsidy` command as a user types it: clear output, clear errors, exit status 2 on bad input."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -177,3 +178,10 @@ def test_calendar_refuses_a_year_without_data(args, year):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: 没有{year}年的节假日安排数据（已有2004–2026年）")
     assert result.stderr.count("\n") == 1
+
+
+def test_the_readme_shows_the_calendar_deadline_as_printed():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    command = "$ skillsubsidy calendar deadline 2025-10-09 --working-days 5\n"
+    shown = readme.split(command, 1)[1].split("\n\n", 1)[0] + "\n"
+    assert run("calendar", "deadline", "2025-10-09", "--working-days", "5").stdout == shown
