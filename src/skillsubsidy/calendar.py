@@ -93,7 +93,7 @@ class YearArrangement:
     holidays: Mapping[date, str]
     makeup_days: Mapping[date, str]
     sources: tuple[Notice, ...]
-    origin: str  # where it came from, for error messages: "2025.yaml", "added by a bureau"
+    origin: str  # where it came from, for error messages: "2025.yaml", "2027 (added in the back office)"
     note: str = ""
 
     def source_of(self, day: date) -> Notice:
@@ -125,7 +125,7 @@ def build_year(
 ) -> YearArrangement:
     """Check an arrangement and build it. Every refusal names `origin` and the offending date, so the
     same checks serve the shipped files and a year typed in by a bureau."""
-    if not 1949 < year < 2200:
+    if not date.min.year <= year <= date.max.year:
         raise CalendarDataError(f"{origin}: year {year} is out of range", field="year", value=year)
     if not sources or not all(n.title.strip() for n in sources):
         raise CalendarDataError(f"{origin}: cite the notice that sets {year}'s arrangement", field="source")
