@@ -106,6 +106,7 @@ def test_a_city_bureau_adds_a_year_with_an_audit_record_and_deadlines_use_it(jia
     assert (row.year, row.created_by, row.reason) == (2027, jiangsu_staff, "the 2027 notice is out")
     assert row.makeup_days == [{"date": "2027-02-06", "name": "春节"}]
     record = AuditRecord.objects.get(action="calendar.year_add")
+    assert record.region == "320000"
     assert (record.actor, record.target_id, record.reason) == (
         jiangsu_staff,
         str(row.pk),

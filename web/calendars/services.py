@@ -37,7 +37,8 @@ def calendar_year_add(
     reason: str,
 ) -> CalendarYear:
     """Store `year`'s public holidays and make-up working days, citing the notice that set them."""
-    if not may_add_year(actor):
+    scope = staff_scope(actor)
+    if scope is None or scope.role not in ADDERS:
         raise PermissionDenied("only platform administrators and city bureaus may add a year's holidays")
     why = required_reason(reason)
     if year in {a.year for a in shipped_years()}:
@@ -74,6 +75,9 @@ def calendar_year_add(
         action="calendar.year_add",
         target_type="calendar_year",
         target_id=row.pk,
+        # The arrangement is national; the record goes under the adder's own region so that the
+        # bureau that entered it finds it in its audit trail.
+        region=scope.region,
         summary=(
             f"added the {year} holiday arrangement: {len(arrangement.holidays)} holidays, "
             f"{len(arrangement.makeup_days)} make-up working days ({source.cite()})"
