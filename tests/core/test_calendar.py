@@ -30,8 +30,8 @@ FESTIVALS = {"元旦", "春节", "清明节", "劳动节", "端午节", "中秋�
 ANNIVERSARY_2015 = "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"
 
 # The make-up working days (上班) as each year's notice words them, read from the notice text; the
-# shipped files must agree exactly (2004–2006 were not checked against their notices). December days set by the next year's notice are listed under the
-# year they fall in.
+# shipped files must agree exactly (2004–2006 were not checked against their notices). December days
+# set by the next year's notice are listed under the year they fall in.
 NOTICE_MAKEUP_DAYS = {
     2007: ["02-17", "02-25", "04-28", "04-29", "09-29", "09-30", "12-29"],
     2008: ["02-02", "02-03", "05-04", "09-27", "09-28"],
