@@ -1,5 +1,6 @@
 """The `skillsubsidy` command: build the dataset, list regions, report quality; the catalog commands
-live in catalog/commands.py and quote and batch in rules/commands.py."""
+live in catalog/commands.py, quote and batch in rules/commands.py, and working days in
+calendar_commands.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from skillsubsidy.calendar_commands import calendar_command
 from skillsubsidy.catalog.commands import catalog_command
 from skillsubsidy.catalog.dataset import build_dataset, load_dataset, shipped_dir
 from skillsubsidy.catalog.quality import quality_report, summary
@@ -90,3 +92,4 @@ def quality_cmd(
 main.add_command(catalog_command)
 main.add_command(quote_command)
 main.add_command(batch_command)
+main.add_command(calendar_command)

@@ -1,7 +1,9 @@
 """The `skillsubsidy` command as a user types it: clear output, clear errors, exit status 2 on bad input."""
 
 import json
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from skillsubsidy.cli import main
@@ -115,3 +117,71 @@ def test_import_with_a_bad_mapping_names_the_column(tmp_path):
     result = run("catalog", "import", str(book), "--map", "9=name")
     assert result.exit_code == 2
     assert "column 9" in result.output
+
+
+# --- calendar ------------------------------------------------------------------------------------
+
+
+def test_calendar_deadline_explains_each_day_counted_or_skipped():
+    result = run("calendar", "deadline", "2025-10-09", "--working-days", "5")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "deadline: 2025-09-25 周四 (5 working days before 2025-10-09, counted back from 2025-10-08)"
+    )
+    assert lines[1] == "  2025-10-08  周三   skip  法定节假日：国庆节"
+    assert lines[11] == "  2025-09-28  周日      3  周日，调休上班（国庆节）"
+    assert lines[12] == "  2025-09-27  周六   skip  周末"
+    assert lines[14] == "  2025-09-25  周四      5  工作日"
+    assert lines[15:] == [
+        "source: 国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024-11-12）"
+    ]
+
+
+def test_calendar_deadline_as_json():
+    result = run("calendar", "deadline", "2025-02-06", "--working-days", "5", "--json")
+    out = json.loads(result.stdout)
+    assert (out["start"], out["working_days"], out["deadline"]) == ("2025-02-06", 5, "2025-01-23")
+    assert [d["count"] for d in out["days"]] == [1, *[None] * 8, 2, 3, None, 4, 5]
+
+
+def test_calendar_workday_says_yes_or_no_and_why():
+    result = run("calendar", "workday", "2025-09-28")
+    assert result.stdout.splitlines()[0] == "2025-09-28 周日: yes, a working day — 周日，调休上班（国庆节）"
+    result = run("calendar", "workday", "2025-10-01", "--json")
+    assert json.loads(result.stdout)["reason"] == "法定节假日：国庆节"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("deadline", "2025-13-09", "--working-days", "5"),
+         "error: START: '2025-13-09' is not a date; write it as YYYY-MM-DD"),
+        (("deadline", "2025-10-09", "--working-days", "0"),
+         "error: --working-days: must be a whole number from 1 to 250 (got 0)"),
+        (("deadline", "2025-10-09", "--working-days", "five"),
+         "error: --working-days: 'five' is not a whole number"),
+        (("workday", "10/01/2025"), "error: DATE: '10/01/2025' is not a date; write it as YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_calendar_bad_input_is_one_line_and_exit_2(args, message):
+    result = run("calendar", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message + "\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "year"),
+    [(("workday", "2027-01-04"), 2027), (("deadline", "2004-01-05", "--working-days", "2"), 2003)],
+)
+def test_calendar_refuses_a_year_without_data(args, year):
+    result = run("calendar", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: 没有{year}年的节假日安排数据（已有2004–2026年）")
+    assert result.stderr.count("\n") == 1
+
+
+def test_the_readme_shows_the_calendar_deadline_as_printed():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    command = "$ skillsubsidy calendar deadline 2025-10-09 --working-days 5\n"
+    shown = readme.split(command, 1)[1].split("\n\n", 1)[0] + "\n"
+    assert run("calendar", "deadline", "2025-10-09", "--working-days", "5").stdout == shown

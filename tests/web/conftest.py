@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from web_support import make_staff
 
 from accounts.models import Role
+from calendars.selectors import calendar_cache
 from catalogs.selectors import published_cache
 from catalogs.services import dataset_import
 from skillsubsidy.catalog.dataset import load_dataset
@@ -37,9 +38,11 @@ def _fresh_caches() -> Iterator[None]:
     # Rolled-back transactions can reuse ids on SQLite, so a cache key could repeat across tests.
     published_cache.clear()
     engine_cache.clear()
+    calendar_cache.clear()
     yield
     published_cache.clear()
     engine_cache.clear()
+    calendar_cache.clear()
 
 
 @pytest.fixture

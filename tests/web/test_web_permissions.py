@@ -57,7 +57,8 @@ PUBLIC = {
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
-    "api:catalog_entries", "api:search", "api:occupation", "api:quality",
+    "api:catalog_entries", "api:search", "api:occupation", "api:quality", "api:calendar_deadline",
+    "api:calendar_workday",
 }  # fmt: skip
 POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
@@ -65,6 +66,9 @@ POST_ONLY = {
 }  # fmt: skip
 CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"))
 ADMIN_ONLY = {"backoffice:staff"}
+# The holiday arrangement is national: district bureaus see it but only administrators and city
+# bureaus add a year.
+CITY_AND_ADMIN = {"backoffice:calendar_add"}
 
 
 def all_url_names() -> set[str]:
@@ -112,12 +116,25 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     add("portal:source", seed="000_d6c6a123f4673bde.txt")
     add("portal:catalog", region="320000", catalog_id="jiangsu-2025")
     add("portal:catalog_download", region="320000", catalog_id="jiangsu-2025", fmt="xlsx")
-    for name in API_READS - {"api:catalog_entries", "api:occupation", "api:search"}:
+    queried = {
+        "api:catalog_entries",
+        "api:occupation",
+        "api:search",
+        "api:calendar_deadline",
+        "api:calendar_workday",
+    }
+    for name in API_READS - queried:
         add(name)
     add("api:catalog_entries", region="320000", version="jiangsu-2025")
     add("api:occupation", code="6-18-02-04")
     out.append(("api:search", reverse("api:search") + "?q=焊工", None))
-    for name in ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards"):
+    out.append(
+        ("api:calendar_deadline", reverse("api:calendar_deadline") + "?start=2025-10-09&working_days=5", None)
+    )
+    out.append(("api:calendar_workday", reverse("api:calendar_workday") + "?date=2025-09-28", None))
+    names = ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards", "calendar",
+             "calendar_add")  # fmt: skip
+    for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000"):
         add("backoffice:version", region, pk=p[region].pk)
@@ -152,6 +169,8 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 403
     if name in ADMIN_ONLY:
         return 200 if actor.role is Role.PLATFORM_ADMIN else 403
+    if name in CITY_AND_ADMIN:
+        return 200 if actor.role in (Role.PLATFORM_ADMIN, Role.CITY_BUREAU) else 403
     if name in POST_ONLY:
         return 405
     if region is not None and not actor.covers(region):

@@ -38,6 +38,7 @@ from api.schemas import (
     SearchOut,
     VersionOut,
 )
+from calendars.api import router as calendar_router
 from catalogs import selectors, services
 from catalogs.mapping import entry_from_row
 from catalogs.models import CatalogVersion, Entry
@@ -81,6 +82,7 @@ api = NinjaAPI(
     renderer=Utf8JSON(),
 )
 errors.install(api)
+api.add_router("/calendar", calendar_router)
 
 
 @api.get("/health", response=HealthOut, tags=["meta"], summary="Liveness (also the benchmark floor)")

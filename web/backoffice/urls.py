@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backoffice import standards_views, views
+from backoffice import calendar_views, standards_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,4 +26,9 @@ urlpatterns = [
 urlpatterns += [
     path("standards/", standards_views.standards, name="standards"),
     path("standards/<str:region>/<str:name>/", standards_views.standard_edit, name="standard_edit"),
+]
+
+urlpatterns += [
+    path("calendar/", calendar_views.calendar_years, name="calendar"),
+    path("calendar/add/", calendar_views.calendar_year_add, name="calendar_add"),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ninja",
     "accounts",
     "common",
+    "calendars",
     "audit",
     "catalogs",
     "standards",
