@@ -71,6 +71,18 @@ BLOCKING = frozenset(
     }
 )
 
+# Reasons of an institution's eligibility (institutions.eligibility), never of a quote.
+INSTITUTION_ONLY = frozenset(
+    {
+        ReasonCode.NOT_A_LEGAL_PERSON,
+        ReasonCode.NOT_REGISTERED_LOCALLY,
+        ReasonCode.NO_TRAINING_BASIS,
+        ReasonCode.RECENT_SERIOUS_VIOLATION,
+        ReasonCode.FOUND_LACKING,
+        ReasonCode.AWAITING_FINDING,
+    }
+)
+
 # One line each, for tables and the batch output; decisions carry a message with the particulars.
 TITLES = {
     ReasonCode.UNKNOWN_OCCUPATION: "无法识别的职业（工种）或培训项目",
