@@ -17,6 +17,7 @@ from skillsubsidy.catalog.profile import OccupationProfile
 from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.occupations import Level, Marker
 from skillsubsidy.regions import all_regions
+from skillsubsidy.rules.request import Program
 
 CERTIFICATE_LABELS = {
     CertificateType.VOCATIONAL_QUALIFICATION: _("vocational qualification certificate"),
@@ -45,9 +46,9 @@ MARKER_LABELS = {
     Marker.MATCHED: _("job-matched"),
 }
 PROGRAM_LABELS = {
-    "training": _("government-subsidised training"),
-    "insured_upgrade": _("insured-worker skill upgrade"),
-    "project": _("project-based training"),
+    Program.TRAINING: _("government-subsidised training"),
+    Program.INSURED_UPGRADE: _("insured-worker skill upgrade"),
+    Program.PROJECT: _("project-based training"),
 }
 LEVEL_LABELS = {lv.value: lv.label_zh for lv in Level}
 NO_REGION = "none"  # URL segment for catalogs whose document states no region (seed 003)

@@ -266,7 +266,7 @@ def _convert(file: str, name: str, unit: Unit, raw: Any, groups: Mapping[str, st
         return raw
     if unit is Unit.CATEGORY:
         if raw not in {c.value for c in Category}:
-            raise fail("A, B or C")
+            raise fail(" or ".join(c.value for c in Category))
         return str(raw)
     if unit is Unit.CERTIFICATE_TYPES:
         types = {t.value for t in CertificateType}
