@@ -14,7 +14,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -28,8 +28,8 @@ from skillsubsidy.catalog.fields import (
     Field,
     Kind,
     anomaly_of,
+    decoder,
     entry_of,
-    from_json,
     to_json,
 )
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, CertificateType, Entry, Section, SectionKind
@@ -62,16 +62,23 @@ def _cell(f: Field, value: Any) -> str:
             return "" if written is None else str(written)
 
 
-def _typed(f: Field, cell: str) -> Any:
+def _reader(f: Field) -> Callable[[str], Any]:
+    """How a cell of field `f` is read; chosen once per field, as loading reads every cell."""
+    decode = decoder(f)
     match f.kind:
         case Kind.BOOL:
-            return cell == "1"
+            return lambda cell: cell == "1"
         case Kind.INT:
-            return int(cell)
+            return int
         case Kind.INT_LIST | Kind.TEXT_LIST | Kind.ENUM_SET:
-            return from_json(f, [v for v in cell.split(_SEPARATOR[f.kind]) if v])
+            separator = _SEPARATOR[f.kind]
+            return lambda cell: decode([v for v in cell.split(separator) if v])
         case _:
-            return from_json(f, cell)
+            return decode
+
+
+_ENTRY_READERS = tuple((f.name, _reader(f)) for f in ENTRY_FIELDS)
+_ANOMALY_READERS = tuple((f.name, _reader(f)) for f in ANOMALY_FIELDS)
 
 
 def _row(record: Entry | Anomaly, fields: tuple[Field, ...]) -> dict[str, str]:
@@ -79,11 +86,11 @@ def _row(record: Entry | Anomaly, fields: tuple[Field, ...]) -> dict[str, str]:
 
 
 def _entry_from_row(r: dict[str, str]) -> Entry:
-    return entry_of({f.name: _typed(f, r[f.name]) for f in ENTRY_FIELDS})
+    return entry_of({name: read(r[name]) for name, read in _ENTRY_READERS})
 
 
 def _anomaly_from_row(r: dict[str, str]) -> Anomaly:
-    return anomaly_of({f.name: _typed(f, r[f.name]) for f in ANOMALY_FIELDS})
+    return anomaly_of({name: read(r[name]) for name, read in _ANOMALY_READERS})
 
 
 def _catalog_meta(c: CatalogVersion) -> dict[str, Any]:

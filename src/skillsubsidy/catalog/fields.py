@@ -7,10 +7,11 @@ added here appears everywhere, and a representation cannot forget one or spell i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum, StrEnum
+from functools import cache
 from typing import Any
 
 from skillsubsidy.catalog.model import Anomaly, Category, CertificateType, Entry, Provenance, Severity
@@ -43,11 +44,6 @@ class Field:
         if self.provenance and isinstance(record, Entry):
             return getattr(record.provenance, self.name.removeprefix("prov_"))
         return getattr(record, self.name)
-
-    def member(self, value: str) -> StrEnum:
-        """The enum member named by `value`; ValueError when it is none of them."""
-        assert self.enum is not None, f"{self.name} is not an enum field"
-        return self.enum(value)
 
 
 ENTRY_FIELDS: tuple[Field, ...] = (
@@ -99,15 +95,19 @@ def values(record: Entry | Anomaly, fields: tuple[Field, ...]) -> dict[str, Any]
     return {f.name: f.read(record) for f in fields}
 
 
+_OWN = tuple(f.name for f in ENTRY_FIELDS if not f.provenance)
+_PROVENANCE = tuple((f.name, f.name.removeprefix("prov_")) for f in ENTRY_FIELDS if f.provenance)
+_ANOMALY = tuple(f.name for f in ANOMALY_FIELDS)
+
+
 def entry_of(typed: Mapping[str, Any]) -> Entry:
     """An Entry from typed values keyed by field name (every field of ENTRY_FIELDS)."""
-    own = {f.name: typed[f.name] for f in ENTRY_FIELDS if not f.provenance}
-    prov = {f.name.removeprefix("prov_"): typed[f.name] for f in ENTRY_FIELDS if f.provenance}
-    return Entry(provenance=Provenance(**prov), **own)
+    provenance = Provenance(**{attr: typed[name] for name, attr in _PROVENANCE})
+    return Entry(provenance=provenance, **{name: typed[name] for name in _OWN})
 
 
 def anomaly_of(typed: Mapping[str, Any]) -> Anomaly:
-    return Anomaly(**{f.name: typed[f.name] for f in ANOMALY_FIELDS})
+    return Anomaly(**{name: typed[name] for name in _ANOMALY})
 
 
 def to_json(f: Field, value: Any) -> Any:
@@ -125,25 +125,40 @@ def to_json(f: Field, value: Any) -> Any:
             return value
 
 
-def from_json(f: Field, value: Any) -> Any:
-    """The typed value of a `to_json` (or a stored column's) value; "" stands for absent as well."""
+def _same(value: Any) -> Any:
+    return value
+
+
+def _or_none(value: Any) -> Any:
+    return value or None
+
+
+@cache
+def decoder(f: Field) -> Callable[[Any], Any]:
+    """The inverse of `to_json` for field `f` (a stored column's "" also stands for absent), made
+    once per field: loading a catalog decodes every value of every row."""
+    enum: Callable[[Any], Any] = f.enum if f.enum is not None else _same
     match f.kind:
         case Kind.OPTIONAL_TEXT:
-            return value or None
+            return _or_none
         case Kind.ENUM:
-            return f.member(value)
+            return enum
         case Kind.OPTIONAL_ENUM:
-            return f.member(value) if value else None
+            return lambda v: enum(v) if v else None
         case Kind.ENUM_SET:
-            return frozenset(f.member(v) for v in value)
+            return lambda v: frozenset(enum(item) for item in v)
         case Kind.INT_LIST:
-            return tuple(int(v) for v in value)
+            return lambda v: tuple(int(item) for item in v)
         case Kind.TEXT_LIST:
-            return tuple(value)
+            return tuple
         case Kind.DECIMAL:
-            return Decimal(value) if value else None
+            return lambda v: Decimal(v) if v else None
         case _:
-            return value
+            return _same
+
+
+def from_json(f: Field, value: Any) -> Any:
+    return decoder(f)(value)
 
 
 def category_label(e: Entry) -> str:
