@@ -14,22 +14,24 @@ from skillsubsidy.catalog.fields import (
     ANOMALY_FIELDS,
     ENTRY_FIELDS,
     Field,
-    Kind,
     anomaly_of,
+    decoder,
     entry_of,
-    from_json,
     to_json,
 )
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, CertificateType, Entry, Section, SectionKind
 
 # Entry rows belong to a version, which holds the catalog id; every other field is a column.
 _ENTRY_COLUMNS = tuple(f for f in ENTRY_FIELDS if f.name != "catalog_id")
+# Rebuilding the published catalogs decodes every column of every row: decoders are looked up once.
+_ENTRY_DECODERS = tuple((f.name, decoder(f)) for f in _ENTRY_COLUMNS)
+_ANOMALY_DECODERS = tuple((f.name, decoder(f)) for f in ANOMALY_FIELDS)
 
 
 def _column(f: Field, value: Any) -> Any:
     """A column value: the JSON form, with "" for an absent text (the columns are NOT NULL)."""
     stored = to_json(f, value)
-    return "" if stored is None and f.kind is not Kind.BOOL else stored
+    return "" if stored is None else stored
 
 
 def entry_fields(e: Entry) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def entry_fields(e: Entry) -> dict[str, Any]:
 
 
 def entry_from_row(row: m.Entry, catalog_id: str) -> Entry:
-    typed = {f.name: from_json(f, getattr(row, f.name)) for f in _ENTRY_COLUMNS}
+    typed = {name: decode(getattr(row, name)) for name, decode in _ENTRY_DECODERS}
     return entry_of({**typed, "catalog_id": catalog_id})
 
 
@@ -65,7 +67,7 @@ def anomaly_fields(a: Anomaly) -> dict[str, Any]:
 
 
 def anomaly_from_row(row: m.Anomaly) -> Anomaly:
-    return anomaly_of({f.name: from_json(f, getattr(row, f.name)) for f in ANOMALY_FIELDS})
+    return anomaly_of({name: decode(getattr(row, name)) for name, decode in _ANOMALY_DECODERS})
 
 
 def version_meta(c: CatalogVersion) -> dict[str, Any]:

@@ -157,10 +157,6 @@ def decoder(f: Field) -> Callable[[Any], Any]:
             return _same
 
 
-def from_json(f: Field, value: Any) -> Any:
-    return decoder(f)(value)
-
-
 def category_label(e: Entry) -> str:
     """The category as the documents print it: Shanghai's job-matched items carry a star (B*, C*)."""
     return (e.category.value + ("*" if e.matched else "")) if e.category else ""
