@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum, StrEnum
-from functools import cache
 from typing import Any
 
 from skillsubsidy.catalog.model import Anomaly, Category, CertificateType, Entry, Provenance, Severity
@@ -133,10 +132,9 @@ def _or_none(value: Any) -> Any:
     return value or None
 
 
-@cache
 def decoder(f: Field) -> Callable[[Any], Any]:
-    """The inverse of `to_json` for field `f` (a stored column's "" also stands for absent), made
-    once per field: loading a catalog decodes every value of every row."""
+    """The inverse of `to_json` for field `f` (a stored column's "" also stands for absent). Readers
+    that decode many rows take it once per field, not once per value."""
     enum: Callable[[Any], Any] = f.enum if f.enum is not None else _same
     match f.kind:
         case Kind.OPTIONAL_TEXT:
