@@ -191,7 +191,10 @@ def test_a_form_post_with_no_fields_is_answered_not_crashed(admin: AbstractUser)
     for url in ("/office/staff/", "/office/tokens/", "/office/uploads/new/",
                 "/office/standards/320600/class_hours.minutes_per_hour/"):  # fmt: skip
         assert client.post(url, {}).status_code == 200, url
-    assert client.post(f"/office/versions/{draft.pk}/publish/", {}).status_code == 302  # no date: a message
+    # No date: the page again, with the error above the publish form.
+    publish = client.post(f"/office/versions/{draft.pk}/publish/", {})
+    assert publish.status_code == 200
+    assert "生效日期：请填写日期（YYYY-MM-DD）。" in publish.content.decode()
     assert client.post(f"/office/versions/{draft.pk}/rows/1/", {}).status_code == 200  # no reason: the form
     assert CatalogVersion.objects.get(pk=draft.pk).status == "draft"
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from accounts.models import ApiToken, Role, StaffProfile
-from skillsubsidy.regions import all_regions, ancestry
+from skillsubsidy.regions import Region, UnknownRegion, all_regions, ancestry, resolve_region
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +57,22 @@ def staff_list() -> QuerySet[StaffProfile]:
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def token_of(*, user: User, pk: int) -> ApiToken | None:
+    """One of `user`'s own tokens; None for a token of someone else, so no id is confirmed."""
+    return ApiToken.objects.filter(user=user, pk=pk).first()
+
+
+def regions_in_scope(scope: Scope) -> list[Region]:
+    """The regions `scope` acts for, in the tree's order."""
+    return [r for r in all_regions().values() if scope.covers(r.code)]
+
+
+def region_in_scope(*, code: str, scope: Scope) -> Region | None:
+    """The region `code` names when `scope` acts for it; None when it is unknown or someone else's."""
+    try:
+        region = resolve_region(code)
+    except UnknownRegion:
+        return None
+    return region if scope.covers(region.code) else None

@@ -46,6 +46,8 @@ def staff_create(
         scope = staff_scope(actor)
         if scope is None or not scope.is_platform_admin:
             raise PermissionDenied("only platform administrators create staff accounts")
+    if not username.strip():
+        raise ValidationError({"username": "a user name is required"})
     code = ""
     if role is not Role.PLATFORM_ADMIN:
         if not region:

@@ -10,73 +10,38 @@ from decimal import Decimal
 from typing import Any
 
 from catalogs import models as m
-from skillsubsidy.catalog.model import (
-    Anomaly,
-    CatalogVersion,
-    Category,
-    CertificateType,
-    Entry,
-    Provenance,
-    Section,
-    SectionKind,
-    Severity,
+from skillsubsidy.catalog.fields import (
+    ANOMALY_FIELDS,
+    ENTRY_FIELDS,
+    Field,
+    anomaly_of,
+    decoder,
+    entry_of,
+    to_json,
 )
-from skillsubsidy.occupations import Marker
+from skillsubsidy.catalog.model import Anomaly, CatalogVersion, CertificateType, Entry, Section, SectionKind
+
+# Entry rows belong to a version, which holds the catalog id; every other field is a column.
+_ENTRY_COLUMNS = tuple(f for f in ENTRY_FIELDS if f.name != "catalog_id")
+# Rebuilding the published catalogs decodes every column of every row: decoders are looked up once.
+_ENTRY_DECODERS = tuple((f.name, decoder(f)) for f in _ENTRY_COLUMNS)
+_ANOMALY_DECODERS = tuple((f.name, decoder(f)) for f in ANOMALY_FIELDS)
+
+
+def _column(f: Field, value: Any) -> Any:
+    """A column value: the JSON form, with "" for an absent text (the columns are NOT NULL)."""
+    stored = to_json(f, value)
+    return "" if stored is None else stored
 
 
 def entry_fields(e: Entry) -> dict[str, Any]:
     """Column values for an Entry row (without version and position)."""
-    p = e.provenance
-    return {
-        "section": e.section,
-        "serial": e.serial or "",
-        "code": e.code or "",
-        "name": e.name,
-        "occupation": e.occupation,
-        "work_type": e.work_type or "",
-        "raw_name": e.raw_name,
-        "category": e.category.value if e.category else "",
-        "matched": e.matched,
-        "industry_class": e.industry_class or "",
-        "programmes": list(e.programmes),
-        "certificate_type": e.certificate_type.value if e.certificate_type else "",
-        "levels": list(e.levels),
-        "markers": sorted(mk.value for mk in e.markers),
-        "edition": e.edition or "",
-        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else "",
-        "occupation_name": e.occupation_name or "",
-        "prov_seed": p.seed,
-        "prov_attachment": p.attachment,
-        "prov_section": p.section,
-        "prov_line": p.line,
-        "prov_raw": p.raw,
-    }
+    return {f.name: _column(f, f.read(e)) for f in _ENTRY_COLUMNS}
 
 
 def entry_from_row(row: m.Entry, catalog_id: str) -> Entry:
-    return Entry(
-        catalog_id=catalog_id,
-        section=row.section,
-        serial=row.serial or None,
-        code=row.code or None,
-        name=row.name,
-        occupation=row.occupation,
-        work_type=row.work_type or None,
-        raw_name=row.raw_name,
-        provenance=Provenance(
-            row.prov_seed, row.prov_attachment, row.prov_section, row.prov_line, row.prov_raw
-        ),
-        category=Category(row.category) if row.category else None,
-        matched=row.matched,
-        industry_class=row.industry_class or None,
-        programmes=tuple(row.programmes),
-        certificate_type=CertificateType(row.certificate_type) if row.certificate_type else None,
-        levels=tuple(int(v) for v in row.levels),
-        markers=frozenset(Marker(v) for v in row.markers),
-        edition=row.edition or None,
-        uplift_pct=Decimal(row.uplift_pct) if row.uplift_pct else None,
-        occupation_name=row.occupation_name or None,
-    )
+    typed = {name: decode(getattr(row, name)) for name, decode in _ENTRY_DECODERS}
+    return entry_of({**typed, "catalog_id": catalog_id})
 
 
 def section_fields(s: Section) -> dict[str, Any]:
@@ -98,35 +63,11 @@ def section_from_row(row: m.Section) -> Section:
 
 
 def anomaly_fields(a: Anomaly) -> dict[str, Any]:
-    return {
-        "kind": a.kind,
-        "severity": a.severity.value,
-        "message": a.message,
-        "seed": a.seed,
-        "attachment": a.attachment,
-        "section": a.section,
-        "line": a.line,
-        "serial": a.serial or "",
-        "catalog_id": a.catalog_id or "",
-        "original": a.original,
-        "suggestion": a.suggestion or "",
-    }
+    return {f.name: _column(f, f.read(a)) for f in ANOMALY_FIELDS}
 
 
 def anomaly_from_row(row: m.Anomaly) -> Anomaly:
-    return Anomaly(
-        kind=row.kind,
-        message=row.message,
-        seed=row.seed,
-        attachment=row.attachment,
-        section=row.section,
-        line=row.line,
-        original=row.original,
-        catalog_id=row.catalog_id or None,
-        serial=row.serial or None,
-        suggestion=row.suggestion or None,
-        severity=Severity(row.severity),
-    )
+    return anomaly_of({name: decode(getattr(row, name)) for name, decode in _ANOMALY_DECODERS})
 
 
 def version_meta(c: CatalogVersion) -> dict[str, Any]:

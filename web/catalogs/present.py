@@ -11,11 +11,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from skillsubsidy.catalog.fields import ANOMALY_FIELDS, ENTRY_FIELDS, to_json
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, CertificateType, Entry, SectionKind
 from skillsubsidy.catalog.profile import OccupationProfile
 from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.occupations import Level, Marker
 from skillsubsidy.regions import all_regions
+from skillsubsidy.rules.request import Program
 
 CERTIFICATE_LABELS = {
     CertificateType.VOCATIONAL_QUALIFICATION: _("vocational qualification certificate"),
@@ -44,9 +46,9 @@ MARKER_LABELS = {
     Marker.MATCHED: _("job-matched"),
 }
 PROGRAM_LABELS = {
-    "training": _("government-subsidised training"),
-    "insured_upgrade": _("insured-worker skill upgrade"),
-    "project": _("project-based training"),
+    Program.TRAINING: _("government-subsidised training"),
+    Program.INSURED_UPGRADE: _("insured-worker skill upgrade"),
+    Program.PROJECT: _("project-based training"),
 }
 LEVEL_LABELS = {lv.value: lv.label_zh for lv in Level}
 NO_REGION = "none"  # URL segment for catalogs whose document states no region (seed 003)
@@ -63,10 +65,6 @@ def region_slug(code: str | None) -> str:
     return code or NO_REGION
 
 
-def category_label(e: Entry) -> str:
-    return (e.category.value + ("*" if e.matched else "")) if e.category else ""
-
-
 def citation(e: Entry) -> dict[str, Any]:
     p = e.provenance
     return {
@@ -80,44 +78,15 @@ def citation(e: Entry) -> dict[str, Any]:
 
 
 def entry_data(e: Entry) -> dict[str, Any]:
+    """An entry's fields as JSON values; the provenance fields are given together as its `source`."""
     return {
-        "catalog_id": e.catalog_id,
-        "section": e.section,
-        "serial": e.serial,
-        "code": e.code,
-        "name": e.name,
-        "occupation": e.occupation,
-        "work_type": e.work_type,
-        "raw_name": e.raw_name,
-        "category": e.category.value if e.category else None,
-        "matched": e.matched,
-        "industry_class": e.industry_class,
-        "programmes": list(e.programmes),
-        "certificate_type": e.certificate_type.value if e.certificate_type else None,
-        "levels": list(e.levels),
-        "markers": sorted(m.value for m in e.markers),
-        "edition": e.edition,
-        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else None,
-        "occupation_name": e.occupation_name,
+        **{f.name: to_json(f, f.read(e)) for f in ENTRY_FIELDS if not f.provenance},
         "source": citation(e),
     }
 
 
 def anomaly_data(a: Anomaly) -> dict[str, Any]:
-    return {
-        "kind": a.kind,
-        "severity": a.severity.value,
-        "message": a.message,
-        "seed": a.seed,
-        "attachment": a.attachment,
-        "section": a.section,
-        "line": a.line,
-        "serial": a.serial,
-        "catalog_id": a.catalog_id,
-        "original": a.original,
-        "suggestion": a.suggestion,
-        "location": a.location(),
-    }
+    return {**{f.name: to_json(f, f.read(a)) for f in ANOMALY_FIELDS}, "location": a.location()}
 
 
 def catalog_data(c: CatalogVersion, *, version: int | None = None) -> dict[str, Any]:

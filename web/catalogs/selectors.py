@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.selectors import Scope
 from catalogs import mapping
-from catalogs.models import Anomaly, CatalogVersion, DatasetImport, Entry, Section, VersionStatus
+from catalogs.models import Anomaly, CatalogVersion, DatasetImport, Entry, Section, Upload, VersionStatus
 from catalogs.present import HitView, hit_view, region_slug
 from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
@@ -205,6 +205,50 @@ def version_in_scope(*, pk: int, scope: Scope) -> CatalogVersion | None:
     if version is None or not scope.covers(version.region or None):
         return None
     return version
+
+
+def series_in_scope(*, catalog_id: str, scope: Scope) -> CatalogVersion | None:
+    """The current published version of series `catalog_id` when it belongs to `scope`'s regions."""
+    current = current_version(catalog_id=catalog_id)
+    if current is None or not scope.covers(current.region or None):
+        return None
+    return current
+
+
+def versions_by_series(*, regions: frozenset[str] | None) -> list[tuple[str, list[CatalogVersion]]]:
+    """Every version in `regions`, grouped by series (sorted by id), newest number first."""
+    series: dict[str, list[CatalogVersion]] = {}
+    for v in version_list(regions=regions):
+        series.setdefault(v.catalog_id, []).append(v)
+    return sorted(series.items())
+
+
+def draft_list(*, regions: frozenset[str] | None) -> QuerySet[CatalogVersion]:
+    return version_list(regions=regions).filter(status=VersionStatus.DRAFT)
+
+
+def entry_at(*, version: CatalogVersion, number: int) -> Entry | None:
+    """Row `number` (from 1, as the pages number them) of `version`."""
+    return Entry.objects.filter(version=version, position=number - 1).first()
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyRows:
+    rows: list[Anomaly]  # the first ones, in source order
+    count: int  # all of them
+
+
+def anomaly_rows(*, version: CatalogVersion, limit: int) -> AnomalyRows:
+    qs = version.anomalies.order_by("position")
+    return AnomalyRows(list(qs[:limit]), qs.count())
+
+
+def upload_in_scope(*, pk: int, scope: Scope) -> Upload | None:
+    """Upload `pk` when it belongs to `scope`'s regions; None as for a missing one (see version_in_scope)."""
+    upload = Upload.objects.filter(pk=pk).first()
+    if upload is None or not scope.covers(upload.region):
+        return None
+    return upload
 
 
 def draft_of(*, catalog_id: str) -> CatalogVersion | None:

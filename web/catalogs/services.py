@@ -358,8 +358,8 @@ def _clean_field(f: str, value: Any) -> dict[str, Any]:
             raise ValueError("a name is required")
         parts = split_name(text)
         return {"name": parts.name, "occupation": parts.occupation, "work_type": parts.work_type or ""}
-    if f == "category" and text not in ("", "A", "B", "C"):
-        raise ValueError(f"{text!r} is not one of A, B, C")
+    if f == "category" and text and text not in set(core.Category):
+        raise ValueError(f"{text!r} is not one of {', '.join(core.Category)}")
     if f == "certificate_type" and text and text not in {c.value for c in core.CertificateType}:
         raise ValueError(f"{text!r} is not a certificate type")
     return {f: text}

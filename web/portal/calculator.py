@@ -6,12 +6,15 @@ the engine's job, and it validates the request itself.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
 
-PROGRAMS = ("training", "insured_upgrade", "project")
+from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.rules.request import Program
+
+PROGRAMS = tuple(p.value for p in Program)
 TRUE_FALSE = {"yes": True, "no": False}
 
 
@@ -20,9 +23,10 @@ def _number(text: str) -> int | str:
 
 
 def form_defaults(occupation: str = "") -> dict[str, str]:
-    today = date.today().isoformat()
-    return {"region": "320600", "date": today, "program": "training", "type": "skill_level",
-            "occupation": occupation, "level": "3"}  # fmt: skip
+    # The bureaus' "today": a quote made just after midnight in Beijing is for the new day.
+    today = timezone.localdate().isoformat()
+    return {"region": "320600", "date": today, "program": Program.TRAINING.value,
+            "type": CertificateType.SKILL_LEVEL.value, "occupation": occupation, "level": "3"}  # fmt: skip
 
 
 def build_request(data: QueryDict) -> dict[str, Any]:
@@ -41,7 +45,7 @@ def build_request(data: QueryDict) -> dict[str, Any]:
     request: dict[str, Any] = {
         "region": get("region"),
         "date": get("date"),
-        "program": get("program") or "training",
+        "program": get("program") or Program.TRAINING.value,
         "certificate": cert,
     }
     if get("held_occupation") or get("held_level"):

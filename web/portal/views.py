@@ -29,7 +29,7 @@ from portal import charts
 from portal.calculator import build_request, form_defaults
 from skillsubsidy.catalog.dataset import shipped_sources, source_lines
 from skillsubsidy.catalog.export import FORMATS, export_catalog
-from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
 from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
@@ -57,7 +57,7 @@ def _filters_context() -> dict[str, Any]:
         "markers": [
             (m.value, MARKER_LABELS[m]) for m in (Marker.DIGITAL, Marker.GREEN, Marker.ONLINE_OVER_40)
         ],
-        "categories": ["A", "B", "C"],
+        "categories": [c.value for c in Category],
     }
 
 
@@ -89,7 +89,7 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     region = request.GET.get("region") or None
     year = _int_or_none(request.GET.get("year"))
-    category = request.GET.get("category") if request.GET.get("category") in ("A", "B", "C") else None
+    category = request.GET.get("category") if request.GET.get("category") in set(Category) else None
     cert = request.GET.get("certificate_type")
     cert = cert if cert in {c.value for c in CertificateType} else None
     markers = [m for m in request.GET.getlist("marker") if m in {mk.value for mk in Marker}] or None

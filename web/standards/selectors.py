@@ -16,7 +16,7 @@ from skillsubsidy.regions import Region, all_regions, ancestry
 from skillsubsidy.rules.decision import Decision
 from skillsubsidy.rules.engine import Engine
 from skillsubsidy.rules.parameters import Parameter, ParameterSet, load_parameters, package_policy_dir
-from skillsubsidy.rules.request import LEVEL_TYPES
+from skillsubsidy.rules.request import LEVEL_TYPES, Program
 from standards.models import StandardValue
 from standards.policy import Override, materialise
 
@@ -138,7 +138,9 @@ def occupation_standards(profile: OccupationProfile) -> dict[str, Any]:
             CertificateType.SKILL_LEVEL,
         )
         levels = [lv.value for lv in Level] if ctype in LEVEL_TYPES else [None]
-        for on, program in ((on, program) for on in dates for program in ("training", "project")):
+        for on, program in (
+            (on, program) for on in dates for program in (Program.TRAINING.value, Program.PROJECT.value)
+        ):
             amounts = []
             for lv in levels:
                 cert: dict[str, Any] = {"type": ctype.value, "occupation": query}

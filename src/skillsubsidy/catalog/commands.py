@@ -14,7 +14,7 @@ import click
 from skillsubsidy.catalog.dataset import Dataset, EffectiveCatalog, load_dataset
 from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
 from skillsubsidy.catalog.export import FORMATS, export_entries
-from skillsubsidy.catalog.model import CatalogVersion, Entry, SectionKind
+from skillsubsidy.catalog.model import CatalogVersion, Category, Entry, SectionKind
 from skillsubsidy.catalog.profile import OccupationProfile, occupation_profile
 from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.console import friendly_errors, table
@@ -62,7 +62,7 @@ def catalog_list(as_json: bool) -> None:
 @click.argument("query")
 @click.option("--region", help="code or name, e.g. 320600 or 南通")
 @click.option("--year", type=int)
-@click.option("--category", type=click.Choice(["A", "B", "C"], case_sensitive=False))
+@click.option("--category", type=click.Choice([c.value for c in Category], case_sensitive=False))
 @click.option("--cert", "certificate_type", help="certificate type, e.g. skill_level, special_ability")
 @click.option("--marker", "markers", multiple=True, type=click.Choice([m.value for m in Marker]))
 @click.option("--shortage/--no-shortage", default=None)

@@ -14,39 +14,28 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from skillsubsidy.catalog.model import (
-    Anomaly,
-    CatalogVersion,
-    Category,
-    CertificateType,
-    Entry,
-    Provenance,
-    Section,
-    SectionKind,
-    Severity,
+from skillsubsidy.catalog.fields import (
+    ANOMALY_FIELDS,
+    ENTRY_FIELDS,
+    Field,
+    Kind,
+    anomaly_of,
+    decoder,
+    entry_of,
+    to_json,
 )
-from skillsubsidy.occupations import Marker, clean_code, split_name
+from skillsubsidy.catalog.model import Anomaly, CatalogVersion, CertificateType, Entry, Section, SectionKind
+from skillsubsidy.occupations import clean_code, split_name
 from skillsubsidy.regions import Region, ancestry, resolve_region
 
-ENTRY_FIELDS = (
-    "catalog_id", "section", "serial", "code", "name", "occupation", "work_type", "raw_name",
-    "category", "matched", "industry_class", "programmes", "certificate_type", "levels", "markers",
-    "edition", "uplift_pct", "occupation_name",
-    "prov_seed", "prov_attachment", "prov_section", "prov_line", "prov_raw",
-)  # fmt: skip
-ANOMALY_FIELDS = (
-    "kind", "severity", "message", "seed", "attachment", "section", "line", "serial",
-    "catalog_id", "original", "suggestion",
-)  # fmt: skip
 FORMAT_VERSION = 1
 SOURCES = "sources"  # subfolder holding the official documents as read
 
@@ -54,95 +43,54 @@ SOURCES = "sources"  # subfolder holding the official documents as read
 LISTING_KINDS = frozenset(SectionKind) - {SectionKind.SHORTAGE, SectionKind.EVALUATION}
 
 
-def _opt(value: str) -> str | None:
-    return value or None
+# How each kind of value is written in a CSV cell. Lists and sets are joined so that a row stays one
+# line a reviewer can read in a diff; absent values are empty cells.
+_SEPARATOR = {Kind.INT_LIST: ",", Kind.TEXT_LIST: "|", Kind.ENUM_SET: "|"}
 
 
-def _entry_row(e: Entry) -> dict[str, str]:
-    p = e.provenance
-    return {
-        "catalog_id": e.catalog_id,
-        "section": e.section,
-        "serial": e.serial or "",
-        "code": e.code or "",
-        "name": e.name,
-        "occupation": e.occupation,
-        "work_type": e.work_type or "",
-        "raw_name": e.raw_name,
-        "category": e.category.value if e.category else "",
-        "matched": "1" if e.matched else "",
-        "industry_class": e.industry_class or "",
-        "programmes": "|".join(e.programmes),
-        "certificate_type": e.certificate_type.value if e.certificate_type else "",
-        "levels": ",".join(str(lv) for lv in e.levels),
-        "markers": "|".join(sorted(m.value for m in e.markers)),
-        "edition": e.edition or "",
-        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else "",
-        "occupation_name": e.occupation_name or "",
-        "prov_seed": p.seed,
-        "prov_attachment": p.attachment,
-        "prov_section": p.section,
-        "prov_line": str(p.line),
-        "prov_raw": p.raw,
-    }
+def _cell(f: Field, value: Any) -> str:
+    match f.kind:
+        case Kind.BOOL:
+            return "1" if value else ""
+        case Kind.INT_LIST | Kind.TEXT_LIST | Kind.ENUM_SET:
+            items = to_json(f, value)
+            return _SEPARATOR[f.kind].join(str(v) for v in items)
+        case Kind.INT:
+            return str(value)
+        case _:
+            written = to_json(f, value)
+            return "" if written is None else str(written)
+
+
+def _reader(f: Field) -> Callable[[str], Any]:
+    """How a cell of field `f` is read; chosen once per field, as loading reads every cell."""
+    decode = decoder(f)
+    match f.kind:
+        case Kind.BOOL:
+            return lambda cell: cell == "1"
+        case Kind.INT:
+            return int
+        case Kind.INT_LIST | Kind.TEXT_LIST | Kind.ENUM_SET:
+            separator = _SEPARATOR[f.kind]
+            return lambda cell: decode([v for v in cell.split(separator) if v])
+        case _:
+            return decode
+
+
+_ENTRY_READERS = tuple((f.name, _reader(f)) for f in ENTRY_FIELDS)
+_ANOMALY_READERS = tuple((f.name, _reader(f)) for f in ANOMALY_FIELDS)
+
+
+def _row(record: Entry | Anomaly, fields: tuple[Field, ...]) -> dict[str, str]:
+    return {f.name: _cell(f, f.read(record)) for f in fields}
 
 
 def _entry_from_row(r: dict[str, str]) -> Entry:
-    return Entry(
-        catalog_id=r["catalog_id"],
-        section=r["section"],
-        serial=_opt(r["serial"]),
-        code=_opt(r["code"]),
-        name=r["name"],
-        occupation=r["occupation"],
-        work_type=_opt(r["work_type"]),
-        raw_name=r["raw_name"],
-        provenance=Provenance(
-            r["prov_seed"], r["prov_attachment"], r["prov_section"], int(r["prov_line"]), r["prov_raw"]
-        ),
-        category=Category(r["category"]) if r["category"] else None,
-        matched=r["matched"] == "1",
-        industry_class=_opt(r["industry_class"]),
-        programmes=tuple(p for p in r["programmes"].split("|") if p),
-        certificate_type=CertificateType(r["certificate_type"]) if r["certificate_type"] else None,
-        levels=tuple(int(v) for v in r["levels"].split(",") if v),
-        markers=frozenset(Marker(m) for m in r["markers"].split("|") if m),
-        edition=_opt(r["edition"]),
-        uplift_pct=Decimal(r["uplift_pct"]) if r["uplift_pct"] else None,
-        occupation_name=_opt(r["occupation_name"]),
-    )
-
-
-def _anomaly_row(a: Anomaly) -> dict[str, str]:
-    return {
-        "kind": a.kind,
-        "severity": a.severity.value,
-        "message": a.message,
-        "seed": a.seed,
-        "attachment": a.attachment,
-        "section": a.section,
-        "line": str(a.line),
-        "serial": a.serial or "",
-        "catalog_id": a.catalog_id or "",
-        "original": a.original,
-        "suggestion": a.suggestion or "",
-    }
+    return entry_of({name: read(r[name]) for name, read in _ENTRY_READERS})
 
 
 def _anomaly_from_row(r: dict[str, str]) -> Anomaly:
-    return Anomaly(
-        kind=r["kind"],
-        message=r["message"],
-        seed=r["seed"],
-        attachment=r["attachment"],
-        section=r["section"],
-        line=int(r["line"]),
-        original=r["original"],
-        catalog_id=_opt(r["catalog_id"]),
-        serial=_opt(r["serial"]),
-        suggestion=_opt(r["suggestion"]),
-        severity=Severity(r["severity"]),
-    )
+    return anomaly_of({name: read(r[name]) for name, read in _ANOMALY_READERS})
 
 
 def _catalog_meta(c: CatalogVersion) -> dict[str, Any]:
@@ -169,9 +117,9 @@ def _catalog_meta(c: CatalogVersion) -> dict[str, Any]:
     }
 
 
-def _csv_text(fields: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
+def _csv_text(fields: tuple[Field, ...], rows: Iterable[dict[str, str]]) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=[f.name for f in fields], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
@@ -185,8 +133,8 @@ def render_dataset(
     catalogs: list[CatalogVersion], anomalies: list[Anomaly], seed_dir: Path
 ) -> dict[str, str]:
     """The dataset's files as text, keyed by file name; byte-identical for identical inputs."""
-    entries = _csv_text(ENTRY_FIELDS, (_entry_row(e) for c in catalogs for e in c.entries))
-    found = _csv_text(ANOMALY_FIELDS, (_anomaly_row(a) for a in anomalies))
+    entries = _csv_text(ENTRY_FIELDS, (_row(e, ENTRY_FIELDS) for c in catalogs for e in c.entries))
+    found = _csv_text(ANOMALY_FIELDS, (_row(a, ANOMALY_FIELDS) for a in anomalies))
     seeds = sorted({c.seed for c in catalogs})
     manifest = {
         "format_version": FORMAT_VERSION,

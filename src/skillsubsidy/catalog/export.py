@@ -9,46 +9,35 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 
+from skillsubsidy.catalog.fields import ENTRY_FIELD, Field, Kind, category_label, to_json
 from skillsubsidy.catalog.model import CatalogVersion, Entry
 
-COLUMNS = (
-    ("catalog", "目录"),
-    ("section", "部分"),
-    ("serial", "序号"),
-    ("code", "编码"),
-    ("name", "名称"),
-    ("occupation", "职业"),
-    ("work_type", "工种"),
-    ("category", "类别"),
-    ("markers", "标记"),
-    ("industry_class", "行业分类"),
-    ("programmes", "类型"),
-    ("certificate_type", "证书类型"),
-    ("levels", "等级"),
-    ("uplift_pct", "上浮比例%"),
-    ("source", "出处"),
-)
+# The entry fields a download shows, in this order, plus the citation of each row.
+EXPORTED = tuple(
+    ENTRY_FIELD[name]
+    for name in (
+        "catalog_id", "section", "serial", "code", "name", "occupation", "work_type", "category",
+        "markers", "industry_class", "programmes", "certificate_type", "levels", "uplift_pct",
+    )
+)  # fmt: skip
+SOURCE = ("source", "出处")
+COLUMNS = (*((f.name, f.label_zh) for f in EXPORTED), SOURCE)
 FORMATS = ("csv", "xlsx", "json")
+# Spreadsheet cells separate list items with a space, except levels, written as the documents do.
+_SEPARATOR = {Kind.INT_LIST: ","}
+
+
+def _cell(f: Field, e: Entry) -> str:
+    if f.name == "category":
+        return category_label(e)
+    value = to_json(f, f.read(e))
+    if isinstance(value, list):
+        return _SEPARATOR.get(f.kind, " ").join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def _row(e: Entry) -> dict[str, str]:
-    return {
-        "catalog": e.catalog_id,
-        "section": e.section,
-        "serial": e.serial or "",
-        "code": e.code or "",
-        "name": e.name,
-        "occupation": e.occupation,
-        "work_type": e.work_type or "",
-        "category": (e.category.value + ("*" if e.matched else "")) if e.category else "",
-        "markers": " ".join(sorted(m.value for m in e.markers)),
-        "industry_class": e.industry_class or "",
-        "programmes": " ".join(e.programmes),
-        "certificate_type": e.certificate_type.value if e.certificate_type else "",
-        "levels": ",".join(str(v) for v in e.levels),
-        "uplift_pct": str(e.uplift_pct) if e.uplift_pct is not None else "",
-        "source": e.provenance.cite(),
-    }
+    return {**{f.name: _cell(f, e) for f in EXPORTED}, SOURCE[0]: e.provenance.cite()}
 
 
 def export_entries(entries: Iterable[Entry], fmt: str, *, title: str = "catalog") -> bytes:

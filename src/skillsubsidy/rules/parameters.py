@@ -268,7 +268,8 @@ def _convert(file: str, name: str, unit: Unit, raw: Any, groups: Mapping[str, st
         return raw
     if unit is Unit.CATEGORY:
         if raw not in {c.value for c in Category}:
-            raise fail("A, B or C")
+            *rest, last = (c.value for c in Category)
+            raise fail(f"{', '.join(rest)} or {last}")
         return str(raw)
     if unit is Unit.CERTIFICATE_TYPES:
         types = {t.value for t in CertificateType}

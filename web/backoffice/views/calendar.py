@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backoffice.views import staff_required
+from backoffice.views.access import staff_required
 from calendars import selectors, services
 from calendars.forms import CalendarYearForm
 

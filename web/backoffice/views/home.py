@@ -1,0 +1,26 @@
+"""The back office's first page: the drafts in progress and the latest changes in the user's regions."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from audit.selectors import audit_list
+from backoffice.views.access import scope_of, staff_required
+from catalogs import selectors
+from catalogs.present import region_name
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "drafts": selectors.draft_list(regions=scope.regions),
+            "recent": audit_list(regions=scope.regions)[:10],
+            "region_label": region_name(scope.region) if scope.region else _("all regions"),
+        },
+    )
