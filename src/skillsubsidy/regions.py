@@ -10,6 +10,7 @@ city, as people say it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -104,6 +105,12 @@ def descendants(code: str) -> list[Region]:
         out.append(child)
         out.extend(descendants(child.code))
     return sorted(out, key=lambda r: r.code)
+
+
+def with_ancestors(codes: Iterable[str]) -> list[Region]:
+    """These regions and every region above them, by code: what a list of regions in use shows."""
+    out = {a.code: a for code in codes for a in ancestry(all_regions()[code])}
+    return [out[c] for c in sorted(out)]
 
 
 def _regions(codes: frozenset[str]) -> list[Region]:

@@ -115,3 +115,29 @@ def test_import_with_a_bad_mapping_names_the_column(tmp_path):
     result = run("catalog", "import", str(book), "--map", "9=name")
     assert result.exit_code == 2
     assert "column 9" in result.output
+
+
+def test_regions_lists_the_regions_the_catalogs_and_standards_speak_for():
+    result = run("regions")
+    assert result.exit_code == 0
+    codes = [line.split()[0] for line in result.output.splitlines()[2:]]
+    assert codes == ["310000", "320000", "320600", "370000", "370100", "440000", "440100"]
+
+
+def test_regions_of_a_city_lists_its_districts():
+    result = run("regions", "广州")
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines()[2:]]
+    assert rows[0] == ["440100", "广州市", "Guangzhou", "440000"]
+    assert [r[1] for r in rows[1:]] == ["荔湾区", "越秀区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区",
+                                        "花都区", "南沙区", "从化区", "增城区"]  # fmt: skip
+
+
+def test_regions_all_lists_the_whole_shipped_tree():
+    assert len(run("regions", "--all").output.splitlines()) == 2 + 453
+
+
+def test_an_ambiguous_region_exits_2_with_the_candidates():
+    result = run("regions", "市中区")
+    assert result.exit_code == 2
+    assert "市中区 is ambiguous: 济南市市中区 370103, 枣庄市市中区 370402" in result.output
