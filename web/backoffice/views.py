@@ -78,7 +78,8 @@ def _version_in_scope(request: HttpRequest, pk: int) -> CatalogVersion:
 
 
 def _regions_in_scope(scope: Scope) -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in all_regions().values() if scope.covers(r.code)]
+    # Districts are named with their city: two cities may each have a 鼓楼区.
+    return [(r.code, r.qualified) for r in all_regions().values() if scope.covers(r.code)]
 
 
 def _errors(exc: ValidationError) -> list[str]:
