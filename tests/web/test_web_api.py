@@ -243,7 +243,9 @@ def test_a_city_token_cannot_touch_its_provinces_catalog(client: Client, nantong
     assert not CatalogVersion.objects.filter(status="draft").exists()
 
 
-def test_a_district_token_cannot_touch_its_citys_catalog(client: Client, chongchuan_staff: AbstractUser) -> None:
+def test_a_district_token_cannot_touch_its_citys_catalog(
+    client: Client, chongchuan_staff: AbstractUser
+) -> None:
     _, raw = token_create(user=chongchuan_staff, name="chongchuan system")
     body = post(client, "/api/v1/catalogs/nantong-2025/drafts", {"reason": "Q2"}, status=403,
                 Authorization=f"Bearer {raw}")  # fmt: skip

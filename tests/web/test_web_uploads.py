@@ -10,9 +10,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
+from accounts.selectors import Scope, staff_scope
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Upload
-from accounts.selectors import Scope, staff_scope
 from catalogs.selectors import current_dataset, search, version_in_scope
 from catalogs.services import draft_publish
 from catalogs.uploads import upload_create, upload_preview, upload_set_mapping, upload_to_draft
