@@ -6,6 +6,7 @@ instead of going unchecked.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -397,3 +399,33 @@ def test_a_city_sees_its_districts_in_its_region_choices(world: dict[str, Any]) 
     page = login(NANTONG).get("/en/office/uploads/new/").content.decode()
     codes = re.findall(r'<option value="(\d+)"', page)
     assert codes == ["320600", "320612", "320613", "320614", "320623", "320681", "320682", "320685"]
+
+
+def test_create_staff_accepts_a_district_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAFF_PW", PASSWORD)
+    out = io.StringIO()
+    call_command("create_staff", "tianhe", "--role", "district_bureau", "--region", "天河区",
+                 "--password-env", "STAFF_PW", stdout=out)  # fmt: skip
+    assert out.getvalue() == "created district_bureau tianhe\n"
+    assert get_user_model().objects.get(username="tianhe").staff.region == "440106"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("region", "message"),
+    [
+        (
+            "440100",
+            "region: a district_bureau needs a district-level region; '440100' is 广州市 440100, a city",
+        ),
+        ("鼓楼区", "region: 鼓楼区 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302"),
+    ],
+)
+def test_create_staff_refuses_a_region_of_the_wrong_level_with_exit_2(
+    region: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAFF_PW", PASSWORD)
+    with pytest.raises(CommandError) as err:
+        call_command("create_staff", "clerk", "--role", "district_bureau", "--region", region,
+                     "--password-env", "STAFF_PW")  # fmt: skip
+    assert (str(err.value), err.value.returncode) == (message, 2)
+    assert not get_user_model().objects.filter(username="clerk").exists()
