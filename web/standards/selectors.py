@@ -43,8 +43,12 @@ def overrides() -> list[Override]:
     return out
 
 
+def _shipped() -> ParameterSet:
+    return engine_cache.get("shipped", lambda: load_parameters(package_policy_dir()))
+
+
 def _shipped_definitions() -> dict[str, tuple[str, str]]:
-    params = engine_cache.get("shipped", lambda: load_parameters(package_policy_dir()))
+    params = _shipped()
     return {p.name: (p.unit.value, p.label) for p in params.parameters()}
 
 
@@ -66,8 +70,14 @@ def regions_in_use() -> list[Region]:
 
     What the public pages offer to choose from: the other districts of the GB/T 2260 tree would only
     repeat their city's answer."""
-    codes = {c.region for c in dated_dataset().catalogs if c.region} | set(parameters().by_region)
-    return with_ancestors(codes)
+
+    def build() -> list[Region]:
+        # Not from the engine: building it for a page that only needs a region list would be wasteful.
+        codes = {c.region for c in dated_dataset().catalogs if c.region}
+        codes |= set(_shipped().by_region) | {o.region for o in overrides()}
+        return with_ancestors(codes)
+
+    return engine_cache.get("regions", build)
 
 
 def quote(raw: Mapping[str, Any]) -> Decision:
