@@ -3,8 +3,8 @@
 A region is named by its code, its full name (天河区), its short name (天河) or its English name
 (Tianhe). Short names repeat across cities (市中区 is in 济南 and 枣庄), so a bare name that fits
 several regions is refused with the candidates, and the qualified form (济南市中区, 济南 市中区) picks
-one. The one exception is a district named after its own city (淮安市淮安区): the bare name means the
-city, as people say it.
+one. The one exception: a name one city shares only with districts means the city, as people say it
+(淮安 is 淮安市, not its 淮安区; Zhenjiang is 镇江市, not 韶关's 浈江区).
 """
 
 from __future__ import annotations
@@ -134,12 +134,14 @@ def _matches(key: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _outermost(codes: frozenset[str]) -> str | None:
-    """The one code that all the others lie within (淮安市 over 淮安区), if there is one."""
-    for code in codes:
-        if all(code in {a.code for a in ancestry(all_regions()[c])} for c in codes):
-            return code
-    return None
+_RANK: dict[Level, int] = {"province": 0, "city": 1, "district": 2}
+
+
+def _city_over_districts(codes: frozenset[str]) -> str | None:
+    """The one province or city among codes that are otherwise districts, if there is one."""
+    ranked = sorted(codes, key=lambda c: _RANK[all_regions()[c].level])
+    first, second = (all_regions()[c].level for c in ranked[:2])
+    return ranked[0] if _RANK[first] < _RANK[second] else None
 
 
 def resolve_region(value: str) -> Region:
@@ -150,9 +152,9 @@ def resolve_region(value: str) -> Region:
     if len(codes) == 1:
         return all_regions()[next(iter(codes))]
     if codes:
-        outer = _outermost(codes)
-        if outer is not None:
-            return all_regions()[outer]
+        city = _city_over_districts(codes)
+        if city is not None:
+            return all_regions()[city]
         raise AmbiguousRegion(value, _regions(codes))
     near = process.extract(key, list(_aliases()), limit=3, score_cutoff=50)
     suggestions = sorted({f"{r.qualified} {r.code}" for m, _, _ in near for r in _regions(_aliases()[m])})

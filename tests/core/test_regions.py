@@ -178,11 +178,12 @@ def test_a_qualifier_that_is_not_a_parent_does_not_resolve():
 
 
 CITY_OR_DISTRICT = [("淮安", "320800"), ("淮安区", "320803"), ("东营", "370500"), ("东营区", "370502"),
-                    ("Huai'an", "320800"), ("huaian", "320800")]  # fmt: skip
+                    ("Huai'an", "320800"), ("huaian", "320800"), ("Zhenjiang", "321100"), ("浈江", "440204"),
+                    ("Linyi", "371300"), ("临邑", "371424")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("ref", "code"), CITY_OR_DISTRICT)
-def test_a_name_a_city_shares_with_its_own_district_means_the_city(ref, code):
+def test_a_name_a_city_shares_only_with_districts_means_the_city(ref, code):
     assert resolve_region(ref).code == code
 
 
