@@ -429,3 +429,13 @@ def test_create_staff_refuses_a_region_of_the_wrong_level_with_exit_2(
                      "--password-env", "STAFF_PW")  # fmt: skip
     assert (str(err.value), err.value.returncode) == (message, 2)
     assert not get_user_model().objects.filter(username="clerk").exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "code"),
+    [(ACTORS[4], "310000"), (NANTONG, "320600"), (CHONGCHUAN, "320613")],
+    ids=["admin", "city", "district"],
+)
+def test_the_standards_page_starts_at_the_users_region_or_the_first_in_use(actor: Actor, code: str) -> None:
+    page = login(actor).get("/en/office/standards/").content.decode()
+    assert re.findall(r'<option value="(\d+)" selected>', page) == [code]

@@ -20,7 +20,9 @@ from standards import selectors, services
 def standards(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     regions = _regions_in_scope(scope)
-    code = request.GET.get("region") or (regions[0][0] if regions else "")
+    # A bureau starts at its own region; an administrator at the first region a standard or a catalog
+    # speaks for, not at 北京市 where nothing is set.
+    code = request.GET.get("region") or scope.region or selectors.regions_in_use()[0].code
     try:
         region = resolve_region(code)
     except UnknownRegion:
