@@ -367,6 +367,13 @@ def test_the_staff_form_offers_districts_named_with_their_city(admin: AbstractUs
     assert page.count('<option value="3') + page.count('<option value="4') > 400
 
 
+def test_the_staff_list_names_each_accounts_region_with_its_city(admin: AbstractUser) -> None:
+    make_staff("tianhe", Role.DISTRICT_BUREAU, "天河区")
+    page = client_for(admin).get("/en/office/staff/").content.decode()
+    assert "<td>tianhe</td><td>District bureau staff</td><td>广州市天河区 (440106)</td>" in page
+    assert "<td>admin</td><td>Platform administrator</td><td>—</td>" in page
+
+
 def test_the_staff_form_refuses_a_city_code_for_a_district_bureau(admin: AbstractUser) -> None:
     response = client_for(admin).post(
         "/en/office/staff/",

@@ -474,7 +474,8 @@ def staff(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/staff.html",
         {
-            "staff": account_selectors.staff_list(),
+            # A code alone does not say which of two 鼓楼区 an account acts for.
+            "staff": [(s, region_name(s.region) if s.region else "") for s in account_selectors.staff_list()],
             "roles": Role.choices,
             "regions": list(all_regions().values()),
             "errors": errors,
