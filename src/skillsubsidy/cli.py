@@ -15,8 +15,9 @@ from skillsubsidy.catalog.dataset import build_dataset, load_dataset, shipped_di
 from skillsubsidy.catalog.quality import quality_report, summary
 from skillsubsidy.console import friendly_errors, table
 from skillsubsidy.ingest.seeds import default_seed_dir
-from skillsubsidy.regions import all_regions
+from skillsubsidy.regions import all_regions, children, resolve_region, with_ancestors
 from skillsubsidy.rules.commands import batch_command, quote_command
+from skillsubsidy.rules.parameters import default_policy_dir, load_parameters
 
 
 @click.group()
@@ -48,9 +49,21 @@ def dataset_build(seeds: Path | None, out: Path | None) -> None:
 
 
 @main.command("regions")
-def regions_cmd() -> None:
-    """List the regions the shipped catalogs speak for."""
-    rows = [[r.code, r.name, r.en, r.parent or ""] for r in all_regions().values()]
+@click.argument("region", required=False)
+@click.option("--all", "show_all", is_flag=True, help="every region shipped (GB/T 2260, to county level)")
+@friendly_errors
+def regions_cmd(region: str | None, show_all: bool) -> None:
+    """List the regions the shipped catalogs and standards speak for, with the regions above them;
+    REGION (code or name) lists that region and the regions directly under it instead."""
+    if region:
+        reg = resolve_region(region)
+        shown = [reg, *children(reg.code)]
+    elif show_all:
+        shown = list(all_regions().values())
+    else:
+        in_use = {c.region for c in load_dataset().catalogs if c.region}
+        shown = with_ancestors(in_use | set(load_parameters(default_policy_dir()).by_region))
+    rows = [[r.code, r.name, r.en, r.parent or ""] for r in shown]
     click.echo(table(rows, ["code", "name", "en", "parent"]))
 
 

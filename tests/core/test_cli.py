@@ -185,3 +185,29 @@ def test_the_readme_shows_the_calendar_deadline_as_printed():
     command = "$ skillsubsidy calendar deadline 2025-10-09 --working-days 5\n"
     shown = readme.split(command, 1)[1].split("\n\n", 1)[0] + "\n"
     assert run("calendar", "deadline", "2025-10-09", "--working-days", "5").stdout == shown
+
+
+def test_regions_lists_the_regions_the_catalogs_and_standards_speak_for():
+    result = run("regions")
+    assert result.exit_code == 0
+    codes = [line.split()[0] for line in result.output.splitlines()[2:]]
+    assert codes == ["310000", "320000", "320600", "370000", "370100", "440000", "440100"]
+
+
+def test_regions_of_a_city_lists_its_districts():
+    result = run("regions", "广州")
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines()[2:]]
+    assert rows[0] == ["440100", "广州市", "Guangzhou", "440000"]
+    assert [r[1] for r in rows[1:]] == ["荔湾区", "越秀区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区",
+                                        "花都区", "南沙区", "从化区", "增城区"]  # fmt: skip
+
+
+def test_regions_all_lists_the_whole_shipped_tree():
+    assert len(run("regions", "--all").output.splitlines()) == 2 + 453
+
+
+def test_an_ambiguous_region_exits_2_with_the_candidates():
+    result = run("regions", "市中区")
+    assert result.exit_code == 2
+    assert "市中区 is ambiguous: 济南市市中区 370103, 枣庄市市中区 370402" in result.output

@@ -30,8 +30,8 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 PASSWORD = "e2e-password-not-secret-4f9a"
 STAFF = {
     "admin": ("platform_admin", None),
-    "nantong": ("district_bureau", "320600"),
-    "fuzz": ("district_bureau", "440100"),  # Guangzhou has no catalog, so fuzzed writes change nothing
+    "nantong": ("city_bureau", "320600"),
+    "fuzz": ("district_bureau", "440106"),  # 天河区 has no catalog, so fuzzed writes change nothing
 }
 
 

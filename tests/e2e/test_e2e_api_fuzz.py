@@ -4,7 +4,7 @@ No input may cause a 5xx, and every response must match the status codes, conten
 schemas the document declares. The schemathesis CLI is used rather than its pytest plugin, whose
 lazy fixture loading does not run under pytest 9.
 
-Writes are fuzzed with a token of a Guangzhou district account: Guangzhou has no catalog, so every
+Writes are fuzzed with a token of a district account of 天河区 440106, which has no catalog, so every
 generated write is refused and the fuzzing cannot disturb the other browser tests.
 """
 

@@ -58,10 +58,23 @@ def jiangsu_staff(db: None) -> AbstractUser:
 
 @pytest.fixture
 def nantong_staff(db: None) -> AbstractUser:
-    """District-bureau role for Nantong 320600: only Nantong's own catalogs."""
-    return make_staff("nantong", Role.DISTRICT_BUREAU, "320600")
+    """City-bureau role for Nantong 320600: Nantong and its districts, not Jiangsu's own catalogs."""
+    return make_staff("nantong", Role.CITY_BUREAU, "320600")
 
 
 @pytest.fixture
 def shanghai_staff(db: None) -> AbstractUser:
-    return make_staff("shanghai", Role.DISTRICT_BUREAU, "310000")
+    """City-bureau role for the municipality 310000 and its districts."""
+    return make_staff("shanghai", Role.CITY_BUREAU, "310000")
+
+
+@pytest.fixture
+def chongchuan_staff(db: None) -> AbstractUser:
+    """District-bureau role for 崇川区 320613 in Nantong: only itself."""
+    return make_staff("chongchuan", Role.DISTRICT_BUREAU, "320613")
+
+
+@pytest.fixture
+def tianhe_staff(db: None) -> AbstractUser:
+    """District-bureau role for 天河区 440106 in Guangzhou: only itself."""
+    return make_staff("tianhe", Role.DISTRICT_BUREAU, "440106")

@@ -37,13 +37,40 @@ def post(client: Client, url: str, body: Any, status: int = 200, **headers: str)
     return response.json() if response.content else None
 
 
-def test_regions_lists_the_seven_jurisdictions_with_their_parents(client: Client) -> None:
+def test_regions_lists_the_whole_tree_with_the_seven_jurisdictions_as_before(client: Client) -> None:
     regions = {r["code"]: r for r in get(client, "/api/v1/regions")}
-    assert sorted(regions) == ["310000", "320000", "320600", "370000", "370100", "440000", "440100"]
+    assert len(regions) == 453
+    assert {"310000", "320000", "320600", "370000", "370100", "440000", "440100"} <= set(regions)
     assert regions["320600"] == {
         "code": "320600", "name": "南通市", "short": "南通", "en": "Nantong", "parent": "320000",
         "level": "city",
     }  # fmt: skip
+    assert regions["440106"] == {
+        "code": "440106", "name": "天河区", "short": "天河", "en": "Tianhe", "parent": "440100",
+        "level": "district",
+    }  # fmt: skip
+
+
+def test_regions_under_a_parent_are_its_districts(client: Client) -> None:
+    got = [r["name"] for r in get(client, "/api/v1/regions?parent=南通")]
+    assert got == ["通州区", "崇川区", "海门区", "如东县", "启东市", "如皋市", "海安市"]
+
+
+def test_regions_by_level_lists_the_34_provincial_divisions(client: Client) -> None:
+    provinces = get(client, "/api/v1/regions?level=province")
+    assert len(provinces) == 34
+    assert {"810000", "820000", "710000"} <= {r["code"] for r in provinces}
+
+
+def test_an_ambiguous_parent_is_refused_with_the_candidates(client: Client) -> None:
+    body = get(client, "/api/v1/regions?parent=鼓楼", status=400)
+    assert body["error"] == {
+        "code": "ambiguous_region",
+        "message": "鼓楼 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302",
+        "field": "region",
+        "value": "鼓楼",
+        "suggestions": ["南京市鼓楼区 320106", "徐州市鼓楼区 320302"],
+    }
 
 
 def test_catalogs_filtered_by_a_city_include_its_province(client: Client) -> None:
@@ -205,9 +232,7 @@ def test_a_token_lets_a_system_start_correct_and_publish_a_draft(
     assert post(client, "/api/v1/quote", later)["amount"] == "1950.00"  # 000 · 附件1: C level 3 1500, +30%
 
 
-def test_a_district_token_cannot_touch_another_regions_catalog(
-    client: Client, nantong_staff: AbstractUser
-) -> None:
+def test_a_city_token_cannot_touch_its_provinces_catalog(client: Client, nantong_staff: AbstractUser) -> None:
     _, raw = token_create(user=nantong_staff, name="nantong system")
     body = post(
         client,
@@ -217,6 +242,17 @@ def test_a_district_token_cannot_touch_another_regions_catalog(
         Authorization=f"Bearer {raw}",
     )
     assert body["error"]["code"] == "forbidden"
+    assert not CatalogVersion.objects.filter(status="draft").exists()
+
+
+def test_a_district_token_cannot_touch_its_citys_catalog(
+    client: Client, chongchuan_staff: AbstractUser
+) -> None:
+    _, raw = token_create(user=chongchuan_staff, name="chongchuan system")
+    body = post(client, "/api/v1/catalogs/nantong-2025/drafts", {"reason": "Q2"}, status=403,
+                Authorization=f"Bearer {raw}")  # fmt: skip
+    assert body["error"] == {"code": "forbidden", "message": "not allowed to act for region 320600",
+                             "field": None, "value": None}  # fmt: skip
     assert not CatalogVersion.objects.filter(status="draft").exists()
 
 

@@ -6,13 +6,17 @@ instead of going unchecked.
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -22,8 +26,8 @@ from accounts.models import Role
 from accounts.services import staff_create, token_create
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
-from catalogs.services import draft_from_published
-from catalogs.uploads import upload_create
+from catalogs.services import draft_from_published, draft_publish
+from catalogs.uploads import upload_create, upload_to_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -34,22 +38,22 @@ class Actor:
     role: Role | None  # None: a logged-in user with no staff role
     region: str | None
     anonymous: bool = False
+    sees: frozenset[str] = frozenset()  # the world's regions this actor covers, spelt out by hand
 
     def covers(self, region: str | None) -> bool:
-        if self.role is Role.PLATFORM_ADMIN:
-            return True
-        if self.role is Role.CITY_BUREAU:
-            return region in {"320000", "320600"} if self.region == "320000" else region == self.region
-        return region == self.region
+        return self.role is Role.PLATFORM_ADMIN or region in self.sees
 
 
+# The world's objects lie in 江苏 320000, 南通 320600 below it, 崇川区 320613 below that, and 上海 310000.
 ACTORS = [
     Actor("anonymous", None, None, anonymous=True),
     Actor("plain user", None, None),
-    Actor("nantong district", Role.DISTRICT_BUREAU, "320600"),
-    Actor("jiangsu city", Role.CITY_BUREAU, "320000"),
+    Actor("nantong city", Role.CITY_BUREAU, "320600", sees=frozenset({"320600", "320613"})),
+    Actor("jiangsu city", Role.CITY_BUREAU, "320000", sees=frozenset({"320000", "320600", "320613"})),
     Actor("platform admin", Role.PLATFORM_ADMIN, None),
+    Actor("chongchuan district", Role.DISTRICT_BUREAU, "320613", sees=frozenset({"320613"})),
 ]
+NANTONG, CHONGCHUAN = ACTORS[2], ACTORS[5]
 
 PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
@@ -64,7 +68,8 @@ POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
     "backoffice:version_discard", "backoffice:logout",
 }  # fmt: skip
-CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"))
+CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"),
+            ("320613", "chongchuan-2026"))  # fmt: skip
 ADMIN_ONLY = {"backoffice:staff"}
 # The holiday arrangement is national: district bureaus see it but only administrators and city
 # bureaus add a year.
@@ -87,7 +92,14 @@ def all_url_names() -> set[str]:
 
 @pytest.fixture
 def world(admin: AbstractUser) -> dict[str, Any]:
-    """Drafts in three regions and an upload, so every object-scoped URL has something to show."""
+    """Drafts in four regions and an upload, so every object-scoped URL has something to show."""
+    district = upload_create(
+        actor=admin, file_name="list.csv", data="序号,职业名称,编码\n1,焊工,6-18-02-04\n".encode(),
+        region="320613", catalog_id="chongchuan-2026", title="崇川区2026年目录",
+    )  # fmt: skip
+    first = upload_to_draft(upload=district, actor=admin, attachment="附件", effective_from=None,
+                            effective_to=None, reason="test")  # fmt: skip
+    draft_publish(version=first, actor=admin, effective_from=date(2026, 1, 1), reason="test")
     drafts = {
         region: draft_from_published(catalog_id=catalog, actor=admin, reason="test")
         for region, catalog in CATALOGS
@@ -136,7 +148,7 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
              "calendar_add")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
-    for region in ("320000", "320600", "310000"):
+    for region in ("320000", "320600", "310000", "320613"):
         add("backoffice:version", region, pk=p[region].pk)
         add("backoffice:version", region, pk=d[region].pk)
         add("backoffice:version_diff", region, pk=d[region].pk)
@@ -206,7 +218,14 @@ def test_every_url_answers_each_role_as_its_permissions_say(actor: Actor, world:
 
 @pytest.mark.parametrize(
     ("actor", "status"),
-    [(ACTORS[0], 302), (ACTORS[1], 403), (ACTORS[2], 404), (ACTORS[3], 302), (ACTORS[4], 302)],
+    [
+        (ACTORS[0], 302),
+        (ACTORS[1], 403),
+        (ACTORS[2], 404),
+        (ACTORS[3], 302),
+        (ACTORS[4], 302),
+        (ACTORS[5], 404),
+    ],
     ids=lambda v: v.name if isinstance(v, Actor) else str(v),
 )
 def test_only_staff_covering_the_region_can_start_a_draft(actor: Actor, status: int) -> None:
@@ -216,12 +235,19 @@ def test_only_staff_covering_the_region_can_start_a_draft(actor: Actor, status: 
     )
     assert response.status_code == status
     created = CatalogVersion.objects.filter(catalog_id="jiangsu-2025", status="draft").exists()
-    assert created == (actor.role in (Role.CITY_BUREAU, Role.PLATFORM_ADMIN))
+    assert created == actor.covers("320000")
 
 
-def test_a_district_cannot_publish_another_regions_draft(world: dict[str, Any]) -> None:
-    client = login(ACTORS[2])
-    draft = world["drafts"]["320000"]
+@pytest.mark.parametrize(
+    ("actor", "region"),
+    [(NANTONG, "320000"), (CHONGCHUAN, "320000"), (CHONGCHUAN, "320600"), (CHONGCHUAN, "310000")],
+    ids=["city-its-province", "district-its-province", "district-its-city", "district-elsewhere"],
+)
+def test_a_narrower_bureau_cannot_publish_a_wider_or_other_regions_draft(
+    actor: Actor, region: str, world: dict[str, Any]
+) -> None:
+    client = login(actor)
+    draft = world["drafts"][region]
     response = client.post(
         reverse("backoffice:version_publish", kwargs={"pk": draft.pk}),
         {"effective_from": "2025-07-01", "reason": "Q2"},
@@ -230,10 +256,14 @@ def test_a_district_cannot_publish_another_regions_draft(world: dict[str, Any]) 
     assert CatalogVersion.objects.get(pk=draft.pk).status == "draft"
 
 
-def test_the_api_write_endpoints_check_the_session_user_too(world: dict[str, Any]) -> None:
-    client = login(ACTORS[2])
+@pytest.mark.parametrize(("actor", "region"), [(NANTONG, "320000"), (CHONGCHUAN, "320600")],
+                         ids=["city", "district"])  # fmt: skip
+def test_the_api_write_endpoints_check_the_session_user_too(
+    actor: Actor, region: str, world: dict[str, Any]
+) -> None:
+    client = login(actor)
     client.handler.enforce_csrf_checks = False
-    draft = world["drafts"]["320000"]
+    draft = world["drafts"][region]
     response = client.post(
         f"/api/v1/drafts/{draft.pk}/publish",
         {"effective_from": "2025-07-01", "reason": "Q2"},
@@ -245,7 +275,8 @@ def test_the_api_write_endpoints_check_the_session_user_too(world: dict[str, Any
 
 
 def test_the_api_answers_another_regions_draft_exactly_as_a_missing_one(world: dict[str, Any]) -> None:
-    _, raw = token_create(user=make_staff("nantong-system", Role.DISTRICT_BUREAU, "320600"), name="nantong")
+    user = make_staff("chongchuan-system", Role.DISTRICT_BUREAU, "320613")
+    _, raw = token_create(user=user, name="chongchuan")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     missing = CatalogVersion.objects.order_by("-pk").first().pk + 1  # type: ignore[union-attr]
     records = AuditRecord.objects.count()
@@ -265,7 +296,7 @@ def test_the_api_answers_another_regions_draft_exactly_as_a_missing_one(world: d
                  "value": str(pk)}  # fmt: skip
         return [(404, {"error": error})] * 3
 
-    elsewhere = world["drafts"]["320000"]
+    elsewhere = world["drafts"]["320600"]  # its own city's draft is as invisible as any other
     assert answers(elsewhere.pk) == not_found(elsewhere.pk)
     assert answers(missing) == not_found(missing)
     assert CatalogVersion.objects.get(pk=elsewhere.pk).status == "draft"
@@ -283,10 +314,16 @@ def test_the_api_write_endpoints_need_a_staff_role(world: dict[str, Any]) -> Non
     assert CatalogVersion.objects.filter(pk=draft.pk).exists()
 
 
-@pytest.mark.parametrize("role", [Role.CITY_BUREAU, Role.DISTRICT_BUREAU], ids=lambda r: r.value)
-def test_only_a_platform_administrator_can_create_staff_accounts_even_through_the_service(role: Role) -> None:
+@pytest.mark.parametrize(
+    ("role", "region"),
+    [(Role.CITY_BUREAU, "320600"), (Role.DISTRICT_BUREAU, "320613")],
+    ids=["city", "district"],
+)
+def test_only_a_platform_administrator_can_create_staff_accounts_even_through_the_service(
+    role: Role, region: str
+) -> None:
     # The view is admin-only, but the service is the boundary: a bureau must not mint an administrator.
-    bureau = make_staff("bureau", role, "320600")
+    bureau = make_staff("bureau", role, region)
     with pytest.raises(PermissionDenied):
         staff_create(
             username="mallory", password=PASSWORD, role=Role.PLATFORM_ADMIN, region=None, actor=bureau
@@ -295,7 +332,136 @@ def test_only_a_platform_administrator_can_create_staff_accounts_even_through_th
 
 
 def test_a_platform_administrator_creates_staff_accounts_with_an_audit_record(admin: AbstractUser) -> None:
-    user = staff_create(username="clerk", password=PASSWORD, role=Role.DISTRICT_BUREAU, region="南通",
+    user = staff_create(username="clerk", password=PASSWORD, role=Role.DISTRICT_BUREAU, region="天河区",
                         actor=admin)  # fmt: skip
     record = AuditRecord.objects.get(action="staff.create", target_id=str(user.pk))
-    assert (record.actor, record.region) == (admin, "320600")
+    assert (record.actor, record.region) == (admin, "440106")
+    assert record.summary == "created district_bureau clerk for 440106"
+
+
+@pytest.mark.parametrize(
+    ("role", "region", "code"),
+    [
+        (Role.DISTRICT_BUREAU, "440106", "440106"),
+        (Role.DISTRICT_BUREAU, "天河", "440106"),
+        (Role.DISTRICT_BUREAU, "济南市中区", "370103"),
+        (Role.DISTRICT_BUREAU, "启东市", "320681"),  # a county-level city is county level
+        (Role.DISTRICT_BUREAU, "Pudong New Area", "310115"),
+        (Role.CITY_BUREAU, "南通", "320600"),
+        (Role.CITY_BUREAU, "广东省", "440000"),
+        (Role.CITY_BUREAU, "上海", "310000"),
+    ],
+)
+def test_a_bureau_account_gets_a_region_of_its_level(role: Role, region: str, code: str) -> None:
+    user = make_staff("clerk", role, region)
+    assert (user.staff.role, user.staff.region) == (role.value, code)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("role", "region", "message"),
+    [
+        (Role.DISTRICT_BUREAU, "320600",
+         "a district_bureau needs a district-level region; '320600' is 南通市 320600, a city"),
+        (Role.DISTRICT_BUREAU, "上海",
+         "a district_bureau needs a district-level region; '上海' is 上海市 310000, a province"),
+        (Role.CITY_BUREAU, "天河区",
+         "a city_bureau needs a province or city-level region; '天河区' is 广州市天河区 440106, a district"),
+        (Role.DISTRICT_BUREAU, "市中区", "市中区 is ambiguous: 济南市市中区 370103, 枣庄市市中区 370402"),
+        (Role.DISTRICT_BUREAU, None, "a district_bureau needs a region"),
+    ],
+)  # fmt: skip
+def test_a_bureau_account_on_a_region_of_the_wrong_level_is_refused_naming_the_region(
+    role: Role, region: str | None, message: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        make_staff("clerk", role, region)
+    assert err.value.message_dict == {"region": [message]}
+    assert not get_user_model().objects.filter(username="clerk").exists()
+
+
+def test_the_staff_form_offers_districts_named_with_their_city(admin: AbstractUser) -> None:
+    page = client_for(admin).get("/en/office/staff/").content.decode()
+    assert '<option value="440106">广州市天河区 (440106)</option>' in page
+    assert '<option value="320106">南京市鼓楼区 (320106)</option>' in page
+    assert page.count('<option value="3') + page.count('<option value="4') > 400
+
+
+def test_the_staff_list_names_each_accounts_region_with_its_city(admin: AbstractUser) -> None:
+    make_staff("tianhe", Role.DISTRICT_BUREAU, "天河区")
+    page = client_for(admin).get("/en/office/staff/").content.decode()
+    assert "<td>tianhe</td><td>District bureau staff</td><td>广州市天河区 (440106)</td>" in page
+    assert "<td>admin</td><td>Platform administrator</td><td>—</td>" in page
+
+
+def test_the_staff_form_refuses_a_city_code_for_a_district_bureau(admin: AbstractUser) -> None:
+    response = client_for(admin).post(
+        "/en/office/staff/",
+        {"username": "clerk", "password": PASSWORD, "role": "district_bureau", "region": "440100"},
+    )
+    assert response.status_code == 200
+    assert (
+        "region: a district_bureau needs a district-level region; &#x27;440100&#x27; is 广州市 440100, a city"
+        in (response.content.decode())
+    )
+    assert not get_user_model().objects.filter(username="clerk").exists()
+
+
+def test_a_district_sees_only_its_own_catalogs_audit_and_region(world: dict[str, Any]) -> None:
+    client = login(CHONGCHUAN)
+    catalogs = client.get("/en/office/catalogs/").content.decode()
+    assert "chongchuan-2026" in catalogs
+    assert "nantong-2025" not in catalogs and "jiangsu-2025" not in catalogs
+    upload_form = client.get("/en/office/uploads/new/").content.decode()
+    assert re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', upload_form) == [
+        ("320613", "南通市崇川区 (320613)")
+    ]
+    standards = client.get("/en/office/standards/").content.decode()
+    assert re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', standards) == [
+        ("320613", "南通市崇川区")
+    ]
+
+
+def test_a_city_sees_its_districts_in_its_region_choices(world: dict[str, Any]) -> None:
+    page = login(NANTONG).get("/en/office/uploads/new/").content.decode()
+    codes = re.findall(r'<option value="(\d+)"', page)
+    assert codes == ["320600", "320612", "320613", "320614", "320623", "320681", "320682", "320685"]
+
+
+def test_create_staff_accepts_a_district_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAFF_PW", PASSWORD)
+    out = io.StringIO()
+    call_command("create_staff", "tianhe", "--role", "district_bureau", "--region", "天河区",
+                 "--password-env", "STAFF_PW", stdout=out)  # fmt: skip
+    assert out.getvalue() == "created district_bureau tianhe\n"
+    assert get_user_model().objects.get(username="tianhe").staff.region == "440106"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("region", "message"),
+    [
+        (
+            "440100",
+            "region: a district_bureau needs a district-level region; '440100' is 广州市 440100, a city",
+        ),
+        ("鼓楼区", "region: 鼓楼区 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302"),
+    ],
+)
+def test_create_staff_refuses_a_region_of_the_wrong_level_with_exit_2(
+    region: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAFF_PW", PASSWORD)
+    with pytest.raises(CommandError) as err:
+        call_command("create_staff", "clerk", "--role", "district_bureau", "--region", region,
+                     "--password-env", "STAFF_PW")  # fmt: skip
+    assert (str(err.value), err.value.returncode) == (message, 2)
+    assert not get_user_model().objects.filter(username="clerk").exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "code"),
+    [(ACTORS[4], "310000"), (NANTONG, "320600"), (CHONGCHUAN, "320613")],
+    ids=["admin", "city", "district"],
+)
+def test_the_standards_page_starts_at_the_users_region_or_the_first_in_use(actor: Actor, code: str) -> None:
+    page = login(actor).get("/en/office/standards/").content.decode()
+    assert re.findall(r'<option value="(\d+)" selected>', page) == [code]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -137,3 +138,29 @@ def test_the_quality_page_links_each_finding_to_its_line(client: Client) -> None
 def test_an_unknown_source_document_is_a_404(client: Client) -> None:
     page(client, "/sources/..%2F..%2Fsettings.py/", status=404)
     page(client, "/sources/nothing.txt/", status=404)
+
+
+SEVEN = ["310000", "320000", "320600", "370000", "370100", "440000", "440100"]
+
+
+@pytest.mark.parametrize("url", ["/en/search/", "/en/calculator/"])
+def test_the_public_region_choices_are_the_regions_in_use_not_the_whole_tree(
+    client: Client, url: str
+) -> None:
+    # Each has a catalog (000, 001, 004, and 广东省 for 002) or standards (policy/parameters/guangzhou),
+    # or lies above one that does; the other 446 regions would repeat their city's answer.
+    select = page(client, url).split('name="region"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\d+)"', select) == SEVEN
+
+
+def test_a_district_search_finds_its_citys_and_provinces_catalogs(client: Client) -> None:
+    def found(region: str) -> set[str]:
+        return {h.entry.catalog_id for h in selectors.search("6-18-02-04", region=region, limit=50)}
+
+    # The welder: 000 · 附件3 line 558 (Nantong's shortage list), 附件4 line 1440 (Jiangsu's catalog) and
+    # 附件5 line 4901 (Jiangsu's shortage list), as for 南通 itself.
+    assert (
+        found("崇川区") == found("南通") == {"nantong-2025-shortage", "jiangsu-2025", "jiangsu-2025-shortage"}
+    )
+    body = page(client, "/en/search/?q=6-18-02-04&region=崇川区")
+    assert "南通市2025年" in body and "unknown region" not in body

@@ -150,7 +150,7 @@ def test_every_state_change_records_who_what_and_why(jiangsu_staff: AbstractUser
     ]
 
 
-def test_a_district_bureau_acts_only_for_its_own_region(
+def test_a_city_bureau_acts_only_within_its_own_region(
     nantong_staff: AbstractUser, jiangsu_staff: AbstractUser
 ) -> None:
     with pytest.raises(PermissionDenied):

@@ -10,9 +10,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
+from accounts.selectors import Scope, staff_scope
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Upload
-from catalogs.selectors import current_dataset, search
+from catalogs.selectors import current_dataset, search, version_in_scope
 from catalogs.services import draft_publish
 from catalogs.uploads import upload_create, upload_preview, upload_set_mapping, upload_to_draft
 
@@ -106,9 +107,44 @@ def test_a_file_of_another_type_is_refused_with_the_field_named(nantong_staff: A
     assert list(exc.value.message_dict) == ["file"]
 
 
-def test_a_district_cannot_upload_for_another_region(shanghai_staff: AbstractUser) -> None:
+def test_a_bureau_cannot_upload_for_another_region(shanghai_staff: AbstractUser) -> None:
     with pytest.raises(PermissionDenied):
         upload(shanghai_staff, xlsx(HEADER, ROWS))
+
+
+def test_a_district_cannot_upload_for_its_city(chongchuan_staff: AbstractUser) -> None:
+    with pytest.raises(PermissionDenied):
+        upload(chongchuan_staff, xlsx(HEADER, ROWS))
+
+
+def scope_of(user: AbstractUser) -> Scope:
+    scope = staff_scope(user)
+    assert scope is not None
+    return scope
+
+
+def test_a_districts_own_catalog_is_its_own_and_its_citys_but_no_one_elses(
+    chongchuan_staff: AbstractUser, nantong_staff: AbstractUser, tianhe_staff: AbstractUser
+) -> None:
+    item = upload_create(
+        actor=chongchuan_staff, file_name="附件2.xlsx", data=xlsx(HEADER, ROWS), region="崇川区",
+        catalog_id="chongchuan-2026", title="崇川区2026年补充目录",
+    )  # fmt: skip
+    draft = upload_to_draft(
+        upload=item, actor=chongchuan_staff, attachment="附件2", effective_from=None, effective_to=None,
+        reason="district additions",
+    )  # fmt: skip
+    assert (draft.region, draft.entries.count()) == ("320613", 4)
+    assert version_in_scope(pk=draft.pk, scope=scope_of(nantong_staff)) == draft
+    assert version_in_scope(pk=draft.pk, scope=scope_of(tianhe_staff)) is None
+    with pytest.raises(PermissionDenied):
+        draft_publish(version=draft, actor=tianhe_staff, effective_from=date(2026, 1, 1), reason="r")
+    # The city oversees its district: Nantong may publish what Chongchuan drafted.
+    draft_publish(version=draft, actor=nantong_staff, effective_from=date(2026, 1, 1), reason="checked")
+    assert CatalogVersion.objects.get(pk=draft.pk).status == "published"
+    # Published, it applies in 崇川区 on top of Nantong's and Jiangsu's catalogs, and not in 南通 itself.
+    assert "chongchuan-2026" in {h.entry.catalog_id for h in search("航空器机械维护员", region="320613")}
+    assert "chongchuan-2026" not in {h.entry.catalog_id for h in search("航空器机械维护员", region="320600")}
 
 
 def test_an_upload_is_not_saved_as_a_draft_without_a_reason(nantong_staff: AbstractUser) -> None:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from accounts.models import ApiToken, Role, StaffProfile
-from skillsubsidy.regions import Region, UnknownRegion, all_regions, ancestry, resolve_region
+from skillsubsidy.regions import Region, UnknownRegion, all_regions, descendants, resolve_region
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class Scope:
 
 
 def _descendants_and_self(code: str) -> frozenset[str]:
-    return frozenset(r.code for r in all_regions().values() if code in {a.code for a in ancestry(r)}) | {code}
+    return frozenset(r.code for r in descendants(code)) | {code}
 
 
 def staff_scope(user: User | AnonymousUser | None) -> Scope | None:
@@ -46,7 +46,8 @@ def staff_scope(user: User | AnonymousUser | None) -> Scope | None:
     if role is Role.PLATFORM_ADMIN:
         return Scope(role, profile.region, None)
     if role is Role.CITY_BUREAU:
-        # A city bureau oversees its districts; a district bureau acts only for itself.
+        # A city (or provincial) bureau oversees the regions below it; a district bureau acts only for
+        # itself (staff_create gives it a district-level code).
         return Scope(role, profile.region, _descendants_and_self(profile.region))
     return Scope(role, profile.region, frozenset({profile.region}))
 

@@ -16,11 +16,19 @@ from django.utils import timezone
 from accounts.models import ApiToken, Role, StaffProfile
 from accounts.selectors import staff_scope
 from audit.services import audit_record
-from skillsubsidy.regions import UnknownRegion, resolve_region
+from skillsubsidy.regions import Level, UnknownRegion, resolve_region
 
 TOKEN_PREFIX = "ss_"
 # Writing last_used_at on every call would turn each read into a write; a minute is precise enough.
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+# A district bureau (天河区人社局) works at county level; a city bureau at city level, or for a province
+# or municipality (上海市) whose bureau oversees the districts below it.
+_ROLE_LEVELS: dict[Role, tuple[Level, ...]] = {
+    Role.CITY_BUREAU: ("province", "city"),
+    Role.DISTRICT_BUREAU: ("district",),
+}
 
 
 def _hash(secret: str) -> str:
@@ -53,9 +61,16 @@ def staff_create(
         if not region:
             raise ValidationError({"region": f"a {role.value} needs a region"})
         try:
-            code = resolve_region(region).code
+            found = resolve_region(region)
         except UnknownRegion as exc:
             raise ValidationError({"region": str(exc)}) from None
+        if found.level not in _ROLE_LEVELS[role]:
+            wanted = " or ".join(_ROLE_LEVELS[role])
+            raise ValidationError(
+                {"region": f"a {role.value} needs a {wanted}-level region; {region!r} is {found.qualified}"
+                 f" {found.code}, a {found.level}"}
+            )  # fmt: skip
+        code = found.code
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise ValidationError({"username": f"user {username!r} already exists"})

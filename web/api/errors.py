@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from common.errors import Conflict
 from skillsubsidy.catalog.profile import UnknownOccupation
-from skillsubsidy.regions import UnknownRegion
+from skillsubsidy.regions import AmbiguousRegion, UnknownRegion
 
 
 class ApiError(Exception):
@@ -77,6 +77,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(UnknownRegion)
     def unknown_region(request: HttpRequest, exc: UnknownRegion) -> HttpResponse:
         body = error_body("unknown_region", str(exc), "region", exc.value, suggestions=exc.suggestions)
+        return respond(request, 400, body)
+
+    @api.exception_handler(AmbiguousRegion)
+    def ambiguous_region(request: HttpRequest, exc: AmbiguousRegion) -> HttpResponse:
+        body = error_body("ambiguous_region", str(exc), "region", exc.value, suggestions=exc.suggestions)
         return respond(request, 400, body)
 
     @api.exception_handler(UnknownOccupation)

@@ -46,7 +46,7 @@ from catalogs.present import anomaly_data, catalog_data, entry_data, occupation_
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
-from skillsubsidy.regions import all_regions, ancestry, resolve_region
+from skillsubsidy.regions import Level, all_regions, ancestry, children, resolve_region
 from skillsubsidy.rules.request import RequestError
 from standards import selectors as standards
 
@@ -90,11 +90,18 @@ def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
-@api.get("/regions", response=list[RegionOut], tags=["catalogs"])
-def regions(request: HttpRequest) -> list[dict[str, Any]]:
+@api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["catalogs"])
+def regions(
+    request: HttpRequest,
+    parent: str | None = Query(None, description="code or name: only the regions directly under it"),
+    level: Level | None = Query(None, description="province, city or district (county level)"),
+) -> list[dict[str, Any]]:
+    """The GB/T 2260 tree: every provincial-level division, and 江苏, 山东, 广东, 上海 to county level."""
+    found = children(resolve_region(parent).code) if parent else all_regions().values()
     return [
         {"code": r.code, "name": r.name, "short": r.short, "en": r.en, "parent": r.parent, "level": r.level}
-        for r in all_regions().values()
+        for r in found
+        if level is None or r.level == level
     ]
 
 

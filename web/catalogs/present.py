@@ -58,7 +58,7 @@ def region_name(code: str | None) -> str:
     if not code:
         return str(_("region not stated"))
     region = all_regions().get(code)
-    return region.name if region else code
+    return region.qualified if region else code
 
 
 def region_slug(code: str | None) -> str:

@@ -33,7 +33,7 @@ from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
 from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
-from skillsubsidy.regions import UnknownRegion, all_regions
+from skillsubsidy.regions import UnknownRegion
 from skillsubsidy.rules.request import RequestError
 from standards import selectors as standards
 
@@ -52,7 +52,7 @@ CONTENT_TYPES = {
 
 def _filters_context() -> dict[str, Any]:
     return {
-        "regions": list(all_regions().values()),
+        "regions": standards.regions_in_use(),
         "certificate_types": [(c.value, CERTIFICATE_LABELS[c]) for c in CertificateType],
         "markers": [
             (m.value, MARKER_LABELS[m]) for m in (Marker.DIGITAL, Marker.GREEN, Marker.ONLINE_OVER_40)
@@ -262,7 +262,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     form = request.GET if submitted else form_defaults(request.GET.get("occupation", ""))
     context: dict[str, Any] = {
         "form": form,
-        "regions": list(all_regions().values()),
+        "regions": standards.regions_in_use(),
         "certificate_types": [(c.value, CERTIFICATE_LABELS[c]) for c in CertificateType],
         "programs": list(PROGRAM_LABELS.items()),
         "levels": list(LEVEL_LABELS.items()),

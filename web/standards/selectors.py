@@ -12,7 +12,7 @@ from catalogs.selectors import GenerationCache, dated_dataset, key_query
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.catalog.profile import OccupationProfile
 from skillsubsidy.occupations import Level
-from skillsubsidy.regions import Region, all_regions, ancestry
+from skillsubsidy.regions import Region, ancestry, with_ancestors
 from skillsubsidy.rules.decision import Decision
 from skillsubsidy.rules.engine import Engine
 from skillsubsidy.rules.parameters import Parameter, ParameterSet, load_parameters, package_policy_dir
@@ -43,8 +43,12 @@ def overrides() -> list[Override]:
     return out
 
 
+def _shipped() -> ParameterSet:
+    return engine_cache.get("shipped", lambda: load_parameters(package_policy_dir()))
+
+
 def _shipped_definitions() -> dict[str, tuple[str, str]]:
-    params = engine_cache.get("shipped", lambda: load_parameters(package_policy_dir()))
+    params = _shipped()
     return {p.name: (p.unit.value, p.label) for p in params.parameters()}
 
 
@@ -59,6 +63,21 @@ def engine() -> Engine:
 
 def parameters() -> ParameterSet:
     return engine().store.params
+
+
+def regions_in_use() -> list[Region]:
+    """The regions a published catalog or a standard speaks for, with the regions above them.
+
+    What the public pages offer to choose from: the other districts of the GB/T 2260 tree would only
+    repeat their city's answer."""
+
+    def build() -> list[Region]:
+        # Not from the engine: building it for a page that only needs a region list would be wasteful.
+        codes = {c.region for c in dated_dataset().catalogs if c.region}
+        codes |= set(_shipped().by_region) | {o.region for o in overrides()}
+        return with_ancestors(codes)
+
+    return engine_cache.get("regions", build)
 
 
 def quote(raw: Mapping[str, Any]) -> Decision:
@@ -126,7 +145,7 @@ def occupation_standards(profile: OccupationProfile) -> dict[str, Any]:
     query = profile.codes[0] if profile.codes else (profile.names[0] if profile.names else profile.query)
     priced: list[dict[str, Any]] = []
     unpriced: list[str] = []
-    for region in all_regions().values():
+    for region in regions_in_use():
         chain = {r.code for r in ancestry(region)}
         listings = [li for li in profile.listings if li.catalog.region in chain]
         if not listings:

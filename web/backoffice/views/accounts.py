@@ -12,6 +12,7 @@ from accounts import selectors, services
 from accounts.forms import StaffCreateForm, TokenCreateForm, TokenRevokeForm
 from accounts.models import Role
 from backoffice.views.access import admin_required, found, staff_required
+from catalogs.present import region_name
 from common.actor import signed_in
 from skillsubsidy.regions import all_regions
 
@@ -54,7 +55,8 @@ def staff(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/staff.html",
         {
-            "staff": selectors.staff_list(),
+            # A code alone does not say which of two 鼓楼区 an account acts for.
+            "staff": [(s, region_name(s.region) if s.region else "") for s in selectors.staff_list()],
             "roles": Role.choices,
             "regions": list(all_regions().values()),
             "errors": form.general if form else [],

@@ -18,7 +18,9 @@ from standards.forms import StandardForm
 def standards(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     regions = regions_in_scope(scope)
-    code = request.GET.get("region") or (regions[0].code if regions else "")
+    # A bureau starts at its own region; an administrator at the first region a standard or a catalog
+    # speaks for, not at 北京市 where nothing is set.
+    code = request.GET.get("region") or scope.region or selectors.regions_in_use()[0].code
     region = found(region_in_scope(code=code, scope=scope), "region")
     return render(
         request,

@@ -20,7 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", choices=[r.value for r in Role], required=True)
-        parser.add_argument("--region", help="GB/T 2260 code or name; required for bureau staff")
+        parser.add_argument(
+            "--region",
+            help="GB/T 2260 code or name (440106, 天河区, 济南市中区); a district bureau needs a district, "
+            "a city bureau a city or province; required for bureau staff",
+        )
         parser.add_argument("--password-env", help="environment variable holding the password")
         parser.add_argument("--if-missing", action="store_true", help="succeed quietly if the user exists")
 
@@ -45,7 +49,8 @@ class Command(BaseCommand):
                 actor=None,
             )
         except ValidationError as exc:
+            # Exit 2 like the skillsubsidy command on bad input.
             raise CommandError(
-                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()), returncode=2
             ) from None
         self.stdout.write(f"created {options['role']} {username}")
