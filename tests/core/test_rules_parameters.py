@@ -200,6 +200,7 @@ def test_a_shanghai_2026_standard_added_as_a_file_takes_effect(policy_copy: Path
         "rule": "standard.skill_level.A.level_3",
         "source": "上海市2026年补贴标准（录入示例）",
         "value": "2500.00 元/人（2026-01-01 起）",
+        "outcome": None,
     }
 
 
