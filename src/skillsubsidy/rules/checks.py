@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from functools import cache
 
 from skillsubsidy.catalog.model import Entry
 from skillsubsidy.occupations import Level, Marker
@@ -214,20 +213,14 @@ def _source(r: Resolved) -> str:
     return values[0].source if values else ""
 
 
-@cache
-def _absent(rule: str) -> CheckResult:
-    # The same for every request of every region without the rule, so made once per rule.
-    step = TraceStep(rule, "", "未核验：所在地区及其上级地区均未规定此项规则", Outcome.NOT_CHECKED)
-    return CheckResult(rule, Outcome.NOT_CHECKED, None, (step,))
-
-
 def _unchecked(rule: str, r: Resolved | None, on: date) -> CheckResult | None:
     """The result of a check whose parameter is not in force on `on`; None when it is."""
-    if r is None:
-        return _absent(rule)
     s = standing(r)
     if s is Standing.IN_FORCE:
         return None
+    if s is Standing.ABSENT or r is None:
+        step = TraceStep(rule, "", "未核验：所在地区及其上级地区均未规定此项规则", Outcome.NOT_CHECKED)
+        return CheckResult(rule, Outcome.NOT_CHECKED, None, (step,))
     if s is Standing.OFF:
         since = r.dated.since if r.dated else on
         step = TraceStep(
