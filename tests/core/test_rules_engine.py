@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from skillsubsidy.catalog.dataset import load_dataset
 from skillsubsidy.catalog.model import SectionKind
-from skillsubsidy.rules import ReasonCode, RequestError, quote
+from skillsubsidy.rules import Outcome, ReasonCode, RequestError, quote
 from skillsubsidy.rules.commands import quote_command
 from skillsubsidy.rules.dates import add_months, age_on
 from skillsubsidy.rules.regime import CatalogIndex, OccupationNames
@@ -95,6 +95,12 @@ def test_a_rule_without_its_input_says_so_instead_of_passing():
     request = {k: v for k, v in ISSUE_REQUEST.items() if k not in {"training", "held_certificates"}}
     decision = quote(request)
     assert decision.eligible is True
+    unchecked = [s.rule for s in decision.trace if s.outcome is Outcome.NOT_CHECKED]
+    assert unchecked == [
+        "certificates.no_same_or_lower_level",
+        "class_hours.minimum.level_3",
+        "class_hours.online_max_pct",
+    ]
     missing = [r.message for r in decision.reasons if r.code.value == "input_missing"]
     assert missing == [
         "未提供 held_certificates，未核验是否已持有同一职业同等级或更高等级证书",
@@ -208,9 +214,10 @@ def test_levels_are_accepted_as_words():
 def test_minutes_convert_at_45_to_the_class_hour():
     # 000 · 附件1 · 备注2: 每培训45分钟为1课时; 2520 minutes = 56 课时.
     decision = quote({**ISSUE_REQUEST, "training": {"minutes": 2520, "online_minutes": 0}}).to_json()
-    steps = {s["rule"]: s["value"] for s in decision["trace"]}
-    assert steps["class_hours.minutes_per_hour"] == "2520 分钟 ÷ 45 = 56 课时"
-    assert steps["class_hours.minimum.level_3"] == "56 课时（2520分钟折算） ≥ 56 课时：通过"
+    steps = {s["rule"]: (s["value"], s["outcome"]) for s in decision["trace"]}
+    # The conversion is a step of the check, not a check: it has no outcome of its own.
+    assert steps["class_hours.minutes_per_hour"] == ("2520 分钟 ÷ 45 = 56 课时", None)
+    assert steps["class_hours.minimum.level_3"] == ("56 课时（2520分钟折算） ≥ 56 课时：通过", "passed")
 
 
 # -- the lookups under the engine ------------------------------------------------------------

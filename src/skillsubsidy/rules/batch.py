@@ -4,7 +4,9 @@ Nothing here walks the rows in Python. The few distinct things a table mentions 
 occupations, levels written as text) are resolved once each with the scalar engine's own lookups,
 compiled into dense numpy arrays indexed by regime, category and level, and then every row is decided
 by array arithmetic. Money is integer fen, class hours hundredths of a 课时, rates hundredths of a
-percent, so every comparison is exact and agrees with the Decimal arithmetic of `quote`.
+percent, so every comparison is exact and agrees with the Decimal arithmetic of `quote`. The rule
+checks are those of `rules.checks`, with the same parameters and the same answer where a parameter
+has no value on the date (`rule_lapsed`, never a pass).
 
 Input columns (CSV or Parquet), one claim per row:
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from skillsubsidy.catalog.dataset import Dataset, load_dataset
 from skillsubsidy.catalog.model import CertificateType, Entry
-from skillsubsidy.occupations import Level
 from skillsubsidy.regions import Region
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.checks import CheckResult, ClaimWindowFacts, HeldFacts, HoursFacts, TraineeFacts
@@ -170,6 +169,7 @@ class _Evaluation:
         self.trace: list[TraceStep] = []
         self.entry: Entry | None = None
         self.category: str | None = None
+        self._hours: HoursFacts | None = None
 
     def step(self, rule: str, source: str, value: str) -> None:
         self.trace.append(TraceStep(rule, source, value))
@@ -442,11 +442,15 @@ class _Evaluation:
         rule = self.regime.get(checks.HELD)
         self.add(checks.check_held(facts, rule=rule, on=self.on, identity=self.engine.names.identity))
 
-    def hours_facts(self, level: Level | None) -> HoursFacts:
-        t = self.req.training
-        if t is None:
-            return HoursFacts(level, None, entry=self.entry)
-        return HoursFacts(level, t.total, t.online, t.in_minutes, self.entry)
+    def hours_facts(self) -> HoursFacts:
+        # Built once: the hours and the online-share checks read the same facts.
+        if self._hours is None:
+            t, level = self.req.training, self.req.certificate.level
+            if t is None:
+                self._hours = HoursFacts(level, None, entry=self.entry)
+            else:
+                self._hours = HoursFacts(level, t.total, t.online, t.in_minutes, self.entry)
+        return self._hours
 
     def check_hours(self) -> None:
         req, cert = self.req, self.req.certificate
@@ -454,7 +458,7 @@ class _Evaluation:
             return
         get = self.regime.get
         result = checks.check_hours(
-            self.hours_facts(cert.level),
+            self.hours_facts(),
             minimum=get(checks.hours_minimum_name(cert.level)),
             minutes_per_hour=get(checks.MINUTES_PER_HOUR),
             on=self.on,
@@ -465,7 +469,7 @@ class _Evaluation:
         req, cert = self.req, self.req.certificate
         if req.program not in TRAINING_PROGRAMS or cert.type not in CATALOG_TYPES:
             return
-        facts = self.hours_facts(cert.level)
+        facts = self.hours_facts()
         self.add(checks.check_online_share(facts, max_pct=self.regime.get(checks.ONLINE_MAX_PCT), on=self.on))
 
     def check_claim_window(self) -> None:
