@@ -182,9 +182,9 @@ def test_a_year_is_checked_as_the_shipped_files_are(admin: AbstractUser, overrid
     assert not CalendarYear.objects.exists()
 
 
-def test_a_district_bureau_may_not_add_a_year(nantong_staff: AbstractUser):
+def test_a_district_bureau_may_not_add_a_year(chongchuan_staff: AbstractUser):
     with pytest.raises(PermissionDenied):
-        add_2027(nantong_staff)
+        add_2027(chongchuan_staff)
     assert not CalendarYear.objects.exists()
 
 
@@ -228,8 +228,8 @@ def test_the_form_shows_each_refusal_beside_its_field(jiangsu_staff: AbstractUse
     assert not CalendarYear.objects.exists()
 
 
-def test_a_district_bureau_sees_the_years_but_not_the_form(nantong_staff: AbstractUser):
-    client = client_for(nantong_staff)
+def test_a_district_bureau_sees_the_years_but_not_the_form(chongchuan_staff: AbstractUser):
+    client = client_for(chongchuan_staff)
     page = client.get(reverse("backoffice:calendar"))
     assert page.status_code == 200 and reverse("backoffice:calendar_add") not in page.content.decode()
     assert client.get(reverse("backoffice:calendar_add")).status_code == 403
