@@ -28,6 +28,7 @@ from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
 from skillsubsidy.catalog.profile import OccupationProfile, occupation_profile
 from skillsubsidy.catalog.quality import quality_report
 from skillsubsidy.catalog.search import SearchIndex
+from skillsubsidy.regions import ancestry, resolve_region
 
 T = TypeVar("T")
 
@@ -207,6 +208,11 @@ def version_in_scope(*, pk: int, scope: Scope) -> CatalogVersion | None:
     return version
 
 
+def version_row(*, version: CatalogVersion, row: int) -> Entry | None:
+    """Row `row` of `version`, counted from 1 in document order as the API and the back office show it."""
+    return Entry.objects.filter(version=version, position=row - 1).first()
+
+
 def draft_of(*, catalog_id: str) -> CatalogVersion | None:
     return CatalogVersion.objects.filter(catalog_id=catalog_id, status=VersionStatus.DRAFT).first()
 
@@ -269,6 +275,16 @@ def version_diff(*, version: CatalogVersion) -> CatalogDiff | None:
         return version_as_core(v, label=f"{v.catalog_id} v{v.number}")
 
     return diff_catalogs(labelled(base), labelled(version))
+
+
+def catalogs_in(*, region: str | None = None) -> list[tuple[core.CatalogVersion, int | None]]:
+    """The current catalogs with their version numbers; given `region` (code or name), only those of the
+    region and its ancestors, since a city is also bound by its province's catalogs."""
+    wanted = {r.code for r in ancestry(resolve_region(region))} if region else None
+    numbers = current_numbers()
+    return [
+        (c, numbers.get(c.id)) for c in current_dataset().catalogs if wanted is None or c.region in wanted
+    ]
 
 
 def search_index() -> SearchIndex:
