@@ -104,7 +104,8 @@ def field_errors(request: HttpRequest, errors: list[dict[str, Any]]) -> list[Fie
         else:
             name = _dotted(loc)
         value = None if missing else sent(e.get("input"))
-        merged.setdefault(name, (value, []))[1].append(_message(e, source))
+        message = "missing: send a JSON object" if name == "body" and missing else _message(e, source)
+        merged.setdefault(name, (value, []))[1].append(message)
     out = []
     for name, (value, messages) in merged.items():
         # The branches of a union each say what they wanted: "must be a valid string or a valid integer".
