@@ -160,7 +160,9 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> ApiError:
 
 
 def _quote_invalid(request: HttpRequest, exc: RequestError) -> ApiError:
-    return ApiError(ApiErrorCode.VALIDATION_ERROR, str(exc), field=exc.field, value=exc.value)
+    # The engine says None for a field that was not given (or given as null, which it treats alike).
+    field = FieldError(exc.field, exc.problem, as_text(exc.value))
+    return ApiError(ApiErrorCode.VALIDATION_ERROR, str(exc), fields=[field])
 
 
 def _unknown_occupation(request: HttpRequest, exc: UnknownOccupation) -> ApiError:
