@@ -89,7 +89,7 @@ def _message(error: dict[str, Any], source: str) -> str:
 
 
 def field_errors(request: HttpRequest, errors: list[dict[str, Any]]) -> list[FieldError]:
-    """One entry per invalid field, in request order, each with the value sent there as text."""
+    """One entry per invalid field, in the order of the schema, each with the value sent there as text."""
     body: Any = None
     parsed = False
     merged: dict[str, tuple[str | None, list[str]]] = {}

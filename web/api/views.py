@@ -28,7 +28,7 @@ class Utf8JSON(JSONRenderer):
     json_dumps_params: Mapping[str, Any] = MappingProxyType({"ensure_ascii": False})
 
 
-class OpenAPI(NinjaAPI):
+class API(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Fixed when every route lived in api/views.py; generated clients name their methods after it.
         return f"api_views_{operation.view_func.__name__}"
@@ -39,7 +39,7 @@ class OpenAPI(NinjaAPI):
         return errors.keep_submitted_values(error_contexts)
 
 
-api = OpenAPI(
+api = API(
     title="skillsubsidy open API",
     version="1",
     description=(
