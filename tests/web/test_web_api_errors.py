@@ -209,6 +209,15 @@ def test_a_negative_offset_is_the_same_422_on_every_endpoint_with_an_offset(clie
     assert answers == [(422, "validation_error", "offset", "-1")] * 2
 
 
+def test_a_section_the_catalog_does_not_have_is_a_422_listing_its_sections(client: Client) -> None:
+    response = client.get(f"{ENTRIES}?section=shortage")
+    assert error_of(response) == (422, "unknown_section", "section", "shortage")
+    assert (
+        response.json()["error"]["message"]
+        == "'shortage' is not a section; sections: occupations, special_abilities"
+    )
+
+
 def test_an_unknown_catalog_is_the_same_404_when_read_and_when_a_draft_is_started(
     client: Client, token: dict[str, str]
 ) -> None:

@@ -85,17 +85,13 @@ def catalog_entries(
     """`region` is a GB/T 2260 code (or `none` for documents that state no region); `version` is a
     catalog id such as `jiangsu-2025` (the current version) or `jiangsu-2025~v2` (a given version)."""
     try:
-        found = selectors.catalog_ref(region, version)
+        found, items = selectors.catalog_entries(region, version, section=section, category=category, q=q)
+    except selectors.UnknownSection as exc:
+        raise ApiError(ApiErrorCode.UNKNOWN_SECTION, str(exc), field="section", value=section) from None
     except LookupError as exc:
         raise ApiError(ApiErrorCode.UNKNOWN_CATALOG, str(exc), field="version", value=version) from None
-    catalog = found.catalog
-    if section is not None and section not in {s.key for s in catalog.sections}:
-        keys = ", ".join(s.key for s in catalog.sections)
-        message = f"{section!r} is not a section; sections: {keys}"
-        raise ApiError(ApiErrorCode.UNKNOWN_SECTION, message, field="section", value=section)
-    items = selectors.entries_matching(found.rows, section=section, category=category, q=q)
     return {
-        "catalog": _catalog_out(request, catalog, found.version.number),
+        "catalog": _catalog_out(request, found.catalog, found.version.number),
         "count": len(items),
         "offset": offset,
         "limit": limit,

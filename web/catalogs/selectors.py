@@ -350,3 +350,21 @@ def catalog_ref(region: str, ref: str) -> CatalogRef:
         raise LookupError(f"catalog {series!r} is not a catalog of region {region!r}")
     rows = list(version_entries(version=version))
     return CatalogRef(version, rows, version_as_core(version, rows=rows))
+
+
+class UnknownSection(ValueError):
+    def __init__(self, section: str, keys: list[str]) -> None:
+        super().__init__(f"{section!r} is not a section; sections: {', '.join(keys)}")
+
+
+def catalog_entries(
+    region: str, ref: str, *, section: str | None = None, category: str | None = None, q: str | None = None
+) -> tuple[CatalogRef, list[tuple[int, Entry]]]:
+    """A published catalog (as `catalog_ref`) and its rows that match, numbered as `entries_matching`
+    numbers them. Raises LookupError when there is no such catalog, UnknownSection for a section it
+    does not have."""
+    found = catalog_ref(region, ref)
+    keys = [s.key for s in found.catalog.sections]
+    if section is not None and section not in keys:
+        raise UnknownSection(section, keys)
+    return found, entries_matching(found.rows, section=section, category=category, q=q)
