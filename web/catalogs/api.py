@@ -186,7 +186,7 @@ def draft_create(request: HttpRequest, catalog_id: str, payload: DraftIn) -> Sta
 )
 def entry_patch(request: HttpRequest, version_id: int, row: int, payload: EntryPatchIn) -> dict[str, Any]:
     version = _draft(request, version_id)
-    entry = selectors.version_row(version=version, row=row)
+    entry = selectors.entry_at(version=version, number=row)
     if entry is None:
         raise ApiError(ApiErrorCode.UNKNOWN_ROW, f"{version} has no row {row}", field="row", value=row)
     entry = services.entry_update(

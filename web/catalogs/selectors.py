@@ -208,9 +208,9 @@ def version_in_scope(*, pk: int, scope: Scope) -> CatalogVersion | None:
     return version
 
 
-def version_row(*, version: CatalogVersion, row: int) -> Entry | None:
-    """Row `row` of `version`, counted from 1 in document order as the API and the back office show it."""
-    return Entry.objects.filter(version=version, position=row - 1).first()
+def entry_at(*, version: CatalogVersion, number: int) -> Entry | None:
+    """Row `number` (from 1, as the pages number them) of `version`."""
+    return Entry.objects.filter(version=version, position=number - 1).first()
 
 
 def draft_of(*, catalog_id: str) -> CatalogVersion | None:
