@@ -25,7 +25,7 @@ setup: $(VENV)/.synced
 lint: setup
 	$(BIN)/ruff check src web tests benchmarks
 	$(BIN)/ruff format --check src web tests benchmarks
-	$(BIN)/lint-imports
+	PYTHONPATH=web $(BIN)/lint-imports
 
 typecheck: setup
 	DJANGO_SECRET_KEY=typecheck-only $(BIN)/mypy

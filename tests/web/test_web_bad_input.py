@@ -48,7 +48,7 @@ def staff_client(user: AbstractUser) -> Client:
         ("/api/v1/catalogs/火星/jiangsu-2025/entries", 404),
         ("/api/v1/catalogs/320000/jiangsu-2025~vx/entries", 404),
         ("/api/v1/catalogs/320000/jiangsu-2025~v99/entries", 404),
-        (f"/api/v1/catalogs?region={LONG}", 400),
+        (f"/api/v1/catalogs?region={LONG}", 422),
         (f"/api/v1/search?q={LONG}", 422),
         ("/api/v1/search?q=焊工&year=abc", 422),
         (f"/api/v1/occupations/{'x' * 3000}", 404),
@@ -78,24 +78,24 @@ def test_revoking_a_token_that_is_not_there_is_a_404(admin: AbstractUser, value:
 
 
 @pytest.mark.parametrize(
-    ("changes", "field"),
+    ("changes", "field", "value"),
     [
-        ({"code": 5}, "code"),
-        ({"code": [1]}, "code"),
-        ({"name": 5}, "name"),
-        ({"name": None}, "name"),
-        ({"industry_class": 7}, "industry_class"),
-        ({"certificate_type": []}, "certificate_type"),
-        ({"levels": 5}, "levels"),
-        ({"levels": [99]}, "levels"),  # 职业技能等级 run from 1 (高级技师) to 5 (初级工)
-        ({"markers": 5}, "markers"),
-        ({"uplift_pct": True}, "uplift_pct"),
-        ({"serial": "1" * 33}, "serial"),  # longer than the column: PostgreSQL would refuse it
-        ({"name": "焊" * 201}, "name"),
+        ({"code": 5}, "code", "5"),
+        ({"code": [1]}, "code", "[1]"),
+        ({"name": 5}, "name", "5"),
+        ({"name": None}, "name", "null"),  # sent as JSON null, so the value is the text "null"
+        ({"industry_class": 7}, "industry_class", "7"),
+        ({"certificate_type": []}, "certificate_type", "[]"),
+        ({"levels": 5}, "levels", "5"),
+        ({"levels": [99]}, "levels", "[99]"),  # 职业技能等级 run from 1 (高级技师) to 5 (初级工)
+        ({"markers": 5}, "markers", "5"),
+        ({"uplift_pct": True}, "uplift_pct", "true"),
+        ({"serial": "1" * 33}, "serial", "1" * 33),  # longer than the column: PostgreSQL would refuse it
+        ({"name": "焊" * 201}, "name", "焊" * 201),
     ],
 )
-def test_a_row_correction_of_the_wrong_type_or_length_is_a_400_naming_the_field(
-    admin: AbstractUser, changes: dict[str, Any], field: str
+def test_a_row_correction_of_the_wrong_type_or_length_is_a_422_naming_the_field_and_the_value(
+    admin: AbstractUser, changes: dict[str, Any], field: str, value: str
 ) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
     before = list(Entry.objects.filter(version=draft, position=0).values())
@@ -106,8 +106,9 @@ def test_a_row_correction_of_the_wrong_type_or_length_is_a_400_naming_the_field(
         json.dumps({"changes": changes, "reason": "test"}),
         content_type="application/json",
     )
-    assert response.status_code == 400, response.content[:300]
-    assert response.json()["error"]["field"] == field
+    assert response.status_code == 422, response.content[:300]
+    error = response.json()["error"]
+    assert (error["code"], error["field"], error["value"]) == ("validation_error", f"changes.{field}", value)
     assert list(Entry.objects.filter(version=draft, position=0).values()) == before
     assert not AuditRecord.objects.filter(action="entry.update").exists()
 

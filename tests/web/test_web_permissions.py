@@ -292,8 +292,9 @@ def test_the_api_answers_another_regions_draft_exactly_as_a_missing_one(world: d
         return [(r.status_code, r.json()) for r in responses]
 
     def not_found(pk: int) -> list[tuple[int, dict[str, Any]]]:
-        error = {"code": "unknown_version", "message": f"no catalog version {pk}", "field": "version_id",
-                 "value": str(pk)}  # fmt: skip
+        message = f"no catalog version {pk}"
+        error = {"code": "unknown_version", "message": message, "field": "version_id", "value": str(pk),
+                 "fields": [{"field": "version_id", "value": str(pk), "message": message}]}  # fmt: skip
         return [(404, {"error": error})] * 3
 
     elsewhere = world["drafts"]["320600"]  # its own city's draft is as invisible as any other
@@ -310,7 +311,7 @@ def test_the_api_write_endpoints_need_a_staff_role(world: dict[str, Any]) -> Non
     response = Client().delete(
         f"/api/v1/drafts/{draft.pk}?reason=Q2", headers={"Authorization": f"Bearer {raw}"}
     )
-    assert (response.status_code, response.json()["error"]["code"]) == (403, "forbidden")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "permission_denied")
     assert CatalogVersion.objects.filter(pk=draft.pk).exists()
 
 

@@ -11,13 +11,13 @@ from ninja import Router
 from ninja.params.functions import Query
 from pydantic import Field
 
-from api.errors import ApiError
-from api.schemas import ErrorOut, Out
 from calendars.selectors import work_calendar
+from common.api_errors import ApiError, ApiErrorCode
+from common.api_schemas import ErrorOut, Out
 from skillsubsidy.calendar import MAX_WORKING_DAYS, CalendarError, CalendarYearMissing, check_working_days
 
 router = Router(tags=["calendar"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {422: ErrorOut}
 
 
 class WorkdayOut(Out):
@@ -49,7 +49,7 @@ def _date(value: str, field: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         message = f"{field}: {value!r} is not a date; write it as YYYY-MM-DD"
-        raise ApiError(422, "invalid_request", message, field=field, value=value) from None
+        raise ApiError(ApiErrorCode.VALIDATION_ERROR, message, field=field, value=value) from None
 
 
 def _working_days(value: str) -> int:
@@ -57,11 +57,11 @@ def _working_days(value: str) -> int:
     try:
         return check_working_days(int(text) if text.isdecimal() else text)
     except CalendarError as exc:
-        raise ApiError(422, "invalid_request", str(exc), field="working_days", value=value) from None
+        raise ApiError(ApiErrorCode.VALIDATION_ERROR, str(exc), field="working_days", value=value) from None
 
 
 def _missing(exc: CalendarYearMissing, field: str, value: str) -> ApiError:
-    return ApiError(400, "calendar_year_missing", str(exc), field=field, value=value, year=exc.year)
+    return ApiError(ApiErrorCode.CALENDAR_YEAR_MISSING, str(exc), field=field, value=value, year=exc.year)
 
 
 @router.get("/workday", response={200: WorkdayOut, **ERRORS}, url_name="calendar_workday",

@@ -28,6 +28,7 @@ from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
 from skillsubsidy.catalog.profile import OccupationProfile, occupation_profile
 from skillsubsidy.catalog.quality import quality_report
 from skillsubsidy.catalog.search import SearchIndex
+from skillsubsidy.regions import ancestry, resolve_region
 
 T = TypeVar("T")
 
@@ -315,6 +316,16 @@ def version_diff(*, version: CatalogVersion) -> CatalogDiff | None:
     return diff_catalogs(labelled(base), labelled(version))
 
 
+def catalogs_in(*, region: str | None = None) -> list[tuple[core.CatalogVersion, int | None]]:
+    """The current catalogs with their version numbers; given `region` (code or name), only those of the
+    region and its ancestors, since a city is also bound by its province's catalogs."""
+    wanted = {r.code for r in ancestry(resolve_region(region))} if region else None
+    numbers = current_numbers()
+    return [
+        (c, numbers.get(c.id)) for c in current_dataset().catalogs if wanted is None or c.region in wanted
+    ]
+
+
 def search_index() -> SearchIndex:
     """The search index over the current catalogs, built once per publication generation."""
     return published_cache.get("index", lambda: SearchIndex(current_dataset()))
@@ -378,3 +389,21 @@ def catalog_ref(region: str, ref: str) -> CatalogRef:
         raise LookupError(f"catalog {series!r} is not a catalog of region {region!r}")
     rows = list(version_entries(version=version))
     return CatalogRef(version, rows, version_as_core(version, rows=rows))
+
+
+class UnknownSection(ValueError):
+    def __init__(self, section: str, keys: list[str]) -> None:
+        super().__init__(f"{section!r} is not a section; sections: {', '.join(keys)}")
+
+
+def catalog_entries(
+    region: str, ref: str, *, section: str | None = None, category: str | None = None, q: str | None = None
+) -> tuple[CatalogRef, list[tuple[int, Entry]]]:
+    """A published catalog (as `catalog_ref`) and its rows that match, numbered as `entries_matching`
+    numbers them. Raises LookupError when there is no such catalog, UnknownSection for a section it
+    does not have."""
+    found = catalog_ref(region, ref)
+    keys = [s.key for s in found.catalog.sections]
+    if section is not None and section not in keys:
+        raise UnknownSection(section, keys)
+    return found, entries_matching(found.rows, section=section, category=category, q=q)
