@@ -63,12 +63,14 @@ def test_regions_by_level_lists_the_34_provincial_divisions(client: Client) -> N
 
 
 def test_an_ambiguous_parent_is_refused_with_the_candidates(client: Client) -> None:
-    body = get(client, "/api/v1/regions?parent=鼓楼", status=400)
+    body = get(client, "/api/v1/regions?parent=鼓楼", status=422)
+    message = "鼓楼 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302"
     assert body["error"] == {
         "code": "ambiguous_region",
-        "message": "鼓楼 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302",
-        "field": "region",
+        "message": f"parent: {message}",
+        "field": "parent",
         "value": "鼓楼",
+        "fields": [{"field": "parent", "value": "鼓楼", "message": message}],
         "suggestions": ["南京市鼓楼区 320106", "徐州市鼓楼区 320302"],
     }
 
@@ -255,8 +257,8 @@ def test_a_district_token_cannot_touch_its_citys_catalog(
     _, raw = token_create(user=chongchuan_staff, name="chongchuan system")
     body = post(client, "/api/v1/catalogs/nantong-2025/drafts", {"reason": "Q2"}, status=403,
                 Authorization=f"Bearer {raw}")  # fmt: skip
-    assert body["error"] == {"code": "forbidden", "message": "not allowed to act for region 320600",
-                             "field": None, "value": None}  # fmt: skip
+    assert body["error"] == {"code": "permission_denied", "message": "not allowed to act for region 320600",
+                             "field": None, "value": None, "fields": []}  # fmt: skip
     assert not CatalogVersion.objects.filter(status="draft").exists()
 
 

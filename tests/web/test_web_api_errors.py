@@ -166,7 +166,9 @@ def test_an_unknown_region_is_the_same_422_on_every_endpoint_that_takes_a_region
         client.get("/api/v1/search?q=焊工&region=南同"),
         send(client, "post", "/api/v1/quote", {**EXAMPLE, "region": "南同"}),
     ]
-    assert [r.json()["error"]["suggestions"] for r in near] == [["南通市 320600", "济南市 370100"]] * 2
+    assert [r.json()["error"]["suggestions"] for r in near] == [
+        ["南京市 320100", "南通市 320600", "广州市南沙区 440115"]
+    ] * 2
 
 
 def test_an_impossible_date_is_the_same_422_in_every_field_that_takes_a_date(

@@ -76,13 +76,13 @@ def test_api_workday_says_why():
 @pytest.mark.parametrize(
     ("query", "status", "code", "field", "value"),
     [
-        ("deadline?start=2025-10-09&working_days=0", 422, "invalid_request", "working_days", "0"),
-        ("deadline?start=2025-10-09&working_days=251", 422, "invalid_request", "working_days", "251"),
-        ("deadline?start=2025-13-01&working_days=5", 422, "invalid_request", "start", "2025-13-01"),
-        ("deadline?start=2027-03-01&working_days=5", 400, "calendar_year_missing", "start", "2027-03-01"),
-        ("deadline?start=2004-01-05&working_days=2", 400, "calendar_year_missing", "start", "2004-01-05"),
-        ("workday?date=2027-01-04", 400, "calendar_year_missing", "date", "2027-01-04"),
-        ("workday?date=tomorrow", 422, "invalid_request", "date", "tomorrow"),
+        ("deadline?start=2025-10-09&working_days=0", 422, "validation_error", "working_days", "0"),
+        ("deadline?start=2025-10-09&working_days=251", 422, "validation_error", "working_days", "251"),
+        ("deadline?start=2025-13-01&working_days=5", 422, "validation_error", "start", "2025-13-01"),
+        ("deadline?start=2027-03-01&working_days=5", 422, "calendar_year_missing", "start", "2027-03-01"),
+        ("deadline?start=2004-01-05&working_days=2", 422, "calendar_year_missing", "start", "2004-01-05"),
+        ("workday?date=2027-01-04", 422, "calendar_year_missing", "date", "2027-01-04"),
+        ("workday?date=tomorrow", 422, "validation_error", "date", "tomorrow"),
     ],
 )
 def test_api_errors_name_the_field_and_value(query, status, code, field, value):
@@ -101,7 +101,7 @@ def test_api_names_the_missing_year_when_a_count_crosses_into_it():
 
 
 def test_a_city_bureau_adds_a_year_with_an_audit_record_and_deadlines_use_it(jiangsu_staff: AbstractUser):
-    assert get("/api/v1/calendar/workday?date=2027-02-06")[0] == 400
+    assert get("/api/v1/calendar/workday?date=2027-02-06")[0] == 422
     row = add_2027(jiangsu_staff)
     assert (row.year, row.created_by, row.reason) == (2027, jiangsu_staff, "the 2027 notice is out")
     assert row.makeup_days == [{"date": "2027-02-06", "name": "春节"}]
