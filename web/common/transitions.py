@@ -61,6 +61,28 @@ def _refuse(machine: StateMachine, move: Transition, state: str) -> Conflict:
     return Conflict(f"cannot {move.action}: the record is {state} ({now}); only from {allowed}")
 
 
+def _moved(
+    machine: StateMachine,
+    move: Transition,
+    pk: Any,
+    actor: Actor,
+    why: str,
+    summary: str,
+    region: str,
+    changes: dict[str, Any],
+) -> None:
+    audit_record(
+        actor=actor,
+        action=machine.audit_action(move.action),
+        target_type=machine.name,
+        target_id=pk,
+        region=region,
+        summary=summary,
+        reason=why,
+        changes=changes,
+    )
+
+
 def change_state(
     *,
     model: type[M],
@@ -92,15 +114,15 @@ def change_state(
         )  # fmt: skip
         if not updated:
             raise Conflict(f"{machine.name} {pk} changed meanwhile; reload and try again")
-        audit_record(
-            actor=actor,
-            action=machine.audit_action(action),
-            target_type=machine.name,
-            target_id=pk,
-            region=region,
-            summary=summary,
-            reason=why,
-            changes={"from": before, "to": move.target, **(changes or {})},
+        _moved(
+            machine,
+            move,
+            pk,
+            actor,
+            why,
+            summary,
+            region,
+            {"from": before, "to": move.target, **(changes or {})},
         )
         if on_commit is not None:
             transaction.on_commit(on_commit)
@@ -134,15 +156,6 @@ def remove_in_state(
         if not list(still.values_list("pk", flat=True)):
             raise Conflict(f"{machine.name} {pk} changed meanwhile; reload and try again")
         model._default_manager.filter(pk=pk).delete()
-        audit_record(
-            actor=actor,
-            action=machine.audit_action(action),
-            target_type=machine.name,
-            target_id=pk,
-            region=region,
-            summary=summary,
-            reason=why,
-            changes={"from": before, "to": None},
-        )
+        _moved(machine, move, pk, actor, why, summary, region, {"from": before, "to": None})
         if on_commit is not None:
             transaction.on_commit(on_commit)
