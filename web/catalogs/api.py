@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -33,7 +33,7 @@ from catalogs.schemas import (
 from common.api_errors import ApiError, ApiErrorCode
 from common.api_schemas import ERRORS, WRITE_ERRORS, RegionQuery
 from skillsubsidy.catalog import model as core
-from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
 from skillsubsidy.regions import Level, all_regions, children, resolve_region
@@ -84,7 +84,7 @@ def catalog_entries(
     region: str,
     version: str,
     section: str | None = None,
-    category: Literal["A", "B", "C"] | None = None,
+    category: Category | None = None,
     q: str | None = Query(None, max_length=100, description="substring of the name or code"),
     offset: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
@@ -112,7 +112,7 @@ def search(
     q: str = Query(..., min_length=1, max_length=100, description="code, Chinese name, pinyin or initials"),
     region: RegionQuery = Query(None, description="code or name; a city also sees its province's catalogs"),
     year: int | None = Query(None, ge=2000, le=2100),
-    category: Literal["A", "B", "C"] | None = None,
+    category: Category | None = None,
     certificate_type: CertificateType | None = None,
     marker: list[Marker] | None = Query(None, description="digital S, green L, …; all given must be present"),
     shortage: bool | None = None,

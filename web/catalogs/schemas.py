@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, create_model
+from pydantic import Field as Describe
 
 from common.api_schemas import Out
+from skillsubsidy.catalog.fields import ANOMALY_FIELDS, ENTRY_FIELDS, Field, Kind
 
 
 class RegionOut(Out):
@@ -52,26 +55,33 @@ class SourceOut(Out):
     cite: str
 
 
-class EntryOut(Out):
-    catalog_id: str
-    section: str
-    serial: str | None
-    code: str | None
-    name: str
-    occupation: str
-    work_type: str | None
-    raw_name: str
-    category: str | None
-    matched: bool
-    industry_class: str | None
-    programmes: list[str]
-    certificate_type: str | None
-    levels: list[int]
-    markers: list[str]
-    edition: str | None
-    uplift_pct: str | None
-    occupation_name: str | None
-    source: SourceOut
+def _fields_model(name: str, fields: tuple[Field, ...], **extra: Any) -> type[Out]:
+    # The API's record schemas are made from the field list (skillsubsidy.catalog.fields), like the
+    # CSV files, the tables and the exports, so none of them can drift from the others.
+    declared: dict[str, Any] = {f.name: (_API_TYPE[f.kind], ...) for f in fields if not f.provenance}
+    model: type[Out] = create_model(name, __base__=Out, **declared, **extra)
+    return model
+
+
+_API_TYPE: dict[Kind, Any] = {
+    Kind.TEXT: str,
+    Kind.OPTIONAL_TEXT: str | None,
+    Kind.INT: int,
+    Kind.BOOL: bool,
+    Kind.DECIMAL: str | None,  # as written ("30"), never a float
+    Kind.INT_LIST: list[int],
+    Kind.TEXT_LIST: list[str],
+    Kind.ENUM: str,
+    Kind.OPTIONAL_ENUM: str | None,
+    Kind.ENUM_SET: list[str],
+}
+
+if TYPE_CHECKING:  # mypy needs a class where ninja needs the generated model
+    EntryOut = Out
+    AnomalyOut = Out
+else:
+    EntryOut = _fields_model("EntryOut", ENTRY_FIELDS, source=(SourceOut, ...))
+    AnomalyOut = _fields_model("AnomalyOut", ANOMALY_FIELDS, location=(str, ...))
 
 
 class EntryPage(Out):
@@ -99,21 +109,6 @@ class SearchOut(Out):
     items: list[HitOut]
 
 
-class AnomalyOut(Out):
-    kind: str
-    severity: str
-    message: str
-    seed: str
-    attachment: str
-    section: str
-    line: int
-    serial: str | None
-    catalog_id: str | None
-    original: str
-    suggestion: str | None
-    location: str
-
-
 class QualityOut(Out):
     count: int
     summary: dict[str, dict[str, int]]
@@ -135,18 +130,18 @@ REASON_DESCRIPTION = "why the change is made; kept in the audit trail with who a
 
 
 class DraftIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
+    reason: str = Describe(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
 
 
 class EntryPatchIn(BaseModel):
-    changes: dict[str, str | int | bool | list[int] | list[str] | None] = Field(
+    changes: dict[str, str | int | bool | list[int] | list[str] | None] = Describe(
         description="field → corrected value; fields: serial, code, name, category, matched, industry_class, "
         "certificate_type, levels, markers, uplift_pct"
     )
-    reason: str = Field(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
+    reason: str = Describe(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
 
 
 class PublishIn(BaseModel):
     effective_from: date
     effective_to: date | None = None
-    reason: str = Field(min_length=1, max_length=2000, description=REASON_DESCRIPTION)
+    reason: str = Describe(min_length=1, max_length=2000, description=REASON_DESCRIPTION)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from catalogs.schemas import EntryOut
 from common.api_schemas import Out, RegionIn
 from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.rules.request import Program
 
 
 class ReasonOut(Out):
@@ -99,7 +100,7 @@ class QuoteProject(_Strict):
 class QuoteIn(_Strict):
     region: RegionIn = Field(description="GB/T 2260 code or name, e.g. 320600 or 南通")
     date: dt.date = Field(description="the day the question is asked (the claim date)")
-    program: Literal["training", "insured_upgrade", "project"] = "training"
+    program: Program = Program.TRAINING
     certificate: QuoteCertificate
     held_certificates: list[QuoteHeld] | None = None
     training: QuoteTraining | None = None
