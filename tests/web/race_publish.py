@@ -22,6 +22,7 @@ from django.db import connection  # noqa: E402
 from accounts.models import Role  # noqa: E402
 from accounts.services import staff_create  # noqa: E402
 from audit.models import AuditRecord  # noqa: E402
+from audit.selectors import chain_verdict  # noqa: E402
 from catalogs.models import CatalogVersion  # noqa: E402
 from catalogs.services import dataset_import, draft_from_published, draft_publish  # noqa: E402
 from common.actor import Actor  # noqa: E402
@@ -72,7 +73,7 @@ def main(rounds: int, threads: int) -> dict[str, object]:
             "audit_rows": audits.count(),
             "status": CatalogVersion.objects.get(pk=draft.pk).status,
         })  # fmt: skip
-    return {"vendor": connection.vendor, "rounds": report}
+    return {"vendor": connection.vendor, "rounds": report, "audit_chain": chain_verdict().describe()}
 
 
 if __name__ == "__main__":

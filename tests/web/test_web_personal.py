@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 
 import pytest
 from cryptography.fernet import Fernet
@@ -13,8 +14,12 @@ from common import personal
 
 
 @pytest.fixture(autouse=True)
-def _fresh_keys() -> None:
+def _fresh_keys() -> Iterator[None]:
     personal._keys.cache_clear()
+    personal._configured.cache_clear()
+    yield
+    personal._keys.cache_clear()
+    personal._configured.cache_clear()
 
 
 def test_a_sealed_phone_opens_to_itself_and_shows_only_its_ends() -> None:
@@ -43,6 +48,7 @@ def test_a_new_key_seals_and_the_old_one_still_opens_what_it_sealed(settings: ob
     new_key = Fernet.generate_key().decode()
     settings.PERSONAL_DATA_KEYS = [new_key, *settings.PERSONAL_DATA_KEYS]  # type: ignore[attr-defined]
     personal._keys.cache_clear()
+    personal._configured.cache_clear()
     assert personal.unseal(old.token) == "13812345678"
     assert personal.seal("13812345678").digest == old.digest  # the digest key stays with the first key
     Fernet(new_key.encode()).decrypt(personal.seal("x").token.encode())

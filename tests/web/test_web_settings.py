@@ -151,15 +151,16 @@ def test_concurrent_writers_on_sqlite_wait_for_each_other_instead_of_failing(tmp
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=WEB, env=env, check=True)
     # Each writer runs read-then-write transactions, the pattern that fails with "database is
     # locked" under SQLite's default deferred transactions (5 of these 6 writers fail that way).
+    # Each also takes the next place in the audit chain, reading its head first.
     writer = (
         "import sys, django; django.setup()\n"
         "from django.db import transaction\n"
         "from audit.models import AuditRecord\n"
+        "from audit.services import audit_record\n"
         "for i in range(150):\n"
         "    with transaction.atomic():\n"
         "        n = AuditRecord.objects.count()\n"
-        "        AuditRecord.objects.create(actor_name='w', action='test', target_type='t',\n"
-        "                                   target_id=str(n), summary=sys.argv[1])\n"
+        "        audit_record(actor=None, action='test', target_type='t', target_id=n, summary=sys.argv[1])\n"
     )
     procs = [
         subprocess.Popen(
@@ -169,9 +170,12 @@ def test_concurrent_writers_on_sqlite_wait_for_each_other_instead_of_failing(tmp
     ]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0] * 6, errors
-    count = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from audit.models import AuditRecord; "
-         "print(AuditRecord.objects.count())"],
-        cwd=WEB, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert count.stdout.strip() == "900"
+    verdict = subprocess.run(
+        [sys.executable, "manage.py", "audit_verify"],
+        cwd=WEB,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert verdict.stdout.strip() == "audit chain intact: 900 records"

@@ -145,6 +145,8 @@ def _race(database_url: str, tmp_path: Path) -> dict[str, Any]:
 def _assert_one_winner_per_round(result: dict[str, Any]) -> None:
     expected = {"outcomes": ["conflict"] * (THREADS - 1) + ["won"], "audit_rows": 1, "status": "published"}
     assert result["rounds"] == [expected] * ROUNDS
+    # Every writer took its own place in the audit chain, racing or not.
+    assert result["audit_chain"].startswith("audit chain intact: ")
 
 
 def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_sqlite(

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditRecord(models.Model):
-    """Who changed what, when and why. Rows are only ever inserted."""
+    """Who changed what, when and why. Rows are only ever inserted, each chained to the one before by
+    a keyed hash (skillsubsidy.auditchain), so a changed, removed, moved or added row is found."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(unique=True)  # 1, 2, 3 … in the order written
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, db_index=True)  # set before hashing, not by save()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -25,3 +30,11 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_type}#{self.target_id}"
+
+
+class ChainHead(models.Model):
+    """The last record's place and hash, kept apart from the records so that cutting off the end of
+    the chain is found; its one row is also the lock that puts concurrent writers in line."""
+
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)

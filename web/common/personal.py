@@ -39,6 +39,18 @@ class Sealed:
 
 @cache
 def _keys() -> tuple[tuple[bytes, ...], bytes]:
+    configured = _configured()
+    return configured, derived_key(b"skillsubsidy personal-data digest v1")
+
+
+def derived_key(label: bytes) -> bytes:
+    """A key for one purpose (the personal-data digest, the audit chain), derived from the first data
+    key ever used (the last in the list), so rotating the sealing key changes neither."""
+    return hmac.new(_configured()[-1], label, hashlib.sha256).digest()
+
+
+@cache
+def _configured() -> tuple[bytes, ...]:
     configured = [k.encode() for k in settings.PERSONAL_DATA_KEYS]
     if not configured:
         if not settings.DEBUG:
@@ -57,8 +69,7 @@ def _keys() -> tuple[tuple[bytes, ...], bytes]:
         raise ImproperlyConfigured(
             f"SKILLSUBSIDY_DATA_KEYS holds a key that is not a Fernet key: {exc}"
         ) from None
-    hash_key = hmac.new(configured[-1], b"skillsubsidy personal-data digest v1", hashlib.sha256).digest()
-    return tuple(configured), hash_key
+    return tuple(configured)
 
 
 def _fernet() -> MultiFernet:
