@@ -17,7 +17,6 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from rapidfuzz import process
 
 Level = Literal["province", "city", "district"]
 
@@ -157,6 +156,8 @@ def resolve_region(value: str) -> Region:
         if city is not None:
             return all_regions()[city]
         raise AmbiguousRegion(value, _regions(codes))
+    from rapidfuzz import process  # only a miss needs it: one-shot CLI commands skip its import
+
     near = process.extract(key, list(_aliases()), limit=3, score_cutoff=50)
     suggestions = sorted({f"{r.qualified} {r.code}" for m, _, _ in near for r in _regions(_aliases()[m])})
     raise UnknownRegion(value, suggestions)

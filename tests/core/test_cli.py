@@ -222,7 +222,7 @@ try:
     main({args!r})
 except SystemExit:
     pass
-print(" ".join(sorted(m for m in ("polars", "openpyxl", "pypinyin", "docx", "pdfplumber", "numpy")
+print(" ".join(sorted(m for m in ("polars", "openpyxl", "pypinyin", "rapidfuzz", "docx", "pdfplumber", "numpy")
                       if m in sys.modules)))
 """
 
