@@ -222,8 +222,8 @@ try:
     main({args!r})
 except SystemExit:
     pass
-print(" ".join(sorted(m for m in ("polars", "openpyxl", "pypinyin", "rapidfuzz", "docx", "pdfplumber", "numpy")
-                      if m in sys.modules)))
+heavy = ("polars", "openpyxl", "pypinyin", "rapidfuzz", "docx", "pdfplumber", "numpy")
+print(" ".join(sorted(m for m in heavy if m in sys.modules)))
 """
 
 
