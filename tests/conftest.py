@@ -26,6 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 # A fixed Fernet key for personal data in tests (32 bytes of "t", base64url); never a production key.
 os.environ.setdefault("SKILLSUBSIDY_DATA_KEYS", "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ=")
+# Tests write a standard and quote in the same instant; production lets a worker lag up to 1 s.
+os.environ.setdefault("SKILLSUBSIDY_GENERATION_CHECK_SECONDS", "0")
 # Generated policy directories and the default SQLite file go to a throwaway place, per process.
 os.environ.setdefault("SKILLSUBSIDY_VAR_DIR", tempfile.mkdtemp(prefix="skillsubsidy-test-"))
 # WhiteNoise warns on every request when STATIC_ROOT is missing; tests serve no collected files.

@@ -4,23 +4,73 @@ calendar_commands.py."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
 import click
 
-from skillsubsidy.calendar_commands import calendar_command
-from skillsubsidy.catalog.commands import catalog_command
-from skillsubsidy.catalog.dataset import build_dataset, load_dataset, shipped_dir
-from skillsubsidy.catalog.quality import quality_report, summary
 from skillsubsidy.console import friendly_errors, table
-from skillsubsidy.ingest.seeds import default_seed_dir
-from skillsubsidy.regions import all_regions, children, resolve_region, with_ancestors
-from skillsubsidy.rules.commands import batch_command, quote_command
-from skillsubsidy.rules.parameters import default_policy_dir, load_parameters
+
+# Subcommands defined elsewhere: name → (module, attribute, first sentence of its help). A command's
+# module is imported only when that command runs, so `--help` and `quote` never import polars, openpyxl
+# or pypinyin (about 1 s together). `--help` lists the sentence given here; a test keeps it equal to
+# the command's own docstring.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "batch": (
+        "skillsubsidy.rules.commands",
+        "batch_command",
+        "Decide every claim in INPUT (.csv or .parquet) with the same rules as `quote`, vectorised, and "
+        "check the claims against each other: same person and occupation at the same or a lower level, "
+        "the same certificate twice, and a per-person yearly limit where a region sets one.",
+    ),
+    "calendar": (
+        "skillsubsidy.calendar_commands",
+        "calendar_command",
+        "Working days (holidays and make-up working days as the State Council set them) and deadlines.",
+    ),
+    "catalog": (
+        "skillsubsidy.catalog.commands",
+        "catalog_command",
+        "Search, show, compare and export catalogs.",
+    ),
+    "quote": (
+        "skillsubsidy.rules.commands",
+        "quote_command",
+        "Decide one subsidy request and print the decision as JSON: eligibility, the amount, reasons "
+        "with stable codes, and the trace of every rule and parameter used with its source.",
+    ),
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, attribute, _ = LAZY_COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS:
+                listed = click.Command(name, help=LAZY_COMMANDS[name][2])
+                rows.append((name, listed.get_short_help_str(limit)))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="skillsubsidy")
 def main() -> None:
     """skillsubsidy: subsidised vocational-skills training catalogs and rules."""
@@ -40,6 +90,9 @@ def dataset() -> None:
 @friendly_errors
 def dataset_build(seeds: Path | None, out: Path | None) -> None:
     """Read the seed documents and write entries.csv, anomalies.csv and manifest.json."""
+    from skillsubsidy.catalog.dataset import build_dataset, shipped_dir
+    from skillsubsidy.ingest.seeds import default_seed_dir
+
     out = out or shipped_dir()
     files = build_dataset(seeds or default_seed_dir(), out)
     manifest = json.loads(files["manifest.json"])
@@ -55,6 +108,10 @@ def dataset_build(seeds: Path | None, out: Path | None) -> None:
 def regions_cmd(region: str | None, show_all: bool) -> None:
     """List the regions the shipped catalogs and standards speak for, with the regions above them;
     REGION (code or name) lists that region and the regions directly under it instead."""
+    from skillsubsidy.catalog.dataset import load_dataset
+    from skillsubsidy.regions import all_regions, children, resolve_region, with_ancestors
+    from skillsubsidy.rules.parameters import default_policy_dir, load_parameters
+
     if region:
         reg = resolve_region(region)
         shown = [reg, *children(reg.code)]
@@ -80,6 +137,9 @@ def quality_cmd(
     seed: str | None, kind: str | None, catalog_id: str | None, only_summary: bool, as_json: bool
 ) -> None:
     """Every anomaly found in the sources, with its location. Nothing is silently fixed."""
+    from skillsubsidy.catalog.dataset import load_dataset
+    from skillsubsidy.catalog.quality import quality_report, summary
+
     found = quality_report(load_dataset(), seed=seed, kind=kind, catalog_id=catalog_id)
     if only_summary:
         counts = summary(found)
@@ -100,9 +160,3 @@ def quality_cmd(
         hint = f"  → suggest {a.suggestion!r}" if a.suggestion else ""
         click.echo(f"[{a.severity.value}] {a.kind}  {a.location()}\n    {a.message}{hint}")
     click.echo(f"{len(found)} anomalies")
-
-
-main.add_command(catalog_command)
-main.add_command(quote_command)
-main.add_command(batch_command)
-main.add_command(calendar_command)

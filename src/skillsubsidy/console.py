@@ -9,10 +9,16 @@ from typing import Any, TypeVar
 
 import click
 
-from skillsubsidy.catalog.profile import UnknownOccupation
 from skillsubsidy.regions import UnknownRegion
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly() -> tuple[type[Exception], ...]:
+    # catalog.profile pulls in pypinyin (~150 ms), so only a command that failed pays for it.
+    from skillsubsidy.catalog.profile import UnknownOccupation
+
+    return (UnknownRegion, UnknownOccupation, KeyError, ValueError)
 
 
 def friendly_errors(fn: F) -> F:
@@ -22,7 +28,9 @@ def friendly_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (UnknownRegion, UnknownOccupation, KeyError, ValueError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, _friendly()):
+                raise
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             click.echo(f"error: {message}", err=True)
             sys.exit(2)

@@ -211,3 +211,53 @@ def test_an_ambiguous_region_exits_2_with_the_candidates():
     result = run("regions", "市中区")
     assert result.exit_code == 2
     assert "市中区 is ambiguous: 济南市市中区 370103, 枣庄市市中区 370402" in result.output
+
+
+# --- imports: a command loads only what it uses -------------------------------------------------------
+
+_LOADED = """
+import sys
+from skillsubsidy.cli import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+heavy = ("polars", "openpyxl", "pypinyin", "rapidfuzz", "docx", "pdfplumber", "numpy")
+print(" ".join(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+def _heavy_modules_after(*args: str, stdin: str = "") -> list[str]:
+    import subprocess
+    import sys
+
+    code = _LOADED.format(args=list(args))
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split("\n")[-2].split()
+
+
+def test_help_imports_none_of_the_heavy_libraries():
+    assert _heavy_modules_after("--help") == []
+
+
+def test_a_quote_imports_none_of_the_heavy_libraries():
+    request = {"region": "320600", "date": "2025-06-01",
+               "certificate": {"type": "skill_level", "occupation": "6-18-02-04", "level": 4}}  # fmt: skip
+    assert _heavy_modules_after("quote", stdin=json.dumps(request)) == []
+
+
+def test_help_lists_each_lazy_command_with_its_own_first_sentence():
+    import importlib
+
+    import click
+
+    from skillsubsidy.cli import LAZY_COMMANDS
+
+    for name, (module, attribute, sentence) in LAZY_COMMANDS.items():
+        command = getattr(importlib.import_module(module), attribute)
+        assert command.name == name
+        listed = click.Command(name, help=sentence)
+        assert listed.get_short_help_str(1000) == command.get_short_help_str(1000)
+    assert "batch     Decide every claim in INPUT (.csv or .parquet)" in run("--help").output

@@ -77,3 +77,31 @@ def test_pinyin_matches_start_on_a_syllable(index):
     # 生产工 is shengchangong: "hangong" is inside the letters but not on a syllable, so it is no match.
     names = {h.entry.occupation for h in index.search("hangong", limit=100)}
     assert names == {"焊工", "喷涂喷焊工"}
+
+
+# --- the index: a query checks only the names its postings give -----------------------------------------
+
+
+def test_a_chinese_query_checks_only_the_names_holding_all_its_characters(index):
+    candidates = {index._texts[i] for i in index._containing("焊工")}
+    assert candidates == {t for t in index._texts if "焊" in t and "工" in t}
+    assert "焊工" in candidates and len(candidates) < len(index._texts) / 50
+
+
+def test_a_pinyin_query_checks_only_names_with_its_first_letters_at_a_syllable_start(index):
+    candidates = [index._names[i] for i in index._pinyin_candidates("hangong")]
+    assert "焊工" in {n.text for n in candidates}
+    assert all(any(n.pinyin.startswith("han", at) for at in n.starts) for n in candidates)
+    assert {n.text for n in candidates} == {
+        n.text for n in index._names if any(n.pinyin.startswith("han", at) for at in n.starts)
+    }
+
+
+def test_the_postings_answer_as_a_scan_of_every_name_would(index):
+    """Each kind of query against a brute-force reading of the rules in _candidates."""
+    for q, expected_first in (("焊工", ("焊工", 100.0, "name")), ("hg", ("焊工", 98.0, "initials")),
+                              ("hangong", ("焊工", 99.0, "pinyin")), ("焊功", ("焊工", 90.0, "pinyin")),
+                              ("6-18-02-04", ("焊工", 100.0, "code"))):  # fmt: skip
+        assert index._candidates(q)[0] == expected_first
+    every_initial = {n.text for n in index._names if n.initials.startswith("dg")}
+    assert {name for name, _, how in index._candidates("dg") if how == "initials"} == every_initial

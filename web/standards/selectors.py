@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from django.conf import settings
 
 from catalogs.present import region_name
 from catalogs.selectors import GenerationCache, dated_dataset, key_query
@@ -21,13 +25,46 @@ from standards.models import StandardValue
 from standards.policy import Override, materialise
 
 
-def _key() -> tuple[object, ...]:
+def _generation() -> tuple[object, ...]:
     """The published catalogs and the entered standards, in one query (StandardValue is append-only)."""
     table = StandardValue._meta.db_table
     return key_query(f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})")
 
 
-engine_cache = GenerationCache(_key)
+class ThrottledGeneration:
+    """The generation, asked of the database at most once per GENERATION_CHECK_SECONDS per process.
+
+    A quote then runs on memory alone: between two checks no request touches the database, and a
+    publication or a new standard reaches every worker process within that interval. The clock is a
+    parameter so that a test can step it instead of sleeping.
+    """
+
+    def __init__(
+        self, query: Callable[[], tuple[object, ...]], clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._query = query
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._known: tuple[object, ...] | None = None
+        self._checked_at = 0.0
+
+    def __call__(self) -> tuple[object, ...]:
+        now = self.clock()
+        with self._lock:
+            if self._known is not None and now - self._checked_at < settings.GENERATION_CHECK_SECONDS:
+                return self._known
+        known = self._query()
+        with self._lock:
+            self._known, self._checked_at = known, now
+        return known
+
+    def expire(self) -> None:
+        with self._lock:
+            self._known = None
+
+
+generation = ThrottledGeneration(_generation)
+engine_cache = GenerationCache(generation)
 
 
 def overrides() -> list[Override]:

@@ -1,7 +1,10 @@
 """Search over every loaded catalog: by code, Chinese name, pinyin or initials, tolerant of typos.
 
-The index is built once per Dataset over the distinct names (far fewer than entries), so one query
-costs a few dictionary and rapidfuzz calls rather than a walk over every row.
+The index is built once per Dataset over the distinct names (far fewer than entries), as inverted
+postings: each character → the names containing it, each pinyin prefix (up to three letters) at a
+syllable start → the names having it, each prefix of the initials and of the codes → the names or
+codes having it. A query looks up its postings and checks only those candidates, so its cost follows
+the number of names that could match, not the size of the catalogs.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ _ASCII_QUERY = re.compile(r"^[a-zA-Z ]+$")
 # Fuzzy matching is the fallback when nothing matches directly; below this it is noise (a two-character
 # name with one character wrong scores 50).
 FUZZY_CUTOFF = 60.0
+# Pinyin postings are keyed by up to this many letters from a syllable start; longer queries are
+# checked against the candidates of their first three letters.
+_PINYIN_KEY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +81,41 @@ class SearchIndex:
         self._names = [_Name(n, *pinyin_of(n)) for n in by_name]
         self._texts = [n.text for n in self._names]
         self._pinyins = [n.pinyin for n in self._names]
+        self._build_postings()
         self._shortage_keys = self._shortage_keys_by_catalog()
+
+    def _build_postings(self) -> None:
+        chars: dict[str, set[int]] = {}
+        syllables: dict[str, set[int]] = {}
+        initials: dict[str, set[int]] = {}
+        for i, n in enumerate(self._names):
+            for ch in n.text:
+                chars.setdefault(ch, set()).add(i)
+            for at in n.starts:
+                for k in range(1, _PINYIN_KEY + 1):
+                    if at + k <= len(n.pinyin):
+                        syllables.setdefault(n.pinyin[at : at + k], set()).add(i)
+            for k in range(1, len(n.initials) + 1):
+                initials.setdefault(n.initials[:k], set()).add(i)
+        self._by_char = {k: frozenset(v) for k, v in chars.items()}
+        self._by_syllable = {k: frozenset(v) for k, v in syllables.items()}
+        self._by_initials = {k: frozenset(v) for k, v in initials.items()}
+        codes: dict[str, list[str]] = {}
+        for printed in self._names_by_code:
+            for k in range(1, len(printed) + 1):
+                codes.setdefault(printed[:k], []).append(printed)
+        self._codes_by_prefix = codes
+
+    def _containing(self, text: str) -> list[int]:
+        """Names holding every character of `text`, in index order: the candidates for a substring."""
+        if not text:
+            return list(range(len(self._names)))
+        postings = sorted((self._by_char.get(ch, frozenset()) for ch in set(text)), key=len)
+        return sorted(postings[0].intersection(*postings[1:]))
+
+    def _pinyin_candidates(self, letters: str) -> list[int]:
+        """Names in which `letters` may start on a syllable (has_pinyin confirms), in index order."""
+        return sorted(self._by_syllable.get(letters[:_PINYIN_KEY], frozenset()))
 
     def _shortage_keys_by_catalog(self) -> dict[str, frozenset[str]]:
         """Catalog id → codes and names on a shortage list of its region or an ancestor."""
@@ -111,30 +151,35 @@ class SearchIndex:
 
         if _CODE_QUERY.match(q):
             code = clean_code(q).upper()
-            for printed, names in self._names_by_code.items():
-                if printed.startswith(code):
-                    for name in names:
-                        add(name, 100.0 if printed == code else 90.0, "code")
+            for printed in self._codes_by_prefix.get(code, ()):
+                for name in self._names_by_code[printed]:
+                    add(name, 100.0 if printed == code else 90.0, "code")
             return sorted(((n, s, h) for n, (s, h) in found.items()), key=lambda t: (-t[1], t[0]))
         if _ASCII_QUERY.match(q):
             lq = q.replace(" ", "").lower()
-            for n in self._names:
+            by_initials = self._by_initials.get(lq, frozenset())
+            by_pinyin = self._pinyin_candidates(lq) if lq else []
+            for i in sorted(by_initials.union(by_pinyin)):
+                n = self._names[i]
                 if n.initials == lq:
                     add(n.text, 98.0, "initials")
-                elif n.initials.startswith(lq):
+                elif i in by_initials:
                     add(n.text, 90.0 - (len(n.initials) - len(lq)), "initials")
                 if n.pinyin == lq:
                     add(n.text, 99.0, "pinyin")
                 elif len(lq) >= 3 and n.has_pinyin(lq):
                     add(n.text, 85.0 - (len(n.pinyin) - len(lq)) / 4, "pinyin")
             if not found and len(lq) >= 4:
+                # The one scan left: a misspelt pinyin shares no posting with its name. It runs only
+                # when nothing matched, in rapidfuzz's C loop over ~1,000 short strings.
                 for _, score, idx in process.extract(
                     lq, self._pinyins, scorer=fuzz.ratio, limit=10, score_cutoff=80
                 ):
                     add(self._names[idx].text, score * 0.8, "fuzzy")
         else:
             nq = normalise_text(q)
-            for text in self._texts:
+            for i in self._containing(nq):
+                text = self._texts[i]
                 if text == nq:
                     add(text, 100.0, "name")
                 elif nq in text:
@@ -143,16 +188,20 @@ class SearchIndex:
             # query's pinyin finds what its characters miss.
             qp, _, _ = pinyin_of(nq)
             if qp:
-                for n in self._names:
+                for i in self._pinyin_candidates(qp):
+                    n = self._names[i]
                     if n.pinyin == qp:
                         add(n.text, 90.0, "pinyin")
                     elif len(nq) >= 2 and n.has_pinyin(qp):
                         add(n.text, 80.0 - (len(n.pinyin) - len(qp)) / 4, "pinyin")
             if not found:
+                # A name sharing no character with the query scores 0, below the cutoff, so the names
+                # sharing one are all the candidates there are.
+                near = sorted(set().union(*(self._by_char.get(ch, frozenset()) for ch in set(nq))))
                 for _, score, idx in process.extract(
-                    nq, self._texts, scorer=fuzz.ratio, limit=10, score_cutoff=FUZZY_CUTOFF
+                    nq, [self._texts[i] for i in near], scorer=fuzz.ratio, limit=10, score_cutoff=FUZZY_CUTOFF
                 ):
-                    add(self._texts[idx], score * 0.85, "fuzzy")
+                    add(self._texts[near[idx]], score * 0.85, "fuzzy")
         return sorted(((n, s, h) for n, (s, h) in found.items()), key=lambda t: (-t[1], t[0]))
 
     def search(

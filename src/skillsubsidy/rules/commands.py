@@ -6,15 +6,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 import click
-import polars as pl
 
-from skillsubsidy.rules.batch import evaluate_batch, project_totals, read_claims, write_decisions
 from skillsubsidy.rules.engine import Engine, default_engine
 from skillsubsidy.rules.parameters import POLICY_DIR_ENV, ParameterError
 from skillsubsidy.rules.request import RequestError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _POLICY_HELP = (
     f"Policy directory (parameters/, groups.yaml); default ${POLICY_DIR_ENV} or the shipped policy."
@@ -35,6 +36,8 @@ def _engine(policy_dir: Path | None) -> Engine:
 
 def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
     """Write beside the target and rename, so a failed run never leaves half a file behind."""
+    from skillsubsidy.rules.batch import write_decisions
+
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
         write_decisions(frame, partial)
@@ -95,6 +98,11 @@ def batch_command(
     """Decide every claim in INPUT (.csv or .parquet) with the same rules as `quote`, vectorised, and
     check the claims against each other: same person and occupation at the same or a lower level,
     the same certificate twice, and a per-person yearly limit where a region sets one."""
+    # Polars and the batch plan cost ~0.4 s to import; `quote` and `--help` never need them.
+    import polars as pl
+
+    from skillsubsidy.rules.batch import evaluate_batch, project_totals, read_claims
+
     engine = _engine(policy_dir)
     try:
         claims = read_claims(input_path)

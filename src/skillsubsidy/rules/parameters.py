@@ -150,7 +150,7 @@ def load_groups(policy_dir: Path) -> dict[str, str]:
     path = policy_dir / "groups.yaml"
     if not path.exists():
         path = package_policy_dir() / "groups.yaml"
-    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
     return {str(g["code"]): str(g["label"]) for g in doc["groups"]}
 
 
@@ -165,7 +165,7 @@ def load_parameters(policy_dir: Path) -> ParameterSet:
             region = resolve_region(path.parent.name).code
         except UnknownRegion as exc:
             raise ParameterError(rel, None, f"directory is not a region: {exc}") from exc
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        doc = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader) or {}
         if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
             raise ParameterError(rel, None, "expected a mapping with a `parameters` mapping")
         assumptions = tuple(str(a) for a in doc.get("assumptions") or ())

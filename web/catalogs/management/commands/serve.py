@@ -1,25 +1,135 @@
+"""`manage.py serve`: several waitress processes sharing one listening socket.
+
+One Python process serves one request at a time (the GIL), so threads alone do not scale past one
+core; the parent binds the port, forks the workers, and the kernel hands each new connection to a
+worker that is waiting in accept(). The parent only supervises: it restarts a worker that dies and
+stops them all on SIGTERM or Ctrl-C. No new dependency (gunicorn would do the same; waitress is
+already the production server, see ADR 0003 and 0011).
+"""
+
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+WORKERS_ENV = "SKILLSUBSIDY_WEB_WORKERS"
+THREADS_ENV = "SKILLSUBSIDY_WEB_THREADS"
+
+
+def default_workers() -> int:
+    """2 × cores: while one worker waits on the database or the network, another uses the core."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def _positive(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise CommandError(f"{name}: not a whole number: {raw!r}") from None
+    if value < 1:
+        raise CommandError(f"{name}: must be at least 1, got {value}")
+    return value
 
 
 class Command(BaseCommand):
-    help = "Serve the site with waitress, a production WSGI server (static files via WhiteNoise)."
+    help = "Serve the site with waitress in several worker processes (static files via WhiteNoise)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
-
-    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
-        from waitress import serve
-
-        from config.wsgi import application
-
-        self.stdout.write(
-            f"skillsubsidy serving on http://{host}:{port}/ (DEBUG={settings.DEBUG}); Ctrl-C stops"
+        parser.add_argument(
+            "--workers", default=None, help=f"worker processes; default ${WORKERS_ENV} or 2 × cores"
         )
-        serve(application, host=host, port=port, threads=threads, ident="skillsubsidy")
+        parser.add_argument(
+            "--threads", default=None, help=f"threads per worker; default ${THREADS_ENV} or 4"
+        )
+
+    def handle(
+        self, *args: Any, host: str, port: int, workers: str | None, threads: str | None, **options: Any
+    ) -> None:
+        n_workers = _positive("--workers", workers or os.environ.get(WORKERS_ENV) or str(default_workers()))
+        n_threads = _positive("--threads", threads or os.environ.get(THREADS_ENV) or "4")
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((host, port))
+        except OSError as exc:
+            raise CommandError(f"--port: cannot listen on {host}:{port}: {exc.strerror}") from None
+        listener.listen(1024)
+        # A connection opened by the parent (system checks, settings) must not be shared by the children.
+        connections.close_all()
+        self.stdout.write(
+            f"skillsubsidy serving on http://{host}:{port}/ with {n_workers} workers × {n_threads} "
+            f"threads (DEBUG={settings.DEBUG}); Ctrl-C stops"
+        )
+        self.stdout.flush()
+        _supervise(listener, n_workers, n_threads)
+
+
+def _worker(listener: socket.socket, threads: int) -> None:
+    from waitress import serve
+
+    from config.wsgi import application
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers on Ctrl-C
+    serve(application, sockets=[listener], threads=threads, ident="skillsubsidy")
+
+
+def _spawn(listener: socket.socket, threads: int) -> int:
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            _worker(listener, threads)
+        except BaseException:
+            code = 1
+            raise
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _supervise(listener: socket.socket, workers: int, threads: int) -> None:
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(started):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    started = {_spawn(listener, threads): time.monotonic() for _ in range(workers)}
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    failed = False
+    while started:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        born = started.pop(pid, None)
+        if stopping or born is None:
+            continue
+        code = os.waitstatus_to_exitcode(status)
+        # A worker that dies at once cannot start at all (a broken setting): restarting it would spin.
+        if time.monotonic() - born < 2:
+            print(f"worker {pid} exited at start ({code}); stopping", file=sys.stderr)
+            failed = True
+            stop(signal.SIGTERM, None)
+            continue
+        print(f"worker {pid} exited ({code}); starting another", file=sys.stderr)
+        started[_spawn(listener, threads)] = time.monotonic()
+    listener.close()
+    if failed:
+        raise CommandError("a worker could not start; see the error above")
