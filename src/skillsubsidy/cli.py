@@ -13,6 +13,7 @@ from skillsubsidy.calendar_commands import calendar_command
 from skillsubsidy.catalog.commands import catalog_command
 from skillsubsidy.catalog.dataset import build_dataset, load_dataset, shipped_dir
 from skillsubsidy.catalog.quality import quality_report, summary
+from skillsubsidy.classes.commands import roster_command
 from skillsubsidy.console import friendly_errors, table
 from skillsubsidy.ingest.seeds import default_seed_dir
 from skillsubsidy.regions import all_regions, children, resolve_region, with_ancestors
@@ -106,3 +107,4 @@ main.add_command(catalog_command)
 main.add_command(quote_command)
 main.add_command(batch_command)
 main.add_command(calendar_command)
+main.add_command(roster_command)

@@ -38,6 +38,8 @@ class RawCell:
     row: int  # 1-based row in the source: the sheet's row number, or the row within the table
     col: int  # 1-based column in the source (grid column for Word tables)
     merged_from: tuple[int, int] | None = None  # (row, col) of the merge's top-left cell when copied
+    # xlsx only: the sheet stored a number, not text (an ID number stored so has lost digits)
+    numeric: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +172,12 @@ def _read_xlsx(path: Path) -> list[RawTable]:
         rows = ws.iter_rows(min_row=r0, max_row=ws.max_row, min_col=c0, max_col=ws.max_column)
         grid = [
             [
-                RawCell(_xlsx_text(cell.value, cell.number_format), r0 + i, c0 + j)
+                RawCell(
+                    _xlsx_text(cell.value, cell.number_format),
+                    r0 + i,
+                    c0 + j,
+                    numeric=isinstance(cell.value, int | float) and not isinstance(cell.value, bool),
+                )
                 for j, cell in enumerate(row)
             ]
             for i, row in enumerate(rows)
