@@ -256,6 +256,8 @@ class _RowCheck:
         text = self.row.text("groups")
         if not text:
             return None
+        if text in ("无", "否"):
+            return ()
         codes = []
         for part in filter(None, _GROUP_SPLIT.split(text)):
             code = self.ctx.group_code(part)
