@@ -67,7 +67,7 @@ class AmbiguousRegion(UnknownRegion):
 @cache
 def all_regions() -> dict[str, Region]:
     text = resources.files("skillsubsidy.data").joinpath("regions.yaml").read_text("utf-8")
-    return {r["code"]: Region(**r) for r in yaml.safe_load(text)["regions"]}
+    return {r["code"]: Region(**r) for r in yaml.load(text, Loader=yaml.CSafeLoader)["regions"]}
 
 
 def _key(text: str) -> str:

@@ -167,7 +167,7 @@ def load_parameters(policy_dir: Path) -> ParameterSet:
             region = resolve_region(path.parent.name).code
         except UnknownRegion as exc:
             raise ParameterError(rel, None, f"directory is not a region: {exc}") from exc
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        doc = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader) or {}
         if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
             raise ParameterError(rel, None, "expected a mapping with a `parameters` mapping")
         assumptions = tuple(str(a) for a in doc.get("assumptions") or ())
