@@ -318,6 +318,26 @@ def test_a_roster_with_bad_rows_keeps_every_good_row(tmp_path):
     ]
 
 
+def test_residency_is_local_by_place_within_the_region_that_sets_the_rule(tmp_path):
+    # Guangzhou's own rule (002 · 二: 本市) overrides Guangdong's 我省 for its districts.
+    path = tmp_path / "residency.csv"
+    path.write_text(
+        "姓名,证件号码,户籍,参保地,失业登记,人员类别\n"
+        f"甲,{MAN_1990},湖南省,广州市海珠区,否,无\n"
+        f"乙,{WOMAN_1990},湖南省,深圳市,否,无\n"
+        f"丙,{with_check('44010619900101125')},火星,,,无\n",
+        encoding="utf-8",
+    )
+    out = check_roster(path, _ctx("天河区"))
+    assert [(o.name, o.ok) for o in out] == [("甲", True), ("乙", False), ("丙", False)]
+    assert [(r.code, r.message) for r in out[1].reasons] == [
+        ("residency_required", "须具有广州市户籍，或在当地参加社会保险，或在当地进行失业登记")
+    ]
+    assert [(r.code, r.message) for r in out[2].reasons if r.blocking] == [
+        ("bad_value", "“户籍”列的值“火星”无法识别，应为是、否或地名（如广州市）")
+    ]
+
+
 def test_a_roster_without_an_id_column_or_with_too_many_rows_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "no_id.csv"
     path.write_text("姓名,性别\n张三,男\n", encoding="utf-8")
@@ -399,6 +419,10 @@ def test_roster_check_text_output(tmp_path):
         (["--program", "free"], "--program: 'free' is not one of training, insured_upgrade, project"),
         (["--start", "2025-13-01"], "--start: '2025-13-01' is not a date; write it as YYYY-MM-DD"),
         (["--level", "6"], "--level: '6' is not a skill level from 1 to 5"),
+        (
+            ["--occupation", "不存在的职业"],
+            "--occupation: '不存在的职业' is neither an occupation code nor a name in any loaded catalog",
+        ),
     ],
 )
 def test_roster_check_bad_options_exit_2_with_one_line(tmp_path, args, message):

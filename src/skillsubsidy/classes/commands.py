@@ -1,5 +1,6 @@
 """`skillsubsidy roster …`: check a class roster file; registered on the main CLI group by cli.py.
-The catalogs and policy are loaded only for project-based training, whose trainee rules need them."""
+The catalogs and policy are loaded only when needed: for project-based training, whose trainee rules
+read them, or to check --occupation."""
 
 from __future__ import annotations
 
@@ -66,12 +67,13 @@ def roster_check(
             _fail(f"--level: {level!r} is not a skill level from 1 to 5")
         grade = Level(int(level))
     regime, groups = None, {}
-    if programme is Program.PROJECT:
+    if programme is Program.PROJECT or occupation is not None:
         from skillsubsidy.rules.engine import default_engine  # loads the catalogs: only when needed
 
         try:
             engine = default_engine()
-            regime = engine.regime(where, on)
+            if programme is Program.PROJECT:
+                regime = engine.regime(where, on)
         except ParameterError as exc:
             _fail(str(exc))
         groups = dict(engine.store.params.groups)

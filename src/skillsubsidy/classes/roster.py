@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from skillsubsidy.classes.ids import IdCheck, check_id, mask
@@ -177,14 +178,22 @@ def _local(text: str, home: str) -> bool | None:
         return True
     if text.lower() in _NO:
         return False
+    code = _place_code(text)
+    if code is None:
+        raise ValueError(text)
+    return code.startswith(_prefix(home))
+
+
+@lru_cache(maxsize=4096)
+def _place_code(text: str) -> str | None:
+    """A roster repeats a few place names thousands of times; an unknown one costs a fuzzy search."""
     try:
-        place = resolve_region(text)
+        return resolve_region(text).code
     except (UnknownRegion, ValueError):
-        raise ValueError(text) from None
-    return place.code.startswith(_prefix(home))
+        return None
 
 
-def _parse_date(text: str) -> date | None:
+def _parse_date(text: str) -> date:
     m = _DATE.match(text) or (re.match(r"^(\d{4})(\d{2})(\d{2})$", text) if len(text) == 8 else None)
     if m is None:
         raise ValueError(text)
@@ -204,7 +213,7 @@ class _RowCheck:
         self.row, self.ctx, self.home = row, ctx, home
         self.reasons: list[RowReason] = []
 
-    def id(self) -> IdCheck:
+    def id_number(self) -> IdCheck:
         cell = self.row.cells["id_number"]
         checked = check_id(cell.text, numeric_cell=cell.numeric)
         self.reasons.extend(RowReason(p.code.value, p.message, p.code.blocking) for p in checked.problems)
@@ -327,7 +336,7 @@ def check_rows(rows: Iterable[RosterRow], ctx: RosterContext) -> list[RowOutcome
         name = row.text("name")
         if not name:
             c.reasons.append(RowReason("name_missing", "未填写姓名", True))
-        checked = c.id()
+        checked = c.id_number()
         if checked.ok:
             seen = first_row.setdefault(checked.number, row.row)
             if seen != row.row:
