@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -101,10 +102,15 @@ def main(argv: list[str] | None = None) -> None:
         outcomes = check_roster(path, ctx)
         refused = sum(not o.ok for o in outcomes)
         in_process = wall(lambda: check_roster(path, ctx), args.repeat)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess_s = wall(run_cli, args.repeat)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds per run as well as wall: on a shared machine the wall figure moves with the load.
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / args.repeat
     print(f"roster rows             {len(outcomes):>8}  ({refused} refused)")
     print(f"check in process        {in_process:>8.3f} s  (read XLSX + every rule, best of {args.repeat})")
     print(f"CLI, --json, subprocess {subprocess_s:>8.3f} s  (target < 2 s, start-up included)")
+    print(f"CLI, CPU per run        {cpu:>8.3f} s")
 
 
 if __name__ == "__main__":
