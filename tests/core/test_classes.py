@@ -121,6 +121,11 @@ def test_excel_mangled_and_missing_numbers_are_refused_not_corrected(raw, numeri
     assert c.birth_date is None
 
 
+def test_a_number_outside_every_province_is_refused():
+    c = check_id(with_check("00010619900101123"))
+    assert [p.code for p in c.problems] == [IdCode.BAD_PROVINCE]
+
+
 def test_a_number_whose_date_is_not_a_date_is_refused():
     c = check_id(with_check("44010619901301123"))
     assert [p.code for p in c.problems] == [IdCode.BAD_BIRTH_DATE]

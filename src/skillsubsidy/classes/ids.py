@@ -32,6 +32,7 @@ from functools import lru_cache
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
+from skillsubsidy.regions import all_regions
 from skillsubsidy.rules.request import Sex
 
 
@@ -64,6 +65,7 @@ class IdCode(StrEnum):
     MALFORMED = "id_malformed"
     BAD_CHECKSUM = "id_bad_checksum"
     BAD_BIRTH_DATE = "id_bad_birth_date"
+    BAD_PROVINCE = "id_bad_province"
     # Warnings: the number may still be right.
     UNKNOWN_ADDRESS = "id_unknown_address"
     NOT_DECODED = "id_not_decoded"
@@ -96,7 +98,7 @@ class IdCheck:
         return not any(p.code.blocking for p in self.problems)
 
 
-_HMT = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+_HMT = frozenset({"810000", "820000", "830000"})  # Hong Kong, Macao, Taiwan
 _SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$")
 _DECIMAL = re.compile(r"^[0-9]+\.[0-9]*$")
 _EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -112,6 +114,12 @@ def _birth_date(number: str) -> date | None:
         return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
+    """The first two digits of every province-level code (GB/T 2260), which no renumbering changes."""
+    return frozenset(r.code[:2] for r in all_regions().values() if r.parent is None)
 
 
 @lru_cache(maxsize=8192)
@@ -191,6 +199,9 @@ def check_id(raw: str, *, numeric_cell: bool = False) -> IdCheck:
     )
     if born is None:
         problem = IdProblem(IdCode.BAD_BIRTH_DATE, f"证件号码“{mask(number)}”第7–14位不是有效的出生日期")
+        return IdCheck(raw, number, kind, None, None, (problem,))
+    if kind is IdKind.RESIDENT and number[:2] not in _provinces():
+        problem = IdProblem(IdCode.BAD_PROVINCE, f"证件号码“{mask(number)}”前2位不是省级行政区划代码")
         return IdCheck(raw, number, kind, None, None, (problem,))
     problems: tuple[IdProblem, ...] = ()
     if kind is IdKind.RESIDENT and not _address_known(number[:6], born.year):
