@@ -163,7 +163,10 @@ def test_a_start_in_a_year_without_calendar_data_is_refused_and_says_so():
     result = check_deadline(start, date(2026, 12, 1), rule=_deadline_rule(on=start), calendar=CAL)
     assert result.outcome is Outcome.FAILED
     assert result.reason is not None and result.reason.code is ReasonCode.CALENDAR_YEAR_MISSING
-    assert "没有2027年的节假日安排数据" in result.reason.message
+    assert result.reason.message == (
+        "没有2027年的节假日安排数据，无法计算开班日2027-01-05的备案期限，暂不能备案；"
+        "请先录入国务院办公厅关于2027年部分节假日安排的通知"
+    )
 
 
 def test_a_region_without_the_deadline_rule_does_not_check_it():

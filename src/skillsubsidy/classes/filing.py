@@ -70,9 +70,10 @@ def check_deadline(
     except CalendarYearMissing as exc:
         return failed(
             rule,
-            f"无法计算：{exc}",
+            f"无法计算：没有{exc.year}年的节假日安排数据",
             ReasonCode.CALENDAR_YEAR_MISSING,
-            f"工作日安排中没有所需年份的数据（{exc}），无法计算开班日{start}的备案期限，暂不能备案",
+            f"没有{exc.year}年的节假日安排数据，无法计算开班日{start}的备案期限，暂不能备案；"
+            f"请先录入国务院办公厅关于{exc.year}年部分节假日安排的通知",
         )
     if filed_on <= deadline:
         return passed(rule, f"开班日 {start}，最迟 {deadline} 备案，备案日 {filed_on}：通过")
