@@ -34,6 +34,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "catalog_command",
         "Search, show, compare and export catalogs.",
     ),
+    "roster": (
+        "skillsubsidy.classes.commands",
+        "roster_command",
+        "Class rosters (花名册): check every row before a class is filed.",
+    ),
     "quote": (
         "skillsubsidy.rules.commands",
         "quote_command",

@@ -18,7 +18,7 @@ from standards import policy, selectors
 from standards.models import StandardValue
 
 _DECIMAL_UNITS = {Unit.CNY, Unit.PERCENT, Unit.CLASS_HOURS}
-_INT_UNITS = {Unit.MINUTES, Unit.MONTHS, Unit.YEARS, Unit.COUNT}
+_INT_UNITS = {Unit.MINUTES, Unit.MONTHS, Unit.WORKING_DAYS, Unit.YEARS, Unit.COUNT}
 
 
 def parse_value(unit: Unit, text: str) -> Any:

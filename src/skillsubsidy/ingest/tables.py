@@ -38,6 +38,8 @@ class RawCell:
     row: int  # 1-based row in the source: the sheet's row number, or the row within the table
     col: int  # 1-based column in the source (grid column for Word tables)
     merged_from: tuple[int, int] | None = None  # (row, col) of the merge's top-left cell when copied
+    # xlsx only: the sheet stored a number, not text (an ID number stored so has lost digits)
+    numeric: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +89,12 @@ def join_wrapped(text: str) -> str:
     return out
 
 
-def read_tables(path: Path) -> list[RawTable]:
-    """Every table in the file, in document order; raise TableImportError for anything unusable."""
+def read_tables(path: Path, *, flat: bool = False) -> list[RawTable]:
+    """Every table in the file, in document order; raise TableImportError for anything unusable.
+    `flat`: the file is a plain list without merged cells (a roster), so a spreadsheet is streamed,
+    several times faster on thousands of rows; merged ranges are then not filled."""
     suffix = path.suffix.lower()
-    reader = _READERS.get(suffix)
+    reader = _read_xlsx_flat if flat and suffix in (".xlsx", ".xlsm") else _READERS.get(suffix)
     if reader is None:
         known = ", ".join(sorted(_READERS))
         hint = " (save it as .xlsx)" if suffix in (".xls", ".et") else ""
@@ -161,6 +165,10 @@ def _xlsx_text(value: Any, number_format: str) -> str:
     return join_wrapped(str(value))
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _read_xlsx(path: Path) -> list[RawTable]:
     # Not read-only: merged ranges are only available on fully loaded sheets.
     wb = openpyxl.load_workbook(path, data_only=True)
@@ -170,7 +178,12 @@ def _read_xlsx(path: Path) -> list[RawTable]:
         rows = ws.iter_rows(min_row=r0, max_row=ws.max_row, min_col=c0, max_col=ws.max_column)
         grid = [
             [
-                RawCell(_xlsx_text(cell.value, cell.number_format), r0 + i, c0 + j)
+                RawCell(
+                    _xlsx_text(cell.value, cell.number_format),
+                    r0 + i,
+                    c0 + j,
+                    numeric=_is_number(cell.value),
+                )
                 for j, cell in enumerate(row)
             ]
             for i, row in enumerate(rows)
@@ -185,6 +198,37 @@ def _read_xlsx(path: Path) -> list[RawTable]:
         tables.append(RawTable(path.name, "xlsx", 1, _trim(grid), sheet=ws.title))
     wb.close()
     return tables
+
+
+def _read_xlsx_flat(path: Path) -> list[RawTable]:
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        tables = []
+        for ws in wb.worksheets:
+            grid = [
+                [
+                    RawCell(
+                        _xlsx_text(cell.value, getattr(cell, "number_format", None) or "General"),
+                        i,
+                        j,
+                        numeric=_is_number(cell.value),
+                    )
+                    for j, cell in enumerate(row, start=1)
+                ]
+                for i, row in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1)
+            ]
+            tables.append(
+                RawTable(
+                    path.name,
+                    "xlsx",
+                    1,
+                    _trim([r for r in grid if r] or [[RawCell("", 1, 1)]]),
+                    sheet=ws.title,
+                )
+            )
+        return tables
+    finally:
+        wb.close()
 
 
 # --- docx -------------------------------------------------------------------------------------

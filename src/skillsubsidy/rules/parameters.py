@@ -48,6 +48,7 @@ class Unit(StrEnum):
     CLASS_HOURS = "class_hours"  # 课时 (45 minutes each, 000 · 附件1 · 备注2)
     MINUTES = "minutes"
     MONTHS = "months"
+    WORKING_DAYS = "working_days"  # counted on the working-day calendar (skillsubsidy.calendar)
     YEARS = "years"
     COUNT = "count"
     FLAG = "flag"
@@ -67,6 +68,7 @@ _UNIT_LABELS = {
     Unit.CLASS_HOURS: "课时",
     Unit.MINUTES: "分钟",
     Unit.MONTHS: "个月",
+    Unit.WORKING_DAYS: "个工作日",
     Unit.YEARS: "周岁",
     Unit.COUNT: "次",
     Unit.FLAG: "",
@@ -258,7 +260,7 @@ def _convert(file: str, name: str, unit: Unit, raw: Any, groups: Mapping[str, st
         if not number.is_finite() or number < 0 or -int(exponent) > _DECIMAL_PLACES[unit]:
             raise fail(f"a non-negative number with at most {_DECIMAL_PLACES[unit]} decimal places")
         return number
-    if unit in (Unit.MINUTES, Unit.MONTHS, Unit.YEARS, Unit.COUNT):
+    if unit in (Unit.MINUTES, Unit.MONTHS, Unit.WORKING_DAYS, Unit.YEARS, Unit.COUNT):
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
             raise fail("a non-negative integer")
         return raw

@@ -31,6 +31,12 @@ class ReasonCode(StrEnum):
     NO_TRAINING_BASIS = "no_training_basis"
     RECENT_SERIOUS_VIOLATION = "recent_serious_violation"
     FOUND_LACKING = "found_lacking"
+    # blocking, class filing: 002 · 附件4 · 8② and who may file (classes.filing)
+    FILING_TOO_LATE = "filing_too_late"
+    CALENDAR_YEAR_MISSING = "calendar_year_missing"
+    INSTITUTION_NOT_APPROVED = "institution_not_approved"
+    INSTITUTION_CANNOT_START = "institution_cannot_start"
+    PROJECT_NOT_IN_TRACKING = "project_not_in_tracking"
     # informational
     NO_STANDARD = "no_standard"
     SHORTAGE_UPLIFT = "shortage_uplift"
@@ -68,6 +74,22 @@ BLOCKING = frozenset(
         ReasonCode.NO_TRAINING_BASIS,
         ReasonCode.RECENT_SERIOUS_VIOLATION,
         ReasonCode.FOUND_LACKING,
+        ReasonCode.FILING_TOO_LATE,
+        ReasonCode.CALENDAR_YEAR_MISSING,
+        ReasonCode.INSTITUTION_NOT_APPROVED,
+        ReasonCode.INSTITUTION_CANNOT_START,
+        ReasonCode.PROJECT_NOT_IN_TRACKING,
+    }
+)
+
+# Reasons of a class filing (classes.filing), never of a quote.
+CLASS_ONLY = frozenset(
+    {
+        ReasonCode.FILING_TOO_LATE,
+        ReasonCode.CALENDAR_YEAR_MISSING,
+        ReasonCode.INSTITUTION_NOT_APPROVED,
+        ReasonCode.INSTITUTION_CANNOT_START,
+        ReasonCode.PROJECT_NOT_IN_TRACKING,
     }
 )
 
@@ -108,6 +130,11 @@ TITLES = {
     ReasonCode.NO_TRAINING_BASIS: "无办学许可、培训业务范围或培训基地",
     ReasonCode.RECENT_SERIOUS_VIOLATION: "近期有重大违法、违规或失信记录",
     ReasonCode.FOUND_LACKING: "审核人员认定不符合条件",
+    ReasonCode.FILING_TOO_LATE: "未在开班前规定的工作日数前备案",
+    ReasonCode.CALENDAR_YEAR_MISSING: "该年度尚无工作日安排，无法计算备案期限",
+    ReasonCode.INSTITUTION_NOT_APPROVED: "承训机构未获准承担该职业（工种）和等级的培训",
+    ReasonCode.INSTITUTION_CANNOT_START: "承训机构当前状态不得开班",
+    ReasonCode.PROJECT_NOT_IN_TRACKING: "培训项目未处于跟踪实施阶段",
     ReasonCode.AWAITING_FINDING: "需审核人员核查后记录结论",
 }
 
