@@ -98,11 +98,45 @@ class Rubric:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    field: str  # a field of outputs.SummaryRow
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLayout:
+    title: str
+    heading: tuple[str, ...]  # the labels above the table, each followed by its value
+    columns: tuple[Column, ...]
+
+
+# The fields a summary column may show; outputs.SummaryRow has each of them.
+SUMMARY_FIELDS = frozenset(
+    {
+        "serial",
+        "unit",
+        "unit_kind",
+        "project",
+        "project_type",
+        "occupation",
+        "classes",
+        "trainees",
+        "delivery",
+        "certificates",
+        "proposed_standard",
+        "districts",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
 class FormSettings:
     finance_years: tuple[int, ...]
     printed_districts: tuple[str, ...]
     former_districts: Mapping[str, tuple[str, str]]  # printed name → (current code, note)
     form_type_boxes: Mapping[str, str]  # project type → the box ticked on 附件1
+    applicant_summary: SummaryLayout  # 附件2
+    district_summary: SummaryLayout  # 附件3
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +258,19 @@ def _rubric(data: Mapping[str, Any]) -> Rubric:
     return Rubric(tuple(criteria), bool(data.get("example", False)), reviewers, threshold)
 
 
+def _layout(data: Mapping[str, Any], path: str) -> SummaryLayout:
+    columns = []
+    for i, c in enumerate(_need(data, "columns", list, path)):
+        column = Column(
+            _need(c, "header", str, f"{path}columns[{i}]."), _need(c, "field", str, f"{path}columns[{i}].")
+        )
+        if column.field not in SUMMARY_FIELDS:
+            raise CallFileError(f"{path}columns[{i}].field", column.field, f"one of {sorted(SUMMARY_FIELDS)}")
+        columns.append(column)
+    heading = tuple(str(h) for h in _need(data, "heading", list, path))
+    return SummaryLayout(_need(data, "title", str, path), heading, tuple(columns))
+
+
 def parse_call(data: Mapping[str, Any]) -> Call:
     region = str(_need(data, "region", str, ""))
     if region not in all_regions():
@@ -292,6 +339,12 @@ def parse_call(data: Mapping[str, Any]) -> Call:
             printed_districts=tuple(str(d) for d in forms.get("printed_districts") or ()),
             former_districts=former,
             form_type_boxes=boxes,
+            applicant_summary=_layout(
+                _need(forms, "applicant_summary", dict, "forms."), "forms.applicant_summary."
+            ),
+            district_summary=_layout(
+                _need(forms, "district_summary", dict, "forms."), "forms.district_summary."
+            ),
         ),
     )
 
