@@ -17,6 +17,12 @@ import yaml
 from skillsubsidy.regions import all_regions, children
 
 
+def yuan(fen: int) -> str:
+    """Fen as the 元 the forms print: 80000 → 800, 80050 → 800.50."""
+    whole, cents = divmod(fen, 100)
+    return f"{whole}" if cents == 0 else f"{whole}.{cents:02d}"
+
+
 class CallFileError(ValueError):
     """A call file that does not say what a call needs; names the key and the value."""
 

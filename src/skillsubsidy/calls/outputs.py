@@ -14,16 +14,10 @@ from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from skillsubsidy.calls.call import Call, SummaryLayout
+from skillsubsidy.calls.call import Call, SummaryLayout, yuan
 from skillsubsidy.calls.forms import CERTIFICATE_LABELS, ApplicationForm, Delivery, Project
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-def yuan(fen: int) -> str:
-    """Fen as the 元 the forms print: 80000 → 800, 80050 → 800.50."""
-    whole, cents = divmod(fen, 100)
-    return f"{whole}" if cents == 0 else f"{whole}.{cents:02d}"
 
 
 def delivery_text(project: Project) -> str:
