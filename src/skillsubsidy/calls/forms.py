@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from skillsubsidy.calls.call import Call, call_districts
+from skillsubsidy.catalog.dataset import EffectiveCatalog
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.institutions.model import InstitutionKind, InvalidUscc, parse_uscc
 
@@ -518,10 +519,25 @@ def read_application(data: Any, *, call: Call, catalog: CatalogLookup) -> Applic
     """附件1 from a mapping; FormInvalid lists every problem with its path and value."""
     r = _Reader()
     d = r.mapping(data, "$")
-    unit = _unit(r, d.get("unit"), call)
+    # A missing unit is one problem, not one per field of it.
+    unit = None
+    if isinstance(d.get("unit"), Mapping):
+        unit = _unit(r, d["unit"], call)
+    else:
+        r.fail("unit", d.get("unit"), "必填")
     projects = tuple(
         _project(r, p, f"projects[{i}]", call, catalog) for i, p in enumerate(r.items(d, "projects", ""))
     )
-    if r.errors:
+    if r.errors or unit is None:
         raise FormInvalid(tuple(r.errors))
     return ApplicationForm(call.id, unit, projects)
+
+
+def catalog_lookup(effective: EffectiveCatalog) -> CatalogLookup:
+    """Occupations the catalog in force lists; for Guangzhou in 2023, 附件5 (guangdong-2023)."""
+
+    def lookup(occupation: str) -> str | None:
+        found = effective.find(occupation)
+        return (found[0].code or found[0].name) if found else None
+
+    return lookup
