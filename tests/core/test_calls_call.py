@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from skillsubsidy.calls.call import (
     CallFileError,
@@ -25,9 +27,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, object]:
-    import yaml
-    from importlib import resources
-
     text = resources.files("skillsubsidy.policy").joinpath("calls", "guangzhou-2023.yaml").read_text("utf-8")
     data: dict[str, object] = yaml.safe_load(text)
     return data
