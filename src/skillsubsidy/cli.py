@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from skillsubsidy.calendar_commands import calendar_command
+from skillsubsidy.calls.commands import call_command
 from skillsubsidy.catalog.commands import catalog_command
 from skillsubsidy.catalog.dataset import build_dataset, load_dataset, shipped_dir
 from skillsubsidy.catalog.quality import quality_report, summary
@@ -106,3 +107,4 @@ main.add_command(catalog_command)
 main.add_command(quote_command)
 main.add_command(batch_command)
 main.add_command(calendar_command)
+main.add_command(call_command)
