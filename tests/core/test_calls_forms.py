@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+from stdnum.cn import uscc
 
-from skillsubsidy.calls.forms import CertificateType, Delivery, FormError, FormInvalid
+from skillsubsidy.calls.forms import CertificateType, Delivery, FormError, FormInvalid, applicant_checks
 from skillsubsidy.institutions.model import InstitutionKind
+from skillsubsidy.regions import all_regions, resolve_region
+from skillsubsidy.rules.engine import Engine
 
 from .calls_sample import USCC, read, sample
 
@@ -133,3 +137,31 @@ def test_a_form_that_is_not_a_mapping_is_one_error_not_a_traceback() -> None:
     with pytest.raises(FormInvalid) as bad:
         read([])  # type: ignore[arg-type]
     assert [(e.path, e.value) for e in bad.value.errors] == [("$", []), ("unit", None), ("projects", None)]
+
+
+def outcomes(data: dict[str, Any], legal_form: str = "") -> dict[str, tuple[str, str | None]]:
+    regime = Engine().regime(resolve_region("440100"), date(2023, 8, 1))
+    results = applicant_checks(
+        read(data),
+        get=regime.get,
+        on=date(2023, 8, 1),
+        region_name=lambda c: all_regions()[c].name,
+        legal_form=legal_form,
+    )
+    return {r.rule: (r.outcome.value, r.reason.code.value if r.reason else None) for r in results}
+
+
+def test_the_applicant_is_checked_by_the_registrys_rules_for_legal_person_and_local_registration() -> None:
+    assert outcomes(sample()) == {
+        "institution.legal_person_required": ("not_checked", "input_missing"),
+        "institution.local_registration_required": ("passed", None),
+    }
+    assert outcomes(sample(), legal_form="有限责任公司")["institution.legal_person_required"] == (
+        "passed",
+        None,
+    )
+    nantong = sample()
+    nantong["unit"]["uscc"] = "92320602MA1MX0E5X" + uscc.calc_check_digit("92320602MA1MX0E5X")
+    got = outcomes(nantong)
+    assert got["institution.legal_person_required"][0] == "failed"
+    assert got["institution.local_registration_required"][0] == "failed"

@@ -7,13 +7,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from skillsubsidy.calls.call import Call, call_districts
 from skillsubsidy.catalog.dataset import EffectiveCatalog
 from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.institutions.eligibility import (
+    LEGAL_PERSON,
+    LOCAL,
+    InstitutionFacts,
+    check_legal_person,
+    check_local_registration,
+)
 from skillsubsidy.institutions.model import InstitutionKind, InvalidUscc, parse_uscc
+from skillsubsidy.rules.checks import CheckResult
+from skillsubsidy.rules.regime import Resolved
 
 # The certificates after which a project's trainees may be subsidised (002 · 五, line 117).
 CERTIFICATES = (
@@ -541,3 +551,22 @@ def catalog_lookup(effective: EffectiveCatalog) -> CatalogLookup:
         return (found[0].code or found[0].name) if found else None
 
     return lookup
+
+
+def applicant_checks(
+    form: ApplicationForm,
+    *,
+    get: Callable[[str], Resolved | None],
+    on: date,
+    region_name: Callable[[str], str],
+    legal_form: str = "",
+) -> tuple[CheckResult, ...]:
+    """The conditions of 002 · 一 that 附件1 itself decides, by the registry's own rules: an independent
+    legal person and registration in the city, both read from the USCC (and the licence's 类型 when
+    the code alone does not tell). The others (training basis, clean record, teaching resources,
+    management systems) need the registry's records and a reviewer's findings (institutions)."""
+    facts = InstitutionFacts(parse_uscc(form.unit.uscc), legal_form, (), (), {})
+    return (
+        check_legal_person(facts, rule=get(LEGAL_PERSON), on=on),
+        check_local_registration(facts, rule=get(LOCAL), on=on, region_name=region_name),
+    )
