@@ -78,3 +78,55 @@ def test_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.output.startswith(f"error: {source}: not a JSON file")
+
+
+def test_summary_merges_the_districts_applications_into_attachment_3(tmp_path: Path) -> None:
+    second = sample()
+    second["unit"]["name"] = "广州市天河区南粤家政服务中心"
+    paths = []
+    for i, data in enumerate((sample(), second)):
+        paths.append(tmp_path / f"{i}.json")
+        paths[-1].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = tmp_path / "附件3.xlsx"
+    args = ["--district", "天河区", "--filler", "王强", "--phone", "020-38000000", "--out", str(out)]
+    result = run("call", "summary", "guangzhou-2023", *map(str, paths), *args)
+    assert (result.exit_code, result.output) == (0, f"wrote {out}: 4 rows from 2 applications\n")
+    ws = load_workbook(out).active
+    assert ws is not None
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[1][:3] == [
+        "填报单位：（盖章）天河区人力资源和社会保障局",
+        "填报人：王强",
+        "联系电话：020-38000000",
+    ]
+    assert [r[1] for r in rows[3:]] == ["广州市天河区粤厨职业培训学校"] * 2 + [
+        "广州市天河区南粤家政服务中心"
+    ] * 2
+
+
+def test_summary_names_the_file_of_each_problem_and_writes_nothing(tmp_path: Path) -> None:
+    bad = sample()
+    bad["projects"][0]["districts"] = ["萝岗区"]
+    good, wrong = tmp_path / "good.json", tmp_path / "wrong.json"
+    good.write_text(json.dumps(sample(), ensure_ascii=False), "utf-8")
+    wrong.write_text(json.dumps(bad, ensure_ascii=False), "utf-8")
+    out = tmp_path / "附件3.xlsx"
+    args = ["--district", "天河区", "--filler", "王强", "--phone", "020-38000000", "--out", str(out)]
+    result = run("call", "summary", "guangzhou-2023", str(good), str(wrong), *args)
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: wrong.json: projects[0].districts[0]: "
+        "萝岗区2014年撤销，并入黄埔区，现为黄埔区（440112），请改选（填写值：'萝岗区'）\n"
+    )
+    assert not out.exists()
+
+
+def test_summary_refuses_a_district_outside_the_call(tmp_path: Path) -> None:
+    source = tmp_path / "form.json"
+    source.write_text(json.dumps(sample(), ensure_ascii=False), "utf-8")
+    args = ["--district", "萝岗区", "--filler", "王强", "--phone", "1", "--out", str(tmp_path / "x.xlsx")]
+    result = run("call", "summary", "guangzhou-2023", str(source), *args)
+    assert (result.exit_code, result.output) == (
+        2,
+        "error: --district: '萝岗区' is not a district of 440100\n",
+    )

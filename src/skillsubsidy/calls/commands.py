@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from skillsubsidy.calls.call import load_call, yuan
-from skillsubsidy.calls.forms import FormInvalid, catalog_lookup, read_application
+from skillsubsidy.calls.call import Call, call_districts, load_call, yuan
+from skillsubsidy.calls.forms import ApplicationForm, FormInvalid, catalog_lookup, read_application
 from skillsubsidy.calls.outputs import (
     application_docx,
     application_html,
@@ -25,6 +25,29 @@ from skillsubsidy.console import friendly_errors
 @click.group("call")
 def call_command() -> None:
     """Project calls (揭榜领题, 002): their settings and their forms."""
+
+
+def _read_forms(call: Call, paths: list[Path]) -> list[ApplicationForm]:
+    """Every file checked; all problems of all files printed, prefixed by the file when there are
+    several, before anything is written."""
+    lookup = catalog_lookup(load_dataset().effective(call.region, call.published_on))
+    forms, problems = [], []
+    for path in paths:
+        prefix = f"{path.name}: " if len(paths) > 1 else ""
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(f"{path}: not a JSON file ({exc})")
+            continue
+        try:
+            forms.append(read_application(data, call=call, catalog=lookup))
+        except FormInvalid as exc:
+            problems += [prefix + str(e) for e in exc.errors]
+    if problems:
+        for p in problems:
+            click.echo(f"error: {p}", err=True)
+        sys.exit(2)
+    return forms
 
 
 @call_command.command("show")
@@ -69,17 +92,7 @@ def call_forms(call_id: str, application: Path, district: str, out: Path) -> Non
     """Check APPLICATION (附件1 as JSON) and write 附件1 as HTML and DOCX and 附件2 as XLSX, named as
     002 · 七（二） asks: 区名+单位名称+联系人+联系方式."""
     call = load_call(call_id)
-    try:
-        data = json.loads(application.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{application}: not a JSON file ({exc})") from None
-    lookup = catalog_lookup(load_dataset().effective(call.region, call.published_on))
-    try:
-        form = read_application(data, call=call, catalog=lookup)
-    except FormInvalid as exc:
-        for e in exc.errors:
-            click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+    [form] = _read_forms(call, [application])
     out.mkdir(parents=True, exist_ok=True)
     stem = file_name(district=district, form=form, extension="x").removesuffix(".x")
     contact = form.unit.contact
@@ -95,3 +108,29 @@ def call_forms(call_id: str, application: Path, district: str, out: Path) -> Non
     for name, content in written.items():
         (out / name).write_bytes(content)
         click.echo(f"wrote {out / name}")
+
+
+@call_command.command("summary")
+@click.argument("call_id")
+@click.argument(
+    "applications", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option("--district", required=True, help="the district bureau that fills in 附件3 (区名)")
+@click.option("--filler", required=True, help="填报人")
+@click.option("--phone", required=True, help="联系电话")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@friendly_errors
+def call_summary(
+    call_id: str, applications: tuple[Path, ...], district: str, filler: str, phone: str, out: Path
+) -> None:
+    """Merge the district's APPLICATIONS (附件1 as JSON) into 附件3, one row per occupation of each
+    project, in the order given (002 · 四（一）: 合并汇总表并盖章)."""
+    call = load_call(call_id)
+    if district not in call_districts(call):
+        raise ValueError(f"--district: {district!r} is not a district of {call.region}")
+    forms = _read_forms(call, list(applications))
+    layout = call.forms.district_summary
+    out.write_bytes(
+        summary_xlsx(layout, summary_rows(call, forms), [f"{district}人力资源和社会保障局", filler, phone])
+    )
+    click.echo(f"wrote {out}: {len(summary_rows(call, forms))} rows from {len(forms)} applications")
