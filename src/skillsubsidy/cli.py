@@ -29,6 +29,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "calendar_command",
         "Working days (holidays and make-up working days as the State Council set them) and deadlines.",
     ),
+    "call": (
+        "skillsubsidy.calls.commands",
+        "call_command",
+        "Project calls (揭榜领题, 002): their settings and their forms.",
+    ),
     "catalog": (
         "skillsubsidy.catalog.commands",
         "catalog_command",

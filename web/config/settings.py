@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "catalogs",
     "standards",
     "institutions",
+    "calls",
     "portal",
     "backoffice",
     "api",
