@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL; see the README's production section.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from datetime import timedelta
@@ -14,11 +15,17 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from common.files import PRIVATE_UMASK
 from config.env import env_bool, env_int, env_list, env_str
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent
 VAR_DIR = Path(env_str("SKILLSUBSIDY_VAR_DIR") or REPO_DIR / "var")
+# Whatever this process writes (the SQLite database and its WAL, uploads, policy directories,
+# backups) is readable by its own account only; `manage.py bootstrap` tightens older files.
+os.umask(PRIVATE_UMASK)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
@@ -98,7 +105,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the locale, so that its refusal speaks the page's language.
-    "common.middleware.refuse_unsafe_text",
+    "common.middleware.refuse_unsafe_input",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,7 +143,7 @@ def _databases() -> dict[str, dict[str, object]]:
         if db["ENGINE"] == "django.db.backends.postgresql":
             db["CONN_HEALTH_CHECKS"] = True
     else:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "skillsubsidy.sqlite3"}
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE makes a writer queue for the lock
@@ -204,6 +211,13 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or VAR_DIR / "uploads")
 # Official attachments are a few MB at most; anything far larger is a mistake or an attack.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every standards edit writes a policy directory to var/policy/; the one in use and this many of the
+# newest others are kept.
+POLICY_DIRS_KEPT = env_int("SKILLSUBSIDY_POLICY_DIRS_KEPT", 3)
+# The longest text and the longest JSON list any field takes (common.middleware); fields have
+# narrower limits of their own.
+INPUT_MAX_CHARS = 10_000
+INPUT_MAX_ITEMS = 1_000
 UPLOAD_MAX_BYTES = env_int("SKILLSUBSIDY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
@@ -226,7 +240,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "accounts.privacy.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "accounts.privacy.MaskPersonalDataFilter"},
+        "denials_in_one_line": {"()": "common.logs.DenialsInOneLine"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -242,7 +259,10 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": [], "propagate": True, "filters": ["denials_in_one_line"]},
         "django.db.backends": {"level": "WARNING"},
+        # Its INFO lines repeat accounts.login's one line per failure; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
