@@ -14,16 +14,16 @@ no shared or browser cache may keep them.
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 import re
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.api_errors import ApiError, ApiErrorCode, FieldError
