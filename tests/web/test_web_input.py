@@ -36,7 +36,8 @@ def api_write(client: Client, method: str, url: str, body: str, raw: str) -> Any
 
 
 def test_every_page_and_endpoint_refuses_a_nul_in_its_query(
-    world: dict[str, Any], admin: AbstractUser
+    world: dict[str, Any],  # noqa: F811  (the fixture imported above)
+    admin: AbstractUser,
 ) -> None:
     client = client_for(admin)
     with translation.override("zh-hans"):
@@ -197,6 +198,6 @@ def test_the_batch_decisions_csv_writes_a_formula_claim_id_as_inert_text(tmp_pat
     with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows == [
-        ["claim_id", "amount_fen"], ["'=1+2", "1"], ["'+1", "2"], ["'-1", "3"], ["'@SUM(A1)", "4"], ["'\tx", "5"],
-        ["7", "6"],
+        ["claim_id", "amount_fen"], ["'=1+2", "1"], ["'+1", "2"], ["'-1", "3"], ["'@SUM(A1)", "4"],
+        ["'\tx", "5"], ["7", "6"],
     ]  # fmt: skip
