@@ -92,7 +92,8 @@ def _problems(request: HttpRequest) -> Iterator[tuple[str, str, str]]:
             continue
         for key, values in source.lists():
             texts += [(key, key), *((key, text) for text in values)]
-    texts += [(key, upload.name or "") for key, upload in request.FILES.items()]
+    for key, uploads in request.FILES.lists():
+        texts += [(key, upload.name or "") for upload in uploads]
     for field, text in texts:
         if problem := _text_problem(text):
             yield field, text, problem
