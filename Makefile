@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run dev test test-core lint typecheck bench data clean browsers
+.PHONY: setup run dev test test-core lint typecheck bench data clean browsers backup
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -56,6 +56,11 @@ run: setup
 	$(BIN)/python scripts/secret_key.py var/data_keys --fernet
 	$(WEB_ENV) $(BIN)/python web/manage.py bootstrap
 	$(WEB_ENV) $(BIN)/python web/manage.py serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+# `make backup`: a consistent copy of the serving database into var/backups/ (README: "Backup and
+# restore"); safe while the site runs.
+backup: setup
+	$(WEB_ENV) $(BIN)/python web/manage.py backup
 
 # `make dev`: the same data with Django's autoreloading development server and DEBUG on.
 dev: setup

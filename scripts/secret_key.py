@@ -18,10 +18,14 @@ def main(path: str, fernet: bool = False) -> None:
     target = Path(path)
     if target.exists() and target.read_text("utf-8").strip():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() if fernet else secrets.token_urlsafe(50)
+        key = (
+            base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+            if fernet
+            else secrets.token_urlsafe(50)
+        )
         fh.write(key + "\n")
     print(f"wrote a new {'data' if fernet else 'secret'} key to {target}")
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +75,11 @@ def staff_create(
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise ValidationError({"username": f"user {username!r} already exists"})
+    try:
+        # The user's own name and e-mail are compared against the password, so the validators see them.
+        validate_password(password, user=user_model(username=username, email=email))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     user = user_model.objects.create_user(username=username, password=password, email=email)
     StaffProfile.objects.create(user=user, role=role.value, region=code)
     audit_record(

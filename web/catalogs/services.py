@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -316,23 +317,32 @@ def _text(f: str, value: Any) -> str:
     return value
 
 
-def _items(f: str, value: Any) -> list[Any]:
-    """A list field given as text (`5、4、3`, `S L`) or as a JSON list."""
+_LEVELS = 5  # skill levels 1–5, so a longer list repeats one
+
+
+def _items(f: str, value: Any, *, limit: int) -> list[Any]:
+    """A list field given as a JSON list of at most `limit` items."""
     if isinstance(value, list) and all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+        if len(value) > limit:
+            raise ValueError(f"{len(value)} items; at most {limit}")
         return value
-    raise ValueError(f"{value!r} is neither text nor a list of {f}")
+    raise ValueError(f"{reprlib.repr(value)} is neither text nor a list of {f}")
 
 
 def _clean_field(f: str, value: Any) -> dict[str, Any]:
     """The stored columns for one corrected field; ValueError names what is wrong with the value."""
     if f == "matched":
-        return {f: bool(value)}
+        # bool("nope") is True: only a real true or false says whether the row matched the 大典.
+        if not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not true or false")
+        return {f: value}
     if f == "levels":
         if isinstance(value, str):
-            return {f: list(parse_levels(value))}
-        return {f: sorted(int(parse_level(v)) for v in _items(f, value))}
+            return {f: list(parse_levels(_text(f, value)))}
+        levels = {int(parse_level(v)) for v in _items(f, value, limit=_LEVELS)}
+        return {f: sorted(levels)}
     if f == "markers":
-        items = value.split() if isinstance(value, str) else _items(f, value)
+        items = _text(f, value).split() if isinstance(value, str) else _items(f, value, limit=len(Marker))
         try:
             return {f: sorted(Marker(v).value for v in items)}
         except ValueError:

@@ -79,6 +79,24 @@ class WholeNumberField(forms.Field):
         return int(text)
 
 
+TEXT_MAX = 2000
+
+
+class _MaxChars:
+    """A length limit whose message names the field, as every message of these forms does."""
+
+    def __init__(self, label: object, limit: int) -> None:
+        self.label, self.limit = label, limit
+
+    def __call__(self, value: str) -> None:
+        if len(value) > self.limit:
+            raise ValidationError(
+                _("%(label)s: %(length)d characters; at most %(limit)d."),
+                code="max_length",
+                params={"label": self.label, "length": len(value), "limit": self.limit},
+            )
+
+
 class ReasonField(forms.CharField):
     """Why a change is made. Not required here: `common.errors.required_reason` in the service refuses
     a missing one, with the message the API gives too, and the form shows it beside this input."""
@@ -95,6 +113,16 @@ class ServiceForm(forms.Form):
     """
 
     inputs: ClassVar[tuple[str, ...]] = ("reason",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every text input has a limit: the one the form gives, else TEXT_MAX (the longest reason or
+        # note); the service checks a column's narrower limit and the form shows its refusal.
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_MAX
+                field.validators.append(_MaxChars(field.label or name, TEXT_MAX))
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
 
     def report(self, exc: ValidationError) -> None:
         """Put a service's refusal on the form: beside the input it names, or above the form prefixed

@@ -6,18 +6,26 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL; see the README's production section.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from common.files import PRIVATE_UMASK
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent
 VAR_DIR = Path(env_str("SKILLSUBSIDY_VAR_DIR") or REPO_DIR / "var")
+# Whatever this process writes (the SQLite database and its WAL, uploads, policy directories,
+# backups) is readable by its own account only; `manage.py bootstrap` tightens older files.
+os.umask(PRIVATE_UMASK)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
@@ -75,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "accounts",
     "common",
     "calendars",
@@ -90,16 +99,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.private_pages",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the others, so that it sees the final answer to every request under /api/.
     "api.middleware.json_errors",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale, so that its refusal speaks the page's language.
+    "common.middleware.refuse_unsafe_input",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,7 +144,7 @@ def _databases() -> dict[str, dict[str, object]]:
         if db["ENGINE"] == "django.db.backends.postgresql":
             db["CONN_HEALTH_CHECKS"] = True
     else:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "skillsubsidy.sqlite3"}
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE makes a writer queue for the lock
@@ -157,6 +171,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins are counted per account and, separately, per client address; either reaching the
+# limit locks it for the cool-off, which every further try restarts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SKILLSUBSIDY_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SKILLSUBSIDY_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.login.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.login.locked_out"
+AXES_VERBOSE = False  # accounts.login logs each failure in one line
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -185,11 +212,21 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or VAR_DIR / "uploads")
 # Official attachments are a few MB at most; anything far larger is a mistake or an attack.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every standards edit writes a policy directory to var/policy/; the one in use and this many of the
+# newest others are kept.
+POLICY_DIRS_KEPT = env_int("SKILLSUBSIDY_POLICY_DIRS_KEPT", 3)
+# The longest text and the longest JSON list any field takes (common.middleware); fields have
+# narrower limits of their own.
+INPUT_MAX_CHARS = 10_000
+INPUT_MAX_ITEMS = 1_000
 UPLOAD_MAX_BYTES = env_int("SKILLSUBSIDY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # How stale a worker's quote engine may be after a publication or a new standard (ADR 0011).
 GENERATION_CHECK_SECONDS = env_float("SKILLSUBSIDY_GENERATION_CHECK_SECONDS", 1.0)
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this much idle time: each request pushes the expiry forward.
+SESSION_COOKIE_AGE = env_int("SKILLSUBSIDY_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -197,11 +234,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 )
+# Sent only on answers over HTTPS (directly or as the proxy reports it), so plain-HTTP development is
+# unaffected. Browsers remember it: start low in a new deployment, then raise it.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "accounts.privacy.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "accounts.privacy.MaskPersonalDataFilter"},
+        "denials_in_one_line": {"()": "common.logs.DenialsInOneLine"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -217,7 +262,10 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": [], "propagate": True, "filters": ["denials_in_one_line"]},
         "django.db.backends": {"level": "WARNING"},
+        # Its INFO lines repeat accounts.login's one line per failure; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -121,7 +121,24 @@ def materialise(overrides: list[Override]) -> Path:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    prune(keep=target)
     return target
+
+
+def prune(*, keep: Path) -> list[Path]:
+    """Remove the directories of earlier values, except `keep` (the one now in use) and the newest
+    `SKILLSUBSIDY_POLICY_DIRS_KEPT` others. A process still holding an older one has its parameters
+    loaded in memory, and one that needs a removed directory writes it again from the same rows.
+    Directories being built (dot-prefixed) are left to their builder."""
+    others = sorted(
+        (d for d in policy_root().iterdir() if d.is_dir() and not d.name.startswith(".") and d != keep),
+        key=lambda d: d.stat().st_mtime_ns,
+        reverse=True,
+    )
+    removed = others[settings.POLICY_DIRS_KEPT :]
+    for old in removed:
+        shutil.rmtree(old, ignore_errors=True)
+    return removed
 
 
 def check(overrides: list[Override]) -> ParameterSet:

@@ -27,6 +27,16 @@ FORMATS = ("csv", "xlsx", "json")
 _SEPARATOR = {Kind.INT_LIST: ","}
 
 
+# OWASP "CSV Injection": a cell starting with one of these is taken by Excel and LibreOffice as a
+# formula (tab and CR hide one after a separator), so `=cmd|'/Ccalc'!A0` in a row's name would run.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """`text` as a spreadsheet shows it but never evaluates: prefixed with a single quote (OWASP)."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
 def _cell(f: Field, e: Entry) -> str:
     if f.name == "category":
         return category_label(e)
@@ -48,7 +58,7 @@ def export_entries(entries: Iterable[Entry], fmt: str, *, title: str = "catalog"
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([f"{zh} {en}" for en, zh in COLUMNS])
-        writer.writerows([r[en] for en, _ in COLUMNS] for r in rows)
+        writer.writerows([inert(r[en]) for en, _ in COLUMNS] for r in rows)
         # A BOM so that Excel, which bureaus open these with, reads the file as UTF-8.
         return ("\ufeff" + buf.getvalue()).encode()
     if fmt == "xlsx":
@@ -58,7 +68,8 @@ def export_entries(entries: Iterable[Entry], fmt: str, *, title: str = "catalog"
         ws.title = title[:31]
         ws.append([zh for _, zh in COLUMNS])
         for r in rows:
-            ws.append([r[en] for en, _ in COLUMNS])
+            # openpyxl stores a string starting with "=" as a formula; the quote makes it text.
+            ws.append([inert(r[en]) for en, _ in COLUMNS])
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()

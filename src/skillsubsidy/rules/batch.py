@@ -162,7 +162,17 @@ def write_decisions(frame: pl.DataFrame, path: Path) -> None:
     if suffix == ".parquet":
         frame.write_parquet(path)
     elif suffix == ".csv":
-        frame.write_csv(path)
+        # Claims come from outside; a text cell a spreadsheet would run as a formula (OWASP "CSV
+        # Injection": = + - @ tab CR first) is written with a leading quote, which keeps it text.
+        formula = r"^[=+\-@\t\r]"
+        frame.with_columns(
+            pl.when(pl.col(c).str.contains(formula))
+            .then(pl.lit("'") + pl.col(c))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c, dtype in frame.schema.items()
+            if dtype == pl.String
+        ).write_csv(path)
     else:
         raise RequestError("output", str(path), "must be a .csv or .parquet file")
 
