@@ -1,7 +1,7 @@
-"""/api/v1/institutions…: who may train an occupation where, and an institution's public record
-(`router`, public); registration, lifecycle moves, inspections, findings and approvals by bureau
-systems (`writes`, mounted with auth in api/views.py). Another region's institution is answered as
-one that does not exist, as the back office does."""
+"""/api/v1/trainers and /api/v1/institutions…: who may train an occupation where, and an
+institution's public record (`router`, public); registration, lifecycle moves, inspections, findings
+and approvals by bureau systems (`writes`, mounted with auth in api/views.py). Another region's
+institution is answered as one that does not exist, as the back office does."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def _public(p: selectors.PublicInstitution) -> dict[str, Any]:
 
 
 @router.get(
-    "/institutions",
+    "/trainers",
     response={200: TrainersOut, **ERRORS},
     url_name="institutions_trainers",
     summary="Who can train me: listed institutions by occupation, level and region",

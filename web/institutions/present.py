@@ -11,6 +11,7 @@ from skillsubsidy.institutions import eligibility as rules
 from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind
 from skillsubsidy.occupations import Level
+from skillsubsidy.regions import all_regions
 from skillsubsidy.rules.decision import Outcome
 
 KIND_EN = {
@@ -92,3 +93,8 @@ def public_people(institution: Institution) -> dict[str, str]:
         "contact": mask_name(institution.contact_name),
         "phone": institution.contact_phone_masked,
     }
+
+
+def region_label(code: str) -> str:
+    region = all_regions().get(code)
+    return region.name if region else code

@@ -62,7 +62,15 @@ def institutions(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/institutions.html",
         {
-            "rows": [(i, present.status_label(i.status), present.kind_label(i.kind)) for i in rows],
+            "rows": [
+                (
+                    i,
+                    present.status_label(i.status),
+                    present.kind_label(i.kind),
+                    present.region_label(i.region),
+                )
+                for i in rows
+            ],
             "chosen": chosen,
             "statuses": present.statuses(),
             "kinds": present.kinds(),
@@ -102,6 +110,7 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "inst": institution,
             "status": present.status_label(institution.status),
             "kind": present.kind_label(institution.kind),
+            "region": present.region_label(institution.region),
             "record": selectors.record_of(institution),
             "checks": [
                 (
