@@ -118,7 +118,8 @@ def world(admin: AbstractUser) -> dict[str, Any]:
     )  # fmt: skip
     institutions = {
         region: institution_register(
-            actor=admin, name=f"机构{region}", uscc=_uscc(f"52{region}MJL0000A1"), kind="other", region=region,
+            actor=admin, name=f"机构{region}", uscc=_uscc(f"52{region}MJL0000A1"), kind="other",
+            region=region,
             address="某路1号", legal_rep_name="张三", contact_name="李四", contact_phone="13812345678",
         )
         for region in ("320600", "320613", "310000")
