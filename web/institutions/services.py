@@ -30,6 +30,7 @@ from institutions.models import (
     Premises,
     Teacher,
 )
+from institutions.present import condition_label
 from skillsubsidy.catalog.profile import UnknownOccupation, occupation_profile
 from skillsubsidy.institutions.lifecycle import ELIGIBILITY, INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind, InvalidUscc, Role, parse_uscc
@@ -376,7 +377,8 @@ def institution_move(
             raise ValidationError(
                 {
                     "eligibility": [
-                        f"{r.rule}：{r.reason.message if r.reason else r.step.value}" for r in stopping
+                        f"{condition_label(r.rule)}：{r.reason.message if r.reason else r.step.value}"
+                        for r in stopping
                     ]
                 }
             )
