@@ -145,7 +145,7 @@ def test_a_refused_registration_names_the_field_and_the_value(tianhe_staff: Any)
             "contact_phone": "13812345678",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"统一社会信用代码 &#x27;{bad}&#x27; 无效：校验码不符" in response.content.decode()
     assert not Institution.objects.exists()
 

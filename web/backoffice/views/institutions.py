@@ -92,6 +92,7 @@ def institution_register(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/institution_register.html",
         {"form": form, "kinds": present.kinds(), "regions": selectors.regions_of(request.user)},
+        status=400 if form.errors else 200,
     )
 
 
