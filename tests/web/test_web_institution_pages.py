@@ -220,6 +220,7 @@ def test_a_refused_form_shows_the_service_message_and_writes_nothing(
         in response.content.decode()
     )
     assert not inst.premises.exists() and Institution.objects.get().status == "applied"
+    assert client.post(f"/office/institutions/{inst.pk}/diploma/", {}).status_code == 404
 
 
 def test_another_district_gets_404_for_every_institution_page(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -152,7 +152,7 @@ def institution_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     inst = selectors.institution_for(request.user, pk)
     form_class = ADD_FORMS.get(what)
     if form_class is None:
-        return _detail(request, inst)
+        raise Http404("no such record kind")
     form = form_class(request.POST, institution=inst, actor=signed_in(request), today=timezone.localdate())
     if form.submit() is None:
         return _detail(request, inst, **{what: form})
