@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run dev test test-core lint typecheck bench data clean browsers backup
+.PHONY: setup run dev demo test test-core lint typecheck bench data clean browsers backup
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -61,6 +61,14 @@ run: setup
 # restore"); safe while the site runs.
 backup: setup
 	$(WEB_ENV) $(BIN)/python web/manage.py backup
+
+# `make demo`: the `make run` database plus a demo city (Guangzhou), loaded through the services and
+# marked as demo; refused when already loaded. Nothing else ever loads it.
+demo: setup
+	$(BIN)/python scripts/secret_key.py var/secret_key
+	$(BIN)/python scripts/secret_key.py var/data_keys --fernet
+	$(WEB_ENV) $(BIN)/python web/manage.py bootstrap
+	$(WEB_ENV) $(BIN)/python web/manage.py load_demo
 
 # `make dev`: the same data with Django's autoreloading development server and DEBUG on.
 dev: setup

@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
+from stdnum.cn import uscc
 from web_support import PASSWORD, client_for, make_staff
 
 from accounts.models import Role
@@ -28,6 +29,8 @@ from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published, draft_publish
 from catalogs.uploads import upload_create, upload_to_draft
+from institutions.models import Institution
+from institutions.services import institution_move, institution_register
 
 pytestmark = pytest.mark.django_db
 
@@ -58,15 +61,17 @@ NANTONG, CHONGCHUAN = ACTORS[2], ACTORS[5]
 PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
     "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
+    "portal:institutions", "portal:institution_removals", "portal:institution",
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
     "api:catalog_entries", "api:search", "api:occupation", "api:quality", "api:calendar_deadline",
-    "api:calendar_workday",
+    "api:calendar_workday", "api:institutions_trainers", "api:institution_public",
 }  # fmt: skip
 POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
-    "backoffice:version_discard", "backoffice:logout",
+    "backoffice:version_discard", "backoffice:logout", "backoffice:institution_move",
+    "backoffice:institution_listing", "backoffice:institution_add",
 }  # fmt: skip
 CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"),
             ("320613", "chongchuan-2026"))  # fmt: skip
@@ -111,7 +116,24 @@ def world(admin: AbstractUser) -> dict[str, Any]:
         actor=admin, file_name="list.csv", data="序号,职业名称,编码\n1,焊工,6-18-02-04\n".encode(),
         region="320600", catalog_id="nantong-2026", title="南通市2026年目录",
     )  # fmt: skip
-    return {"drafts": drafts, "published": published, "upload": upload}
+    institutions = {
+        region: institution_register(
+            actor=admin, name=f"机构{region}", uscc=_uscc(f"52{region}MJL0000A1"), kind="other",
+            region=region,
+            address="某路1号", legal_rep_name="张三", contact_name="李四", contact_phone="13812345678",
+        )
+        for region in ("320600", "320613", "310000")
+    }  # fmt: skip
+    listed = institutions["320613"]
+    for action in ("review", "propose", "list"):
+        listed = institution_move(
+            institution=listed, actor=admin, action=action, reason="test", today=date.today()
+        )
+    return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions}
+
+
+def _uscc(first17: str) -> str:
+    return first17 + uscc.calc_check_digit(first17)
 
 
 def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
@@ -122,10 +144,22 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     def add(url_name: str, scope: str | None = None, /, **kwargs: Any) -> None:
         out.append((url_name, reverse(url_name, kwargs=kwargs or None), scope))
 
-    for name in PUBLIC - {"portal:occupation", "portal:catalog", "portal:catalog_download", "portal:source"}:
+    insts = world["institutions"]
+    walked_apart = {
+        "portal:occupation",
+        "portal:catalog",
+        "portal:catalog_download",
+        "portal:source",
+        "portal:institution",
+    }
+    for name in PUBLIC - walked_apart:
         add(name)
     add("portal:occupation", query="6-18-02-04")
     add("portal:source", seed="000_d6c6a123f4673bde.txt")
+    add("portal:institution", pk=insts["320613"].pk)  # listed, so public
+    out.append(
+        ("portal:institutions", reverse("portal:institutions") + "?occupation=焊工&region=崇川区", None)
+    )
     add("portal:catalog", region="320000", catalog_id="jiangsu-2025")
     add("portal:catalog_download", region="320000", catalog_id="jiangsu-2025", fmt="xlsx")
     queried = {
@@ -134,6 +168,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         "api:search",
         "api:calendar_deadline",
         "api:calendar_workday",
+        "api:institutions_trainers",
+        "api:institution_public",
     }
     for name in API_READS - queried:
         add(name)
@@ -144,8 +180,12 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         ("api:calendar_deadline", reverse("api:calendar_deadline") + "?start=2025-10-09&working_days=5", None)
     )
     out.append(("api:calendar_workday", reverse("api:calendar_workday") + "?date=2025-09-28", None))
+    trainers = reverse("api:institutions_trainers") + "?occupation=焊工&region=南通"
+    out.append(("api:institutions_trainers", trainers, None))
+    add("api:institution_public", institution_id=insts["320613"].pk)
     names = ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards", "calendar",
-             "calendar_add")  # fmt: skip
+             "calendar_add", "institutions", "institution_register", "institution_import",
+             "institution_proposals")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000", "320613"):
@@ -157,6 +197,11 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         add("backoffice:version_publish", region, pk=d[region].pk)
         add("backoffice:version_discard", region, pk=d[region].pk)
         add("backoffice:standard_edit", region, region=region, name="standard.skill_level.A.level_3")
+    for region, inst in insts.items():
+        add("backoffice:institution", region, pk=inst.pk)
+        add("backoffice:institution_move", region, pk=inst.pk)
+        add("backoffice:institution_listing", region, pk=inst.pk)
+        add("backoffice:institution_add", region, pk=inst.pk, what="inspection")
     add("backoffice:draft_start", "320000", catalog_id="jiangsu-2025")
     add("backoffice:logout")
     add("backoffice:upload", "320600", pk=world["upload"].pk)
@@ -165,7 +210,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
 
 # The API's write endpoints, the API root and the language switch are checked in their own tests below.
 NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_patch", "api:draft_publish", "api:draft_delete",
-              "api:api-root", "set_language"}  # fmt: skip
+              "api:api-root", "set_language", "api:institution_register", "api:institution_move",
+              "api:inspection_record", "api:finding_record", "api:approval_add"}  # fmt: skip
 
 
 def expected(actor: Actor, name: str, region: str | None) -> int:
@@ -466,3 +512,55 @@ def test_create_staff_refuses_a_region_of_the_wrong_level_with_exit_2(
 def test_the_standards_page_starts_at_the_users_region_or_the_first_in_use(actor: Actor, code: str) -> None:
     page = login(actor).get("/en/office/standards/").content.decode()
     assert re.findall(r'<option value="(\d+)" selected>', page) == [code]
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [
+        (ACTORS[0], 302),
+        (ACTORS[1], 403),
+        (NANTONG, 302),
+        (ACTORS[3], 302),
+        (ACTORS[4], 302),
+        (CHONGCHUAN, 403),
+    ],
+    ids=lambda v: v.name if isinstance(v, Actor) else str(v),
+)
+def test_only_the_city_reinstates_a_suspended_institution(
+    actor: Actor, status: int, world: dict[str, Any], admin: AbstractUser
+) -> None:
+    inst = world["institutions"]["320613"]
+    inst = institution_move(
+        institution=inst, actor=admin, action="suspend", reason="test", today=date.today()
+    )
+    response = login(actor).post(
+        reverse("backoffice:institution_move", kwargs={"pk": inst.pk}),
+        {"action": "reinstate", "reason": "整改完毕"},
+    )
+    assert response.status_code == status
+    assert Institution.objects.get(pk=inst.pk).status == (
+        "listed" if status == 302 and actor.role else "suspended"
+    )
+
+
+@pytest.mark.parametrize("actor", ACTORS[2:], ids=lambda a: a.name)
+def test_the_institution_api_writes_answer_each_role_as_the_back_office_does(
+    actor: Actor, world: dict[str, Any]
+) -> None:
+    user = make_staff(f"{actor.name.replace(' ', '-')}-system", actor.role, actor.region)  # type: ignore[arg-type]
+    _, raw = token_create(user=user, name="system")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    for region, inst in world["institutions"].items():
+        response = client.post(
+            f"/api/v1/institutions/{inst.pk}/inspections",
+            {"kind": "spot_online", "on": "2025-05-01", "result": "passed", "findings": "线上抽查无问题"},
+            content_type="application/json",
+        )
+        want = 201 if actor.covers(region) else 404
+        assert (region, response.status_code) == (region, want)
+    assert (
+        Client()
+        .post(f"/api/v1/institutions/{inst.pk}/inspections", {}, content_type="application/json")
+        .status_code
+        == 401
+    )

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backoffice.views import access, accounts, audit, calendar, catalogs, home, standards, uploads
+from backoffice.views import (
+    access,
+    accounts,
+    audit,
+    calendar,
+    catalogs,
+    home,
+    institutions,
+    standards,
+    uploads,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -25,4 +35,12 @@ urlpatterns = [
     path("standards/<str:region>/<str:name>/", standards.standard_edit, name="standard_edit"),
     path("calendar/", calendar.calendar_years, name="calendar"),
     path("calendar/add/", calendar.calendar_year_add, name="calendar_add"),
+    path("institutions/", institutions.institutions, name="institutions"),
+    path("institutions/new/", institutions.institution_register, name="institution_register"),
+    path("institutions/import/", institutions.institution_import, name="institution_import"),
+    path("institutions/proposals/", institutions.institution_proposals, name="institution_proposals"),
+    path("institutions/<int:pk>/", institutions.institution, name="institution"),
+    path("institutions/<int:pk>/move/", institutions.institution_move, name="institution_move"),
+    path("institutions/<int:pk>/listing/", institutions.institution_listing, name="institution_listing"),
+    path("institutions/<int:pk>/<slug:what>/", institutions.institution_add, name="institution_add"),
 ]

@@ -39,6 +39,7 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_VERSION = "unknown_version", 404
     UNKNOWN_ROW = "unknown_row", 404
     UNKNOWN_OCCUPATION = "unknown_occupation", 404
+    UNKNOWN_INSTITUTION = "unknown_institution", 404
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
     CONFLICT = "conflict", 409
     INTERNAL_ERROR = "internal_error", 500

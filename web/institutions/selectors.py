@@ -4,14 +4,28 @@ public "who can train me" list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import staff_scope
+from audit.models import AuditRecord
+from catalogs.selectors import current_dataset, search_index
 from common.actor import Actor
-from institutions.models import Approval, CreditEvent, Finding, Inspection, Institution
+from common.transitions import actor_role
+from institutions.models import (
+    Approval,
+    Basis,
+    CreditEvent,
+    Evaluation,
+    Finding,
+    Inspection,
+    Institution,
+    Premises,
+    Teacher,
+)
+from skillsubsidy.catalog.profile import occupation_profile
 from skillsubsidy.institutions.eligibility import (
     BasisFacts,
     BasisKind,
@@ -19,11 +33,22 @@ from skillsubsidy.institutions.eligibility import (
     InstitutionFacts,
     evaluate,
 )
+from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.institutions.model import Role, parse_uscc
+from skillsubsidy.institutions.quality import (
+    EvaluationFacts,
+    ListingProposal,
+    evaluation_criteria,
+    propose_listing,
+)
 from skillsubsidy.regions import all_regions, ancestry, resolve_region
 from skillsubsidy.rules.checks import CheckResult
 from skillsubsidy.rules.decision import Outcome
+from skillsubsidy.workflow import Transition
 from standards.selectors import engine
+
+# What the public may see of an institution: the catalog, and who was suspended or removed from it.
+PUBLIC_STATES = ("listed", "suspended", "removed")
 
 
 def institutions_for(actor: Actor) -> QuerySet[Institution]:
@@ -113,7 +138,12 @@ def trainers(*, occupation: str, region: str, on: date, level: int | None = None
         institution__region__in=area,
         valid_from__lte=on,
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-    approvals = approvals.filter(Q(occupation_code=occupation) | Q(occupation=occupation))
+    # By the catalogs' profile, so 焊工, its code or a near spelling all find the same approvals;
+    # UnknownOccupation (with suggestions) goes to the caller.
+    profile = occupation_profile(current_dataset(), occupation, search_index())
+    approvals = approvals.filter(
+        Q(occupation_code__in=profile.codes) | Q(occupation__in=(*profile.names, occupation))
+    )
     if level is not None:
         approvals = approvals.filter(Q(level=level) | Q(level__isnull=True))
     by_institution: dict[int, list[Approval]] = {}
@@ -125,3 +155,157 @@ def trainers(*, occupation: str, region: str, on: date, level: int | None = None
         out.append(PublicInstitution(inst, tuple(rows), tuple(inst.inspections.all())))
     out.sort(key=lambda p: (p.institution.region != here.code, p.institution.name))
     return out
+
+
+def moves_for(actor: Actor, institution: Institution) -> tuple[Transition, ...]:
+    """The moves this actor's role may make from the institution's state now."""
+    role = actor_role(actor)
+    return tuple(m for m in INSTITUTION.moves_from(institution.status) if role in m.roles)
+
+
+def listing_proposal(institution: Institution, year: int) -> ListingProposal:
+    """Next year's proposal from the evaluation of the year before and that year's record."""
+    start, end = date(year - 1, 1, 1), date(year - 1, 12, 31)
+    evaluation = institution.evaluations.filter(year=year - 1).first()
+    inspections = institution.inspections.filter(on__range=(start, end))
+    return propose_listing(
+        year=year,
+        criteria=evaluation_criteria(),
+        evaluation=None
+        if evaluation is None
+        else EvaluationFacts(year - 1, evaluation.total, evaluation.passed),
+        serious_violations=tuple(
+            institution.credit_events.filter(
+                kind=CreditEvent.Kind.SERIOUS_VIOLATION, on__range=(start, end)
+            ).values_list("on", flat=True)
+        ),
+        failed_inspections=tuple(
+            inspections.filter(result=Inspection.Result.FAILED).values_list("on", flat=True)
+        ),
+        issue_inspections=tuple(
+            inspections.filter(result=Inspection.Result.ISSUES).values_list("on", flat=True)
+        ),
+    )
+
+
+def listing_proposals(actor: Actor, year: int) -> list[tuple[Institution, ListingProposal]]:
+    """A proposal for every listed or suspended institution the actor sees."""
+    rows = institutions_for(actor).filter(status__in=("listed", "suspended"))
+    return [(inst, listing_proposal(inst, year)) for inst in rows]
+
+
+def public_institution(pk: int) -> Institution:
+    """One institution's public record: listed, suspended or removed ones only; the rest are 404."""
+    found = Institution.objects.filter(pk=pk, status__in=PUBLIC_STATES).first()
+    if found is None:
+        raise Http404("no such institution")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    institution: Institution
+    on: datetime
+    reason: str
+
+
+def removals(region: str | None = None) -> list[Removal]:
+    """Institutions removed from the catalog, newest first, with the date and the reason of the move
+    (from its audit row: the public sees why, as 002 · 附件4 · 8① 及时清退 implies)."""
+    qs = Institution.objects.filter(status="removed")
+    if region:
+        here = resolve_region(region)
+        city = next((r for r in ancestry(here) if r.level == "city"), here)
+        qs = qs.filter(region__in={r.code for r in all_regions().values() if city in ancestry(r)})
+    moves = {
+        int(a.target_id): a
+        for a in AuditRecord.objects.filter(
+            action=INSTITUTION.audit_action("remove"), target_type=INSTITUTION.name
+        ).order_by("at")
+    }
+    out = [Removal(i, moves[i.pk].at, moves[i.pk].reason) for i in qs if i.pk in moves]
+    return sorted(out, key=lambda r: r.on, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Everything recorded of one institution, for its detail page."""
+
+    bases: tuple[Basis, ...]
+    teachers: tuple[Teacher, ...]
+    premises: tuple[Premises, ...]
+    approvals: tuple[Approval, ...]
+    inspections: tuple[Inspection, ...]
+    findings: tuple[Finding, ...]
+    evaluations: tuple[Evaluation, ...]
+    credit_events: tuple[CreditEvent, ...]
+
+
+def record_of(institution: Institution) -> Record:
+    return Record(
+        bases=tuple(institution.bases.all()),
+        teachers=tuple(institution.teachers.all()),
+        premises=tuple(institution.premises.all()),
+        approvals=tuple(institution.approvals.all()),
+        inspections=tuple(institution.inspections.select_related("inspector")),
+        findings=tuple(institution.findings.select_related("reviewer")),
+        evaluations=tuple(institution.evaluations.all()),
+        credit_events=tuple(institution.credit_events.all()),
+    )
+
+
+def filtered(actor: Actor, *, status: str = "", kind: str = "", region: str = "") -> QuerySet[Institution]:
+    """The actor's institutions, narrowed by status, kind and district (a district includes nothing
+    below it; a city includes its districts)."""
+    qs = institutions_for(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        qs = qs.filter(
+            region__in={region}
+            | {r.code for r in all_regions().values() if region in {a.code for a in ancestry(r)}}
+        )
+    return qs
+
+
+def regions_of(actor: Actor) -> list[tuple[str, str]]:
+    """The regions an actor may register in or filter by, as (code, full name)."""
+    scope = staff_scope(actor)
+    if scope is None:
+        return []
+    if scope.regions is None:
+        codes = set(Institution.objects.values_list("region", flat=True))
+    else:
+        codes = set(scope.regions)
+    found = [all_regions()[c] for c in codes if c in all_regions()]
+    return sorted(((r.code, r.name) for r in found), key=lambda p: p[0])
+
+
+def occupation_names() -> list[str]:
+    """Every occupation name the published catalogs know, for the approval form's suggestions."""
+    return sorted({e.occupation for c in current_dataset().catalogs for e in c.entries if e.occupation})
+
+
+def addresses(institution: Institution) -> list[str]:
+    """Where it trains: its registered address, then each of its premises (no map, 001 asks none)."""
+    out = [institution.address]
+    out += [p.address for p in institution.premises.all() if p.address not in out]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRecord:
+    shown: PublicInstitution  # every approval in force, and every inspection
+    removal: Removal | None
+
+
+def public_record(institution: Institution, on: date) -> PublicRecord:
+    approvals = institution.approvals.filter(valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+    removal = next((r for r in removals() if r.institution.pk == institution.pk), None)
+    return PublicRecord(
+        PublicInstitution(institution, tuple(approvals), tuple(institution.inspections.all())), removal
+    )

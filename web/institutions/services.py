@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,23 +17,27 @@ from catalogs.selectors import current_dataset, search_index
 from common.actor import Actor, actor_user, authorise
 from common.errors import required_reason
 from common.personal import seal
-from common.transitions import change_state
+from common.transitions import actor_role, change_state
 from institutions import selectors
 from institutions.models import (
     Approval,
     Basis,
     CreditEvent,
+    Evaluation,
     Finding,
     Inspection,
     Institution,
     Premises,
     Teacher,
 )
+from institutions.present import condition_label
 from skillsubsidy.catalog.profile import UnknownOccupation, occupation_profile
-from skillsubsidy.institutions.lifecycle import INSTITUTION
+from skillsubsidy.institutions.lifecycle import ELIGIBILITY, INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind, InvalidUscc, Role, parse_uscc
+from skillsubsidy.institutions.quality import Proposal, ScoreError, evaluation_criteria
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import UnknownRegion, resolve_region
+from skillsubsidy.workflow import WorkflowError
 
 # Mobile numbers (11 digits from 1[3-9]) or landlines with an area code (0 + 2–3 digits, 7–8 digits).
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -288,6 +292,8 @@ def finding_record(
     user = actor_user(actor)
     if user is None:
         raise ValidationError({"reviewer": "a finding needs a named reviewer"})
+    if rule not in ELIGIBILITY:
+        raise ValidationError({"rule": f"{rule!r} 不是资格条件的规则编号，应为：{'、'.join(ELIGIBILITY)}"})
     if outcome not in Finding.Verdict.values:
         raise ValidationError({"outcome": f"{outcome!r} 应为 passed 或 failed"})
     finding = Finding.objects.create(
@@ -358,7 +364,11 @@ def institution_move(
     by the eligibility conditions (propose, list) is refused while any of them fails or waits for a
     finding, naming each; the outcomes of all conditions go into the audit row."""
     _owned(institution, actor)
-    move = INSTITUTION.transition(action)
+    try:
+        move = INSTITUTION.transition(action)
+    except WorkflowError:
+        known = "、".join(f"{t.action}（{t.label_zh}）" for t in INSTITUTION.transitions)
+        raise ValidationError({"action": f"没有 {action!r} 这一操作，可用：{known}"}) from None
     checks: dict[str, str] = {}
     if move.guards:
         results = selectors.eligibility(institution, today)
@@ -367,7 +377,8 @@ def institution_move(
             raise ValidationError(
                 {
                     "eligibility": [
-                        f"{r.rule}：{r.reason.message if r.reason else r.step.value}" for r in stopping
+                        f"{condition_label(r.rule)}：{r.reason.message if r.reason else r.step.value}"
+                        for r in stopping
                     ]
                 }
             )
@@ -384,3 +395,69 @@ def institution_move(
         values={"status_changed_at": timezone.now()},
         changes={"checks": checks} if checks else None,
     )
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    institution: Institution,
+    actor: Actor,
+    year: int,
+    evaluator: str,
+    scores: dict[str, object],
+    today: date,
+) -> Evaluation:
+    """A third party's evaluation of a year (001 · 二（二）5). The total and the result are computed
+    from the scores against the criteria (skillsubsidy.institutions.quality), never typed in."""
+    _owned(institution, actor)
+    user = actor_user(actor)
+    if user is None:
+        raise ValidationError({"recorded_by": "an evaluation needs a named recorder"})
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= today.year:
+        raise ValidationError({"year": f"评估年度 {year!r} 应为 2000 至 {today.year} 之间的年份"})
+    criteria = evaluation_criteria()
+    try:
+        total = criteria.total(scores)
+    except ScoreError as exc:
+        raise ValidationError({exc.field: str(exc)}) from None
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                institution=institution,
+                year=year,
+                evaluator=_text("evaluator", evaluator, limit=200),
+                scores=dict(scores),
+                total=total,
+                passed=criteria.passed(total),
+                recorded_by=user,
+            )
+    except IntegrityError:
+        raise ValidationError({"year": f"{year} 年度的评估已经记录"}) from None
+    _audit(institution, actor, "evaluation", f"{year} evaluation by {evaluation.evaluator}: {total}")
+    return evaluation
+
+
+def listing_confirm(*, institution: Institution, actor: Actor, year: int, reason: str, today: date) -> str:
+    """A city person confirms next year's proposal (skillsubsidy.institutions.quality.propose_listing),
+    recomputed here so that what is confirmed is what the record says now. Removal goes through
+    institution_move; keeping or reviewing leaves an audit row with the reasons."""
+    _owned(institution, actor)
+    if actor_role(actor) not in INSTITUTION.transition("remove").roles:
+        raise PermissionDenied("only the city decides next year's listing")
+    why = required_reason(reason)
+    proposal = selectors.listing_proposal(institution, year)
+    reasons = "；".join(proposal.reasons)
+    if proposal.proposal is Proposal.REMOVE:
+        institution_move(
+            institution=institution, actor=actor, action="remove", reason=f"{why}（{reasons}）", today=today
+        )
+    else:
+        _audit(
+            institution,
+            actor,
+            f"listing.{proposal.proposal.value}",
+            f"{year} listing confirmed: {proposal.proposal.value}",
+            reason=why,
+            changes={"year": year, "proposal": proposal.proposal.value, "reasons": list(proposal.reasons)},
+        )
+    return proposal.proposal.value

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,8 @@ from catalogs.present import (
     region_name,
     region_slug,
 )
+from institutions import present as inst_present
+from institutions import selectors as institutions
 from portal import charts
 from portal.calculator import build_request, form_defaults
 from skillsubsidy.catalog.dataset import shipped_sources, source_lines
@@ -277,3 +280,74 @@ def calculator(request: HttpRequest) -> HttpResponse:
         except RequestError as exc:
             context["error"] = exc
     return render(request, "portal/calculator.html", context)
+
+
+def _public_row(p: institutions.PublicInstitution) -> dict[str, Any]:
+    inst = p.institution
+    return {
+        "pk": inst.pk,
+        "name": inst.name,
+        "kind": inst_present.kind_label(inst.kind),
+        "status": inst_present.status_label(inst.status),
+        "region": region_name(inst.region),
+        "approvals": [inst_present.approval_text(a) for a in p.approvals],
+        "addresses": institutions.addresses(inst),
+        "inspections": [(i.on, i.get_kind_display(), i.get_result_display()) for i in p.inspections],
+        "people": inst_present.public_people(inst),
+    }
+
+
+@require_GET
+def trainers(request: HttpRequest) -> HttpResponse:
+    """谁能培训我: listed institutions approved for an occupation and level, in a region's city."""
+    occupation = request.GET.get("occupation", "").strip()[:100]
+    region = request.GET.get("region", "").strip()[:50]
+    level = _int_or_none(request.GET.get("level"))
+    error, suggestions, rows = None, [], []
+    if occupation and region:
+        try:
+            found = institutions.trainers(
+                occupation=occupation, region=region, level=level, on=timezone.localdate()
+            )
+        except UnknownOccupation as exc:
+            error, suggestions = _("No catalog lists “%(q)s”.") % {"q": occupation}, exc.suggestions
+        except UnknownRegion as exc:
+            error = str(exc)
+        else:
+            rows = [_public_row(p) for p in found]
+    elif occupation or region:
+        error = _("Give both an occupation and a region.")
+    return render(
+        request,
+        "portal/institutions.html",
+        {
+            "occupation": occupation,
+            "region": region,
+            "level": level,
+            "rows": rows,
+            "error": error,
+            "suggestions": suggestions,
+            "searched": bool(occupation and region and not error),
+        },
+        status=404 if suggestions else 200,
+    )
+
+
+@require_GET
+def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = institutions.public_institution(pk)
+    record = institutions.public_record(inst, timezone.localdate())
+    return render(
+        request,
+        "portal/institution.html",
+        {
+            "inst": inst,
+            "row": _public_row(record.shown),
+            "removal": record.removal,
+        },
+    )
+
+
+@require_GET
+def institution_removals(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/institution_removals.html", {"rows": institutions.removals()})
