@@ -4,6 +4,7 @@ and a typo gets “did you mean”, in the API and the calculator alike."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -50,3 +51,37 @@ def test_the_calculator_prices_the_correct_name_of_a_misprinted_occupation(clien
     ).content.decode()
     assert "1500.00" in html
     assert "目录jiangsu-2025将“餐厅服务员”印作“餐局服务员”（4-03-02-05）" in html
+
+
+def test_sources_lists_the_documents_by_their_printed_titles(client: Client) -> None:
+    html = client.get("/sources/").content.decode()
+    titles = re.findall(r'<li><a href="/sources/([0-9a-f_]+\.txt)/">([^<]+)</a>', html)
+    assert titles == [
+        (
+            "000_d6c6a123f4673bde.txt",
+            "南通市2025年政府补贴性职业技能培训项目及参保职工技能提升补贴基准（附件1–5）",
+        ),
+        (
+            "001_f43d9e28fbbbc3d8.txt",
+            "济南市人力资源和社会保障局 济南市财政局"
+            "关于做好规范补贴性职业技能培训目录和补贴标准工作的通知（济人社函〔2023〕28号）",
+        ),
+        ("002_192cf03f49fda43c.txt", "广州市人力资源和社会保障局关于征集“揭榜领题”职业技能培训项目的通知"),
+        ("003_eaf749be2f6ce36e.txt", "社会培训评价组织征集遴选职业（工种）目录（已发布）"),
+        ("004_115e8c17921aa92b.txt", "上海市职业技能提升补贴目录（2026年）"),
+    ]
+    assert "共 5070 行" in html
+    assert "江苏省2025年高技能人才培训补贴紧缺型职业（工种）指导目录（附件5）" in html
+
+
+def test_a_source_page_is_titled_by_the_document_and_marks_where_each_row_ends(client: Client) -> None:
+    html = client.get("/sources/000_d6c6a123f4673bde.txt/").content.decode()
+    assert (
+        '<h1 title="000_d6c6a123f4673bde.txt">'
+        "南通市2025年政府补贴性职业技能培训项目及参保职工技能提升补贴基准（附件1–5）</h1>" in html
+    )
+    assert "<title>南通市2025年" in html
+    # 000 · 附件3 序号18 焊工 6-18-02-04 30%: one cell a line, 558–561; 附件4 序号497 餐局服务员: 3592–3596.
+    assert '<tr id="L558" data-row-end="561">' in html
+    assert '<tr id="L3592" data-row-end="3596">' in html
+    assert '<tr id="L559">' in html

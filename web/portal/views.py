@@ -27,7 +27,7 @@ from catalogs.present import (
 )
 from portal import charts
 from portal.calculator import build_request, form_defaults
-from skillsubsidy.catalog.dataset import shipped_sources, source_lines
+from skillsubsidy.catalog.dataset import row_end, shipped_sources, source_lines, source_title
 from skillsubsidy.catalog.export import FORMATS, export_catalog
 from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
@@ -141,14 +141,44 @@ def occupation(request: HttpRequest, query: str) -> HttpResponse:
 
 @require_GET
 def source(request: HttpRequest, seed: str) -> HttpResponse:
-    """An official document as read, one numbered line each, so a citation's `line N` can be opened."""
+    """An official document as read, one numbered line each, so a citation's `line N` can be opened.
+
+    A row the catalogs were read from starts on its cited line and may run over several (000 prints
+    one cell a line): its start line carries its last line, so that the whole row can be marked."""
     try:
         lines = source_lines(seed)
     except KeyError as exc:
         raise Http404(_("No such source document")) from exc
-    titles = [f"{c.title}（{c.attachment}）" for c in selectors.current_dataset().catalogs if c.seed == seed]
-    rows = [(no, text.replace("\t", " ⇥ ").rstrip()) for no, text in enumerate(lines, start=1)]
-    return render(request, "portal/source.html", {"seed": seed, "titles": titles, "rows": rows})
+    catalogs = [c for c in selectors.current_dataset().catalogs if c.seed == seed]
+    ends = {
+        e.provenance.line: row_end(lines, e.provenance.line, e.provenance.raw)
+        for c in catalogs
+        for e in c.entries
+    }
+    rows = [(no, text.replace("\t", " ⇥ ").rstrip(), ends.get(no)) for no, text in enumerate(lines, start=1)]
+    context = {
+        "seed": seed,
+        "title": source_title(seed),
+        "titles": [f"{c.title}（{c.attachment}）" for c in catalogs],
+        "rows": rows,
+    }
+    return render(request, "portal/source.html", context)
+
+
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    """The official documents the catalogs were read from, each by its printed title."""
+    catalogs = selectors.current_dataset().catalogs
+    documents = [
+        {
+            "seed": seed,
+            "title": source_title(seed),
+            "lines": len(source_lines(seed)),
+            "catalogs": [f"{c.title}（{c.attachment}）" for c in catalogs if c.seed == seed],
+        }
+        for seed in sorted(shipped_sources())
+    ]
+    return render(request, "portal/sources.html", {"documents": documents})
 
 
 @require_GET
