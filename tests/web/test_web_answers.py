@@ -85,3 +85,21 @@ def test_a_source_page_is_titled_by_the_document_and_marks_where_each_row_ends(c
     assert '<tr id="L558" data-row-end="561">' in html
     assert '<tr id="L3592" data-row-end="3596">' in html
     assert '<tr id="L559">' in html
+
+
+def test_search_groups_the_results_by_occupation_with_its_regions(client: Client) -> None:
+    html = client.get("/search/", {"q": "6-18-02-04"}).content.decode()
+    # 焊工 is listed by Nantong (附件3), Jiangsu (附件4, 附件5), Jinan, Guangdong, the evaluation list
+    # and Shanghai: one result, not one per catalog line.
+    assert html.count('class="hit-name"') == 1
+    assert "“6-18-02-04”找到 1 个职业" in html
+    regions = re.search(r'<div class="hit-regions">([^<]*)</div>', html)
+    assert regions is not None
+    assert regions.group(1) == "南通市、江苏省、济南市、广东省、上海市"
+
+
+def test_a_search_emptied_by_a_filter_says_which_filter_to_remove(client: Client) -> None:
+    html = client.get("/search/", {"q": "焊工", "region": "320600", "year": "2020"}).content.decode()
+    assert "在当前筛选条件下没有结果。" in html
+    assert '<a href="?q=%E7%84%8A%E5%B7%A5&amp;region=320600">去掉“年份”筛选条件，可找到' in html
+    assert "去掉“地区”筛选条件" not in html

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
@@ -354,6 +354,19 @@ def search(
         limit=limit,
     )
     return [hit_view(index, h.entry, h.score, h.matched_on) for h in hits]
+
+
+def filters_in_the_way(query: str, filters: dict[str, Any]) -> dict[str, int]:
+    """For a search that filters found nothing: each filter given whose removal alone finds something,
+    with the number then found (up to 50)."""
+    found = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        count = len(search(query, **{**filters, name: None}, limit=50))
+        if count:
+            found[name] = count
+    return found
 
 
 def profile(query: str) -> OccupationProfile:

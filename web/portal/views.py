@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from catalogs import selectors
@@ -21,6 +22,7 @@ from catalogs.present import (
     HitView,
     catalog_data,
     entry_data,
+    group_hits,
     occupation_data,
     region_name,
     region_slug,
@@ -47,6 +49,16 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json; charset=utf-8",
+}
+
+
+FILTER_LABELS = {
+    "region": _lazy("Region"),
+    "year": _lazy("Year"),
+    "category": _lazy("Category"),
+    "certificate_type": _lazy("Certificate type"),
+    "markers": _lazy("Markers"),
+    "shortage": _lazy("Shortage occupation"),
 }
 
 
@@ -106,7 +118,18 @@ def search(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
         except UnknownRegion as exc:
             error = str(exc)
-    context = {"q": q, "hits": hits, "error": error, "params": params, **_filters_context()}
+    # The one search a filter emptied: which filter to remove, and what removing it finds.
+    in_the_way = selectors.filters_in_the_way(q, params) if q and not hits and error is None else {}
+    remove = []
+    for name, count in in_the_way.items():
+        query = request.GET.copy()
+        query.pop("marker" if name == "markers" else name, None)
+        query.pop("partial", None)
+        remove.append({"label": FILTER_LABELS[name], "count": count, "url": f"?{query.urlencode()}"})
+    context = {
+        "q": q, "hits": hits, "groups": group_hits(hits), "error": error, "params": params,
+        "remove": remove, **_filters_context(),
+    }  # fmt: skip
     if request.GET.get("partial") == "1":
         return render(request, "portal/_search_results.html", context)
     return render(request, "portal/search.html", context)
