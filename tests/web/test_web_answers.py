@@ -3,11 +3,18 @@ and a typo gets “did you mean”, in the API and the calculator alike."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from datetime import date
 
 import pytest
+from django.contrib.auth.models import AbstractUser
 from django.test import Client
+
+from catalogs.models import CatalogVersion
+from catalogs.selectors import current_dataset, series_predecessor, version_diff
+from catalogs.services import draft_from_core
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +110,29 @@ def test_a_search_emptied_by_a_filter_says_which_filter_to_remove(client: Client
     assert "在当前筛选条件下没有结果。" in html
     assert '<a href="?q=%E7%84%8A%E5%B7%A5&amp;region=320600">去掉“年份”筛选条件，可找到' in html
     assert "去掉“地区”筛选条件" not in html
+
+
+def test_a_new_years_draft_is_compared_with_the_catalog_it_follows_whatever_its_id(
+    nantong_staff: AbstractUser,
+) -> None:
+    # The upload form suggests `nantong-2026`: a new id, so a series of its own by id, but the
+    # region's 2025 list (000 · 附件2) is what it follows. One row dropped, every other one kept.
+    last_year = current_dataset().catalog("nantong-2025")
+    dropped = last_year.entries[0]
+    new_year = dataclasses.replace(
+        last_year,
+        id="nantong-2026",
+        effective_from=date(2026, 1, 1),
+        effective_to=date(2026, 12, 31),
+        entries=last_year.entries[1:],
+    )
+    draft = draft_from_core(catalog=new_year, anomalies=[], actor=nantong_staff, reason="2026年目录")
+
+    diff = version_diff(version=draft)
+
+    assert diff is not None
+    assert [c.before.name for c in diff.removed if c.before] == [dropped.name]
+    assert diff.counts()["unchanged"] == len(last_year.entries) - 1
+    assert series_predecessor(version=draft) == CatalogVersion.objects.get(
+        catalog_id="nantong-2025", status="published"
+    )
