@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from django.utils import timezone
 
 from catalogs.models import CatalogVersion
 from catalogs.selectors import current_dataset, series_predecessor, version_diff
@@ -136,3 +137,38 @@ def test_a_new_years_draft_is_compared_with_the_catalog_it_follows_whatever_its_
     assert series_predecessor(version=draft) == CatalogVersion.objects.get(
         catalog_id="nantong-2025", status="published"
     )
+
+
+def _effective_row(html: str, region: str) -> tuple[str, str]:
+    row = re.search(rf'<th scope="row">{region}</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>', html, re.S)
+    assert row is not None, region
+    return re.sub(r"<[^>]+>", "|", row.group(1)), re.sub(r"<[^>]+>", "|", row.group(2))
+
+
+def test_the_catalog_page_shows_each_regions_effective_catalog_on_a_date(client: Client) -> None:
+    html = client.get("/catalogs/", {"on": "2025-06-01"}).content.decode()
+    assert "2025-06-01各地区有效的补贴性培训目录" in html
+    own, inherited = _effective_row(html, "南通市")
+    # Nantong = its own 附件2 and 附件3 plus Jiangsu's 附件4 and 附件5 (000).
+    assert own == (
+        "|南通市2025年政府补贴性职业技能培训职业（工种）指导目录||"
+        "|南通市2025年高技能人才培训补贴紧缺型职业（工种）指导目录（第一批）|"
+    )
+    assert inherited == (
+        "|江苏省2025年政府补贴性职业技能培训职业（工种）指导目录||"
+        "|江苏省2025年高技能人才培训补贴紧缺型职业（工种）指导目录|"
+    )
+    assert _effective_row(html, "上海市") == ("|该日无有效目录|", "|该日无有效目录|")
+    # The source column names the document, the file only as a tooltip.
+    assert (
+        'title="000_d6c6a123f4673bde.txt">南通市2025年政府补贴性职业技能培训项目及参保职工技能提升补贴基准'
+        in html
+    )
+
+
+def test_the_effective_catalog_defaults_to_today_and_names_a_bad_date(client: Client) -> None:
+    today = timezone.localdate().isoformat()
+    assert f'name="on" type="date" value="{today}"' in client.get("/catalogs/").content.decode()
+    response = client.get("/catalogs/", {"on": "2025-13-01"})
+    assert response.status_code == 400
+    assert "日期：“2025-13-01”不是有效日期，请按2025-06-01的格式填写。" in response.content.decode()

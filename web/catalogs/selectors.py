@@ -176,6 +176,28 @@ def dated_dataset() -> Dataset:
     return published_cache.get("dated", lambda: _build(history=True))
 
 
+@dataclass(frozen=True, slots=True)
+class RegionCatalogs:
+    """A region's effective catalog on a date: its own catalogs in force, and those it inherits."""
+
+    region: str
+    name: str
+    own: tuple[core.CatalogVersion, ...]
+    inherited: tuple[core.CatalogVersion, ...]
+
+
+def effective_catalogs(*, regions: Iterable[str], on: date) -> list[RegionCatalogs]:
+    """What each region's people can be subsidised for on `on` (Nantong = Nantong's + Jiangsu's)."""
+    dataset = dated_dataset()
+    out = []
+    for code in regions:
+        effective = dataset.effective(code, on)
+        own = tuple(c for c in effective.catalogs if c.region == effective.region.code)
+        inherited = tuple(c for c in effective.catalogs if c.region != effective.region.code)
+        out.append(RegionCatalogs(effective.region.code, effective.region.name, own, inherited))
+    return out
+
+
 def version_list(*, regions: frozenset[str] | None = None) -> QuerySet[CatalogVersion]:
     qs = CatalogVersion.objects.annotate(entry_count=Count("entries")).order_by("catalog_id", "-number")
     if regions is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
@@ -209,10 +211,20 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     dataset = selectors.current_dataset()
     numbers = selectors.current_numbers()
     rows = [
-        {**catalog_data(c, version=numbers.get(c.id)), "slug": region_slug(c.region)}
+        {**catalog_data(c, version=numbers.get(c.id)), "slug": region_slug(c.region),
+         "source_title": source_title(c.seed)}
         for c in dataset.catalogs
-    ]
-    return render(request, "portal/catalog_list.html", {"catalogs": rows})
+    ]  # fmt: skip
+    raw_on = request.GET.get("on", "").strip()
+    on, on_error = timezone.localdate(), None
+    if raw_on:
+        try:
+            on = date.fromisoformat(raw_on)
+        except ValueError:
+            on_error = _("Date: “%(value)s” is not a date like 2025-06-01.") % {"value": raw_on[:20]}
+    effective = selectors.effective_catalogs(regions=[r.code for r in standards.regions_in_use()], on=on)
+    context = {"catalogs": rows, "effective": effective, "on": on, "on_error": on_error}
+    return render(request, "portal/catalog_list.html", context, status=400 if on_error else 200)
 
 
 def _catalog_or_404(region: str, catalog_id: str, request: HttpRequest) -> selectors.CatalogRef:
