@@ -61,7 +61,7 @@ NANTONG, CHONGCHUAN = ACTORS[2], ACTORS[5]
 PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
     "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
-    "portal:institutions", "portal:institution_removals", "portal:institution",
+    "portal:institutions", "portal:institution_removals", "portal:institution", "portal:sources",
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",

@@ -142,6 +142,31 @@ class HitView:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class OccupationHits:
+    """One occupation in the search results, with every catalog line that lists it."""
+
+    name: str
+    code: str | None
+    hits: tuple[HitView, ...]
+
+    @property
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(region_name(h.catalog.region) for h in self.hits if h.catalog.region))
+
+    @property
+    def shortage(self) -> bool:
+        return any(h.shortage for h in self.hits)
+
+
+def group_hits(hits: list[HitView]) -> list[OccupationHits]:
+    """Hits grouped by occupation (its code, else its name), best first, instead of once per catalog."""
+    groups: dict[str, list[HitView]] = {}
+    for h in hits:
+        groups.setdefault(h.entry.code or h.entry.name, []).append(h)
+    return [OccupationHits(g[0].entry.name, g[0].entry.code, tuple(g)) for g in groups.values()]
+
+
 def hit_view(index: SearchIndex, e: Entry, score: float, matched_on: str) -> HitView:
     catalog, kind, cert = index.section_of(e)
     section = catalog.section(e.section)

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from accounts.selectors import Scope
 from catalogs import mapping
@@ -176,6 +176,28 @@ def dated_dataset() -> Dataset:
     return published_cache.get("dated", lambda: _build(history=True))
 
 
+@dataclass(frozen=True, slots=True)
+class RegionCatalogs:
+    """A region's effective catalog on a date: its own catalogs in force, and those it inherits."""
+
+    region: str
+    name: str
+    own: tuple[core.CatalogVersion, ...]
+    inherited: tuple[core.CatalogVersion, ...]
+
+
+def effective_catalogs(*, regions: Iterable[str], on: date) -> list[RegionCatalogs]:
+    """What each region's people can be subsidised for on `on` (Nantong = Nantong's + Jiangsu's)."""
+    dataset = dated_dataset()
+    out = []
+    for code in regions:
+        effective = dataset.effective(code, on)
+        own = tuple(c for c in effective.catalogs if c.region == effective.region.code)
+        inherited = tuple(c for c in effective.catalogs if c.region != effective.region.code)
+        out.append(RegionCatalogs(effective.region.code, effective.region.name, own, inherited))
+    return out
+
+
 def version_list(*, regions: frozenset[str] | None = None) -> QuerySet[CatalogVersion]:
     qs = CatalogVersion.objects.annotate(entry_count=Count("entries")).order_by("catalog_id", "-number")
     if regions is not None:
@@ -302,11 +324,34 @@ def version_anomalies(*, version: CatalogVersion) -> list[core.Anomaly]:
     return [mapping.anomaly_from_row(a) for a in version.anomalies.order_by("position")]
 
 
+def _is_shortage_list(version: CatalogVersion) -> bool:
+    kinds = set(version.sections.values_list("kind", flat=True))
+    return kinds == {core.SectionKind.SHORTAGE.value}
+
+
+def series_predecessor(*, version: CatalogVersion) -> CatalogVersion | None:
+    """The published catalog a version follows in its series, whatever its id: the same region's
+    catalog of the same kind (a shortage list, or a list of what is subsidised) that took effect
+    last before it (nantong-2025 for a draft nantong-2026 from 2026-01-01). None for a document
+    that states no region."""
+    if not version.region:
+        return None
+    earlier = CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED, region=version.region).exclude(
+        pk=version.pk
+    )
+    if version.effective_from is not None:
+        earlier = earlier.filter(Q(effective_from__lt=version.effective_from) | Q(effective_from=None))
+    shortage = _is_shortage_list(version)
+    order = (F("effective_from").desc(nulls_last=True), "-number")
+    return next((v for v in earlier.order_by(*order) if _is_shortage_list(v) == shortage), None)
+
+
 def version_diff(*, version: CatalogVersion) -> CatalogDiff | None:
-    """The version against the series' current published one (None when there is none to compare)."""
+    """The version against the series' current published one, else the one it was based on, else the
+    one it follows in its region's series (None when there is none to compare)."""
     base = current_version(catalog_id=version.catalog_id)
     if base is None or base.pk == version.pk:
-        base = version.based_on
+        base = version.based_on or series_predecessor(version=version)
     if base is None:
         return None
 
@@ -354,6 +399,19 @@ def search(
         limit=limit,
     )
     return [hit_view(index, h.entry, h.score, h.matched_on) for h in hits]
+
+
+def filters_in_the_way(query: str, filters: dict[str, Any]) -> dict[str, int]:
+    """For a search that filters found nothing: each filter given whose removal alone finds something,
+    with the number then found (up to 50)."""
+    found = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        count = len(search(query, **{**filters, name: None}, limit=50))
+        if count:
+            found[name] = count
+    return found
 
 
 def profile(query: str) -> OccupationProfile:

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.private_pages",
+    # Before WhiteNoise, which answers static files without calling the middleware after it.
+    "common.csp.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the others, so that it sees the final answer to every request under /api/.
     "api.middleware.json_errors",

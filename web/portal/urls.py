@@ -19,6 +19,7 @@ urlpatterns = [
     path("institutions/<int:pk>/", views.institution_public, name="institution"),
     path("calculator/", views.calculator, name="calculator"),
     path("quality/", views.quality, name="quality"),
+    path("sources/", views.sources, name="sources"),
     path("sources/<str:seed>/", views.source, name="source"),
     path("developers/", views.api_docs, name="api"),
 ]

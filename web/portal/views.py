@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from catalogs import selectors
@@ -22,6 +24,7 @@ from catalogs.present import (
     HitView,
     catalog_data,
     entry_data,
+    group_hits,
     occupation_data,
     region_name,
     region_slug,
@@ -30,7 +33,7 @@ from institutions import present as inst_present
 from institutions import selectors as institutions
 from portal import charts
 from portal.calculator import build_request, form_defaults
-from skillsubsidy.catalog.dataset import shipped_sources, source_lines
+from skillsubsidy.catalog.dataset import row_end, shipped_sources, source_lines, source_title
 from skillsubsidy.catalog.export import FORMATS, export_catalog
 from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
@@ -50,6 +53,16 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json; charset=utf-8",
+}
+
+
+FILTER_LABELS = {
+    "region": _lazy("Region"),
+    "year": _lazy("Year"),
+    "category": _lazy("Category"),
+    "certificate_type": _lazy("Certificate type"),
+    "markers": _lazy("Markers"),
+    "shortage": _lazy("Shortage occupation"),
 }
 
 
@@ -109,7 +122,18 @@ def search(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
         except UnknownRegion as exc:
             error = str(exc)
-    context = {"q": q, "hits": hits, "error": error, "params": params, **_filters_context()}
+    # The one search a filter emptied: which filter to remove, and what removing it finds.
+    in_the_way = selectors.filters_in_the_way(q, params) if q and not hits and error is None else {}
+    remove = []
+    for name, count in in_the_way.items():
+        query = request.GET.copy()
+        query.pop("marker" if name == "markers" else name, None)
+        query.pop("partial", None)
+        remove.append({"label": FILTER_LABELS[name], "count": count, "url": f"?{query.urlencode()}"})
+    context = {
+        "q": q, "hits": hits, "groups": group_hits(hits), "error": error, "params": params,
+        "remove": remove, **_filters_context(),
+    }  # fmt: skip
     if request.GET.get("partial") == "1":
         return render(request, "portal/_search_results.html", context)
     return render(request, "portal/search.html", context)
@@ -144,14 +168,44 @@ def occupation(request: HttpRequest, query: str) -> HttpResponse:
 
 @require_GET
 def source(request: HttpRequest, seed: str) -> HttpResponse:
-    """An official document as read, one numbered line each, so a citation's `line N` can be opened."""
+    """An official document as read, one numbered line each, so a citation's `line N` can be opened.
+
+    A row the catalogs were read from starts on its cited line and may run over several (000 prints
+    one cell a line): its start line carries its last line, so that the whole row can be marked."""
     try:
         lines = source_lines(seed)
     except KeyError as exc:
         raise Http404(_("No such source document")) from exc
-    titles = [f"{c.title}（{c.attachment}）" for c in selectors.current_dataset().catalogs if c.seed == seed]
-    rows = [(no, text.replace("\t", " ⇥ ").rstrip()) for no, text in enumerate(lines, start=1)]
-    return render(request, "portal/source.html", {"seed": seed, "titles": titles, "rows": rows})
+    catalogs = [c for c in selectors.current_dataset().catalogs if c.seed == seed]
+    ends = {
+        e.provenance.line: row_end(lines, e.provenance.line, e.provenance.raw)
+        for c in catalogs
+        for e in c.entries
+    }
+    rows = [(no, text.replace("\t", " ⇥ ").rstrip(), ends.get(no)) for no, text in enumerate(lines, start=1)]
+    context = {
+        "seed": seed,
+        "title": source_title(seed),
+        "titles": [f"{c.title}（{c.attachment}）" for c in catalogs],
+        "rows": rows,
+    }
+    return render(request, "portal/source.html", context)
+
+
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    """The official documents the catalogs were read from, each by its printed title."""
+    catalogs = selectors.current_dataset().catalogs
+    documents = [
+        {
+            "seed": seed,
+            "title": source_title(seed),
+            "lines": len(source_lines(seed)),
+            "catalogs": [f"{c.title}（{c.attachment}）" for c in catalogs if c.seed == seed],
+        }
+        for seed in sorted(shipped_sources())
+    ]
+    return render(request, "portal/sources.html", {"documents": documents})
 
 
 @require_GET
@@ -159,10 +213,20 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     dataset = selectors.current_dataset()
     numbers = selectors.current_numbers()
     rows = [
-        {**catalog_data(c, version=numbers.get(c.id)), "slug": region_slug(c.region)}
+        {**catalog_data(c, version=numbers.get(c.id)), "slug": region_slug(c.region),
+         "source_title": source_title(c.seed)}
         for c in dataset.catalogs
-    ]
-    return render(request, "portal/catalog_list.html", {"catalogs": rows})
+    ]  # fmt: skip
+    raw_on = request.GET.get("on", "").strip()
+    on, on_error = timezone.localdate(), None
+    if raw_on:
+        try:
+            on = date.fromisoformat(raw_on)
+        except ValueError:
+            on_error = _("Date: “%(value)s” is not a date like 2025-06-01.") % {"value": raw_on[:20]}
+    effective = selectors.effective_catalogs(regions=[r.code for r in standards.regions_in_use()], on=on)
+    context = {"catalogs": rows, "effective": effective, "on": on, "on_error": on_error}
+    return render(request, "portal/catalog_list.html", context, status=400 if on_error else 200)
 
 
 def _catalog_or_404(region: str, catalog_id: str, request: HttpRequest) -> selectors.CatalogRef:

@@ -22,6 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from skillsubsidy.catalog.fields import (
     ANOMALY_FIELDS,
     ENTRY_FIELDS,
@@ -176,6 +178,36 @@ def shipped_dir() -> Path:
 def shipped_sources() -> frozenset[str]:
     """The file names of the official documents shipped with the dataset."""
     return frozenset(p.name for p in (shipped_dir() / SOURCES).glob("*.txt"))
+
+
+@cache
+def source_titles() -> dict[str, str]:
+    """The title each shipped document prints (data/source_titles.yaml): what people call it."""
+    text = resources.files("skillsubsidy.data").joinpath("source_titles.yaml").read_text("utf-8")
+    return {seed: str(doc["title"]) for seed, doc in yaml.safe_load(text).items()}
+
+
+def source_title(seed: str) -> str:
+    """The document's printed title; the file name only for a document not shipped with a title."""
+    return source_titles().get(seed, seed)
+
+
+# A printed row runs over a few lines of text (one cell a line in 000); no row in the five runs over 12.
+_ROW_LINES = 12
+
+
+def row_end(lines: tuple[str, ...], line: int, raw: str) -> int:
+    """The last line of the printed row that starts on `line` and whose cells are `raw` (joined by
+    " | "): the line on which its last cell is printed. `line` itself when the cells are not found."""
+    cells = ["".join(c.split()) for c in raw.split("|") if c.strip()]
+    text, pos, found = "", 0, 0
+    for number in range(line, min(line + _ROW_LINES, len(lines) + 1)):
+        text += "".join(lines[number - 1].split())
+        while found < len(cells) and (at := text.find(cells[found], pos)) >= 0:
+            pos, found = at + len(cells[found]), found + 1
+        if found == len(cells):
+            return number
+    return line
 
 
 @cache

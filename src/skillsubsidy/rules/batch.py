@@ -51,7 +51,7 @@ from skillsubsidy.rules.checks import Standing, hours_minimum_name, standing
 from skillsubsidy.rules.engine import Engine, default_engine
 from skillsubsidy.rules.parameters import Value
 from skillsubsidy.rules.reasons import BLOCKING, ReasonCode
-from skillsubsidy.rules.regime import Regime, course_key, listing_kinds
+from skillsubsidy.rules.regime import Regime, course_key, listing_kinds, look_up
 from skillsubsidy.rules.request import (
     CATALOG_TYPES,
     LEVEL_TYPES,
@@ -80,6 +80,7 @@ INFO_MASK = np.int64(
         for c in (
             ReasonCode.SHORTAGE_UPLIFT,
             ReasonCode.OUT_OF_CATALOG_FALLBACK,
+            ReasonCode.LISTED_UNDER_OTHER_SPELLING,
             ReasonCode.AMOUNT_IS_MAXIMUM,
             ReasonCode.NO_STANDARD,
         )
@@ -640,11 +641,13 @@ class _Lookups:
         self.uplift_bp = np.full(n, -1, dtype=np.int64)
         self.occ_std = np.full((n, 6), -1, dtype=np.int64)
         self.known = np.zeros(n, dtype=bool)
+        self.other_spelling = np.zeros(n, dtype=bool)
         if active.any():
             uniq, inv = np.unique(key[active], return_inverse=True)
             u = len(uniq)
             listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int64)
             exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int64), np.zeros(u, bool)
+            other = np.zeros(u, bool)
             occ_std = np.full((u, 6), -1, np.int64)
             for j, k in enumerate(uniq.tolist()):
                 occ_i = k % (n_occ + 1) - 1
@@ -652,13 +655,15 @@ class _Lookups:
                 regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
                 occ = x.occ_values[occ_i]
                 gt, gp = _GROUPS[gi]
-                entries = regime.catalog.find(occ, listing_kinds(gt, gp))
+                listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
+                entries = listing.entries
                 known[j] = names.known(occ)
-                shortage = next((e for e in regime.catalog.shortage(occ) if e.uplift_pct is not None), None)
+                shortage = listing.uplift
                 if shortage is not None and shortage.uplift_pct is not None:
                     bp[j] = int(shortage.uplift_pct * 100)
                 if not entries:
                     continue
+                other[j] = listing.printed_as is not None
                 entry = next((e for e in entries if e.category is not None), entries[0])
                 listed[j] = True
                 cat[j] = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
@@ -672,6 +677,7 @@ class _Lookups:
             rows = np.flatnonzero(active)
             self.listed[rows], self.category[rows], self.exempt[rows] = listed[inv], cat[inv], exempt[inv]
             self.uplift_bp[rows], self.occ_std[rows], self.known[rows] = bp[inv], occ_std[inv], known[inv]
+            self.other_spelling[rows] = other[inv]
 
         self.any_specific = bool((self.occ_std >= 0).any())
 
@@ -792,6 +798,7 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     fallback = open_catalog & x.is_program(Program.INSURED_UPGRADE) & (t.fallback[r] >= 0)
     flag(fallback, ReasonCode.OUT_OF_CATALOG_FALLBACK)
     flag(open_catalog & ~fallback, ReasonCode.NOT_IN_CATALOG)
+    flag(catalog_type & k.listed & k.other_spelling, ReasonCode.LISTED_UNDER_OTHER_SPELLING)
     entrepreneurship = x.is_type({CertificateType.ENTREPRENEURSHIP})
     flag(entrepreneurship & ~k.course_matched & t.has_courses[r], ReasonCode.UNKNOWN_OCCUPATION)
     sub = np.where(catalog_type, k.category, np.where(entrepreneurship, k.course_slot, NO_CATEGORY))

@@ -28,6 +28,7 @@ from skillsubsidy.rules.decision import Decision, TraceStep
 from skillsubsidy.rules.parameters import PolicyStore, Unit
 from skillsubsidy.rules.reasons import Reason, ReasonCode
 from skillsubsidy.rules.regime import (
+    Listing,
     OccupationNames,
     Regime,
     Resolved,
@@ -35,6 +36,7 @@ from skillsubsidy.rules.regime import (
     build_regime,
     course_key,
     listing_kinds,
+    look_up,
     period_of,
 )
 from skillsubsidy.rules.request import (
@@ -151,6 +153,15 @@ def _shown(r: Resolved) -> str:
     return f"{text}（{_since(r)}）" if r.dated else text
 
 
+def _other_spelling(asked: str, entry: Entry, printed: Entry) -> str:
+    listed = f"“{entry.name}”" + (f"（{entry.code}）" if entry.code else "")
+    other = f"“{printed.name}”" + (f"（{printed.code}）" if printed.code else "")
+    return (
+        f"目录{entry.catalog_id}将“{asked}”印作{listed}，见{entry.provenance.cite()}；"
+        f"{printed.provenance.cite()}印作{other}，按同一职业处理"
+    )
+
+
 @dataclass
 class _Standard:
     amount: Decimal | None
@@ -168,6 +179,7 @@ class _Evaluation:
         self.info: list[Reason] = []  # shown only when the claim is eligible
         self.trace: list[TraceStep] = []
         self.entry: Entry | None = None
+        self.listing: Listing | None = None
         self.category: str | None = None
         self._hours: HoursFacts | None = None
 
@@ -238,10 +250,20 @@ class _Evaluation:
     def look_up_catalog(self, cap: Resolved | None) -> None:
         req, cert = self.req, self.req.certificate
         assert cert.occupation is not None
-        entries = self.regime.catalog.find(cert.occupation, listing_kinds(cert.type, req.program))
+        self.listing = look_up(
+            self.regime.catalog, self.engine.names, cert.occupation, listing_kinds(cert.type, req.program)
+        )
+        entries = self.listing.entries
         in_force = "、".join(self.regime.catalog.in_force) or "无"
         if entries:
             entry = next((e for e in entries if e.category is not None), entries[0])
+            if (printed := self.listing.printed_as) is not None:
+                self.info.append(
+                    Reason(
+                        ReasonCode.LISTED_UNDER_OTHER_SPELLING,
+                        _other_spelling(cert.occupation, entry, printed),
+                    )
+                )
             self.entry = entry
             self.category = entry.category.value if entry.category else None
             shown = f"{self.category}类" if self.category else "目录未分类"
@@ -258,9 +280,11 @@ class _Evaluation:
             )
             return
         if not self.engine.names.known(cert.occupation):
+            near = self.engine.names.suggest(cert.occupation)
             self.reason(
                 ReasonCode.UNKNOWN_OCCUPATION,
-                f"“{cert.occupation}”既不是有效的职业编码，也不是已载入文件中的职业（工种）或项目名称",
+                f"“{cert.occupation}”既不是有效的职业编码，也不是已载入文件中的职业（工种）或项目名称"
+                + (f"；您是不是要找：{'、'.join(near)}？" if near else ""),
             )
             self.step("catalog.entry", f"目录：{in_force}", "无法识别")
             return
@@ -387,11 +411,13 @@ class _Evaluation:
         req, cert = self.req, self.req.certificate
         if req.program not in TRAINING_PROGRAMS or cert.type not in LEVEL_TYPES or cert.level is None:
             return base
-        assert cert.occupation is not None
-        listed = self.regime.catalog.shortage(cert.occupation)
+        # Level certificates are catalog types: look_up_catalog has run.
+        assert self.listing is not None
+        listing = self.listing
+        listed = listing.shortage
         if not listed:
             return base
-        with_pct = next((e for e in listed if e.uplift_pct is not None), None)
+        with_pct = listing.uplift
         if with_pct is None:
             e = listed[0]
             self.step(

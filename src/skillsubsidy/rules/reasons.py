@@ -41,6 +41,7 @@ class ReasonCode(StrEnum):
     NO_STANDARD = "no_standard"
     SHORTAGE_UPLIFT = "shortage_uplift"
     OUT_OF_CATALOG_FALLBACK = "out_of_catalog_fallback"
+    LISTED_UNDER_OTHER_SPELLING = "listed_under_other_spelling"
     AMOUNT_IS_MAXIMUM = "amount_is_maximum"
     INPUT_MISSING = "input_missing"
     RULE_LAPSED = "rule_lapsed"
@@ -122,6 +123,7 @@ TITLES = {
     ReasonCode.NO_STANDARD: "当地当期未公布补贴标准",
     ReasonCode.SHORTAGE_UPLIFT: "紧缺型职业高技能培训补贴上浮",
     ReasonCode.OUT_OF_CATALOG_FALLBACK: "目录外职业按规定类别执行",
+    ReasonCode.LISTED_UNDER_OTHER_SPELLING: "目录以另一写法或编码列出该职业",
     ReasonCode.AMOUNT_IS_MAXIMUM: "金额为补贴上限，具体标准由主管部门确定",
     ReasonCode.INPUT_MISSING: "缺少信息，相关规则未核验",
     ReasonCode.RULE_LAPSED: "规则在该日无有效值，未核验",

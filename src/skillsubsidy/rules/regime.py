@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from skillsubsidy.catalog.dataset import LISTING_KINDS, Dataset, EffectiveCatalog
 from skillsubsidy.catalog.model import CertificateType, Entry, SectionKind
+from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.occupations import (
     CodeKind,
     clean_code,
@@ -107,13 +108,81 @@ class CatalogIndex:
         return self.find(query, frozenset({SectionKind.SHORTAGE}))
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Where an occupation stands in a catalog in force, under whichever spelling the catalog uses."""
+
+    entries: list[Entry]
+    # Another document's line, when the catalog was reached only through its code or name: the
+    # catalog prints the occupation under another spelling (or code) than the one asked for.
+    printed_as: Entry | None
+    shortage: list[Entry]  # the shortage lines of the occupation, by any of its spellings
+
+    @property
+    def uplift(self) -> Entry | None:
+        return next((e for e in self.shortage if e.uplift_pct is not None), None)
+
+
+def look_up(
+    catalog: CatalogIndex, names: OccupationNames, query: str, kinds: frozenset[SectionKind]
+) -> Listing:
+    """One occupation, one answer: a code, a name, a name with its work type, or a spelling another
+    document prints under the same code all reach the same catalog line and the same shortage line."""
+    entries, printed_as = catalog.find(query, kinds), None
+    if not entries and (alias := names.alias(query)) is not None:
+        key, printed = alias
+        if entries := catalog.find(key, kinds):
+            printed_as = printed
+    keys = [query]
+    for e in [*entries[:1], *([printed_as] if printed_as else [])]:
+        keys += [k for k in (e.code, e.name) if k]
+    shortage: list[Entry] = []
+    for key in keys:
+        shortage += [e for e in catalog.shortage(key) if e not in shortage]
+    return Listing(entries, printed_as, shortage)
+
+
+def _label(entry: Entry) -> str:
+    return f"{entry.name} {entry.code}" if entry.code else entry.name
+
+
 class OccupationNames:
     """Dataset-wide answers about an occupation given by code or name, whatever the region."""
 
     def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self._index: SearchIndex | None = None
         self._lookup = _build_lookup(dataset.entries())
         self._identity: dict[str, str] = {}
         self._known: dict[str, bool] = {}
+        self._printed: dict[str, list[Entry]] = {}
+
+    def printed(self, query: str) -> list[Entry]:
+        """The lines of any loaded document that print this code or name, in document order."""
+        if query not in self._printed:
+            self._printed[query] = _match(self._lookup, query)
+        return self._printed[query]
+
+    def alias(self, query: str) -> tuple[str, Entry] | None:
+        """The other key of the occupation asked for, with a line that prints the query under it: the
+        one code printed with a name, or the one occupation printed with a code. None when the
+        documents disagree (重冶金法冶炼工 is printed under two codes), so that a misprint never
+        leads to another occupation."""
+        printed = self.printed(query)
+        by_code = clean_code(query) in self._lookup.by_code
+        keys = {e.occupation if by_code else e.code for e in printed}
+        if len(keys) != 1:
+            return None
+        key = keys.pop()
+        return (key, printed[0]) if key else None
+
+    def suggest(self, query: str, limit: int = 3) -> list[str]:
+        """The printed names (with their codes) nearest to a query that matches none, for “did you mean”:
+        by pinyin, initials or a near spelling, as the portal's search finds them."""
+        if self._index is None:
+            # Built on the first miss only: most engines never see an unknown occupation.
+            self._index = SearchIndex(self._dataset)
+        return [_label(self._lookup.by_name[name][0]) for name in self._index.suggest(query, limit)]
 
     def known(self, query: str) -> bool:
         """A well-formed code, or a code or name printed in any loaded document."""

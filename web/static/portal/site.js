@@ -1,4 +1,4 @@
-// As-you-type search and copy buttons. Progressive enhancement: every form works without this file.
+// As-you-type search, cited source rows and copy buttons. Progressive enhancement: every form works without this file.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-live-search]");
@@ -30,6 +30,27 @@
     };
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
     form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(run, 0); });
+  }
+  // A citation's line opens its whole printed row, marked and scrolled to the middle of the screen.
+  var lines = document.querySelector("[data-source-lines]");
+  if (lines) {
+    var mark = function () {
+      lines.querySelectorAll("tr.cited").forEach(function (tr) { tr.classList.remove("cited"); });
+      var m = /^#L(\d+)$/.exec(location.hash);
+      var first = m && document.getElementById("L" + m[1]);
+      if (!first) return;
+      var start = Number(m[1]);
+      var end = Number(first.getAttribute("data-row-end") || start);
+      for (var n = start; n <= end; n++) {
+        var tr = document.getElementById("L" + n);
+        if (tr) tr.classList.add("cited");
+      }
+      (document.getElementById("L" + Math.floor((start + end) / 2)) || first).scrollIntoView({ block: "center" });
+    };
+    window.addEventListener("hashchange", mark);
+    // Again after load: the browser's own jump to the fragment would put the row at the top.
+    window.addEventListener("load", mark);
+    mark();
   }
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest("[data-copy]");

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import sys
@@ -20,6 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 
 WORKERS_ENV = "SKILLSUBSIDY_WEB_WORKERS"
 THREADS_ENV = "SKILLSUBSIDY_WEB_THREADS"
@@ -38,6 +41,28 @@ def _positive(name: str, raw: str) -> int:
     if value < 1:
         raise CommandError(f"{name}: must be at least 1, got {value}")
     return value
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+class Utf8RequestLineParser(HTTPRequestParser):  # type: ignore[misc]
+    """Reads a request line with raw UTF-8 in it, as curl sends `?q=焊工`, as its percent-encoding.
+
+    waitress refuses such a line with a plain-text `400 Bad URI`; browsers encode the URL first, so
+    the two would otherwise get different answers to the same request.
+    """
+
+    def parse_header(self, header_plus: bytes) -> None:
+        end = header_plus.find(b"\r\n")
+        if end > 0:
+            line = _NON_ASCII.sub(lambda m: b"%%%02X" % m.group()[0], header_plus[:end])
+            header_plus = line + header_plus[end:]
+        super().parse_header(header_plus)
+
+
+class Utf8RequestLineChannel(HTTPChannel):  # type: ignore[misc]
+    parser_class = Utf8RequestLineParser
 
 
 class Command(BaseCommand):
@@ -76,13 +101,20 @@ class Command(BaseCommand):
 
 
 def _worker(listener: socket.socket, threads: int) -> None:
-    from waitress import serve
+    from waitress.server import create_server
 
     from config.wsgi import application
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers on Ctrl-C
-    serve(application, sockets=[listener], threads=threads, ident="skillsubsidy")
+    listeners: dict[int, Any] = {}
+    server = create_server(
+        application, map=listeners, sockets=[listener], threads=threads, ident="skillsubsidy"
+    )
+    # Every listener of this worker reads raw UTF-8 request lines (Utf8RequestLineParser).
+    for dispatcher in listeners.values():
+        dispatcher.channel_class = Utf8RequestLineChannel
+    server.run()
 
 
 def _spawn(listener: socket.socket, threads: int) -> int:
