@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from skillsubsidy.catalog.dataset import LISTING_KINDS, Dataset, EffectiveCatalog
 from skillsubsidy.catalog.model import CertificateType, Entry, SectionKind
-from skillsubsidy.catalog.search import SearchIndex
 from skillsubsidy.occupations import (
     CodeKind,
     clean_code,
@@ -28,6 +28,9 @@ from skillsubsidy.occupations import (
 from skillsubsidy.regions import Region, ancestry
 from skillsubsidy.rules.parameters import DatedValue, Parameter, ParameterSet, Value
 from skillsubsidy.rules.request import LEVEL_TYPES, Program
+
+if TYPE_CHECKING:
+    from skillsubsidy.catalog.search import SearchIndex
 
 ENTREPRENEURSHIP_PREFIX = "standard.entrepreneurship."
 
@@ -180,7 +183,10 @@ class OccupationNames:
         """The printed names (with their codes) nearest to a query that matches none, for “did you mean”:
         by pinyin, initials or a near spelling, as the portal's search finds them."""
         if self._index is None:
-            # Built on the first miss only: most engines never see an unknown occupation.
+            # Built, and its pinyin and fuzzy-matching libraries imported, on the first miss only: most
+            # engines (and every one-shot `quote`) never see an unknown occupation.
+            from skillsubsidy.catalog.search import SearchIndex
+
             self._index = SearchIndex(self._dataset)
         return [_label(self._lookup.by_name[name][0]) for name in self._index.suggest(query, limit)]
 
