@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from web_support import if_match
 
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Entry, Upload
@@ -105,6 +106,7 @@ def test_a_row_correction_of_the_wrong_type_or_length_is_a_422_naming_the_field_
         f"/api/v1/drafts/{draft.pk}/entries/1",
         json.dumps({"changes": changes, "reason": "test"}),
         content_type="application/json",
+        headers=if_match(draft.pk, 1),
     )
     assert response.status_code == 422, response.content[:300]
     error = response.json()["error"]
@@ -116,7 +118,7 @@ def test_a_row_correction_of_the_wrong_type_or_length_is_a_422_naming_the_field_
 def test_an_over_long_name_in_the_row_form_is_shown_as_an_error(admin: AbstractUser) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
     response = staff_client(admin).post(
-        f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201, "reason": "test"}
+        f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201, "reason": "test", "revision": "0"}
     )
     assert response.status_code == 200
     assert "name:" in response.content.decode()
@@ -224,8 +226,8 @@ def test_every_back_office_change_without_a_reason_shows_the_error_beside_the_re
     )  # fmt: skip
     forms = [  # (url, the form's other fields, id of the element holding the reason's error)
         ("/office/catalogs/nantong-2025/draft/", {}, "reason-nantong-2025-error"),
-        (f"/office/versions/{draft.pk}/rows/138/", {"category": "C"}, "f-reason-error"),
-        (f"/office/versions/{draft.pk}/rows/138/delete/", {}, "d-reason-error"),
+        (f"/office/versions/{draft.pk}/rows/138/", {"category": "C", "revision": "0"}, "f-reason-error"),
+        (f"/office/versions/{draft.pk}/rows/138/delete/", {"revision": "0"}, "d-reason-error"),
         (f"/office/versions/{draft.pk}/publish/", {"effective_from": "2025-07-01"}, "reason-error"),
         (f"/office/versions/{draft.pk}/discard/", {}, "discard-reason-error"),
         (f"/office/uploads/{upload.pk}/", {"action": "draft", "attachment": "附件2"}, "d-reason-error"),

@@ -173,7 +173,7 @@ def test_revoking_someone_elses_token_is_a_404_and_leaves_it(
 def test_a_row_of_another_category_is_refused_naming_the_categories(admin: AbstractUser) -> None:
     version = draft(admin)
     page = client_for(admin).post(
-        f"/office/versions/{version.pk}/rows/1/", {"category": "D", "reason": "fix"}
+        f"/office/versions/{version.pk}/rows/1/", {"category": "D", "reason": "fix", "revision": "0"}
     )
     assert "category: &#x27;D&#x27; is not one of A, B, C" in page.content.decode()
 

@@ -105,6 +105,9 @@ class Entry(models.Model):
     prov_raw = models.TextField()
     # Values before a staff correction, keyed by field; provenance above always stays as printed.
     corrections = models.JSONField(default=dict, blank=True)
+    # Counts saved corrections: a write names the revision it was based on and is refused when it
+    # is no longer the stored one, so two people editing one row cannot overwrite each other unseen.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("version", "position")
