@@ -129,7 +129,7 @@ def test_a_whole_number_standard_refuses_a_superscript_digit(admin: AbstractUser
     # "²".isdigit() is true, but int("²") is not a number.
     response = staff_client(admin).post(
         "/office/standards/320600/class_hours.minutes_per_hour/",
-        {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试"},
+        {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试", "based_on": "0"},
     )
     assert response.status_code == 200
     assert "must be a whole number" in response.content.decode()
@@ -231,8 +231,8 @@ def test_every_back_office_change_without_a_reason_shows_the_error_beside_the_re
         (f"/office/versions/{draft.pk}/publish/", {"effective_from": "2025-07-01"}, "reason-error"),
         (f"/office/versions/{draft.pk}/discard/", {}, "discard-reason-error"),
         (f"/office/uploads/{upload.pk}/", {"action": "draft", "attachment": "附件2"}, "d-reason-error"),
-        ("/office/standards/320600/class_hours.minutes_per_hour/", {"since": "2025-01-01", "value": "45",
-                                                                     "source": "测试"}, "p-reason-error"),
+        ("/office/standards/320600/class_hours.minutes_per_hour/",
+         {"since": "2025-01-01", "value": "45", "source": "测试", "based_on": "0"}, "p-reason-error"),
     ]  # fmt: skip
     client = staff_client(admin)
     before = stored_state()

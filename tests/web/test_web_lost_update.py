@@ -17,6 +17,7 @@ from accounts.services import token_create
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Entry
 from catalogs.services import draft_from_published
+from standards.models import StandardValue
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,44 @@ def test_an_api_correction_without_if_match_is_428_and_another_rows_tag_is_stale
     other = _patch(client, draft, body, **auth, **if_match(draft.pk, 1))
     assert (other.status_code, other.json()["error"]["code"]) == (409, "stale_revision")
     assert (_row(draft).category, _row(draft).revision) == ("A", 0)
+
+
+# -- the standards editor --------------------------------------------------------------------------
+
+STANDARD = "/en/office/standards/320600/standard.skill_level.A.level_4/"
+
+
+def test_two_edits_of_one_standard_the_second_is_refused_and_shown_the_first(
+    nantong_staff: AbstractUser, admin: AbstractUser
+) -> None:
+    first, second = _office(nantong_staff), _office(admin)
+    assert 'name="based_on" value="0"' in first.get(STANDARD).content.decode()
+    entry = {"since": "2025-01-01", "source": "苏人社发〔2024〕test · 附件1", "based_on": "0"}
+
+    saved = first.post(STANDARD, entry | {"value": "1550", "reason": "typo in the table"})
+    assert saved.status_code == 302
+    refused = second.post(STANDARD, entry | {"value": "1600", "reason": "per the new notice"})
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Someone else saved a value of this standard meanwhile" in page
+    latest = StandardValue.objects.get()
+    assert (latest.value, latest.created_by) == ("1550", nantong_staff)
+    assert f'name="based_on" value="{latest.pk}"' in page
+    assert [r.changes["after"] for r in AuditRecord.objects.filter(action="standard.set")] == ["1550"]
+
+    again = second.post(
+        STANDARD, entry | {"value": "1600", "reason": "per the new notice", "based_on": str(latest.pk)}
+    )
+    assert again.status_code == 302
+    record = AuditRecord.objects.filter(action="standard.set").order_by("-pk").first()
+    assert record is not None and (record.changes["before"], record.changes["after"]) == ("1550", "1600")
+
+
+def test_a_standard_saved_without_the_revision_it_was_based_on_is_refused(admin: AbstractUser) -> None:
+    response = _office(admin).post(
+        STANDARD, {"since": "2025-01-01", "value": "1550", "source": "test", "reason": "test"}
+    )
+    assert response.status_code == 200
+    assert "Based on: missing; reload the page and enter the value again." in response.content.decode()
+    assert not StandardValue.objects.exists()
