@@ -162,6 +162,9 @@ class Upload(models.Model):
     data = models.BinaryField()
     mapping = models.JSONField(default=dict, blank=True)
     preview = models.JSONField(default=dict, blank=True)
+    # The tables read from `data` when it was uploaded (ingest.bounded.tables_to_data): the preview
+    # and the draft are made from these, so a page view never parses the file again.
+    tables = models.JSONField(null=True, blank=True)
     draft = models.ForeignKey(
         CatalogVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
