@@ -389,7 +389,7 @@ def _decode(path: Path) -> str:
 def _delimited(path: Path, text: str, fmt: str, delimiter: str, lim: Limits) -> list[RawTable]:
     """One record at a time, each checked against the limits before the next is read."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    grid = []
+    grid: list[list[RawCell]] = []
     cells = 0
     while True:
         start = reader.line_num + 1
