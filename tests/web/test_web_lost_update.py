@@ -90,9 +90,10 @@ def test_a_removal_based_on_an_older_revision_is_refused(
     drawn = _page_fields(_row(draft))
     client.post(f"/en/office/versions/{draft.pk}/rows/{ROW}/", drawn | {"category": "C", "reason": "r"})
     refused = client.post(
-        f"/en/office/versions/{draft.pk}/rows/{ROW}/delete/", {"reason": "dup", "revision": "0"}
+        f"/office/versions/{draft.pk}/rows/{ROW}/delete/", {"reason": "dup", "revision": "0"}
     )
     assert refused.status_code == 409
+    assert "在您编辑期间，其他人已保存了这一行（现为第 1 版）。" in refused.content.decode()
     assert _row(draft).category == "C"
     assert not AuditRecord.objects.filter(action="entry.delete").exists()
 
