@@ -38,13 +38,13 @@ def test_a_sheet_declaring_a_cell_at_xfd1048576_is_refused_by_its_declared_dimen
     data = sparse_xlsx()
     assert len(data) < 10_000
     assert refusal(nantong_staff, data, "附件2.xlsx") == (
-        "附件2.xlsx: sheet sheet1 declares 1048576 rows; the limit is 200000 rows"
+        "附件2.xlsx: sheet Sheet declares 1048576 rows; the limit is 200000 rows"
     )
 
 
 def test_a_sparse_sheet_without_a_dimension_is_refused_at_its_far_cell(nantong_staff: AbstractUser) -> None:
     assert refusal(nantong_staff, sparse_xlsx(declared=False), "附件2.xlsx") == (
-        "附件2.xlsx: sheet sheet1 has a cell in row 1048576; the limit is 200000 rows"
+        "附件2.xlsx: sheet Sheet has a cell in row 1048576; the limit is 200000 rows"
     )
 
 
@@ -80,7 +80,7 @@ def test_a_pdf_of_5000_pages_is_refused_by_its_page_count(nantong_staff: Abstrac
 def test_a_sheet_past_the_row_limit_is_refused_naming_it(nantong_staff: AbstractUser, settings: Any) -> None:
     settings.UPLOAD_MAX_ROWS = 4
     assert refusal(nantong_staff, xlsx(HEADER, ROWS), "附件2.xlsx") == (
-        "附件2.xlsx: sheet sheet1 declares 6 rows; the limit is 4 rows"
+        "附件2.xlsx: sheet Sheet declares 6 rows; the limit is 4 rows"
     )
 
 

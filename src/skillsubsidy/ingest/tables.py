@@ -206,12 +206,16 @@ def _xml_events(zf: zipfile.ZipFile, member: str) -> Iterator[tuple[str, Element
                 elem.clear()
 
 
+Box = tuple[int, int, int, int]  # top row, left column, bottom row, right column; 1-based, inclusive
+
+
 def _check_sheet(
     source: str, name: str, events: Iterator[tuple[str, ElementTree.Element]], lim: Limits
-) -> None:
-    """Refuse a sheet whose declared dimension, real cells or filled rectangle pass the limits,
-    reading its XML as a stream and stopping at the first cell past a limit."""
+) -> tuple[Box | None, list[Box]]:
+    """The rectangle a sheet's cells fill (None when it has none) and its merged ranges, read from
+    its XML as a stream; refused at the first declared dimension or cell past a limit."""
     count = 0
+    merges: list[Box] = []
     row = col = 0
     top = left = bottom = right = 0
     for event, elem in events:
@@ -231,6 +235,10 @@ def _check_sheet(
         elif event == "start" and tag == "row":
             row = int(elem.get("r") or row + 1)
             col = 0
+        elif event == "start" and tag == "mergeCell":
+            ends = [_cell_position(p) for p in (elem.get("ref") or "").split(":")]
+            if len(ends) == 2 and ends[0] and ends[1]:
+                merges.append((ends[0][0], ends[0][1], ends[1][0], ends[1][1]))
         elif event == "start" and tag == "c":
             pos = _cell_position(elem.get("r") or "")
             row, col = pos if pos else (row, col + 1)
@@ -253,6 +261,7 @@ def _check_sheet(
                     f"sheet {name} spans rows {top}–{bottom} and columns {left}–{right}, more than "
                     f"{lim.cells} cells, the limit",
                 )
+    return ((top, left, bottom, right) if count else None), merges
 
 
 def _check_zip(path: Path, lim: Limits) -> zipfile.ZipFile:
@@ -267,39 +276,42 @@ def _check_zip(path: Path, lim: Limits) -> zipfile.ZipFile:
     return zf
 
 
-def _prescan_xlsx(path: Path, lim: Limits) -> None:
-    with _check_zip(path, lim) as zf:
-        for member in zf.namelist():
-            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                _check_sheet(path.name, member.rsplit("/", 1)[-1][:-4], _xml_events(zf, member), lim)
-
-
 def _read_xlsx(path: Path, lim: Limits) -> list[RawTable]:
-    _prescan_xlsx(path, lim)
-    # Not read-only: merged ranges are only available on fully loaded sheets. The prescan bounds
-    # what that holds: every sheet's filled rectangle is within the cell limit.
-    wb = openpyxl.load_workbook(path, data_only=True)
+    # Streamed twice, never materialised beyond the filled rectangle: once to check the limits and
+    # collect the merged ranges (read-only sheets do not offer them), once by openpyxl's read-only
+    # reader for the values and their number formats, within that rectangle.
     tables = []
-    for ws in wb.worksheets:
-        r0, c0 = ws.min_row, ws.min_column
-        rows = ws.iter_rows(min_row=r0, max_row=ws.max_row, min_col=c0, max_col=ws.max_column)
-        grid = [
-            [
-                RawCell(_xlsx_text(cell.value, cell.number_format), r0 + i, c0 + j)
-                for j, cell in enumerate(row)
-            ]
-            for i, row in enumerate(rows)
-        ]
-        for rng in ws.merged_cells.ranges:
-            top, left = rng.min_row - r0, rng.min_col - c0
-            if top < 0 or left < 0 or top >= len(grid) or left >= len(grid[top]):
-                continue
-            bottom = min(rng.max_row - r0 + 1, len(grid))
-            right = min(rng.max_col - c0 + 1, len(grid[top]))
-            _fill(grid, top, left, bottom, right, grid[top][left].text, (rng.min_row, rng.min_col))
-        tables.append(RawTable(path.name, "xlsx", 1, _trim(grid), sheet=ws.title))
-    wb.close()
+    with _check_zip(path, lim) as zf:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in wb.worksheets:
+                member = ws._worksheet_path  # type: ignore[union-attr]
+                box, merges = _check_sheet(path.name, ws.title, _xml_events(zf, member), lim)
+                if box is not None:
+                    tables.append(_xlsx_table(path.name, ws, box, merges))
+        finally:
+            wb.close()
     return tables
+
+
+def _xlsx_table(source: str, ws: Any, box: Box, merges: list[Box]) -> RawTable:
+    r0, c0, r1, c1 = box
+    rows = ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1)
+    grid = [
+        [
+            RawCell(_xlsx_text(cell.value, cell.number_format or ""), r0 + i, c0 + j)
+            for j, cell in enumerate(row)
+        ]
+        for i, row in enumerate(rows)
+    ]
+    for m_top, m_left, m_bottom, m_right in merges:
+        top, left = m_top - r0, m_left - c0
+        if top < 0 or left < 0 or top >= len(grid) or left >= len(grid[top]):
+            continue
+        bottom = min(m_bottom - r0 + 1, len(grid))
+        right = min(m_right - c0 + 1, len(grid[top]))
+        _fill(grid, top, left, bottom, right, grid[top][left].text, (m_top, m_left))
+    return RawTable(source, "xlsx", 1, _trim(grid), sheet=ws.title)
 
 
 # --- docx -------------------------------------------------------------------------------------
