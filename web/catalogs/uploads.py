@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -45,12 +46,27 @@ def parse_limits() -> ParseLimits:
     )
 
 
+# A request thread waits while its upload is read; without a cap, a few slow uploads would hold
+# every thread of the server and nothing else would be answered (issue 14: health timed out).
+_PARSES = threading.BoundedSemaphore(settings.UPLOAD_PARSE_CONCURRENCY)
+
+
 def _parse(file_name: str, data: bytes) -> list[RawTable]:
     """The file's tables, read once in a bounded child process; TableImportError names the limit."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{_suffix(file_name)}"
-        path.write_bytes(data)
-        return read_tables_bounded(path, parse_limits(), name=Path(file_name).name)
+    name = Path(file_name).name
+    if not _PARSES.acquire(blocking=False):
+        raise TableImportError(
+            name,
+            f"the server is already reading {settings.UPLOAD_PARSE_CONCURRENCY} uploads, the limit; "
+            "upload it again in a minute",
+        )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{_suffix(file_name)}"
+            path.write_bytes(data)
+            return read_tables_bounded(path, parse_limits(), name=name)
+    finally:
+        _PARSES.release()
 
 
 def upload_create(

@@ -285,7 +285,7 @@ def _read_xlsx(path: Path, lim: Limits) -> list[RawTable]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             for ws in wb.worksheets:
-                member = ws._worksheet_path  # type: ignore[union-attr]
+                member = ws._worksheet_path  # type: ignore[attr-defined]  # read-only sheets only
                 box, merges = _check_sheet(path.name, ws.title, _xml_events(zf, member), lim)
                 if box is not None:
                     tables.append(_xlsx_table(path.name, ws, box, merges))
