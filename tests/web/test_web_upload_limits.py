@@ -14,6 +14,7 @@ from hostile_files import many_pages_pdf, one_line_csv, padded_xlsx, sparse_xlsx
 from test_web_uploads import HEADER, ROWS, upload, xlsx
 
 from audit.models import AuditRecord
+from catalogs import uploads
 from catalogs.models import Upload
 from catalogs.uploads import upload_preview
 from skillsubsidy.ingest.bounded import ParseLimits, read_tables_bounded
@@ -103,3 +104,17 @@ def test_the_preview_is_made_from_the_tables_read_at_upload_not_the_file_again(
     Upload.objects.filter(pk=item.pk).update(data=b"not a workbook")
     pv = upload_preview(Upload.objects.get(pk=item.pk))
     assert [(r.serial, r.code) for r in pv.rows][:2] == [("1", "6-31-02-02"), ("2", "5-03-02-02")]
+
+
+def test_an_upload_past_the_concurrent_reads_is_refused_at_once(nantong_staff: AbstractUser) -> None:
+    # Two uploads are being read (their request threads hold both places).
+    held = [uploads._PARSES.acquire(blocking=False) for _ in range(2)]
+    try:
+        assert held == [True, True]
+        assert refusal(nantong_staff, xlsx(HEADER, ROWS), "附件2.xlsx") == (
+            "附件2.xlsx: the server is already reading 2 uploads, the limit; upload it again in a minute"
+        )
+    finally:
+        for _ in held:
+            uploads._PARSES.release()
+    assert upload(nantong_staff, xlsx(HEADER, ROWS)).tables is not None
