@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from web_support import if_match
 
@@ -177,14 +178,18 @@ def test_an_upload_over_the_size_limit_is_refused_naming_the_limit(
 
 
 @pytest.mark.parametrize("name", ["附件2.xlsx", "附件2.docx", "附件2.pdf"])
-def test_a_corrupt_attachment_is_previewed_as_an_error_not_a_500(admin: AbstractUser, name: str) -> None:
-    from catalogs.uploads import upload_create
-
-    upload = upload_create(actor=admin, file_name=name, data=b"not really a document", region="320600",
-                           catalog_id="nantong-2026", title="南通市2026年目录")  # fmt: skip
-    client = staff_client(admin)
-    assert client.get(f"/office/uploads/{upload.pk}/").status_code == 200
-    assert client.post(f"/office/uploads/{upload.pk}/", {"action": "draft"}).status_code == 200
+def test_a_corrupt_attachment_is_refused_at_upload_naming_the_file_not_a_500(
+    admin: AbstractUser, name: str
+) -> None:
+    # Read once, at upload (ADR 0012): a file that cannot be read is the file field's error.
+    response = staff_client(admin).post(
+        "/office/uploads/new/",
+        {"file": SimpleUploadedFile(name, b"not really a document"), "region": "320600",
+         "catalog_id": "nantong-2026", "title": "南通市2026年目录"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert f"{name}: cannot read the file as {name.rsplit('.', 1)[1]}" in response.content.decode()
+    assert not Upload.objects.exists()
     assert not CatalogVersion.objects.filter(catalog_id="nantong-2026").exists()
 
 
