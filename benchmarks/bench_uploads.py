@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import html
 import http.client
 import http.cookiejar
 import io
@@ -184,8 +185,8 @@ class Office:
                      "Referer": self.base + "/en/office/uploads/new/"},
         )  # fmt: skip
         page = self.opener.open(request, timeout=300).read().decode()
-        found = re.search(r"the limit is [^<]*|limit of [^<]*", page)
-        return found.group(0) if found else "accepted"
+        found = re.search(r'<div class="error" role="alert"><ul><li>([^<]*)', page)
+        return html.unescape(found.group(1)) if found else "accepted"
 
 
 def health_under_hostile_uploads() -> None:
