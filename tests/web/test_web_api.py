@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from web_support import if_match
 
 from accounts.services import token_create
 from audit.models import AuditRecord
@@ -218,7 +219,7 @@ def test_a_token_lets_a_system_start_correct_and_publish_a_draft(
         f"/api/v1/drafts/{draft['id']}/entries/138",
         json.dumps({"changes": {"category": "C"}, "reason": "recategorised"}),
         content_type="application/json",
-        headers=auth,
+        headers=auth | if_match(draft["id"], 138),
     )
     assert response.status_code == 200, response.content
     assert (response.json()["name"], response.json()["category"]) == ("焊工", "C")
@@ -316,7 +317,7 @@ def test_every_api_write_without_a_reason_is_refused_naming_the_reason_and_chang
     for method, url, body in writes:
         response = getattr(client, method)(
             url, json.dumps(body) if body is not None else None, content_type="application/json",
-            headers={"Authorization": f"Bearer {raw}"},
+            headers={"Authorization": f"Bearer {raw}"} | if_match(draft.pk, 138),
         )  # fmt: skip
         error = response.json()["error"]
         answers.append((response.status_code, error["code"], error["field"], error["value"]))

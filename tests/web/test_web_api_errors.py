@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from web_support import if_match
 
 from accounts.services import token_create, token_revoke
 from catalogs.models import CatalogVersion
@@ -132,7 +133,9 @@ def test_a_row_correction_refused_by_the_rules_names_each_field_where_it_was_sen
 ) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2")
     body = {"changes": {"category": "D", "levels": [0], "name": "焊工"}, "reason": "recategorised"}
-    response = send(client, "patch", f"/api/v1/drafts/{draft.pk}/entries/138", body, **token)
+    response = send(
+        client, "patch", f"/api/v1/drafts/{draft.pk}/entries/138", body, **token, **if_match(draft.pk, 138)
+    )
     assert error_of(response) == (422, "validation_error", "changes.category", "D")
     assert [(f["field"], f["value"]) for f in response.json()["error"]["fields"]] == [
         ("changes.category", "D"),
@@ -240,7 +243,8 @@ def test_a_blank_reason_is_the_same_422_on_every_write(
     blank = {"reason": " "}
     answers = [
         send(client, "post", "/api/v1/catalogs/nantong-2025/drafts", blank, **token),
-        send(client, "patch", f"/api/v1/drafts/{draft.pk}/entries/1", {"changes": {}, **blank}, **token),
+        send(client, "patch", f"/api/v1/drafts/{draft.pk}/entries/1", {"changes": {}, **blank}, **token,
+             **if_match(draft.pk, 1)),
         send(client, "post", f"/api/v1/drafts/{draft.pk}/publish", {"effective_from": "2025-07-01", **blank},
              **token),
         send(client, "delete", f"/api/v1/drafts/{draft.pk}?reason=%20", **token),

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from web_support import if_match
 
 from audit.models import AuditRecord
 from catalogs.models import CatalogVersion, Entry, Upload
@@ -105,6 +107,7 @@ def test_a_row_correction_of_the_wrong_type_or_length_is_a_422_naming_the_field_
         f"/api/v1/drafts/{draft.pk}/entries/1",
         json.dumps({"changes": changes, "reason": "test"}),
         content_type="application/json",
+        headers=if_match(draft.pk, 1),
     )
     assert response.status_code == 422, response.content[:300]
     error = response.json()["error"]
@@ -116,7 +119,7 @@ def test_a_row_correction_of_the_wrong_type_or_length_is_a_422_naming_the_field_
 def test_an_over_long_name_in_the_row_form_is_shown_as_an_error(admin: AbstractUser) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=admin, reason="test")
     response = staff_client(admin).post(
-        f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201, "reason": "test"}
+        f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201, "reason": "test", "revision": "0"}
     )
     assert response.status_code == 200
     assert "name:" in response.content.decode()
@@ -127,7 +130,7 @@ def test_a_whole_number_standard_refuses_a_superscript_digit(admin: AbstractUser
     # "²".isdigit() is true, but int("²") is not a number.
     response = staff_client(admin).post(
         "/office/standards/320600/class_hours.minutes_per_hour/",
-        {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试"},
+        {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试", "based_on": "0"},
     )
     assert response.status_code == 200
     assert "must be a whole number" in response.content.decode()
@@ -175,14 +178,18 @@ def test_an_upload_over_the_size_limit_is_refused_naming_the_limit(
 
 
 @pytest.mark.parametrize("name", ["附件2.xlsx", "附件2.docx", "附件2.pdf"])
-def test_a_corrupt_attachment_is_previewed_as_an_error_not_a_500(admin: AbstractUser, name: str) -> None:
-    from catalogs.uploads import upload_create
-
-    upload = upload_create(actor=admin, file_name=name, data=b"not really a document", region="320600",
-                           catalog_id="nantong-2026", title="南通市2026年目录")  # fmt: skip
-    client = staff_client(admin)
-    assert client.get(f"/office/uploads/{upload.pk}/").status_code == 200
-    assert client.post(f"/office/uploads/{upload.pk}/", {"action": "draft"}).status_code == 200
+def test_a_corrupt_attachment_is_refused_at_upload_naming_the_file_not_a_500(
+    admin: AbstractUser, name: str
+) -> None:
+    # Read once, at upload (ADR 0012): a file that cannot be read is the file field's error.
+    response = staff_client(admin).post(
+        "/office/uploads/new/",
+        {"file": SimpleUploadedFile(name, b"not really a document"), "region": "320600",
+         "catalog_id": "nantong-2026", "title": "南通市2026年目录"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert f"{name}: cannot read the file as {name.rsplit('.', 1)[1]}" in response.content.decode()
+    assert not Upload.objects.exists()
     assert not CatalogVersion.objects.filter(catalog_id="nantong-2026").exists()
 
 
@@ -224,13 +231,13 @@ def test_every_back_office_change_without_a_reason_shows_the_error_beside_the_re
     )  # fmt: skip
     forms = [  # (url, the form's other fields, id of the element holding the reason's error)
         ("/office/catalogs/nantong-2025/draft/", {}, "reason-nantong-2025-error"),
-        (f"/office/versions/{draft.pk}/rows/138/", {"category": "C"}, "f-reason-error"),
-        (f"/office/versions/{draft.pk}/rows/138/delete/", {}, "d-reason-error"),
+        (f"/office/versions/{draft.pk}/rows/138/", {"category": "C", "revision": "0"}, "f-reason-error"),
+        (f"/office/versions/{draft.pk}/rows/138/delete/", {"revision": "0"}, "d-reason-error"),
         (f"/office/versions/{draft.pk}/publish/", {"effective_from": "2025-07-01"}, "reason-error"),
         (f"/office/versions/{draft.pk}/discard/", {}, "discard-reason-error"),
         (f"/office/uploads/{upload.pk}/", {"action": "draft", "attachment": "附件2"}, "d-reason-error"),
-        ("/office/standards/320600/class_hours.minutes_per_hour/", {"since": "2025-01-01", "value": "45",
-                                                                     "source": "测试"}, "p-reason-error"),
+        ("/office/standards/320600/class_hours.minutes_per_hour/",
+         {"since": "2025-01-01", "value": "45", "source": "测试", "based_on": "0"}, "p-reason-error"),
     ]  # fmt: skip
     client = staff_client(admin)
     before = stored_state()

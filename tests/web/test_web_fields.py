@@ -5,8 +5,9 @@ from __future__ import annotations
 from catalogs import models
 from skillsubsidy.catalog.fields import ANOMALY_FIELDS, ENTRY_FIELDS
 
-# Columns that are the table's own: its place in a version, and the values a correction replaced.
-OWN = {"id", "version", "position", "corrections"}
+# Columns that are the table's own: its place in a version, the values a correction replaced, and
+# the count of corrections a write must name (ADR 0012).
+OWN = {"id", "version", "position", "corrections", "revision"}
 
 
 def test_the_entry_table_has_a_column_for_each_entry_field_but_the_catalog_id() -> None:

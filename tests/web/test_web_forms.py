@@ -126,7 +126,7 @@ def test_a_header_row_that_is_no_number_is_refused_and_the_mapping_kept(nantong_
 def test_a_standard_dated_with_no_date_is_refused_naming_the_value(admin: AbstractUser) -> None:
     response = client_for(admin).post(
         "/office/standards/320600/class_hours.minutes_per_hour/",
-        {"since": "2025/01/01", "value": "45", "source": "测试", "reason": "测试"},
+        {"since": "2025/01/01", "value": "45", "source": "测试", "reason": "测试", "based_on": "0"},
     )
     assert "起始日期：“2025/01/01”不是有效日期，请按 YYYY-MM-DD 填写。" in response.content.decode()
     assert not StandardValue.objects.exists()
@@ -136,7 +136,13 @@ def test_a_standard_amount_is_stored_as_the_decimal_text_entered(admin: Abstract
     # Money is never a float: a CNY value is kept as the Decimal's text, trailing zeros included.
     client_for(admin).post(
         "/office/standards/320600/standard.skill_level.B.level_3/",
-        {"since": "2026-01-01", "value": "1800.50", "source": "测试 · 附件1", "reason": "测试"},
+        {
+            "since": "2026-01-01",
+            "value": "1800.50",
+            "source": "测试 · 附件1",
+            "reason": "测试",
+            "based_on": "0",
+        },
     )
     stored = StandardValue.objects.get()
     assert (stored.value, type(stored.value)) == ("1800.50", str)
@@ -173,7 +179,7 @@ def test_revoking_someone_elses_token_is_a_404_and_leaves_it(
 def test_a_row_of_another_category_is_refused_naming_the_categories(admin: AbstractUser) -> None:
     version = draft(admin)
     page = client_for(admin).post(
-        f"/office/versions/{version.pk}/rows/1/", {"category": "D", "reason": "fix"}
+        f"/office/versions/{version.pk}/rows/1/", {"category": "D", "reason": "fix", "revision": "0"}
     )
     assert "category: &#x27;D&#x27; is not one of A, B, C" in page.content.decode()
 

@@ -54,7 +54,7 @@ def test_a_correction_keeps_the_provenance_and_remembers_the_printed_value(
     line, raw = row.prov_line, row.prov_raw
 
     fixed = entry_update(
-        entry=row, actor=jiangsu_staff, changes={"name": "餐厅服务员"}, reason="misprint 局→厅"
+        entry=row, actor=jiangsu_staff, changes={"name": "餐厅服务员"}, reason="misprint 局→厅", revision=0
     )
 
     assert (fixed.name, fixed.occupation) == ("餐厅服务员", "餐厅服务员")
@@ -68,16 +68,28 @@ def test_a_correction_keeps_the_provenance_and_remembers_the_printed_value(
 def test_an_invalid_code_is_refused_with_the_field_named(jiangsu_staff: AbstractUser) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
     with pytest.raises(ValidationError) as exc:
-        entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"code": "4-18-10"}, reason="fix")
+        entry_update(
+            entry=welder_row(draft),
+            actor=jiangsu_staff,
+            changes={"code": "4-18-10"},
+            reason="fix",
+            revision=0,
+        )
     assert list(exc.value.message_dict) == ["code"]
 
 
 def test_a_published_version_cannot_be_corrected(jiangsu_staff: AbstractUser) -> None:
     published = CatalogVersion.objects.get(catalog_id="jiangsu-2025", number=1)
     with pytest.raises(Conflict):
-        entry_update(entry=welder_row(published), actor=jiangsu_staff, changes={"category": "C"}, reason="r")
+        entry_update(
+            entry=welder_row(published),
+            actor=jiangsu_staff,
+            changes={"category": "C"},
+            reason="r",
+            revision=0,
+        )
     with pytest.raises(Conflict):
-        entry_delete(entry=welder_row(published), actor=jiangsu_staff, reason="r")
+        entry_delete(entry=welder_row(published), actor=jiangsu_staff, reason="r", revision=0)
     assert welder_row(published).category == "A"
 
 
@@ -87,7 +99,9 @@ def test_a_recategorised_occupation_is_quoted_at_the_new_category_from_the_publi
     # 000 · 附件1: level 3 (高级) pays A 2000, C 1500; 附件3 adds 30% for 焊工 at levels 1–3.
     assert nantong_quote("2025-08-01")["amount"] == "2600.00"
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
-    entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "C"}, reason="test")
+    entry_update(
+        entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "C"}, reason="test", revision=0
+    )
     assert nantong_quote("2025-08-01")["amount"] == "2600.00"  # a draft changes nothing
 
     draft_publish(version=draft, actor=jiangsu_staff, effective_from=date(2025, 7, 1), reason="Q2 adjustment")
@@ -100,9 +114,11 @@ def test_a_recategorised_occupation_is_quoted_at_the_new_category_from_the_publi
 
 def test_the_diff_of_a_draft_lists_added_removed_and_recategorised_rows(jiangsu_staff: AbstractUser) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2 adjustment")
-    entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"}, reason="r")
+    entry_update(
+        entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"}, reason="r", revision=0
+    )
     # 000 · 附件4 · 序号 1: 智能制造工程技术人员 2-02-07-13
-    entry_delete(entry=draft.entries.get(code="2-02-07-13"), actor=jiangsu_staff, reason="r")
+    entry_delete(entry=draft.entries.get(code="2-02-07-13"), actor=jiangsu_staff, reason="r", revision=0)
 
     diff = version_diff(version=draft)
 
@@ -140,7 +156,9 @@ def test_a_discarded_draft_leaves_the_published_catalog_as_it_was(jiangsu_staff:
 
 def test_every_state_change_records_who_what_and_why(jiangsu_staff: AbstractUser) -> None:
     draft = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2")
-    entry_update(entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"}, reason="r1")
+    entry_update(
+        entry=welder_row(draft), actor=jiangsu_staff, changes={"category": "B"}, reason="r1", revision=0
+    )
     draft_publish(version=draft, actor=jiangsu_staff, effective_from=date(2025, 7, 1), reason="r2")
     records = AuditRecord.objects.filter(actor=jiangsu_staff).order_by("id")
     assert [(r.action, r.reason, r.region) for r in records] == [
@@ -158,7 +176,9 @@ def test_a_city_bureau_acts_only_within_its_own_region(
     draft = draft_from_published(catalog_id="nantong-2025", actor=nantong_staff, reason="r")
     assert draft.region == "320600"
     # The Jiangsu city-bureau role oversees Nantong below it.
-    entry_update(entry=draft.entries.first(), actor=jiangsu_staff, changes={"serial": "1"}, reason="r")  # type: ignore[arg-type]
+    entry_update(
+        entry=draft.entries.first(), actor=jiangsu_staff, changes={"serial": "1"}, reason="r", revision=0
+    )  # type: ignore[arg-type]
 
 
 def test_anonymous_callers_cannot_change_anything() -> None:
@@ -171,10 +191,10 @@ CHANGES: dict[str, Callable[[CatalogVersion, AbstractUser, str], object]] = {
         catalog_id="nantong-2025", actor=actor, reason=reason
     ),
     "correct a row": lambda draft, actor, reason: entry_update(
-        entry=welder_row(draft), actor=actor, changes={"category": "C"}, reason=reason
+        entry=welder_row(draft), actor=actor, changes={"category": "C"}, reason=reason, revision=0
     ),
     "remove a row": lambda draft, actor, reason: entry_delete(
-        entry=welder_row(draft), actor=actor, reason=reason
+        entry=welder_row(draft), actor=actor, reason=reason, revision=0
     ),
     "publish": lambda draft, actor, reason: draft_publish(
         version=draft, actor=actor, effective_from=date(2025, 7, 1), reason=reason

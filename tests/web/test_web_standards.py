@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditRecord
 from standards.models import StandardValue
-from standards.selectors import quote
+from standards.selectors import quote, standard_revision
 from standards.services import standard_set
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,7 @@ def shanghai(actor: AbstractUser, value: str, since: date = date(2026, 1, 1)) ->
         value=value,
         source="沪人社〔2026〕test notice · 附件 · B类 三级",
         reason="2026 standards published",
+        based_on=standard_revision(region="310000", name="standard.skill_level.B.level_3"),
     )
 
 
@@ -78,7 +79,7 @@ def test_a_shipped_nantong_standard_can_be_corrected_for_its_own_period(admin: A
     assert decision(request)["amount"] == "1500.00"
     standard_set(
         actor=admin, region="320600", name="standard.skill_level.A.level_4", since=date(2025, 1, 1),
-        value="1550", source="test correction", reason="test",
+        value="1550", source="test correction", reason="test", based_on=0,
     )  # fmt: skip
     assert decision(request)["amount"] == "1550.00"
 
@@ -101,7 +102,7 @@ def test_a_standard_needs_a_source_and_a_reason(shanghai_staff: AbstractUser) ->
     with pytest.raises(ValidationError) as exc:
         standard_set(
             actor=shanghai_staff, region="310000", name="standard.skill_level.B.level_3",
-            since=date(2026, 1, 1), value="1800", source=" ", reason="x",
+            since=date(2026, 1, 1), value="1800", source=" ", reason="x", based_on=0,
         )  # fmt: skip
     assert list(exc.value.message_dict) == ["source"]
 
@@ -114,7 +115,7 @@ def test_staff_set_standards_only_for_their_regions(nantong_staff: AbstractUser)
 def test_setting_a_standard_is_audited_with_before_and_after(admin: AbstractUser) -> None:
     standard_set(
         actor=admin, region="320600", name="standard.skill_level.A.level_4", since=date(2025, 1, 1),
-        value="1550", source="test correction", reason="typo in the table",
+        value="1550", source="test correction", reason="typo in the table", based_on=0,
     )  # fmt: skip
     record = AuditRecord.objects.get(action="standard.set")
     assert (record.region, record.reason) == ("320600", "typo in the table")

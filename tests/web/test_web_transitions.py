@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -129,12 +131,14 @@ def test_a_district_role_may_publish_only_what_its_scope_allows(draft: CatalogVe
 ROUNDS, THREADS = 20, 8
 
 
-def _race(database_url: str, tmp_path: Path) -> dict[str, Any]:
+def _race(
+    database_url: str, tmp_path: Path, script: str = "race_publish.py", threads: int = THREADS
+) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
     env.update({"PYTHONPATH": str(WEB), "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
                 "DATABASE_URL": database_url, "SKILLSUBSIDY_VAR_DIR": str(tmp_path)})  # fmt: skip
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("race_publish.py")), str(ROUNDS), str(THREADS)],
+        [sys.executable, str(Path(__file__).with_name(script)), str(ROUNDS), str(threads)],
         cwd=WEB, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]
@@ -157,10 +161,9 @@ def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row
     _assert_one_winner_per_round(result)
 
 
-@pytest.mark.postgres
-def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_postgresql(
-    tmp_path: Path,
-) -> None:
+@contextmanager
+def _fresh_postgres() -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped afterwards."""
     name = f"skillsubsidy_race_{uuid.uuid4().hex[:8]}"
     try:
         admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
@@ -171,9 +174,46 @@ def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            base = POSTGRES.rsplit("/", 1)[0]
-            result = _race(f"{base}/{name}", tmp_path)
+            yield f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_postgresql(
+    tmp_path: Path,
+) -> None:
+    with _fresh_postgres() as url:
+        result = _race(url, tmp_path)
     assert result["vendor"] == "postgresql"
     _assert_one_winner_per_round(result)
+
+
+# -- a publication racing row corrections ----------------------------------------------------------
+
+EDITORS = 7
+
+
+def _assert_publication_is_final(result: dict[str, Any]) -> None:
+    expected = {
+        "publish": "won",
+        "status": "published",
+        "changed_after_publication": False,
+        "saved_edits_published": True,
+        "other_outcomes": [],
+    }
+    assert result["rounds"] == [expected] * ROUNDS
+
+
+def test_a_publication_racing_seven_row_corrections_is_final_on_sqlite(tmp_path: Path) -> None:
+    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, "race_edits.py", EDITORS)
+    assert result["vendor"] == "sqlite"
+    _assert_publication_is_final(result)
+
+
+@pytest.mark.postgres
+def test_a_publication_racing_seven_row_corrections_is_final_on_postgresql(tmp_path: Path) -> None:
+    with _fresh_postgres() as url:
+        result = _race(url, tmp_path, "race_edits.py", EDITORS)
+    assert result["vendor"] == "postgresql"
+    _assert_publication_is_final(result)

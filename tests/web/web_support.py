@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import Role
 from accounts.services import staff_create
+from catalogs.models import Entry
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -20,3 +21,9 @@ def client_for(user: AbstractUser | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def if_match(version_pk: int, row: int) -> dict[str, str]:
+    """The If-Match header an API client sends to correct row `row` (from 1) as it is stored now."""
+    entry = Entry.objects.get(version_id=version_pk, position=row - 1)
+    return {"If-Match": f'"{entry.pk}-{entry.revision}"'}

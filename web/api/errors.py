@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 
 from common.api_errors import ApiError, ApiErrorCode, FieldError, as_text, sent
-from common.errors import Conflict
+from common.errors import Conflict, Stale
 from skillsubsidy.catalog.profile import UnknownOccupation
 from skillsubsidy.rules.request import RequestError
 
@@ -140,6 +140,8 @@ def _locate(request: HttpRequest, name: str) -> tuple[str, str | None]:
 
 def respond(api: NinjaAPI, request: HttpRequest, error: ApiError) -> HttpResponse:
     response = api.create_response(request, error.body(), status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
     if error.code in _CHALLENGE:
         response["WWW-Authenticate"] = _CHALLENGE[error.code]
     return response
@@ -186,6 +188,8 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> ApiError:
 
 
 def _conflict(request: HttpRequest, exc: Conflict) -> ApiError:
+    if isinstance(exc, Stale):
+        return ApiError(ApiErrorCode.STALE_REVISION, str(exc), current=exc.current, revision=exc.revision)
     return ApiError(ApiErrorCode.CONFLICT, str(exc))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
 from ninja.params.functions import Query
@@ -15,7 +15,7 @@ from ninja.responses import Status
 from accounts.selectors import staff_scope
 from catalogs import selectors, services
 from catalogs.mapping import entry_from_row
-from catalogs.models import CatalogVersion
+from catalogs.models import CatalogVersion, Entry
 from catalogs.present import anomaly_data, catalog_data, entry_data, region_slug
 from catalogs.schemas import (
     REASON_DESCRIPTION,
@@ -31,7 +31,8 @@ from catalogs.schemas import (
     VersionOut,
 )
 from common.api_errors import ApiError, ApiErrorCode
-from common.api_schemas import ERRORS, WRITE_ERRORS, RegionQuery
+from common.api_schemas import ERRORS, REVISED_WRITE_ERRORS, WRITE_ERRORS, RegionQuery
+from common.errors import Stale
 from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.quality import summary
@@ -186,19 +187,74 @@ def draft_create(request: HttpRequest, catalog_id: str, payload: DraftIn) -> Sta
     return Status(201, _version_out(version))
 
 
-@writes.patch(
-    "/drafts/{version_id}/entries/{row}",
-    response={200: EntryOut, **WRITE_ERRORS},
-    summary="Correct one row of a draft (row numbers start at 1)",
-)
-def entry_patch(request: HttpRequest, version_id: int, row: int, payload: EntryPatchIn) -> dict[str, Any]:
+def _etag(entry: Entry) -> str:
+    # The row's id as well as its revision: a row number may later name another row.
+    return f'"{entry.pk}-{entry.revision}"'
+
+
+def _draft_row(request: HttpRequest, version_id: int, row: int) -> tuple[CatalogVersion, Entry]:
     version = _draft(request, version_id)
     entry = selectors.entry_at(version=version, number=row)
     if entry is None:
         raise ApiError(ApiErrorCode.UNKNOWN_ROW, f"{version} has no row {row}", field="row", value=row)
-    entry = services.entry_update(
-        entry=entry, actor=request.user, changes=payload.changes, reason=payload.reason
-    )
+    return version, entry
+
+
+@writes.get(
+    "/drafts/{version_id}/entries/{row}",
+    response={200: EntryOut, **WRITE_ERRORS},
+    summary="One row of a draft, with its ETag to send back in If-Match when correcting it",
+)
+def entry_get(request: HttpRequest, response: HttpResponse, version_id: int, row: int) -> dict[str, Any]:
+    version, entry = _draft_row(request, version_id, row)
+    response["ETag"] = _etag(entry)
+    return entry_data(entry_from_row(entry, version.catalog_id))
+
+
+def _if_match_revision(request: HttpRequest, entry: Entry, version_id: int, row: int) -> int:
+    """The revision the client's If-Match names. A tag of another row, or one not of our making,
+    names no revision of this row, so it is answered as stale (the client's copy is not this row)."""
+    sent = request.headers.get("If-Match", "").strip()
+    if not sent or sent == "*":
+        raise ApiError(
+            ApiErrorCode.PRECONDITION_REQUIRED,
+            f"If-Match: send the ETag of the row as read (GET /api/v1/drafts/{version_id}/entries/{row})",
+            field="If-Match",
+            value=sent or None,
+        )
+    tag = sent.removeprefix("W/").strip('"')
+    pk, _, revision = tag.partition("-")
+    if pk == str(entry.pk) and revision.isdecimal() and len(revision) <= 18:
+        return int(revision)
+    return -1
+
+
+@writes.patch(
+    "/drafts/{version_id}/entries/{row}",
+    response={200: EntryOut, **REVISED_WRITE_ERRORS},
+    summary="Correct one row of a draft (row numbers start at 1); If-Match: the row's ETag",
+)
+def entry_patch(
+    request: HttpRequest, response: HttpResponse, version_id: int, row: int, payload: EntryPatchIn
+) -> dict[str, Any]:
+    version, entry = _draft_row(request, version_id, row)
+    try:
+        entry = services.entry_update(
+            entry=entry,
+            actor=request.user,
+            changes=payload.changes,
+            reason=payload.reason,
+            revision=_if_match_revision(request, entry, version_id, row),
+        )
+    except Stale as exc:
+        raise ApiError(
+            ApiErrorCode.STALE_REVISION,
+            str(exc),
+            headers={"ETag": f'"{entry.pk}-{exc.revision}"'},
+            current=exc.current,
+            revision=exc.revision,
+        ) from None
+    response["ETag"] = _etag(entry)
     return entry_data(entry_from_row(entry, version.catalog_id))
 
 

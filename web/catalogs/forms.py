@@ -31,12 +31,27 @@ class DraftStartForm(ReasonForm):
         )
 
 
+class RevisionField(WholeNumberField):
+    """The row revision the page was drawn from, sent back in a hidden input: a save made on top of
+    an older revision is refused instead of overwriting what someone else saved meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            label=_("Row revision"),
+            widget=forms.HiddenInput,
+            error_messages={
+                "required": _("Row revision: missing; reload the row and make the change again.")
+            },
+        )
+
+
 class EntryEditForm(ServiceForm):
     """A correction of one draft row. Only the fields the page sent are changed, so a client that
     shows some of them cannot blank the others; the checkbox is always sent, as browsers omit it
     when unticked. The values are checked by `services.entry_update`, as for the API."""
 
     reason = ReasonField()
+    revision = RevisionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,15 +66,17 @@ class EntryEditForm(ServiceForm):
     def submit(self, *, actor: Actor, entry: Entry) -> Entry | None:
         return self.run(
             lambda d: services.entry_update(
-                entry=entry, actor=actor, changes=self.changes(), reason=d["reason"]
+                entry=entry, actor=actor, changes=self.changes(), reason=d["reason"], revision=d["revision"]
             )
         )
 
 
 class EntryDeleteForm(ReasonForm):
+    revision = RevisionField()
+
     def submit(self, *, actor: Actor, entry: Entry) -> bool:
         def delete(d: dict[str, Any]) -> bool:
-            services.entry_delete(entry=entry, actor=actor, reason=d["reason"])
+            services.entry_delete(entry=entry, actor=actor, reason=d["reason"], revision=d["revision"])
             return True
 
         return bool(self.run(delete))

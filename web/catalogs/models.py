@@ -105,6 +105,9 @@ class Entry(models.Model):
     prov_raw = models.TextField()
     # Values before a staff correction, keyed by field; provenance above always stays as printed.
     corrections = models.JSONField(default=dict, blank=True)
+    # Counts saved corrections: a write names the revision it was based on and is refused when it
+    # is no longer the stored one, so two people editing one row cannot overwrite each other unseen.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("version", "position")
@@ -159,6 +162,9 @@ class Upload(models.Model):
     data = models.BinaryField()
     mapping = models.JSONField(default=dict, blank=True)
     preview = models.JSONField(default=dict, blank=True)
+    # The tables read from `data` when it was uploaded (ingest.bounded.tables_to_data): the preview
+    # and the draft are made from these, so a page view never parses the file again.
+    tables = models.JSONField(null=True, blank=True)
     draft = models.ForeignKey(
         CatalogVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

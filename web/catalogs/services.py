@@ -1,8 +1,11 @@
 """Writes to catalogs: importing the shipped dataset, drafts, corrections and publication.
 
 Every function runs in one transaction and records an audit row. Published versions are never
-updated: the write paths below only touch rows whose version is still a draft, and they check that
-with a conditional UPDATE so a publish racing an edit cannot slip a change into a published version.
+updated. Every write to a draft and its publication first lock the version row (`_locked_draft`) and
+re-read its status under the lock, so an edit and a publish of one version run one after the other:
+on PostgreSQL through `SELECT … FOR UPDATE` (a conditional UPDATE alone let an edit that had read the
+draft before the publish committed write into the published version), on SQLite because every
+transaction is IMMEDIATE and writers queue at BEGIN (ADR 0012).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -32,7 +35,7 @@ from catalogs.models import (
     VersionStatus,
 )
 from common.actor import Actor, actor_user, authorise
-from common.errors import Conflict, required_reason
+from common.errors import Conflict, Stale, required_reason
 from common.transitions import change_state, remove_in_state
 from skillsubsidy.catalog import model as core
 from skillsubsidy.catalog.dataset import Dataset
@@ -392,30 +395,56 @@ def _clean_changes(entry: Entry, changes: dict[str, Any]) -> dict[str, Any]:
     return {f: v for f, v in out.items() if getattr(entry, f) != v}
 
 
-def _draft_for_write(version: CatalogVersion, actor: Actor) -> None:
+def _locked_draft(version: CatalogVersion, actor: Actor) -> CatalogVersion:
+    """The version row, locked until the transaction ends, refused unless it is still a draft.
+
+    The status is read after the lock is granted: a publish that committed while this write waited
+    is seen here, not missed as it would be by a check made before locking."""
     authorise(actor, version.region)
-    if version.status != VersionStatus.DRAFT:
-        raise Conflict(f"{version} is published; published versions cannot change, start a draft")
+    locked = CatalogVersion.objects.select_for_update().filter(pk=version.pk).order_by("pk").first()
+    if locked is None:
+        raise Conflict(f"{version} no longer exists; it was discarded meanwhile")
+    if locked.status != VersionStatus.DRAFT:
+        raise Conflict(f"{locked} is published; published versions cannot change, start a draft")
+    return locked
+
+
+def entry_state(entry: Entry) -> dict[str, Any]:
+    """A row's editable values as a client shows them: what a stale write is answered with."""
+    return {f: _plain(getattr(entry, f)) for f in EDITABLE_FIELDS}
+
+
+def _current_row(entry: Entry, revision: int) -> Entry:
+    """The row as stored now, read under the version lock, refused when it moved past `revision`."""
+    current = Entry.objects.filter(pk=entry.pk).first()
+    if current is None:
+        raise Conflict(f"row {entry.position + 1} was removed meanwhile")
+    if current.revision != revision:
+        raise Stale(
+            f"row {current.position + 1} was changed by someone else since revision {revision} "
+            f"(it is at revision {current.revision}); check the current values and save again",
+            current=entry_state(current),
+            revision=current.revision,
+        )
+    return current
 
 
 @transaction.atomic
-def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason: str) -> Entry:
-    """Correct a draft row. The provenance stays as printed; the values replaced are kept."""
-    version = entry.version
-    _draft_for_write(version, actor)
+def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason: str, revision: int) -> Entry:
+    """Correct a draft row, written on top of `revision` (the one the person saw). The provenance
+    stays as printed; the values replaced are kept."""
+    version = _locked_draft(entry.version, actor)
     reason = required_reason(reason)
+    entry = _current_row(entry, revision)
     cleaned = _clean_changes(entry, changes)
     if not cleaned:
         return entry
+    # Read under the lock, so the audit's "before" is what this write replaced.
     before = {f: _plain(getattr(entry, f)) for f in cleaned}
     corrections = dict(entry.corrections)
     for f, old in before.items():
         corrections.setdefault(f, old)  # the first replaced value is the one the source printed
-    updated = Entry.objects.filter(pk=entry.pk, version__status=VersionStatus.DRAFT).update(
-        corrections=corrections, **cleaned
-    )
-    if not updated:
-        raise Conflict(f"{version} was published meanwhile")
+    Entry.objects.filter(pk=entry.pk).update(corrections=corrections, revision=F("revision") + 1, **cleaned)
     entry.refresh_from_db()
     _audit_version(
         version,
@@ -423,7 +452,12 @@ def entry_update(*, entry: Entry, actor: Actor, changes: dict[str, Any], reason:
         action="entry.update",
         summary=f"corrected {', '.join(sorted(cleaned))} of row {entry.position + 1} ({entry.name})",
         reason=reason,
-        changes={"entry": entry.pk, "before": before, "after": {f: _plain(v) for f, v in cleaned.items()}},
+        changes={
+            "entry": entry.pk,
+            "revision": entry.revision,
+            "before": before,
+            "after": {f: _plain(v) for f, v in cleaned.items()},
+        },
     )
     return entry
 
@@ -433,13 +467,13 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def entry_delete(*, entry: Entry, actor: Actor, reason: str) -> None:
-    version = entry.version
-    _draft_for_write(version, actor)
+def entry_delete(*, entry: Entry, actor: Actor, reason: str, revision: int) -> None:
+    """Remove a draft row, as it stood at `revision` (a row changed since is not removed unseen)."""
+    version = _locked_draft(entry.version, actor)
     reason = required_reason(reason)
+    entry = _current_row(entry, revision)
     snapshot = {f: _plain(getattr(entry, f)) for f in ("serial", "code", "name", "category", "prov_line")}
-    if not Entry.objects.filter(pk=entry.pk, version__status=VersionStatus.DRAFT).delete()[0]:
-        raise Conflict(f"{version} was published meanwhile")
+    Entry.objects.filter(pk=entry.pk).delete()
     _audit_version(
         version,
         actor=actor,
@@ -459,8 +493,11 @@ def draft_publish(
     reason: str,
     effective_to: date | None = None,
 ) -> CatalogVersion:
-    """Publish a draft from `effective_from`. From then on it supersedes the series' earlier versions."""
-    _draft_for_write(version, actor)
+    """Publish a draft from `effective_from`. From then on it supersedes the series' earlier versions.
+
+    The version lock is held through the state change, so no row edit can land between the check
+    below and the publication, nor after it."""
+    version = _locked_draft(version, actor)
     reason = required_reason(reason)
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError({"effective_to": f"{effective_to} is before effective_from {effective_from}"})
@@ -488,7 +525,7 @@ def draft_publish(
 
 @transaction.atomic
 def draft_discard(*, version: CatalogVersion, actor: Actor, reason: str) -> None:
-    _draft_for_write(version, actor)
+    version = _locked_draft(version, actor)
     remove_in_state(
         model=CatalogVersion,
         pk=version.pk,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,8 +17,9 @@ from audit.services import audit_record
 from catalogs.models import CatalogVersion, Upload
 from catalogs.services import check_catalog_id, draft_from_core
 from common.actor import Actor, actor_user, authorise
+from skillsubsidy.ingest.bounded import ParseLimits, read_tables_bounded, tables_from_data, tables_to_data
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
-from skillsubsidy.ingest.tables import TableImportError, read_tables
+from skillsubsidy.ingest.tables import Limits, RawTable, TableImportError
 from skillsubsidy.regions import UnknownRegion, resolve_region
 
 ALLOWED_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".txt")
@@ -28,11 +30,53 @@ def _suffix(file_name: str) -> str:
     return Path(file_name).suffix.lower()
 
 
-@transaction.atomic
+def parse_limits() -> ParseLimits:
+    return ParseLimits(
+        tables=Limits(
+            rows=settings.UPLOAD_MAX_ROWS,
+            columns=settings.UPLOAD_MAX_COLUMNS,
+            cells=settings.UPLOAD_MAX_CELLS,
+            pages=settings.UPLOAD_MAX_PAGES,
+            unpacked_bytes=settings.UPLOAD_MAX_UNPACKED_BYTES,
+            cell_chars=settings.UPLOAD_MAX_CELL_CHARS,
+        ),
+        memory_mb=settings.UPLOAD_PARSE_MEMORY_MB,
+        cpu_seconds=settings.UPLOAD_PARSE_CPU_SECONDS,
+        wall_seconds=settings.UPLOAD_PARSE_WALL_SECONDS,
+    )
+
+
+# A request thread waits while its upload is read; without a cap, a few slow uploads would hold
+# every thread of the server and nothing else would be answered (issue 14: health timed out).
+_PARSES = threading.BoundedSemaphore(settings.UPLOAD_PARSE_CONCURRENCY)
+
+
+def _parse(file_name: str, data: bytes) -> list[RawTable]:
+    """The file's tables, read once in a bounded child process; TableImportError names the limit."""
+    name = Path(file_name).name
+    if not _PARSES.acquire(blocking=False):
+        raise TableImportError(
+            name,
+            f"the server is already reading {settings.UPLOAD_PARSE_CONCURRENCY} uploads, the limit; "
+            "upload it again in a minute",
+        )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{_suffix(file_name)}"
+            path.write_bytes(data)
+            return read_tables_bounded(path, parse_limits(), name=name)
+    finally:
+        _PARSES.release()
+
+
 def upload_create(
     *, actor: Actor, file_name: str, data: bytes, region: str, catalog_id: str, title: str
 ) -> Upload:
-    """Keep an uploaded attachment for preview; nothing is parsed into the catalog yet."""
+    """Keep an uploaded attachment with the tables read from it, for preview and mapping.
+
+    The file is read here, once, outside the transaction: a parse may take seconds, and no write
+    lock is held meanwhile. A file that cannot be read, or is past a limit, is refused as the file's
+    error, and nothing is stored."""
     errors: dict[str, str] = {}
     if _suffix(file_name) not in ALLOWED_SUFFIXES:
         errors["file"] = f"{file_name!r}: upload one of {', '.join(ALLOWED_SUFFIXES)}"
@@ -54,39 +98,49 @@ def upload_create(
     if errors:
         raise ValidationError(errors)
     authorise(actor, code)
-    upload = Upload.objects.create(
-        uploaded_by=actor_user(actor),
-        region=code,
-        catalog_id=catalog_id,
-        file_name=Path(file_name).name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        preview={"title": title.strip()},
-    )
-    audit_record(
-        actor=actor,
-        action="upload.create",
-        target_type="upload",
-        target_id=upload.pk,
-        region=code,
-        summary=f"uploaded {upload.file_name} ({len(data)} bytes) for {catalog_id}",
-    )
+    try:
+        tables = _parse(file_name, data)
+    except TableImportError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    with transaction.atomic():
+        upload = Upload.objects.create(
+            uploaded_by=actor_user(actor),
+            region=code,
+            catalog_id=catalog_id,
+            file_name=Path(file_name).name[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            preview={"title": title.strip()},
+            tables=tables_to_data(tables),
+        )
+        audit_record(
+            actor=actor,
+            action="upload.create",
+            target_type="upload",
+            target_id=upload.pk,
+            region=code,
+            summary=f"uploaded {upload.file_name} ({len(data)} bytes) for {catalog_id}",
+        )
     return upload
 
 
+def upload_tables(upload: Upload) -> list[RawTable]:
+    """The tables read at upload. An upload stored before they were kept is read now, once."""
+    if upload.tables is None:
+        tables = _parse(upload.file_name, bytes(upload.data))
+        upload.tables = tables_to_data(tables)
+        Upload.objects.filter(pk=upload.pk).update(tables=upload.tables)
+        return tables
+    return tables_from_data(upload.tables)
+
+
 def upload_preview(upload: Upload) -> MappingPreview:
-    """Parse the stored file with the saved column mapping; raises TableImportError naming the problem."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{_suffix(upload.file_name)}"
-        path.write_bytes(bytes(upload.data))
-        tables = read_tables(path)
-    # The reader names the file after the temporary path; cite the uploaded name instead.
-    tables = [replace(t, source=upload.file_name) for t in tables]
+    """The stored tables with the saved column mapping; raises TableImportError naming the problem."""
     mapping: dict[int | str, Field | str | None] = {
         int(k): (v or None) for k, v in upload.mapping.get("columns", {}).items()
     }
     header_row = upload.mapping.get("header_row")
-    return preview(tables, mapping or None, header_row=header_row, sample=20)
+    return preview(upload_tables(upload), mapping or None, header_row=header_row, sample=20)
 
 
 @transaction.atomic

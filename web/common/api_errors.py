@@ -42,6 +42,8 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_INSTITUTION = "unknown_institution", 404
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
     CONFLICT = "conflict", 409
+    STALE_REVISION = "stale_revision", 409
+    PRECONDITION_REQUIRED = "precondition_required", 428
     INTERNAL_ERROR = "internal_error", 500
 
 
@@ -84,9 +86,11 @@ class ApiError(Exception):
         field: str | None = None,
         value: object = None,
         fields: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(message)
+        self.headers = headers or {}
         self.code = code
         self.message = message
         if fields is None:

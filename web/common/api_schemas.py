@@ -39,6 +39,8 @@ class ErrorOut(Out):
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+# Writes to one stored object: they must name the revision they were based on (If-Match).
+REVISED_WRITE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 428: ErrorOut}
 
 
 def _check_region(text: str) -> None:

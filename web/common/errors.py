@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
 
 class Conflict(Exception):
     """The row changed state under us (e.g. the draft was published meanwhile)."""
+
+
+class Stale(Conflict):
+    """A write based on an older revision than the one stored: someone saved in between. `current`
+    is what is stored now, so the person can redo their change on top of it instead of overwriting."""
+
+    def __init__(self, message: str, *, current: dict[str, Any], revision: int) -> None:
+        super().__init__(message)
+        self.current = current
+        self.revision = revision
 
 
 def required_reason(reason: str) -> str:

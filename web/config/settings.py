@@ -224,6 +224,19 @@ INPUT_MAX_ITEMS = 1_000
 UPLOAD_MAX_BYTES = env_int("SKILLSUBSIDY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # How stale a worker's quote engine may be after a publication or a new standard (ADR 0011).
 GENERATION_CHECK_SECONDS = env_float("SKILLSUBSIDY_GENERATION_CHECK_SECONDS", 1.0)
+# What one upload's parse may take on (ADR 0012). It runs in a child process within the memory,
+# CPU and wall-clock limits; the table limits refuse a file before most of it is read.
+UPLOAD_MAX_ROWS = env_int("SKILLSUBSIDY_UPLOAD_MAX_ROWS", 200_000)
+UPLOAD_MAX_COLUMNS = env_int("SKILLSUBSIDY_UPLOAD_MAX_COLUMNS", 200)
+UPLOAD_MAX_CELLS = env_int("SKILLSUBSIDY_UPLOAD_MAX_CELLS", 2_000_000)
+UPLOAD_MAX_PAGES = env_int("SKILLSUBSIDY_UPLOAD_MAX_PAGES", 1_000)
+UPLOAD_MAX_UNPACKED_BYTES = env_int("SKILLSUBSIDY_UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+UPLOAD_MAX_CELL_CHARS = env_int("SKILLSUBSIDY_UPLOAD_MAX_CELL_CHARS", 100_000)
+UPLOAD_PARSE_MEMORY_MB = env_int("SKILLSUBSIDY_UPLOAD_PARSE_MEMORY_MB", 1024)
+UPLOAD_PARSE_CPU_SECONDS = env_int("SKILLSUBSIDY_UPLOAD_PARSE_CPU_SECONDS", 60)
+UPLOAD_PARSE_WALL_SECONDS = env_int("SKILLSUBSIDY_UPLOAD_PARSE_WALL_SECONDS", 90)
+# Uploads read at once per server process; the rest are refused, so request threads stay free.
+UPLOAD_PARSE_CONCURRENCY = env_int("SKILLSUBSIDY_UPLOAD_PARSE_CONCURRENCY", 2)
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this much idle time: each request pushes the expiry forward.

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.actor import Actor
-from common.forms import IsoDateField, ReasonField, ServiceForm
+from common.forms import IsoDateField, ReasonField, ServiceForm, WholeNumberField
 from standards import services
 from standards.models import StandardValue
 
@@ -19,6 +19,12 @@ class StandardForm(ServiceForm):
     value = forms.CharField(required=False)
     source = forms.CharField(required=False)
     reason = ReasonField()
+    # The latest entered value when the page was drawn: saving on top of a later one is refused.
+    based_on = WholeNumberField(
+        label=_("Based on"),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Based on: missing; reload the page and enter the value again.")},
+    )
 
     def submit(self, *, actor: Actor, region: str, name: str) -> StandardValue | None:
         return self.run(
@@ -30,5 +36,6 @@ class StandardForm(ServiceForm):
                 value=d["value"],
                 source=d["source"],
                 reason=d["reason"],
+                based_on=d["based_on"],
             )
         )

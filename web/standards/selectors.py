@@ -147,6 +147,18 @@ def history(*, region: str, name: str) -> list[StandardValue]:
     )
 
 
+def standard_revision(*, region: str, name: str) -> int:
+    """The id of the latest value entered for `name` in `region`, 0 before any: the revision an edit
+    of that standard is based on (rows are only inserted, so a higher id is a later entry)."""
+    return (
+        StandardValue.objects.filter(region=region, name=name)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
+
+
 def parameter_names() -> list[tuple[str, str, str]]:
     """(name, unit, label) of every parameter known in any region: the names staff may set."""
     out: dict[str, tuple[str, str, str]] = {}

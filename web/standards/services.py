@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from audit.services import audit_record
 from common.actor import Actor, actor_user, authorise
+from common.errors import Stale
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.parameters import ParameterError, Unit
 from standards import policy, selectors
@@ -48,11 +49,21 @@ def parse_value(unit: Unit, text: str) -> Any:
     return [g for g in raw.replace("、", ",").replace(" ", ",").split(",") if g]
 
 
+def _lock_standard(region: str, name: str) -> None:
+    """Serialise the edits of one standard until the transaction ends. Its rows are only inserted, so
+    there may be no row to lock: PostgreSQL takes a transaction-scoped advisory lock on the pair;
+    SQLite's IMMEDIATE transactions already hold the one write lock from their start."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"standard:{region}:{name}"])
+
+
 @transaction.atomic
 def standard_set(
-    *, actor: Actor, region: str, name: str, since: date, value: str, source: str, reason: str
+    *, actor: Actor, region: str, name: str, since: date, value: str, source: str, reason: str, based_on: int
 ) -> StandardValue:
-    """Set `name` for `region` from `since` (a new dated value, or a correction of one)."""
+    """Set `name` for `region` from `since` (a new dated value, or a correction of one), on top of
+    `based_on`, the latest entered value the person saw (`selectors.standard_revision`)."""
     try:
         code = resolve_region(region).code
     except UnknownRegion as exc:
@@ -74,6 +85,16 @@ def standard_set(
         policy.check(candidate)
     except ParameterError as exc:
         raise ValidationError({"value": str(exc)}) from None
+    _lock_standard(code, name)
+    latest = selectors.standard_revision(region=code, name=name)
+    if latest != based_on:
+        row = StandardValue.objects.get(pk=latest)
+        raise Stale(
+            f"{name} for {code} was changed by someone else meanwhile: from {row.since} it is now "
+            f"{row.value if row.value is not None else '(no value)'}; check it and save again",
+            current={"since": row.since.isoformat(), "value": row.value, "source": row.source},
+            revision=latest,
+        )
     previous = selectors.parameters().region(code).get(name)
     before = previous.at(since) if previous else None
     row = StandardValue.objects.create(

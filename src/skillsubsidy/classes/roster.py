@@ -117,7 +117,7 @@ def _columns(table: RawTable) -> tuple[int, dict[str, int]] | None:
 def read_roster(path: Path) -> list[RosterRow]:
     """The data rows of the first table with an ID column, in file order; blank rows are skipped."""
     try:
-        tables = read_tables(path, flat=True)
+        tables = read_tables(path)
     except TableImportError as exc:
         raise RosterError(str(exc)) from exc
     for table in tables:

@@ -373,7 +373,8 @@ class _RowReader:
         self.label: str | None = None
         # Serials run per numbering: a label that restarts at 1 opens one (Nantong 附件2), a label
         # printed on every row with numbering running on through it does not (Guangdong 证书类型).
-        self.serials: dict[str | None, list[int]] = {}
+        # Per numbering: the serials seen and the highest of them, so each check is O(1).
+        self.serials: dict[str | None, tuple[set[int], list[int]]] = {}
         self.numbering: str | None = None
         self.labels_seen: set[str] = set()
         self.rows: list[ParsedRow] = []
@@ -483,16 +484,18 @@ class _RowReader:
         number = int(unicodedata.normalize("NFKC", serial))
         if number == 1 and self.label != self.numbering:
             self.numbering = self.label
-        seen = self.serials.setdefault(self.numbering, [])
+        seen, highest = self.serials.setdefault(self.numbering, (set(), [0]))
+        top = highest[0]
         if number in seen:
             report("serial_duplicate", f"serial {number} appeared before in this numbering", serial=serial)
-        elif number > (top := max(seen, default=0)) + 1:
+        elif number > top + 1:
             missing = f"{top + 1}" if number == top + 2 else f"{top + 1}–{number - 1}"
             report("serial_gap", f"serial {number} follows {top}: {missing} missing", serial=serial)
         elif number < top:
             message = f"serial {number} comes after {top}"
             report("serial_out_of_sequence", message, Severity.INFO, serial)
-        seen.append(number)
+        seen.add(number)
+        highest[0] = max(top, number)
 
     @staticmethod
     def parse_code(text: str, serial: str | None, report: _Report) -> str | None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import openpyxl
@@ -30,6 +32,23 @@ class TableImportError(ValueError):
         super().__init__(f"{source}: {detail}")
         self.source = source
         self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much of a file the readers take on. A file past any of them is refused before (or while)
+    it is read, with the limit named, so a few hostile bytes cannot claim the memory of a sheet of a
+    million rows (an .xlsx can declare a cell at XFD1048576 in 1.6 KB)."""
+
+    rows: int = 200_000
+    columns: int = 200
+    cells: int = 2_000_000  # the filled rectangle of a sheet or table, which is what gets held
+    pages: int = 1_000
+    unpacked_bytes: int = 200 * 1024 * 1024  # an .xlsx or .docx, unzipped
+    cell_chars: int = 100_000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +108,12 @@ def join_wrapped(text: str) -> str:
     return out
 
 
-def read_tables(path: Path, *, flat: bool = False) -> list[RawTable]:
-    """Every table in the file, in document order; raise TableImportError for anything unusable.
-    `flat`: the file is a plain list without merged cells (a roster), so a spreadsheet is streamed,
-    several times faster on thousands of rows; merged ranges are then not filled."""
+def read_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
+    """Every table in the file, in document order; raise TableImportError for anything unusable or
+    past `limits`. Run it in a process with its own memory and CPU limits (`ingest.bounded`) on
+    files from outside: a library can still be driven to loop or allocate inside what it accepts."""
     suffix = path.suffix.lower()
-    reader = _read_xlsx_flat if flat and suffix in (".xlsx", ".xlsm") else _READERS.get(suffix)
+    reader = _READERS.get(suffix)
     if reader is None:
         known = ", ".join(sorted(_READERS))
         hint = " (save it as .xlsx)" if suffix in (".xls", ".et") else ""
@@ -103,7 +122,7 @@ def read_tables(path: Path, *, flat: bool = False) -> list[RawTable]:
     if not path.is_file():
         raise TableImportError(path.name, f"file not found: {path}")
     try:
-        tables = reader(path)
+        tables = reader(path, limits)
     except TableImportError:
         raise
     except Exception as exc:  # every library has its own error types; the user needs one clear message
@@ -166,69 +185,145 @@ def _xlsx_text(value: Any, number_format: str) -> str:
 
 
 def _is_number(value: Any) -> bool:
+    # A roster's ID number stored as a number has lost digits already (classes.ids refuses it).
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _read_xlsx(path: Path) -> list[RawTable]:
-    # Not read-only: merged ranges are only available on fully loaded sheets.
-    wb = openpyxl.load_workbook(path, data_only=True)
-    tables = []
-    for ws in wb.worksheets:
-        r0, c0 = ws.min_row, ws.min_column
-        rows = ws.iter_rows(min_row=r0, max_row=ws.max_row, min_col=c0, max_col=ws.max_column)
-        grid = [
-            [
-                RawCell(
-                    _xlsx_text(cell.value, cell.number_format),
-                    r0 + i,
-                    c0 + j,
-                    numeric=_is_number(cell.value),
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    m = _REF.match(ref)
+    return (int(m.group(2)), _column_number(m.group(1))) if m else None
+
+
+def _xml_events(zf: zipfile.ZipFile, member: str) -> Iterator[tuple[str, ElementTree.Element]]:
+    """The start and end of each element of a member, streamed: the member is never held whole."""
+    with zf.open(member) as stream:
+        for event, elem in ElementTree.iterparse(stream, events=("start", "end")):
+            yield event, elem
+            if event == "end" and elem.tag.rsplit("}", 1)[-1] == "row":
+                elem.clear()
+
+
+Box = tuple[int, int, int, int]  # top row, left column, bottom row, right column; 1-based, inclusive
+
+
+def _check_sheet(
+    source: str, name: str, events: Iterator[tuple[str, ElementTree.Element]], lim: Limits
+) -> tuple[Box | None, list[Box]]:
+    """The rectangle a sheet's cells fill (None when it has none) and its merged ranges, read from
+    its XML as a stream; refused at the first declared dimension or cell past a limit."""
+    count = 0
+    merges: list[Box] = []
+    row = col = 0
+    top = left = bottom = right = 0
+    for event, elem in events:
+        tag = elem.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "dimension":
+            last = (elem.get("ref") or "").split(":")[-1]
+            pos = _cell_position(last)
+            if pos and pos[0] > lim.rows:
+                raise TableImportError(
+                    source, f"sheet {name} declares {pos[0]} rows; the limit is {lim.rows} rows"
                 )
-                for j, cell in enumerate(row)
-            ]
-            for i, row in enumerate(rows)
-        ]
-        for rng in ws.merged_cells.ranges:
-            top, left = rng.min_row - r0, rng.min_col - c0
-            if top < 0 or left < 0 or top >= len(grid) or left >= len(grid[top]):
-                continue
-            bottom = min(rng.max_row - r0 + 1, len(grid))
-            right = min(rng.max_col - c0 + 1, len(grid[top]))
-            _fill(grid, top, left, bottom, right, grid[top][left].text, (rng.min_row, rng.min_col))
-        tables.append(RawTable(path.name, "xlsx", 1, _trim(grid), sheet=ws.title))
-    wb.close()
+            if pos and pos[1] > lim.columns:
+                raise TableImportError(
+                    source,
+                    f"sheet {name} declares {pos[1]} columns ({last}); the limit is {lim.columns} columns",
+                )
+        elif event == "start" and tag == "row":
+            row = int(elem.get("r") or row + 1)
+            col = 0
+        elif event == "start" and tag == "mergeCell":
+            ends = [_cell_position(p) for p in (elem.get("ref") or "").split(":")]
+            if len(ends) == 2 and ends[0] and ends[1]:
+                merges.append((ends[0][0], ends[0][1], ends[1][0], ends[1][1]))
+        elif event == "start" and tag == "c":
+            pos = _cell_position(elem.get("r") or "")
+            row, col = pos if pos else (row, col + 1)
+            count += 1
+            if row > lim.rows:
+                raise TableImportError(
+                    source, f"sheet {name} has a cell in row {row}; the limit is {lim.rows} rows"
+                )
+            if col > lim.columns:
+                raise TableImportError(
+                    source, f"sheet {name} has a cell in column {col}; the limit is {lim.columns} columns"
+                )
+            if count > lim.cells:
+                raise TableImportError(source, f"sheet {name} has more than {lim.cells} cells, the limit")
+            top, left = min(top or row, row), min(left or col, col)
+            bottom, right = max(bottom, row), max(right, col)
+            if (bottom - top + 1) * (right - left + 1) > lim.cells:
+                raise TableImportError(
+                    source,
+                    f"sheet {name} spans rows {top}–{bottom} and columns {left}–{right}, more than "
+                    f"{lim.cells} cells, the limit",
+                )
+    return ((top, left, bottom, right) if count else None), merges
+
+
+def _check_zip(path: Path, lim: Limits) -> zipfile.ZipFile:
+    """The archive, once its unpacked size (as declared, and as read) is within the limit."""
+    zf = zipfile.ZipFile(path)
+    unpacked = sum(info.file_size for info in zf.infolist())
+    if unpacked > lim.unpacked_bytes:
+        zf.close()
+        raise TableImportError(
+            path.name, f"unpacks to {unpacked} bytes; the limit is {lim.unpacked_bytes} bytes unpacked"
+        )
+    return zf
+
+
+def _read_xlsx(path: Path, lim: Limits) -> list[RawTable]:
+    # Streamed twice, never materialised beyond the filled rectangle: once to check the limits and
+    # collect the merged ranges (read-only sheets do not offer them), once by openpyxl's read-only
+    # reader for the values and their number formats, within that rectangle.
+    tables = []
+    with _check_zip(path, lim) as zf:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for ws in wb.worksheets:
+                member = ws._worksheet_path  # type: ignore[attr-defined]  # read-only sheets only
+                box, merges = _check_sheet(path.name, ws.title, _xml_events(zf, member), lim)
+                if box is not None:
+                    tables.append(_xlsx_table(path.name, ws, box, merges))
+        finally:
+            wb.close()
     return tables
 
 
-def _read_xlsx_flat(path: Path) -> list[RawTable]:
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        tables = []
-        for ws in wb.worksheets:
-            grid = [
-                [
-                    RawCell(
-                        _xlsx_text(cell.value, getattr(cell, "number_format", None) or "General"),
-                        i,
-                        j,
-                        numeric=_is_number(cell.value),
-                    )
-                    for j, cell in enumerate(row, start=1)
-                ]
-                for i, row in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1)
-            ]
-            tables.append(
-                RawTable(
-                    path.name,
-                    "xlsx",
-                    1,
-                    _trim([r for r in grid if r] or [[RawCell("", 1, 1)]]),
-                    sheet=ws.title,
-                )
+def _xlsx_table(source: str, ws: Any, box: Box, merges: list[Box]) -> RawTable:
+    r0, c0, r1, c1 = box
+    rows = ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1)
+    grid = [
+        [
+            RawCell(
+                _xlsx_text(cell.value, cell.number_format or ""),
+                r0 + i,
+                c0 + j,
+                numeric=_is_number(cell.value),
             )
-        return tables
-    finally:
-        wb.close()
+            for j, cell in enumerate(row)
+        ]
+        for i, row in enumerate(rows)
+    ]
+    for m_top, m_left, m_bottom, m_right in merges:
+        top, left = m_top - r0, m_left - c0
+        if top < 0 or left < 0 or top >= len(grid) or left >= len(grid[top]):
+            continue
+        bottom = min(m_bottom - r0 + 1, len(grid))
+        right = min(m_right - c0 + 1, len(grid[top]))
+        _fill(grid, top, left, bottom, right, grid[top][left].text, (m_top, m_left))
+    return RawTable(source, "xlsx", 1, _trim(grid), sheet=ws.title)
 
 
 # --- docx -------------------------------------------------------------------------------------
@@ -256,7 +351,8 @@ def _docx_table(source: str, index: int, table: Any) -> RawTable:
     return RawTable(source, "docx", index, _trim(grid))
 
 
-def _read_docx(path: Path) -> list[RawTable]:
+def _read_docx(path: Path, lim: Limits) -> list[RawTable]:
+    _check_zip(path, lim).close()
     # Top-level tables only: a table nested in a cell is layout inside that cell.
     return [_docx_table(path.name, i + 1, t) for i, t in enumerate(docx.Document(str(path)).tables)]
 
@@ -284,9 +380,12 @@ def _pdf_table(source: str, page_no: int, index: int, table: Any, inferred: bool
     return RawTable(source, "pdf", index, _trim(grid), page=page_no, inferred=inferred)
 
 
-def _read_pdf(path: Path) -> list[RawTable]:
+def _read_pdf(path: Path, lim: Limits) -> list[RawTable]:
     tables: list[RawTable] = []
     with pdfplumber.open(str(path)) as pdf:
+        # Counting the pages walks the page tree only; no page is laid out yet.
+        if len(pdf.pages) > lim.pages:
+            raise TableImportError(path.name, f"has {len(pdf.pages)} pages; the limit is {lim.pages} pages")
         for page in pdf.pages:
             found, inferred = page.find_tables(), False
             if not found:
@@ -311,35 +410,55 @@ def _decode(path: Path) -> str:
     raise TableImportError(path.name, "text is neither UTF-8 nor GB18030")
 
 
-def _delimited(path: Path, fmt: str, delimiter: str) -> list[RawTable]:
-    reader = csv.reader(io.StringIO(_decode(path), newline=""), delimiter=delimiter)
-    grid = []
+def _delimited(path: Path, text: str, fmt: str, delimiter: str, lim: Limits) -> list[RawTable]:
+    """One record at a time, each checked against the limits before the next is read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    grid: list[list[RawCell]] = []
+    cells = 0
     while True:
         start = reader.line_num + 1
         try:
             record = next(reader)
         except StopIteration:
             break
+        except csv.Error as exc:  # a field past the csv module's own size limit, or a stray NUL
+            raise TableImportError(path.name, f"line {start}: {exc}") from None
+        if len(grid) >= lim.rows:
+            raise TableImportError(path.name, f"more than {lim.rows} rows; the limit is {lim.rows} rows")
+        if len(record) > lim.columns:
+            raise TableImportError(
+                path.name, f"line {start} has {len(record)} columns; the limit is {lim.columns} columns"
+            )
+        cells += len(record)
+        if cells > lim.cells:
+            raise TableImportError(path.name, f"more than {lim.cells} cells, the limit")
+        if any(len(t) > lim.cell_chars for t in record):
+            raise TableImportError(
+                path.name, f"line {start} has a cell longer than {lim.cell_chars} characters, the limit"
+            )
         grid.append([RawCell(join_wrapped(t), start, c + 1) for c, t in enumerate(record or [""])])
     return [RawTable(path.name, fmt, 1, _trim(grid))]
 
 
-def _read_csv(path: Path) -> list[RawTable]:
-    sample = _decode(path)[:8192]
+def _read_csv(path: Path, lim: Limits) -> list[RawTable]:
+    text = _decode(path)
+    # The sniffer's patterns backtrack on long lines: give it whole lines, a few of them at most.
+    sample = "".join(text[:8192].splitlines(keepends=True)[:-1]) or text[:1024]
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        delimiter = csv.Sniffer().sniff(sample[:8192], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    return _delimited(path, "csv", delimiter)
+    return _delimited(path, text, "csv", delimiter, lim)
 
 
-def _read_text(path: Path) -> list[RawTable]:
-    if "\t" not in _decode(path):
+def _read_text(path: Path, lim: Limits) -> list[RawTable]:
+    text = _decode(path)
+    if "\t" not in text:
         raise TableImportError(path.name, "no TAB-separated table in the text")
-    return _delimited(path, "text", "\t")
+    return _delimited(path, text, "text", "\t", lim)
 
 
-_READERS: dict[str, Callable[[Path], list[RawTable]]] = {
+_READERS: dict[str, Callable[[Path, Limits], list[RawTable]]] = {
     ".xlsx": _read_xlsx,
     ".xlsm": _read_xlsx,
     ".docx": _read_docx,

@@ -16,7 +16,7 @@ from catalogs import selectors
 from catalogs.forms import DiscardForm, DraftStartForm, EntryDeleteForm, EntryEditForm, PublishForm
 from catalogs.models import CatalogVersion, Entry, VersionStatus
 from catalogs.present import CERTIFICATE_LABELS
-from common.errors import Conflict
+from common.errors import Conflict, Stale
 from skillsubsidy.catalog.model import Category
 
 ANOMALIES_SHOWN = 200
@@ -107,7 +107,10 @@ def _entry_page(
     *,
     edit_form: EntryEditForm | None = None,
     delete_form: EntryDeleteForm | None = None,
+    stale: Stale | None = None,
 ) -> HttpResponse:
+    """The row's form. After a stale save, `entry` is the row as stored now, shown with its values
+    and its revision, so saving again is a decision taken knowing what the other person saved."""
     return render(
         request,
         "backoffice/entry_edit.html",
@@ -115,11 +118,13 @@ def _entry_page(
             "version": version,
             "entry": entry,
             "position": number,
-            "edit_form": edit_form,
+            "edit_form": None if stale else edit_form,
             "delete_form": delete_form,
+            "stale": stale,
             "categories": [c.value for c in Category],
             "certificate_types": [(c.value, label) for c, label in CERTIFICATE_LABELS.items()],
         },
+        status=409 if stale else 200,
     )
 
 
@@ -139,6 +144,9 @@ def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     form = EntryEditForm(request.POST)
     try:
         saved = form.submit(actor=request.user, entry=entry)
+    except Stale as exc:
+        entry = found(selectors.entry_at(version=version, number=position), "row")
+        return _entry_page(request, version, entry, position, stale=exc)
     except Conflict as exc:
         form.refuse(str(exc))
         saved = None
@@ -157,6 +165,9 @@ def entry_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     try:
         if not form.submit(actor=request.user, entry=entry):
             return _entry_page(request, version, entry, position, delete_form=form)
+    except Stale as exc:
+        entry = found(selectors.entry_at(version=version, number=position), "row")
+        return _entry_page(request, version, entry, position, stale=exc)
     except Conflict as exc:
         messages.error(request, str(exc))
     else:

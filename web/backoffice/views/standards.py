@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import region_in_scope, regions_in_scope
 from backoffice.views.access import found, scope_of, staff_required
+from common.errors import Stale
 from standards import selectors
 from standards.forms import StandardForm
 
@@ -37,9 +38,25 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
     if name not in known:
         raise Http404("no such parameter")
     form = StandardForm(request.POST) if request.method == "POST" else None
-    if form is not None and form.submit(actor=request.user, region=reg.code, name=name) is not None:
-        messages.success(request, _("Saved. Quotes use the new value from now on."))
-        return redirect(request.path)
+    based_on = selectors.standard_revision(region=reg.code, name=name)
+    status = 200
+    try:
+        if form is not None and form.submit(actor=request.user, region=reg.code, name=name) is not None:
+            messages.success(request, _("Saved. Quotes use the new value from now on."))
+            return redirect(request.path)
+    except Stale as exc:
+        # The entered value stays in the form; the page above it now lists the value saved meanwhile.
+        assert form is not None
+        form.refuse(
+            _(
+                "Someone else saved a value of this standard meanwhile; it is listed above. "
+                "Check it, then save yours again if it is still right."
+            )
+        )
+        based_on, status = exc.revision, 409
+    else:
+        if form is not None and form.data.get("based_on"):
+            based_on = form.data["based_on"]
     return render(
         request,
         "backoffice/standard_edit.html",
@@ -53,5 +70,7 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
             "errors": form.general if form else [],
             "field_errors": form.field_errors if form else {},
             "form": form,
+            "based_on": based_on,
         },
+        status=status,
     )

@@ -1,0 +1,233 @@
+"""Upload benchmarks (issue 14, ADR 0012): printed, not asserted.
+
+- a 100,000-row .xlsx read in its bounded child process and previewed (target under 10 s);
+- a 500-page PDF with a small table on every page, read the same way;
+- `GET /api/v1/health` latency over loopback while 8 hostile files are uploaded to the back office
+  of the same server at once (target under 100 ms).
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import http.cookiejar
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from benchmarks.bench_web import REPO, _free_port
+from benchmarks.timing import percentiles
+
+sys.path.insert(0, str(REPO / "tests" / "web"))
+from hostile_files import many_pages_pdf, one_line_csv, padded_xlsx, sparse_xlsx
+
+from skillsubsidy.ingest.bounded import ParseLimits, read_tables_bounded
+from skillsubsidy.ingest.mapping import preview
+
+HEADER = ["补贴项目", "序号", "类别", "职业工种名称（含各职业下全部工种）", "编码"]
+STAFF, PASSWORD = "bench-uploader", "bench-only-Pw-73q"
+
+
+def big_xlsx(rows: int) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("附件2")
+    ws.append(HEADER)
+    for n in range(1, rows + 1):
+        ws.append(["职业技能等级证书", str(n), "ABC"[n % 3], f"焊工{n}", "6-18-02-04"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def table_pdf(pages: int) -> bytes:
+    """`pages` pages, each printing a five-row, three-column table of text (no ruling lines)."""
+    lines = [b"BT /F1 11 Tf"]
+    for r in range(5):
+        for c, text in enumerate((f"{r + 1}", "A" if r % 2 else "B", f"welder {r + 1}")):
+            lines.append(f"1 0 0 1 {72 + 120 * c} {760 - 18 * r} Tm ({text}) Tj".encode())
+    lines.append(b"ET")
+    content = b"\n".join(lines)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{n + 5} 0 R" for n in range(pages)).encode()
+    objects.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.append(b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream")
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 3 0 R >> >> >>"
+    ] * pages
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def timed_read(name: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        t0 = time.perf_counter()
+        try:
+            tables = read_tables_bounded(path, ParseLimits())
+            read = time.perf_counter() - t0
+            pv = preview(tables, None, sample=20)
+            total = time.perf_counter() - t0
+            rows = sum(len(t.rows) for t in tables)
+            print(f"{name}: {len(data):,} bytes, {len(tables)} tables, {rows:,} rows; read {read:.1f} s, "
+                  f"read + preview {total:.1f} s ({len(pv.columns)} columns recognised)")  # fmt: skip
+        except Exception as exc:
+            print(f"{name}: {len(data):,} bytes refused after {time.perf_counter() - t0:.1f} s: {exc}")
+
+
+@contextmanager
+def served_with_staff() -> Iterator[int]:
+    """A bootstrapped server with one platform administrator, on a free port, stopped afterwards."""
+    var = Path(tempfile.mkdtemp(prefix="skillsubsidy-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{var / 'bench.sqlite3'}",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key",
+        SKILLSUBSIDY_VAR_DIR=str(var),
+        DJANGO_LOG_LEVEL="WARNING",
+        BENCH_PASSWORD=PASSWORD,
+    )
+    manage = [sys.executable, str(REPO / "web" / "manage.py")]
+    subprocess.run([*manage, "bootstrap"], env=env, check=True, capture_output=True)
+    staff = [STAFF, "--role", "platform_admin", "--password-env", "BENCH_PASSWORD"]
+    subprocess.run([*manage, "create_staff", *staff], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([*manage, "serve", "--port", str(port), "--threads", "8"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+class Office:
+    """A signed-in back-office session over loopback."""
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self, path: str) -> str:
+        page = self.opener.open(self.base + path, timeout=120).read().decode()
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, path
+        return match.group(1)
+
+    def login(self) -> None:
+        token = self.csrf("/en/office/login/")
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": STAFF, "password": PASSWORD, "next": "/en/office/"}
+        ).encode()
+        url = self.base + "/en/office/login/"
+        self.opener.open(urllib.request.Request(url, body, headers={"Referer": url}), timeout=60)
+
+    def upload(self, name: str, data: bytes) -> str:
+        token = self.csrf("/en/office/uploads/new/")
+        boundary = uuid.uuid4().hex
+        fields = {
+            "csrfmiddlewaretoken": token,
+            "region": "320600",
+            "catalog_id": "nantong-2026",
+            "title": "bench",
+        }
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(
+            self.base + "/en/office/uploads/new/", body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                     "Referer": self.base + "/en/office/uploads/new/"},
+        )  # fmt: skip
+        page = self.opener.open(request, timeout=300).read().decode()
+        found = re.search(r'<div class="error" role="alert"><ul><li>([^<]*)', page)
+        return html.unescape(found.group(1)) if found else "accepted"
+
+
+def health_under_hostile_uploads() -> None:
+    hostile = [
+        ("sparse.xlsx", sparse_xlsx()), ("sparse-undeclared.xlsx", sparse_xlsx(declared=False)),
+        ("bomb.xlsx", padded_xlsx(256 * 1024 * 1024)), ("one-line.csv", one_line_csv(19, separated=True)),
+        ("one-field.csv", one_line_csv(19, separated=False)), ("pages.pdf", many_pages_pdf(5000)),
+        ("rows.xlsx", big_xlsx(100_000)), ("table-pages.pdf", table_pdf(500)),
+    ]  # fmt: skip
+    with served_with_staff() as port:
+        office = Office(port)
+        office.login()
+        outcomes: dict[str, str] = {}
+        uploaders = [
+            threading.Thread(target=lambda n=n, d=d: outcomes.__setitem__(n, Office.upload(office, n, d)))
+            for n, d in hostile
+        ]
+        latencies: list[float] = []
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for t in uploaders:
+            t.start()
+        while any(t.is_alive() for t in uploaders):
+            t0 = time.perf_counter()
+            conn.request("GET", "/api/v1/health")
+            conn.getresponse().read()
+            latencies.append(time.perf_counter() - t0)
+            time.sleep(0.05)
+        for t in uploaders:
+            t.join()
+    p = percentiles(latencies)
+    print(f"/api/v1/health during 8 hostile uploads: {len(latencies)} requests, "
+          f"p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, max {p['max_ms']:.1f} ms")  # fmt: skip
+    for name, outcome in outcomes.items():
+        print(f"  {name}: {outcome}")
+
+
+def main() -> None:
+    timed_read("rows-100000.xlsx", big_xlsx(100_000))
+    timed_read("pages-500.pdf", table_pdf(500))
+    health_under_hostile_uploads()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Read an uploaded file's tables in a child process with its own memory and CPU limits.
+
+A hostile or broken file can still drive a parsing library to allocate or loop within what the
+readers' limits (`tables.Limits`) accept. In a child with `RLIMIT_AS` and `RLIMIT_CPU` set and a
+wall-clock timeout, such a file ends only its own parse, and the caller gets a TableImportError that
+says which limit it ran into, instead of a server that swaps or stops answering.
+
+The child sends the tables back as JSON on stdout: the parse result is plain data, stored as such
+by the caller so that showing it again never parses the file again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from skillsubsidy.ingest.tables import (
+    DEFAULT_LIMITS,
+    Limits,
+    RawCell,
+    RawTable,
+    TableImportError,
+    read_tables,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """The child's budget: what the readers take on, and the process's memory, CPU and wall time."""
+
+    tables: Limits = DEFAULT_LIMITS
+    memory_mb: int = 1024
+    cpu_seconds: int = 60
+    wall_seconds: int = 90
+
+
+def tables_to_data(tables: list[RawTable]) -> list[dict[str, Any]]:
+    """Tables as JSON-ready data, a cell as [text, row, col] or [text, row, col, from_row, from_col]."""
+    return [
+        {
+            "source": t.source, "fmt": t.fmt, "index": t.index, "sheet": t.sheet, "page": t.page,
+            "inferred": t.inferred,
+            "rows": [
+                [[c.text, c.row, c.col, *(c.merged_from or ())] for c in row] for row in t.rows
+            ],
+        }
+        for t in tables
+    ]  # fmt: skip
+
+
+def tables_from_data(data: list[dict[str, Any]]) -> list[RawTable]:
+    return [
+        RawTable(
+            source=t["source"], fmt=t["fmt"], index=t["index"], sheet=t["sheet"], page=t["page"],
+            inferred=t["inferred"],
+            rows=tuple(
+                tuple(RawCell(c[0], c[1], c[2], (c[3], c[4]) if len(c) == 5 else None) for c in row)
+                for row in t["rows"]
+            ),
+        )
+        for t in data
+    ]  # fmt: skip
+
+
+def _why(returncode: int, stderr: str, limits: ParseLimits) -> str:
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL) and "MemoryError" not in stderr:
+        return f"reading it used more than the CPU limit of {limits.cpu_seconds} s"
+    if "MemoryError" in stderr or returncode == -signal.SIGSEGV:
+        return f"reading it needed more than the memory limit of {limits.memory_mb} MB"
+    return f"the reader stopped unexpectedly (exit {returncode})"
+
+
+def read_tables_bounded(path: Path, limits: ParseLimits, name: str | None = None) -> list[RawTable]:
+    """`read_tables(path)` in a child process within `limits`; TableImportError names the file as
+    `name` (the uploaded name rather than a temporary path) and, when a limit stopped it, the limit."""
+    source = name or path.name
+    args = json.dumps({"path": str(path), "limits": asdict(limits)})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "skillsubsidy.ingest.bounded"],
+            input=args, capture_output=True, text=True, timeout=limits.wall_seconds, env=env, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise TableImportError(
+            source, f"reading it took longer than the limit of {limits.wall_seconds} s"
+        ) from None
+    if done.returncode != 0:
+        raise TableImportError(source, _why(done.returncode, done.stderr, limits))
+    answer = json.loads(done.stdout)
+    if "error" in answer:
+        raise TableImportError(source, answer["error"])
+    return [replace(t, source=source) for t in tables_from_data(answer["tables"])]
+
+
+def _child() -> None:
+    request = json.loads(sys.stdin.read())
+    raw = request["limits"]
+    limits = ParseLimits(Limits(**raw["tables"]), raw["memory_mb"], raw["cpu_seconds"], raw["wall_seconds"])
+    memory = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # The soft limit sends SIGXCPU; the hard one, a second later, SIGKILL if that is caught.
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    try:
+        tables = read_tables(Path(request["path"]), limits.tables)
+    except TableImportError as exc:
+        if isinstance(exc.__cause__, MemoryError):
+            print(
+                json.dumps(
+                    {"error": f"reading it needed more than the memory limit of {limits.memory_mb} MB"}
+                )
+            )
+        else:
+            print(json.dumps({"error": exc.detail}))
+        return
+    print(json.dumps({"tables": tables_to_data(tables)}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    _child()
