@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
 from test_web_permissions import cases, world  # noqa: F401  (the fixture the URL walk needs)
-from web_support import client_for
+from web_support import client_for, if_match
 
 from accounts.services import token_create
 from catalogs.models import CatalogVersion, Entry
@@ -30,9 +30,12 @@ NUL, SURROGATE = "焊\x00工", "\ud800"
 INJECTION = "=cmd|'/Ccalc'!A0"
 
 
-def api_write(client: Client, method: str, url: str, body: str, raw: str) -> Any:
+def api_write(
+    client: Client, method: str, url: str, body: str, raw: str, headers: dict[str, str] | None = None
+) -> Any:
     call = getattr(client, method)
-    return call(url, body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+    sent = {"Authorization": f"Bearer {raw}", **(headers or {})}
+    return call(url, body, content_type="application/json", headers=sent)
 
 
 def test_every_page_and_endpoint_refuses_a_nul_in_its_query(
@@ -113,7 +116,8 @@ def draft(jiangsu_staff: AbstractUser) -> tuple[CatalogVersion, str]:
 def patch_row(client: Client, draft: tuple[CatalogVersion, str], changes: dict[str, Any]) -> Any:
     version, raw = draft
     body = json.dumps({"changes": changes, "reason": "fix"})
-    return api_write(client, "patch", f"/api/v1/drafts/{version.pk}/entries/138", body, raw)
+    url = f"/api/v1/drafts/{version.pk}/entries/138"
+    return api_write(client, "patch", url, body, raw, if_match(version.pk, 138))
 
 
 def row(draft: tuple[CatalogVersion, str]) -> Entry:
@@ -162,7 +166,7 @@ def published_injection(jiangsu_staff: AbstractUser) -> CatalogVersion:
     through the back office would leave it."""
     version = draft_from_published(catalog_id="jiangsu-2025", actor=jiangsu_staff, reason="Q2")
     entry = Entry.objects.get(version=version, position=137)
-    entry_update(entry=entry, actor=jiangsu_staff, changes={"name": INJECTION}, reason="probe")
+    entry_update(entry=entry, actor=jiangsu_staff, changes={"name": INJECTION}, reason="probe", revision=0)
     return draft_publish(version=version, actor=jiangsu_staff, effective_from=date(2025, 7, 1), reason="Q2")
 
 
