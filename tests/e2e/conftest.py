@@ -112,7 +112,10 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         log.close()
 
 
-@pytest.fixture(scope="session")
+# One browser per test file, not per session: Playwright's sync API keeps an asyncio loop running in
+# the thread while it is open, and Django then refuses every ORM call of the database tests that the
+# same worker runs afterwards (SynchronousOnlyOperation).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browsers` (apt-get install chromium fonts-noto-cjk)")
