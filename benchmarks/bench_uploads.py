@@ -12,11 +12,7 @@ import html
 import http.client
 import http.cookiejar
 import io
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,13 +20,12 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from benchmarks.bench_web import REPO, _free_port
+from benchmarks.bench_web import REPO, served
 from benchmarks.timing import percentiles
 
 sys.path.insert(0, str(REPO / "tests" / "web"))
@@ -102,39 +97,10 @@ def timed_read(name: str, data: bytes) -> None:
             print(f"{name}: {len(data):,} bytes refused after {time.perf_counter() - t0:.1f} s: {exc}")
 
 
-@contextmanager
-def served_with_staff() -> Iterator[int]:
+def served_with_staff() -> AbstractContextManager[int]:
     """A bootstrapped server with one platform administrator, on a free port, stopped afterwards."""
-    var = Path(tempfile.mkdtemp(prefix="skillsubsidy-bench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{var / 'bench.sqlite3'}",
-        DJANGO_SECRET_KEY="benchmark-only-secret-key",
-        SKILLSUBSIDY_VAR_DIR=str(var),
-        DJANGO_LOG_LEVEL="WARNING",
-        BENCH_PASSWORD=PASSWORD,
-    )
-    manage = [sys.executable, str(REPO / "web" / "manage.py")]
-    subprocess.run([*manage, "bootstrap"], env=env, check=True, capture_output=True)
-    staff = [STAFF, "--role", "platform_admin", "--password-env", "BENCH_PASSWORD"]
-    subprocess.run([*manage, "create_staff", *staff], env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen([*manage, "serve", "--port", str(port), "--threads", "8"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
+    staff = ["create_staff", STAFF, "--role", "platform_admin", "--password-env", "BENCH_PASSWORD"]
+    return served(setup=[staff], env={"BENCH_PASSWORD": PASSWORD}, serve=["--threads", "8"])
 
 
 class Office:

@@ -20,6 +20,7 @@ p99 under 20 ms at 16 clients; throughput at 16 clients at least 1.7x that at 1 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,21 +78,28 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served() -> Iterator[int]:
-    """A bootstrapped server on a free port, stopped afterwards."""
+def served(
+    *, setup: Sequence[Sequence[str]] = (), env: Mapping[str, str] | None = None, serve: Sequence[str] = ()
+) -> Iterator[int]:
+    """A bootstrapped server on a free port, stopped afterwards; `setup` runs more manage.py commands
+    first (with `env` added), `serve` adds options to `manage.py serve`."""
     var = Path(tempfile.mkdtemp(prefix="skillsubsidy-bench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    environ.update(
         DATABASE_URL=f"sqlite:///{var / 'bench.sqlite3'}",
         DJANGO_SECRET_KEY="benchmark-only-secret-key",
+        # Audit records are chained with a key derived from the data keys; a throwaway one here.
+        SKILLSUBSIDY_DATA_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         SKILLSUBSIDY_VAR_DIR=str(var),
         DJANGO_LOG_LEVEL="WARNING",
+        **(env or {}),
     )
     manage = [sys.executable, str(REPO / "web" / "manage.py")]
-    subprocess.run([*manage, "bootstrap"], env=env, check=True, capture_output=True)
+    for command in [["bootstrap"], *setup]:
+        subprocess.run([*manage, *command], env=environ, check=True, capture_output=True)
     port = _free_port()
-    cmd = [*manage, "serve", "--port", str(port)]
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [*manage, "serve", "--port", str(port), *serve]
+    server = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while True:
