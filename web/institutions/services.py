@@ -8,6 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -133,6 +134,19 @@ def institution_register(
     return institution
 
 
+def _named(actor: Actor, field: str, refusal: str) -> User:
+    """The person a record names as its author (a reviewer, an inspector): never the system."""
+    user = actor_user(actor)
+    if user is None:
+        raise ValidationError({field: refusal})
+    return user
+
+
+def _choice(field: str, value: str, allowed: list[str]) -> None:
+    if value not in allowed:
+        raise ValidationError({field: f"{value!r} 应为 {', '.join(allowed)}"})
+
+
 def _owned(institution: Institution, actor: Actor) -> None:
     authorise(actor, institution.region)
 
@@ -157,8 +171,7 @@ def basis_add(
 ) -> Basis:
     """A licence, a business scope or a base (002 · 一). A licence whose period has ended is refused."""
     _owned(institution, actor)
-    if kind not in Basis.Kind.values:
-        raise ValidationError({"kind": f"{kind!r} 应为 {', '.join(Basis.Kind.values)}"})
+    _choice("kind", kind, Basis.Kind.values)
     _period(valid_from, valid_to)
     if valid_to is not None and valid_to < today:
         raise ValidationError({"valid_to": f"有效期已于 {valid_to} 届满"})
@@ -289,9 +302,7 @@ def finding_record(
 ) -> Finding:
     """A reviewer's judgement on a condition that needs one; the reviewer is the actor, by name."""
     _owned(institution, actor)
-    user = actor_user(actor)
-    if user is None:
-        raise ValidationError({"reviewer": "a finding needs a named reviewer"})
+    user = _named(actor, "reviewer", "a finding needs a named reviewer")
     if rule not in ELIGIBILITY:
         raise ValidationError({"rule": f"{rule!r} 不是资格条件的规则编号，应为：{'、'.join(ELIGIBILITY)}"})
     if outcome not in Finding.Verdict.values:
@@ -313,13 +324,9 @@ def inspection_record(
 ) -> Inspection:
     """An on-site or online check (001 · 二（二）4). Its result is public."""
     _owned(institution, actor)
-    user = actor_user(actor)
-    if user is None:
-        raise ValidationError({"inspector": "an inspection needs a named inspector"})
-    if kind not in Inspection.Kind.values:
-        raise ValidationError({"kind": f"{kind!r} 应为 {', '.join(Inspection.Kind.values)}"})
-    if result not in Inspection.Result.values:
-        raise ValidationError({"result": f"{result!r} 应为 {', '.join(Inspection.Result.values)}"})
+    user = _named(actor, "inspector", "an inspection needs a named inspector")
+    _choice("kind", kind, Inspection.Kind.values)
+    _choice("result", result, Inspection.Result.values)
     if on > today:
         raise ValidationError({"on": f"检查日期 {on} 晚于今天 {today}"})
     inspection = Inspection.objects.create(
@@ -339,11 +346,8 @@ def credit_event_record(
     *, institution: Institution, actor: Actor, kind: str, on: date, source: str, summary: str, reason: str
 ) -> CreditEvent:
     _owned(institution, actor)
-    user = actor_user(actor)
-    if user is None:
-        raise ValidationError({"recorded_by": "a credit event needs a named recorder"})
-    if kind not in CreditEvent.Kind.values:
-        raise ValidationError({"kind": f"{kind!r} 应为 {', '.join(CreditEvent.Kind.values)}"})
+    user = _named(actor, "recorded_by", "a credit event needs a named recorder")
+    _choice("kind", kind, CreditEvent.Kind.values)
     why = required_reason(reason)
     event = CreditEvent.objects.create(
         institution=institution,
@@ -410,9 +414,7 @@ def evaluation_record(
     """A third party's evaluation of a year (001 · 二（二）5). The total and the result are computed
     from the scores against the criteria (skillsubsidy.institutions.quality), never typed in."""
     _owned(institution, actor)
-    user = actor_user(actor)
-    if user is None:
-        raise ValidationError({"recorded_by": "an evaluation needs a named recorder"})
+    user = _named(actor, "recorded_by", "an evaluation needs a named recorder")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= today.year:
         raise ValidationError({"year": f"评估年度 {year!r} 应为 2000 至 {today.year} 之间的年份"})
     criteria = evaluation_criteria()
