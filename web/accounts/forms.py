@@ -22,7 +22,9 @@ class RoleField(forms.ChoiceField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=Role.choices, **kwargs)
+        # Clerk accounts are made on their institution's page, which links them (institutions.services).
+        staff_roles = [(value, label) for value, label in Role.choices if value != Role.INSTITUTION]
+        super().__init__(choices=staff_roles, **kwargs)
 
     def validate(self, value: Any) -> None:
         if not value and self.required:

@@ -36,6 +36,31 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _new_account(*, username: str, password: str, email: str, role: Role, region: str) -> User:
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"user {username!r} already exists"})
+    try:
+        # The user's own name and e-mail are compared against the password, so the validators see them.
+        validate_password(password, user=user_model(username=username, email=email))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user = user_model.objects.create_user(username=username, password=password, email=email)
+    StaffProfile.objects.create(user=user, role=role.value, region=region)
+    assert isinstance(user, User)
+    return user
+
+
+def clerk_account_create(*, username: str, password: str, region: str, email: str = "") -> User:
+    """An institution clerk's account. Only `institutions.services.clerk_create` calls this: it
+    checks who may create it, links it to the institution and writes the audit row."""
+    if not username.strip():
+        raise ValidationError({"username": "a user name is required"})
+    return _new_account(
+        username=username, password=password, email=email, role=Role.INSTITUTION, region=region
+    )
+
+
 @transaction.atomic
 def staff_create(
     *,
@@ -55,6 +80,10 @@ def staff_create(
         scope = staff_scope(actor)
         if scope is None or not scope.is_platform_admin:
             raise PermissionDenied("only platform administrators create staff accounts")
+    if role is Role.INSTITUTION:
+        raise ValidationError(
+            {"role": "an institution's clerk account is created from the institution's page, which links it"}
+        )
     if not username.strip():
         raise ValidationError({"username": "a user name is required"})
     code = ""
@@ -72,16 +101,7 @@ def staff_create(
                  f" {found.code}, a {found.level}"}
             )  # fmt: skip
         code = found.code
-    user_model = get_user_model()
-    if user_model.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"user {username!r} already exists"})
-    try:
-        # The user's own name and e-mail are compared against the password, so the validators see them.
-        validate_password(password, user=user_model(username=username, email=email))
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
-    user = user_model.objects.create_user(username=username, password=password, email=email)
-    StaffProfile.objects.create(user=user, role=role.value, region=code)
+    user = _new_account(username=username, password=password, email=email, role=role, region=code)
     audit_record(
         actor=actor,
         action="staff.create",

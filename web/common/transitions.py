@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from accounts.selectors import staff_scope
+from accounts.selectors import account_role
 from audit.services import audit_record
 from common.actor import Actor
 from common.errors import Conflict, required_reason
@@ -33,11 +33,12 @@ M = TypeVar("M", bound=models.Model)
 
 
 def actor_role(actor: Actor) -> str | None:
-    """The role the transition tables name: a staff role, `system` for machine steps, else None."""
+    """The role the transition tables name: an account's role (bureau staff or an institution's
+    clerk), `system` for machine steps, else None."""
     if actor is None:
         return SYSTEM
-    scope = staff_scope(actor)
-    return scope.role.value if scope is not None else None
+    role = account_role(actor)
+    return role.value if role is not None else None
 
 
 def _permitted(machine: StateMachine, action: str, actor: Actor, reason: str) -> tuple[Transition, str]:

@@ -10,6 +10,7 @@ from institutions.models import Approval, Institution
 from skillsubsidy.institutions import eligibility as rules
 from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind
+from skillsubsidy.institutions.model import Role as CatalogRole
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import all_regions
 from skillsubsidy.rules.decision import Outcome
@@ -74,6 +75,16 @@ def condition_label(rule: str) -> str:
 
 def outcome_label(outcome: Outcome) -> str:
     return pick(OUTCOMES[outcome])
+
+
+ROLES = {
+    CatalogRole.TRAINING: ("承训", "Training"),
+    CatalogRole.EVALUATION: ("评价", "Evaluation"),
+}
+
+
+def role_label(role: str) -> str:
+    return pick(ROLES[CatalogRole(role)])
 
 
 def level_label(level: int | None) -> str:

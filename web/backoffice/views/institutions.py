@@ -24,6 +24,7 @@ from institutions import present, selectors, uploads
 from institutions.forms import (
     ApprovalForm,
     BasisForm,
+    ClerkForm,
     CreditForm,
     EvaluationForm,
     FindingForm,
@@ -47,6 +48,7 @@ ADD_FORMS: dict[str, Any] = {
     "finding": FindingForm,
     "credit": CreditForm,
     "evaluation": EvaluationForm,
+    "clerk": ClerkForm,
 }
 
 
@@ -113,6 +115,7 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "kind": present.kind_label(institution.kind),
             "region": present.region_label(institution.region),
             "record": selectors.record_of(institution),
+            "clerks": selectors.clerks_of(institution),
             "checks": [
                 (
                     present.condition_label(r.rule),
