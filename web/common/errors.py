@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 
 class Conflict(Exception):
-    """The row changed state under us (e.g. the draft was published meanwhile)."""
+    """The row changed state under us (e.g. the draft was published meanwhile).
+
+    The message is the API's and the log's, in English; `shown` is what a page shows, in the
+    language of the request that raised it (a Chinese page must not show `cannot remove: …`)."""
+
+    def __init__(self, message: str, *, shown: str | None = None) -> None:
+        super().__init__(message)
+        self.shown = shown if shown is not None else message
 
 
 class Stale(Conflict):

@@ -136,6 +136,8 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "criteria": evaluation_criteria(),
             "occupations": selectors.occupation_names(),
             "proposal": proposal,
+            "proposal_label": present.proposal_label(proposal) if proposal else "",
+            "proposal_reasons": present.proposal_reasons(proposal) if proposal else (),
             "next_year": today.year + 1,
             "forms": forms,
             "today": today,
@@ -171,7 +173,7 @@ def institution_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = form.submit()
     except Conflict as exc:
-        form.refuse(str(exc))
+        form.refuse(exc.shown)
         moved = None
     if moved is None:
         return _detail(request, inst, move=form)
@@ -187,7 +189,7 @@ def institution_listing(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         done = form.submit()
     except Conflict as exc:
-        form.refuse(str(exc))
+        form.refuse(exc.shown)
         done = None
     if done is None:
         return _detail(request, inst, listing=form)
@@ -203,7 +205,10 @@ def institution_proposals(request: HttpRequest) -> HttpResponse:
         "backoffice/institution_proposals.html",
         {
             "year": year,
-            "rows": selectors.listing_proposals(request.user, year),
+            "rows": [
+                (inst, present.proposal_label(p), present.proposal_reasons(p))
+                for inst, p in selectors.listing_proposals(request.user, year)
+            ],
             "criteria": evaluation_criteria(),
         },
     )
