@@ -79,7 +79,7 @@ def test_login_upload_diff_publish(page: Any, tmp_path: Path) -> None:
     # Blanks pass the browser's `required` check; the server refuses them, beside the field.
     page.get_by_label("原因", exact=True).fill("   ")
     page.get_by_role("button", name="发布").click()
-    assert page.locator("#reason-error").inner_text().startswith("say why this change is made")
+    assert page.locator("#reason-error").inner_text().startswith("请说明修改原因")
     assert page.get_by_label("原因", exact=True).get_attribute("aria-describedby") == "reason-error"
     page.get_by_label("原因", exact=True).fill("publish the Q2 adjustment")
     page.get_by_role("button", name="发布").click()

@@ -422,13 +422,12 @@ def test_a_bureau_account_gets_a_region_of_its_level(role: Role, region: str, co
     ("role", "region", "message"),
     [
         (Role.DISTRICT_BUREAU, "320600",
-         "a district_bureau needs a district-level region; '320600' is 南通市 320600, a city"),
-        (Role.DISTRICT_BUREAU, "上海",
-         "a district_bureau needs a district-level region; '上海' is 上海市 310000, a province"),
+         "区局工作人员须对应县级地区；“320600”是南通市（320600），属地市级地区。"),
+        (Role.DISTRICT_BUREAU, "上海", "区局工作人员须对应县级地区；“上海”是上海市（310000），属省级地区。"),
         (Role.CITY_BUREAU, "天河区",
-         "a city_bureau needs a province or city-level region; '天河区' is 广州市天河区 440106, a district"),
+         "市局工作人员须对应省级或地市级地区；“天河区”是广州市天河区（440106），属县级地区。"),
         (Role.DISTRICT_BUREAU, "市中区", "市中区 is ambiguous: 济南市市中区 370103, 枣庄市市中区 370402"),
-        (Role.DISTRICT_BUREAU, None, "a district_bureau needs a region"),
+        (Role.DISTRICT_BUREAU, None, "区局工作人员须指定所属地区。"),
     ],
 )  # fmt: skip
 def test_a_bureau_account_on_a_region_of_the_wrong_level_is_refused_naming_the_region(
@@ -461,8 +460,8 @@ def test_the_staff_form_refuses_a_city_code_for_a_district_bureau(admin: Abstrac
     )
     assert response.status_code == 200
     assert (
-        "region: a district_bureau needs a district-level region; &#x27;440100&#x27; is 广州市 440100, a city"
-        in (response.content.decode())
+        "Region: District bureau staff needs a county-level region; “440100” is 广州市 440100, a city-level "
+        "region." in response.content.decode()
     )
     assert not get_user_model().objects.filter(username="clerk").exists()
 
@@ -502,7 +501,8 @@ def test_create_staff_accepts_a_district_by_name(monkeypatch: pytest.MonkeyPatch
     [
         (
             "440100",
-            "region: a district_bureau needs a district-level region; '440100' is 广州市 440100, a city",
+            "region: District bureau staff needs a county-level region; “440100” is 广州市 440100, a "
+            "city-level region.",
         ),
         ("鼓楼区", "region: 鼓楼区 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302"),
     ],
@@ -601,9 +601,7 @@ def test_staff_create_refuses_a_clerk_account_which_only_its_institutions_page_c
     with pytest.raises(ValidationError) as refused:
         staff_create(username="loose-clerk", password=PASSWORD, role=Role.INSTITUTION, region="320613",
                      actor=None)  # fmt: skip
-    assert refused.value.message_dict == {
-        "role": ["an institution's clerk account is created from the institution's page, which links it"]
-    }
+    assert refused.value.message_dict == {"role": ["机构经办人账号须在该机构的页面上创建，以便与机构关联。"]}
     assert not get_user_model().objects.filter(username="loose-clerk").exists()
 
 

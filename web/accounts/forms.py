@@ -46,10 +46,10 @@ class RoleField(forms.ChoiceField):
 class StaffCreateForm(ServiceForm):
     inputs: ClassVar[tuple[str, ...]] = ()
 
-    username = forms.CharField(required=False)
-    password = forms.CharField(required=False, strip=False)
+    username = forms.CharField(label=_("User name"), required=False)
+    password = forms.CharField(label=_("Password"), required=False, strip=False)
     role = RoleField(label=_("Role"))
-    region = forms.CharField(required=False)
+    region = forms.CharField(label=_("Region"), required=False)
 
     def submit(self, *, actor: User) -> AbstractUser | None:
         return self.run(
@@ -66,7 +66,7 @@ class StaffCreateForm(ServiceForm):
 class TokenCreateForm(ServiceForm):
     inputs: ClassVar[tuple[str, ...]] = ()
 
-    name = forms.CharField(required=False, strip=False)
+    name = forms.CharField(label=_("Name"), required=False, strip=False)
 
     def submit(self, *, user: User) -> tuple[ApiToken, str] | None:
         return self.run(lambda d: services.token_create(user=user, name=d["name"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class Conflict(Exception):
@@ -33,5 +34,5 @@ def required_reason(reason: str) -> str:
     why, so a change without one is refused before anything is written."""
     text = reason.strip()
     if not text:
-        raise ValidationError({"reason": "say why this change is made; it is kept in the audit trail"})
+        raise ValidationError({"reason": _("Say why this change is made; it is kept in the audit trail.")})
     return text

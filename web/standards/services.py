@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from audit.services import audit_record
 from common.actor import Actor, actor_user, authorise
-from common.errors import Stale
+from common.errors import Stale, required_reason
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.parameters import ParameterError, Unit
 from standards import policy, selectors
@@ -74,8 +74,7 @@ def standard_set(
         raise ValidationError({"name": f"{name!r} is not a known parameter"})
     if not source.strip():
         raise ValidationError({"source": "cite the document and clause the value comes from"})
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the value is entered or changed"})
+    required_reason(reason)
     unit, label = known[name]
     typed = parse_value(Unit(unit), value)
     candidate = [o for o in selectors.overrides() if (o.region, o.name, o.since) != (code, name, since)] + [
