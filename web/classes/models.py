@@ -44,6 +44,11 @@ class TrainingClass(models.Model):
     online_courses = models.TextField(blank=True)  # courses and resources on the platform
     plan = models.TextField()  # 培训计划
     teachers = models.ManyToManyField(Teacher, related_name="classes", blank=True)
+    # The evaluation institution the bureau commissions to assess the trainees (002 · 附件4 · 8②);
+    # none while the bureau assesses itself.
+    evaluator = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="commissioned_classes"
+    )
     status = models.CharField(max_length=16, default=CLASS.initial, db_index=True)
     filed_on = models.DateField(null=True, blank=True)
     # The last roster check, masked (row, name, masked number, ok, reasons): shown until the next upload.
