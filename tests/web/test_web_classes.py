@@ -205,7 +205,7 @@ def test_a_suspended_institution_files_nothing_and_its_running_class_is_flagged(
     assert list(selectors.filtered(world.district, flagged=True)) == [cls]
     with pytest.raises(ValidationError) as refused:
         draft(world.clerk, date(2025, 11, 3))
-    assert refused.value.message_dict["__all__"] == [
+    assert refused.value.messages == [
         "本机构已被暂停开班（当前状态：暂停开班），暂停期间不能新建或提交开班备案"
     ]
 

@@ -238,7 +238,7 @@ def class_create(
     """A draft class of the clerk's institution. A suspended or removed institution files nothing."""
     institution = _clerk_of(actor)
     if (why := refusal_of(institution)) is not None:
-        raise ValidationError({"__all__": why})
+        raise ValidationError(why)
     if certificate_type not in {c.value for c in CertificateType}:
         raise ValidationError({"certificate_type": f"证书类型 {certificate_type!r} 无效"})
     if program not in {p.value for p in Program}:
@@ -571,7 +571,7 @@ def class_move(
     if action == "assess":
         missing = Trainee.objects.filter(training_class=training_class, result__isnull=True).count()
         if missing:
-            raise ValidationError({"__all__": f"还有{missing}名学员没有考核结果，全部录入后才能完成考核"})
+            raise ValidationError(f"还有{missing}名学员没有考核结果，全部录入后才能完成考核")
     if action == "discard":
         raise ValueError("drafts are deleted with class_discard")
     return change_state(
@@ -686,7 +686,7 @@ def amendment_propose(
         if new != old:
             diff[field] = {"from": old, "to": new}
     if not diff:
-        raise ValidationError({"__all__": "没有需要变更的内容"})
+        raise ValidationError("没有需要变更的内容")
     try:
         with transaction.atomic():
             amendment = Amendment.objects.create(
@@ -724,9 +724,7 @@ def amendment_decide(*, actor: Actor, amendment: Amendment, action: str, reason:
                 _lock_people(digests)
                 clash = overlapping(digests, start, end, exclude=fresh.pk)
                 if clash:
-                    raise ValidationError(
-                        {"__all__": f"变更后的日期与其他班级重叠（{len(clash)}人），不能同意"}
-                    )
+                    raise ValidationError(f"变更后的日期与其他班级重叠（{len(clash)}人），不能同意")
                 Trainee.objects.filter(training_class=fresh).update(start=start, end=end)
             TrainingClass.objects.filter(pk=fresh.pk).update(**values)
         return change_state(
