@@ -158,6 +158,10 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.class_for(request.user, pk))
 
 
+def _form_errors(form: Any) -> list[str]:
+    return [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
+
+
 def _refused(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return [str(m) for m in exc.messages]
@@ -194,7 +198,7 @@ def class_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.class_for(request.user, pk)
     form = InspectionForm(request.POST)
     if not form.is_valid():
-        return _detail(request, c, [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()])
+        return _detail(request, c, _form_errors(form))
     d = form.cleaned_data
     try:
         services.inspection_record(
@@ -485,9 +489,7 @@ def workspace_amend(request: HttpRequest, pk: int) -> HttpResponse:
     c = _own(request, pk)
     form = AmendmentForm(request.POST)
     if not form.is_valid():
-        return _workspace_detail(
-            request, c, [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
-        )
+        return _workspace_detail(request, c, _form_errors(form))
     d = form.cleaned_data
     changes = {f: d[f] for f in services.AMENDABLE if d.get(f, "").strip()}
     try:
