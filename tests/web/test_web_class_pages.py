@@ -83,7 +83,9 @@ def test_the_district_lists_inspects_and_reveals_one_number_with_an_audit_row(wo
     assert "焊工四级培训班" in listing and "已备案" in listing
     page = district.post(
         f"/office/classes/{cls.pk}/inspect/",
-        {"kind": "first_class", "on": "2025-10-09", "outcome": "passed", "findings": "首期班实地检查，人数相符", "present": "1"},
+        {"kind": "first_class", "on": "2025-10-09", "outcome": "passed",
+         "findings": "首期班实地检查，人数相符",
+         "present": "1"},
     )  # fmt: skip
     assert page.status_code == 302
     assert ClassInspection.objects.get().findings == "首期班实地检查，人数相符"
