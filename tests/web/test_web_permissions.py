@@ -678,7 +678,7 @@ def test_a_district_creates_a_clerk_account_for_its_institution_with_an_audit_re
         {"username": "zhang-clerk", "password": PASSWORD},
     )
     assert response.status_code == 302
-    record = AuditRecord.objects.get(action="institution.clerk_create")
+    record = AuditRecord.objects.get(action="institution.clerk_create", actor=district)
     assert (record.actor, record.target_id, record.summary) == (
         district,
         str(own.pk),

@@ -314,22 +314,29 @@ def _lock_people(digests: Iterable[str]) -> None:
 def overlapping(
     digests: Iterable[str], start: date, end: date, *, exclude: int | None
 ) -> dict[str, TrainingClass]:
-    """Each person (by digest) already in another class that holds their time between start and end."""
-    wanted = list(set(digests))
-    found: dict[str, TrainingClass] = {}
+    """Each person (by digest) already in another class that holds their time between start and end.
+    Two steps, so that the planner uses the (digest, start, end) index and never scans by state: the
+    enrolments of these people at these dates, then which of their classes hold time."""
+    wanted = sorted(set(digests))
+    candidates: list[tuple[str, int]] = []
     for i in range(0, len(wanted), 500):
-        rows = (
-            Trainee.objects.filter(
-                id_digest__in=wanted[i : i + 500],
-                start__lte=end,
-                end__gte=start,
-                training_class__status__in=HOLDING_STATES,
-            )
+        candidates += list(
+            Trainee.objects.filter(id_digest__in=wanted[i : i + 500], start__lte=end, end__gte=start)
             .exclude(training_class_id=exclude)
-            .select_related("training_class")
+            .values_list("id_digest", "training_class_id")
         )
-        for t in rows:
-            found.setdefault(t.id_digest, t.training_class)
+    if not candidates:
+        return {}
+    ids = sorted({c for _, c in candidates})
+    holding = {
+        c.pk: c
+        for i in range(0, len(ids), 500)
+        for c in TrainingClass.objects.filter(pk__in=ids[i : i + 500], status__in=HOLDING_STATES)
+    }
+    found: dict[str, TrainingClass] = {}
+    for d, c in candidates:
+        if c in holding:
+            found.setdefault(d, holding[c])
     return found
 
 
