@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import staff_scope
-from calls.models import DeadlineExtension, ProjectCall
+from calls.models import Application, DeadlineExtension, ProjectCall
 from common.actor import Actor
+from institutions.models import Institution
 from skillsubsidy.calls.call import Call, Extension, load_call
 from skillsubsidy.regions import all_regions, ancestry
 
@@ -51,3 +52,20 @@ def extensions_of(record: ProjectCall) -> tuple[Extension, ...]:
 def ensure_in_time(*, record: ProjectCall, deadline: str, at: datetime) -> None:
     """Raise DeadlinePassed unless `at` is before the deadline, or before the latest extension of it."""
     effective_call(record).ensure_in_time(deadline, at, extensions_of(record))
+
+
+# The application states in which an accepted project may run classes (002 · 七（三）): tracked, not
+# warned, removed or completed.
+IN_TRACKING = ("tracking",)
+
+
+def project_for_filing(*, institution: Institution, pk: int) -> Application | None:
+    """The institution's accepted project `pk` when it is in tracking, with its occupations loaded;
+    None otherwise (another institution's, not accepted, warned, removed or completed). Class filing
+    and claims accept only such a project."""
+    return (
+        Application.objects.filter(pk=pk, institution=institution, status__in=IN_TRACKING)
+        .select_related("call")
+        .prefetch_related("occupations")
+        .first()
+    )
