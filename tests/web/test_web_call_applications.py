@@ -30,6 +30,7 @@ from accounts.models import Role
 from audit.models import AuditRecord
 from calls import selectors, services
 from calls.models import Application, ProjectCall, Revision
+from calls.sealing import opened_form
 from common.errors import Conflict
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,7 +52,7 @@ def test_a_clerk_files_a_valid_form_and_it_is_kept_as_revision_one() -> None:
     stored = Revision.objects.get(application=application, number=1).form["unit"]["contact"]
     assert "mobile" not in stored
     assert stored["mobile_masked"] != "13912345678"
-    assert services.opened_form(application.form)["unit"]["contact"]["mobile"] == "13912345678"
+    assert opened_form(application.form)["unit"]["contact"]["mobile"] == "13912345678"
 
 
 def test_a_budget_that_does_not_add_up_a_standard_over_800_and_an_unknown_occupation_are_refused() -> None:

@@ -4,19 +4,28 @@ and whether a submission at a given moment is in time, extensions included."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.selectors import staff_scope
-from calls.models import Application, DeadlineExtension, ProjectCall, Revision
+from calls.models import Application, DeadlineExtension, Objection, ProjectCall, Review, Revision
+from calls.sealing import opened_form
 from catalogs.selectors import dated_dataset
 from common.actor import Actor
 from institutions.models import Institution
 from skillsubsidy.calls.call import Call, Extension, load_call
-from skillsubsidy.calls.forms import ApplicationForm, CatalogLookup, applicant_checks, catalog_lookup
+from skillsubsidy.calls.forms import (
+    ApplicationForm,
+    CatalogLookup,
+    FormInvalid,
+    applicant_checks,
+    catalog_lookup,
+    read_application,
+)
 from skillsubsidy.regions import all_regions, ancestry
 from skillsubsidy.rules.checks import CheckResult
 from standards.selectors import engine
@@ -164,3 +173,91 @@ def revision_diff(application: Application, number: int) -> list[tuple[str, obje
     before, after = _leaves(forms.get(number - 1, {})), _leaves(forms.get(number, {}))
     paths = list(after) + [p for p in before if p not in after]
     return [(p, before.get(p), after.get(p)) for p in paths if before.get(p) != after.get(p)]
+
+
+def reviews_of(record: ProjectCall) -> QuerySet[Review]:
+    return Review.objects.filter(application__call=record).select_related("reviewer")
+
+
+def objection_call(actor: Actor, pk: int) -> int:
+    """The call of objection `pk`, when the actor sees that call."""
+    found = (
+        Objection.objects.filter(pk=pk, call__in=calls_for(actor)).values_list("call_id", flat=True).first()
+    )
+    if found is None:
+        raise Http404(f"no objection {pk}")
+    return int(found)
+
+
+def form_paths(form: object) -> list[str]:
+    """Every field of a stored form, by path, for the district's per-field comments."""
+    return [p for p in _leaves(form) if p]
+
+
+def checks_for_page(application: Application) -> list[tuple[str, str, str]]:
+    """002 · 一 as 附件1 decides it, for the district's first review: (rule id, outcome, what was
+    found); empty while the form does not pass its own checks."""
+    call = effective_call(application.call)
+    try:
+        form = read_application(opened_form(application.form), call=call, catalog=catalog_of(call))
+    except FormInvalid:
+        return []
+    results = applicant_checks_of(form, region=call.region, on=timezone.localdate())
+    return [(r.rule, r.outcome.value, r.step.value) for r in results]
+
+
+def filed_projects(record: ProjectCall) -> QuerySet[Application]:
+    """The accepted projects of a filed call, whatever happened to them since (tracked, warned…)."""
+    return (
+        Application.objects.filter(
+            call=record, status__in=("filed", "tracking", "warned", "removed", "completed")
+        )
+        .select_related("institution")
+        .prefetch_related("occupations")
+        .order_by("district", "pk")
+    )
+
+
+def public_calls() -> QuerySet[ProjectCall]:
+    """The calls the portal shows: every call once it has opened (a draft is the city's own)."""
+    return ProjectCall.objects.exclude(status="draft").order_by("-created_at")
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    institution: str
+    project: str
+    occupations: str
+    districts: str
+    trainees: int
+    standard_fen: int | None
+    status: str
+
+
+def notice_projects(record: ProjectCall) -> list[NoticeRow]:
+    """The projects selected for the notice, as the public sees them: institution, project,
+    occupations, districts, planned trainees and the standard set; a project taken off the list after
+    an objection stays off."""
+    rows = []
+    for a in (
+        Application.objects.filter(
+            call=record, status__in=("in_notice", "filed", "tracking", "warned", "completed")
+        )
+        .select_related("institution")
+        .prefetch_related("occupations")
+        .order_by("district", "pk")
+    ):
+        projects = opened_form(a.form).get("projects") or []
+        districts = {str(d) for p in projects if isinstance(p, dict) for d in (p.get("districts") or [])}
+        rows.append(
+            NoticeRow(
+                a.institution.name,
+                a.project_name,
+                "、".join(o.name for o in a.occupations.all()),
+                "、".join(sorted(districts)),
+                a.trainees,
+                a.accepted_standard_fen,
+                a.status,
+            )
+        )
+    return rows

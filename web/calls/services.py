@@ -36,9 +36,10 @@ from calls.models import (
     Revision,
     TrackingEvent,
 )
+from calls.sealing import opened_form, sealed_form
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
-from common.personal import seal, unseal
+from common.personal import seal
 from common.transitions import change_state
 from institutions.models import Clerk, Institution
 from institutions.selectors import clerk_institution
@@ -213,7 +214,6 @@ ATTACHMENT_KINDS = {
     "jpg": (b"\xff\xd8\xff", "image/jpeg"),
     "jpeg": (b"\xff\xd8\xff", "image/jpeg"),
 }
-_PERSONS = ("legal_representative", "contact")
 EDITABLE = ("draft", "returned")
 
 
@@ -236,33 +236,6 @@ def _staff_application(actor: Actor, pk: int) -> Application:
     application = selectors.application_for_staff(actor, pk)
     authorise(actor, application.district)
     return application
-
-
-def sealed_form(form: dict[str, Any]) -> dict[str, Any]:
-    """The form as stored: the two mobiles of 附件1 · 一 sealed (personal data), their masks kept."""
-    stored: dict[str, Any] = json.loads(json.dumps(form))
-    unit = stored.get("unit")
-    if isinstance(unit, dict):
-        for key in _PERSONS:
-            person = unit.get(key)
-            if isinstance(person, dict) and isinstance(person.get("mobile"), str) and person["mobile"]:
-                sealed = seal(person.pop("mobile").strip())
-                person["mobile_sealed"] = sealed.token
-                person["mobile_masked"] = sealed.masked
-    return stored
-
-
-def opened_form(stored: dict[str, Any]) -> dict[str, Any]:
-    """The form as its readers need it: the mobiles unsealed, the masks dropped."""
-    form: dict[str, Any] = json.loads(json.dumps(stored))
-    unit = form.get("unit")
-    if isinstance(unit, dict):
-        for key in _PERSONS:
-            person = unit.get(key)
-            if isinstance(person, dict) and "mobile_sealed" in person:
-                person["mobile"] = unseal(person.pop("mobile_sealed"))
-                person.pop("mobile_masked", None)
-    return form
 
 
 def _read(record: ProjectCall, form: dict[str, Any]) -> ApplicationForm:
@@ -1123,5 +1096,5 @@ def applicant_register(
     if record.status != "open":
         raise Conflict(f"征集处于“{CALL.states[record.status].label_zh}”，不接受新的申报")
     with transaction.atomic():
-        registered = institution_register(actor=actor, demo=demo, **institution)  # type: ignore[arg-type]
+        registered = institution_register(actor=actor, demo=demo, **institution)
         return clerk_create(institution=registered, actor=actor, username=username, password=password)
