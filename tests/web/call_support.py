@@ -103,3 +103,40 @@ MARKS = [
 
 def today() -> date:
     return timezone.localdate()
+
+
+def through_notice() -> dict[str, Any]:
+    """A call with one Tianhe project in a running notice (from yesterday), its scan attached."""
+    city = city_staff()
+    call = opened_call(city)
+    tianhe = district_staff(TIANHE)
+    clerk = applicant(tianhe, call, TIANHE, "clerk-th")
+    draft = services.application_start(actor=clerk, call_pk=call.pk, district=TIANHE, form=form_for(TIANHE))
+    scan = services.attachment_add(
+        actor=clerk, pk=draft.pk, label="营业执照", file_name="licence.pdf", data=b"%PDF-1.4 licence"
+    )
+    application = services.application_submit(actor=clerk, pk=draft.pk)
+    services.application_forward(actor=tianhe, pk=application.pk)
+    services.call_close_applications(actor=city, pk=call.pk)
+    services.call_start_city_review(actor=city, pk=call.pk)
+    for i in range(3):
+        services.review_submit(
+            actor=_staff(f"reviewer-{i}", Role.CITY_BUREAU, "440100"), pk=application.pk, marks=MARKS
+        )
+    services.scoring_close(actor=city, call_pk=call.pk)
+    services.meeting_record(
+        actor=city,
+        call_pk=call.pk,
+        held_on=today(),
+        members=["局长", "副局长"],
+        choices=[services.ChoiceInput(application.pk, True, "评分达标", 75_000)],
+    )
+    services.notice_publish(actor=city, call_pk=call.pk, starts_on=today() - timedelta(days=1))
+    return {
+        "call": ProjectCall.objects.get(pk=call.pk),
+        "application": Application.objects.get(pk=application.pk),
+        "attachment": scan,
+        "clerk": clerk,
+        "city": city,
+        "district": tianhe,
+    }

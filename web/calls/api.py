@@ -316,7 +316,7 @@ def call_notice(request: HttpRequest, call_id: int) -> dict[str, Any]:
     response={200: list[ApplicationOut], **WRITE_ERRORS},
     summary="A call's applications: a clerk its own, staff those of their districts",
 )
-def applications(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
+def call_applications(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     institution = clerk_institution(request.user)
     if institution is not None:
         found = selectors.applications_of(institution).filter(call_id=call_id)
@@ -332,7 +332,7 @@ def applications(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     response={201: ApplicationOut, **WRITE_ERRORS},
     summary="Start an application (an institution's clerk)",
 )
-def application_start(request: HttpRequest, call_id: int, payload: StartIn) -> Status[dict[str, Any]]:
+def call_application_start(request: HttpRequest, call_id: int, payload: StartIn) -> Status[dict[str, Any]]:
     made = services.application_start(
         actor=request.user, call_pk=call_id, district=payload.district, form=payload.form
     )
@@ -344,7 +344,7 @@ def application_start(request: HttpRequest, call_id: int, payload: StartIn) -> S
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="One application",
 )
-def application(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def call_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
     return _application(_visible(request, application_id))
 
 
@@ -353,7 +353,7 @@ def application(request: HttpRequest, application_id: int) -> dict[str, Any]:
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="Save 附件1 (a draft, or a returned form being corrected)",
 )
-def application_save(request: HttpRequest, application_id: int, payload: FormIn) -> dict[str, Any]:
+def call_application_save(request: HttpRequest, application_id: int, payload: FormIn) -> dict[str, Any]:
     return _application(services.application_save(actor=request.user, pk=application_id, form=payload.form))
 
 
@@ -362,7 +362,7 @@ def application_save(request: HttpRequest, application_id: int, payload: FormIn)
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="Submit (or resubmit) to the district; every field is checked and the deadline enforced",
 )
-def application_submit(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def call_application_submit(request: HttpRequest, application_id: int) -> dict[str, Any]:
     return _application(services.application_submit(actor=request.user, pk=application_id))
 
 
@@ -371,7 +371,7 @@ def application_submit(request: HttpRequest, application_id: int) -> dict[str, A
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="Withdraw",
 )
-def application_withdraw(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
+def call_application_withdraw(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
     return _application(
         services.application_withdraw(actor=request.user, pk=application_id, reason=payload.reason)
     )
@@ -382,7 +382,7 @@ def application_withdraw(request: HttpRequest, application_id: int, payload: Rea
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="Return for correction with a comment per field (district)",
 )
-def application_return(request: HttpRequest, application_id: int, payload: ReturnIn) -> dict[str, Any]:
+def call_application_return(request: HttpRequest, application_id: int, payload: ReturnIn) -> dict[str, Any]:
     moved = services.application_return(
         actor=request.user,
         pk=application_id,
@@ -397,7 +397,7 @@ def application_return(request: HttpRequest, application_id: int, payload: Retur
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="Decline",
 )
-def application_decline(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
+def call_application_decline(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
     return _application(
         services.application_decline(actor=request.user, pk=application_id, reason=payload.reason)
     )
@@ -408,7 +408,7 @@ def application_decline(request: HttpRequest, application_id: int, payload: Reas
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="Forward to the city (district), by the city deadline",
 )
-def application_forward(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def call_application_forward(request: HttpRequest, application_id: int) -> dict[str, Any]:
     return _application(services.application_forward(actor=request.user, pk=application_id))
 
 
@@ -417,7 +417,9 @@ def application_forward(request: HttpRequest, application_id: int) -> dict[str, 
     response={201: IdOut, **WRITE_ERRORS},
     summary="Declare a conflict of interest (reviewer)",
 )
-def conflict_declare(request: HttpRequest, application_id: int, payload: ReasonIn) -> Status[dict[str, Any]]:
+def call_conflict_declare(
+    request: HttpRequest, application_id: int, payload: ReasonIn
+) -> Status[dict[str, Any]]:
     row = services.conflict_declare(actor=request.user, pk=application_id, reason=payload.reason)
     return Status(201, {"id": row.pk})
 
@@ -427,7 +429,9 @@ def conflict_declare(request: HttpRequest, application_id: int, payload: ReasonI
     response={201: IdOut, **WRITE_ERRORS},
     summary="Score on the call's rubric, each mark justified (reviewer)",
 )
-def review_submit(request: HttpRequest, application_id: int, payload: ReviewIn) -> Status[dict[str, Any]]:
+def call_review_submit(
+    request: HttpRequest, application_id: int, payload: ReviewIn
+) -> Status[dict[str, Any]]:
     row = services.review_submit(
         actor=request.user, pk=application_id, marks=[m.model_dump() for m in payload.marks]
     )
@@ -439,7 +443,9 @@ def review_submit(request: HttpRequest, application_id: int, payload: ReviewIn) 
     response={201: IdOut, **WRITE_ERRORS},
     summary="Record a staged evaluation, warning, correction, removal or completion (district)",
 )
-def tracking_record(request: HttpRequest, application_id: int, payload: TrackIn) -> Status[dict[str, Any]]:
+def call_tracking_record(
+    request: HttpRequest, application_id: int, payload: TrackIn
+) -> Status[dict[str, Any]]:
     row = services.tracking_record(actor=request.user, pk=application_id, **payload.model_dump())
     return Status(201, {"id": row.pk})
 
@@ -468,7 +474,7 @@ def call_move(request: HttpRequest, call_id: int, action: str) -> dict[str, Any]
 
 
 @writes.post("/calls/{call_id}/decision", response={200: CallOut, **WRITE_ERRORS}, summary="集体决策 (city)")
-def decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> dict[str, Any]:
+def call_decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> dict[str, Any]:
     services.meeting_record(
         actor=request.user,
         call_pk=call_id,
@@ -485,14 +491,14 @@ def decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> dict[st
 @writes.post(
     "/calls/{call_id}/notice", response={200: CallOut, **WRITE_ERRORS}, summary="Publish the notice (city)"
 )
-def notice_publish(request: HttpRequest, call_id: int, payload: NoticeIn) -> dict[str, Any]:
+def call_notice_publish(request: HttpRequest, call_id: int, payload: NoticeIn) -> dict[str, Any]:
     return _call(services.notice_publish(actor=request.user, call_pk=call_id, starts_on=payload.starts_on))
 
 
 @writes.post(
     "/calls/{call_id}/objections", response={201: IdOut, **WRITE_ERRORS}, summary="Record an objection (city)"
 )
-def objection_file(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Status[dict[str, Any]]:
+def call_objection_file(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Status[dict[str, Any]]:
     row = services.objection_file(actor=request.user, call_pk=call_id, **payload.model_dump())
     return Status(201, {"id": row.pk})
 
@@ -502,7 +508,7 @@ def objection_file(request: HttpRequest, call_id: int, payload: ObjectionIn) -> 
     response={200: IdOut, **WRITE_ERRORS},
     summary="Answer an objection, upholding it or not (city)",
 )
-def objection_answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> dict[str, Any]:
+def call_objection_answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> dict[str, Any]:
     row = services.objection_answer(actor=request.user, pk=objection_id, **payload.model_dump())
     return {"id": row.pk}
 
@@ -510,7 +516,7 @@ def objection_answer(request: HttpRequest, objection_id: int, payload: AnswerIn)
 @writes.post(
     "/calls/{call_id}/filing", response={200: FilingOut, **WRITE_ERRORS}, summary="File with the province"
 )
-def filing(request: HttpRequest, call_id: int, payload: FilingIn) -> dict[str, Any]:
+def call_filing(request: HttpRequest, call_id: int, payload: FilingIn) -> dict[str, Any]:
     record = services.call_file_with_province(
         actor=request.user, call_pk=call_id, filed_on=payload.filed_on, reference=payload.reference
     )
@@ -522,7 +528,7 @@ def filing(request: HttpRequest, call_id: int, payload: FilingIn) -> dict[str, A
     response={200: FilingOut, **WRITE_ERRORS},
     summary="The filed result for the province, with its date and reference (staff)",
 )
-def filing_result(request: HttpRequest, call_id: int) -> dict[str, Any]:
+def call_filing_result(request: HttpRequest, call_id: int) -> dict[str, Any]:
     if staff_scope(request.user) is None:
         raise PermissionDenied("bureau staff only")
     return _filing(selectors.call_of(request.user, call_id))
