@@ -161,6 +161,6 @@ def test_the_public_notice_lists_the_selected_projects_and_says_the_documents_gi
     assert page.status_code == 200
     assert "公示中" in text
     assert "广州市天河区粤厨职业培训学校" in text and "中式烹调师、预制菜加工员" in text and "750" in text
-    assert "未规定公示期" in text or "no length" in text
+    assert "征集文件要求社会公示，但未规定公示期；公示期5天由市人社部门设定。" in text
     assert Client().get("/calls/").status_code == 200
     assert PASSWORD
