@@ -312,6 +312,8 @@ def test_the_whole_call_runs_to_filing_and_a_warned_project_is_removed() -> None
     assert (filed.status, filed.filing_reference) == ("filed", "粤人社备〔2023〕1号")
     services.call_start_tracking(actor=city, call_pk=call.pk)
     tianhe = district_staff(TIANHE)
+    assert selectors.project_for_filing(institution=a.institution, pk=a.pk) is None  # filed, not tracked yet
+    services.application_track(actor=tianhe, pk=a.pk)
     assert selectors.project_for_filing(institution=a.institution, pk=a.pk) == Application.objects.get(
         pk=a.pk
     )

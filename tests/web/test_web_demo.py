@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditRecord
+from calls.models import Application, ProjectCall
 from institutions.models import Clerk, Institution
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_puts_guangzhou_institutions_in_every_state_through_the_services() -> None:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert out.getvalue().strip() == (
+    assert out.getvalue().splitlines()[0] == (
         "demo loaded: 11 institutions (applied 1, listed 3, proposed 1, rejected 1, removed 1, returned 1, "
         "suspended 1, under_review 1, withdrawn 1)"
     )
@@ -34,7 +35,10 @@ def test_the_demo_puts_guangzhou_institutions_in_every_state_through_the_service
     assert sorted(m.actor_name for m in moves) == ["demo-guangzhou"] * 5
     # The listed and suspended institutions each have a clerk, who lands on its own workspace.
     clerks = {
-        c.user.username: c.institution.status for c in Clerk.objects.select_related("user", "institution")
+        c.user.username: c.institution.status
+        for c in Clerk.objects.select_related("user", "institution").filter(
+            user__username__startswith="demo-clerk-"
+        )
     }
     assert sorted(clerks.values()) == ["listed", "listed", "listed", "suspended"]
 
@@ -45,3 +49,23 @@ def test_a_second_load_is_refused_and_changes_nothing() -> None:
     with pytest.raises(CommandError, match="the demo is already loaded"):
         call_command("load_demo", stdout=io.StringIO())
     assert (Institution.objects.count(), AuditRecord.objects.count()) == before
+
+
+def test_the_demo_call_runs_to_tracking_with_applications_in_thirteen_states() -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert (
+        out.getvalue().splitlines()[1]
+        == "demo call: 广州市“揭榜领题”职业技能培训项目征集（首批）, 13 applications, tracking"
+    )
+    call = ProjectCall.objects.get()
+    assert (call.demo, call.filing_reference, call.notice_days) == (True, "粤人社备〔演示〕1号", 5)
+    states = sorted(a.status for a in Application.objects.filter(call=call))
+    assert states == sorted(
+        ["tracking", "warned", "removed", "completed", "filed", "not_selected", "not_selected", "declined",
+         "withdrawn", "returned", "resubmitted", "submitted", "draft"]
+    )  # fmt: skip
+    assert all(a.demo for a in Application.objects.all())
+    # Registered in the same flow: nine applicants with their clerk accounts, awaiting the registry's review.
+    assert Institution.objects.filter(name__startswith="【演示】", status="applied").count() == 10
+    assert call.meeting.statement.startswith("入选6个项目")

@@ -260,7 +260,8 @@ NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_get", "api:entry_patch
               "api:call_application_return", "api:call_application_decline", "api:call_application_forward",
               "api:call_conflict_declare", "api:call_review_submit", "api:call_tracking_record",
               "api:call_move", "api:call_decision", "api:call_notice_publish", "api:call_objection_file",
-              "api:call_objection_answer", "api:call_filing", "api:call_filing_result"}  # fmt: skip
+              "api:call_objection_answer", "api:call_filing", "api:call_filing_result",
+              "api:call_application_track"}  # fmt: skip
 
 
 def expected(actor: Actor, name: str, region: str | None) -> int:

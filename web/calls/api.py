@@ -450,6 +450,15 @@ def call_tracking_record(
     return Status(201, {"id": row.pk})
 
 
+@writes.post(
+    "/calls/applications/{application_id}/track",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="Take up a filed project for tracking (district)",
+)
+def call_application_track(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    return _application(services.application_track(actor=request.user, pk=application_id))
+
+
 _MOVES = {
     "close_applications": services.call_close_applications,
     "start_city_review": services.call_start_city_review,

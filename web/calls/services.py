@@ -68,7 +68,7 @@ from skillsubsidy.calls.scoring import Review as ScoreReview
 from skillsubsidy.rules.decision import Outcome
 
 
-def call_create(*, actor: Actor, call_file: str) -> ProjectCall:
+def call_create(*, actor: Actor, call_file: str, demo: bool = False) -> ProjectCall:
     try:
         call = load_call(call_file)
     except (KeyError, CallFileError) as exc:
@@ -77,7 +77,11 @@ def call_create(*, actor: Actor, call_file: str) -> ProjectCall:
     try:
         with transaction.atomic():
             record = ProjectCall.objects.create(
-                call_file=call.id, region=call.region, title=call.title, created_by=actor_user(actor)
+                call_file=call.id,
+                region=call.region,
+                title=call.title,
+                created_by=actor_user(actor),
+                demo=demo,
             )
             audit_record(
                 actor=actor,
@@ -1013,22 +1017,26 @@ def call_file_with_province(*, actor: Actor, call_pk: int, filed_on: date, refer
 
 
 def call_start_tracking(*, actor: Actor, call_pk: int) -> ProjectCall:
-    """The filed projects go to their districts for tracking (002 · 七（三））."""
-    record = selectors.call_of(actor, call_pk)
-    with transaction.atomic():
-        moved = _call_move(actor=actor, pk=call_pk, action="start_tracking", summary="开始跟踪实施")
-        for a in Application.objects.filter(call=record, status="filed").select_related("institution"):
-            change_state(
-                model=Application,
-                pk=a.pk,
-                machine=APPLICATION,
-                action="track",
-                actor=actor,
-                reason="",
-                summary=f"{a.institution.name} 进入跟踪实施",
-                region=a.district,
-            )
-    return moved
+    """The call enters tracking (002 · 七（三））; each district then takes up its filed projects."""
+    return _call_move(actor=actor, pk=call_pk, action="start_tracking", summary="开始跟踪实施")
+
+
+def application_track(*, actor: Actor, pk: int) -> Application:
+    """A district takes up one filed project for tracking, once the call is in tracking; from then on
+    its classes may be filed (calls.selectors.project_for_filing)."""
+    application = _staff_application(actor, pk)
+    if application.call.status != "tracking":
+        raise Conflict(f"征集处于“{CALL.states[application.call.status].label_zh}”，尚未进入跟踪实施")
+    return change_state(
+        model=Application,
+        pk=pk,
+        machine=APPLICATION,
+        action="track",
+        actor=actor,
+        reason="",
+        summary=f"{application.institution.name} 进入跟踪实施",
+        region=application.district,
+    )
 
 
 # --- Tracking by the districts (002 · 七（三）) ----------------------------------------------------

@@ -658,6 +658,10 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             _("Declined."),
         ),
         "forward": (lambda: services.application_forward(actor=user, pk=pk), _("Forwarded to the city.")),
+        "take_up": (
+            lambda: services.application_track(actor=user, pk=pk),
+            _("The project is being tracked."),
+        ),
         "conflict": (
             lambda: services.conflict_declare(actor=user, pk=pk, reason=post.get("reason", "")),
             _("Conflict of interest declared: you will not score this application."),

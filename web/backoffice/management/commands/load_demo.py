@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import staff_create
+from calls.demo import load_call_demo
 from institutions.demo import DISTRICTS, DemoStaff, load_institutions
 from institutions.models import Institution
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                     },
                 )
                 loaded = load_institutions(staff, timezone.localdate())
+                call = load_call_demo(city=staff.city, districts=staff.districts, today=timezone.localdate())
         except ValidationError as exc:
             # A demo account already exists (an earlier demo whose institutions were deleted).
             raise CommandError(f"{'; '.join(exc.messages)}; nothing was changed") from None
@@ -64,3 +66,4 @@ class Command(BaseCommand):
             by_status[inst.status] = by_status.get(inst.status, 0) + 1
         shown = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items()))
         self.stdout.write(f"demo loaded: {len(loaded)} institutions ({shown})")
+        self.stdout.write(f"demo call: {call.title}, {call.applications.count()} applications, {call.status}")
