@@ -105,8 +105,9 @@ def today() -> date:
     return timezone.localdate()
 
 
-def through_notice() -> dict[str, Any]:
-    """A call with one Tianhe project in a running notice (from yesterday), its scan attached."""
+def through_notice(*, started_days_ago: int = 1) -> dict[str, Any]:
+    """A call with one Tianhe project in its notice (running from yesterday unless told otherwise), its
+    scan attached."""
     city = city_staff()
     call = opened_call(city)
     tianhe = district_staff(TIANHE)
@@ -131,7 +132,7 @@ def through_notice() -> dict[str, Any]:
         members=["局长", "副局长"],
         choices=[services.ChoiceInput(application.pk, True, "评分达标", 75_000)],
     )
-    services.notice_publish(actor=city, call_pk=call.pk, starts_on=today() - timedelta(days=1))
+    services.notice_publish(actor=city, call_pk=call.pk, starts_on=today() - timedelta(days=started_days_ago))
     return {
         "call": ProjectCall.objects.get(pk=call.pk),
         "application": Application.objects.get(pk=application.pk),

@@ -17,6 +17,7 @@ from call_support import (
     form_for,
     opened_call,
     submitted,
+    through_notice,
     today,
 )
 from django.test import Client
@@ -164,3 +165,106 @@ def test_the_public_notice_lists_the_selected_projects_and_says_the_documents_gi
     assert "征集文件要求社会公示，但未规定公示期；公示期5天由市人社部门设定。" in text
     assert Client().get("/calls/").status_code == 200
     assert PASSWORD
+
+
+def test_the_applicants_summary_downloads_in_the_documents_columns_with_the_file_name_of_the_call() -> None:
+    call = opened_call(city_staff())
+    clerk = applicant(district_staff(TIANHE), call, TIANHE, "clerk-th")
+    application = submitted(clerk, call, TIANHE)
+    got = _client(clerk).get(f"/office/workspace/calls/applications/{application.pk}/paper/summary/")
+    # 区名+单位名称+联系人+联系方式 (002 · 七（二）)
+    assert (
+        "天河区广州市天河区粤厨职业培训学校李华13912345678.xlsx"
+        in got["Content-Disposition"].encode("latin-1").decode("utf-8")
+        or "filename*=utf-8''" in got["Content-Disposition"]
+    )
+    rows = list(load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    # 附件2's columns in the document's order (seed 002, lines 353–373).
+    assert rows[2] == (
+        "序号",
+        "拟申报职业培训项目",
+        "拟申报职业（工种）",
+        "拟开设培训班次",
+        "拟培训人数（人）",
+        "培训形式",
+        "相关证书",
+        "建议补贴标准（元/人）",
+    )
+    assert rows[3] == (
+        1,
+        "“粤菜师傅”中式烹调培训项目",
+        "中式烹调师",
+        4,
+        120,
+        "线上+线下（线上20%，线下80%）",
+        "职业技能等级证书",
+        "800",
+    )
+    printed = _client(clerk).get(f"/office/workspace/calls/applications/{application.pk}/paper/print/")
+    assert printed.status_code == 200 and "广州市天河区粤厨职业培训学校" in printed.content.decode()
+
+
+def test_the_city_sees_the_ranking_with_its_trace_and_a_conflicted_reviewer_no_score_form() -> None:
+    city = city_staff()
+    call = opened_call(city)
+    tianhe = district_staff(TIANHE)
+    a = submitted(applicant(tianhe, call, TIANHE, "clerk-th"), call, TIANHE)
+    services.application_forward(actor=tianhe, pk=a.pk)
+    services.call_close_applications(actor=city, pk=call.pk)
+    services.call_start_city_review(actor=city, pk=call.pk)
+    services.review_submit(actor=make_staff("rv1", Role.CITY_BUREAU, "440100"), pk=a.pk, marks=MARKS)
+    conflicted = make_staff("rv2", Role.CITY_BUREAU, "440100")
+    services.conflict_declare(actor=conflicted, pk=a.pk, reason="曾任该校顾问")
+    page = _client(city).get(f"/office/calls/{call.pk}/").content.decode()
+    assert "rv1：80.00分" in page and "评审人数不足：需要至少3名" in page
+    own = _client(conflicted).get(f"/office/calls/applications/{a.pk}/").content.decode()
+    assert "您已申报与该申报存在利益冲突，不得评分。" in own and 'name="points-need"' not in own
+    refused = _client(conflicted).post(
+        f"/office/calls/applications/{a.pk}/do/review/",
+        {f"points-{m['criterion']}": "8" for m in MARKS} | {f"why-{m['criterion']}": "好" for m in MARKS},
+        follow=True,
+    )
+    assert "存在利益冲突（曾任该校顾问），不得评分" in refused.content.decode()
+    assert a.reviews.count() == 1
+
+
+def test_the_filed_result_exports_as_xlsx_and_as_json_with_its_reference() -> None:
+    world = through_notice(started_days_ago=10)  # five days, ended: the result may be filed
+    call, city = world["call"], world["city"]
+    services.call_file_with_province(
+        actor=city, call_pk=call.pk, filed_on=today(), reference="粤人社备〔2023〕9号"
+    )
+    office = _client(city)
+    rows = list(
+        load_workbook(
+            io.BytesIO(office.get(f"/office/calls/{call.pk}/filing.xlsx").content)
+        ).active.iter_rows(values_only=True)
+    )
+    assert rows[1] == (
+        f"备案日期：{today().isoformat()}",
+        "备案文号：粤人社备〔2023〕9号",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert rows[3][1:] == (
+        "天河区",
+        "广州市天河区粤厨职业培训学校",
+        "91440106MA5D00001H",
+        "“粤菜师傅”中式烹调培训项目",
+        "中式烹调师",
+        120,
+        "750",
+        "已备案",
+    )
+    body = office.get(f"/api/v1/calls/{call.pk}/filing").json()
+    assert (body["reference"], body["filed_on"], [r["occupation"] for r in body["rows"]]) == (
+        "粤人社备〔2023〕9号",
+        today().isoformat(),
+        ["中式烹调师", "预制菜加工员"],
+    )
+    assert _client(world["clerk"]).get(f"/api/v1/calls/{call.pk}/filing").status_code == 403
