@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from call_support import (
@@ -173,10 +174,8 @@ def test_the_applicants_summary_downloads_in_the_documents_columns_with_the_file
     application = submitted(clerk, call, TIANHE)
     got = _client(clerk).get(f"/office/workspace/calls/applications/{application.pk}/paper/summary/")
     # 区名+单位名称+联系人+联系方式 (002 · 七（二）)
-    assert (
-        "天河区广州市天河区粤厨职业培训学校李华13912345678.xlsx"
-        in got["Content-Disposition"].encode("latin-1").decode("utf-8")
-        or "filename*=utf-8''" in got["Content-Disposition"]
+    assert got["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(
+        "天河区+广州市天河区粤厨职业培训学校+李华+13912345678.xlsx"
     )
     rows = list(load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     # 附件2's columns in the document's order (seed 002, lines 353–373).
