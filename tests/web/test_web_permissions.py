@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from call_support import through_notice
 from class_support import draft, id_number, roster_xlsx
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -66,18 +67,21 @@ PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
     "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
     "portal:institutions", "portal:institution_removals", "portal:institution", "portal:sources",
+    "portal:calls", "portal:call_notice",
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
     "api:catalog_entries", "api:search", "api:occupation", "api:quality", "api:calendar_deadline",
-    "api:calendar_workday", "api:institutions_trainers", "api:institution_public", "api:classes_open",
+    "api:calendar_workday", "api:institutions_trainers", "api:institution_public", "api:calls",
+    "api:call_notice", "api:classes_open",
 }  # fmt: skip
 # The class API's reads need a signed-in bureau member or clerk (the session is the credential here).
 API_SIGNED_IN = {"api:classes_list", "api:class_detail"}
 POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
     "backoffice:version_discard", "backoffice:logout", "backoffice:institution_move",
-    "backoffice:institution_listing", "backoffice:institution_add",
+    "backoffice:institution_listing", "backoffice:institution_add", "backoffice:call_action",
+    "backoffice:call_objection_answer", "backoffice:call_application_action",
     "backoffice:class_move", "backoffice:class_inspect", "backoffice:class_commission",
     "backoffice:class_results", "backoffice:class_amendment", "backoffice:class_reveal",
     "backoffice:class_completion",
@@ -92,6 +96,11 @@ WORKSPACE_POSTS = {
     "backoffice:workspace_amend", "backoffice:workspace_amendment_withdraw",
     "backoffice:workspace_attendance", "backoffice:workspace_results",
 }  # fmt: skip
+# The institution workspace: its clerk's own pages (another institution's application is a 404 to it).
+WORKSPACE = {"backoffice:workspace", "backoffice:workspace_calls"}
+WORKSPACE_OTHERS = {"backoffice:workspace_application", "backoffice:workspace_paper",
+                    "backoffice:workspace_attachment"}  # fmt: skip
+WORKSPACE_POST_ONLY = {"backoffice:workspace_attach", "backoffice:workspace_withdraw"}
 CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"),
             ("320613", "chongchuan-2026"))  # fmt: skip
 ADMIN_ONLY = {"backoffice:staff"}
@@ -162,7 +171,7 @@ def world(admin: AbstractUser) -> dict[str, Any]:
                       data=roster_xlsx([("张三", id_number("19900101", 123))]))  # fmt: skip
         classes[region] = cls
     return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions,
-            "admin": admin, "classes": classes}  # fmt: skip
+            "admin": admin, "classes": classes, "call": through_notice()}  # fmt: skip
 
 
 def _uscc(first17: str) -> str:
@@ -184,6 +193,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         "portal:catalog_download",
         "portal:source",
         "portal:institution",
+        "portal:calls",
+        "portal:call_notice",
     }
     for name in PUBLIC - walked_apart:
         add(name)
@@ -203,6 +214,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         "api:calendar_workday",
         "api:institutions_trainers",
         "api:institution_public",
+        "api:calls",
+        "api:call_notice",
     }
     for name in API_READS - queried:
         add(name)
@@ -256,6 +269,30 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     add("backoffice:draft_start", "320000", catalog_id="jiangsu-2025")
     add("backoffice:logout")
     add("backoffice:upload", "320600", pk=world["upload"].pk)
+    # The project call: a Guangzhou call (440100) in its notice, one Tianhe (440106) project in it.
+    c = world["call"]
+    call_pk, app_pk = c["call"].pk, c["application"].pk
+    add("portal:calls")
+    add("portal:call_notice", pk=call_pk)
+    add("api:calls")
+    add("api:call_notice", call_id=call_pk)
+    add("backoffice:calls")
+    add("backoffice:workspace_calls")
+    add("backoffice:workspace_application", pk=app_pk)
+    add("backoffice:workspace_paper", pk=app_pk, what="print")
+    add("backoffice:workspace_attachment", pk=c["attachment"].pk)
+    add("backoffice:workspace_attach", pk=app_pk)
+    add("backoffice:workspace_withdraw", pk=app_pk)
+    add("backoffice:call", "440100", pk=call_pk)
+    add("backoffice:call_register", "440100", pk=call_pk)
+    add("backoffice:call_filing", "440100", pk=call_pk)
+    add("backoffice:call_action", "440100", pk=call_pk, action="open")
+    add("backoffice:call_summary", "440106", pk=call_pk, district="440106")
+    add("backoffice:call_application", "440106", pk=app_pk)
+    add("backoffice:call_application_paper", "440106", pk=app_pk, what="print")
+    add("backoffice:call_application_action", "440106", pk=app_pk, action="forward")
+    add("backoffice:call_attachment", "440106", pk=c["attachment"].pk)
+    add("backoffice:call_objection_answer", "440100", pk=1)
     return out
 
 
@@ -264,6 +301,15 @@ NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_get", "api:entry_patch
               "api:draft_delete", "api:api-root", "set_language", "api:institution_register",
               "api:institution_move", "api:inspection_record", "api:finding_record",
               "api:approval_add",
+              # The call's API (writes, and the reads of a clerk's or a bureau's own applications) is
+              # walked by role in tests/web/test_web_call_api.py.
+              "api:call_applications", "api:call_application_start", "api:call_application",
+              "api:call_application_save", "api:call_application_submit", "api:call_application_withdraw",
+              "api:call_application_return", "api:call_application_decline", "api:call_application_forward",
+              "api:call_conflict_declare", "api:call_review_submit", "api:call_tracking_record",
+              "api:call_move", "api:call_decision", "api:call_notice_publish", "api:call_objection_file",
+              "api:call_objection_answer", "api:call_filing", "api:call_filing_result",
+              "api:call_application_track",
               # The class API's writes: tests/web/test_web_class_api.py posts to each as each role.
               "api:class_create", "api:class_roster", "api:class_file", "api:class_move",
               "api:class_attendance", "api:class_results"}  # fmt: skip
@@ -286,6 +332,10 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 200 if actor.anonymous else 302  # signed-in users are sent on
     if actor.anonymous:
         return 302  # to the login page
+    if name in WORKSPACE | WORKSPACE_OTHERS | WORKSPACE_POST_ONLY:
+        if actor.role is not Role.INSTITUTION:
+            return 403
+        return 200 if name in WORKSPACE else 404 if name in WORKSPACE_OTHERS else 405
     if name in WORKSPACE_PAGES:
         return 200 if actor.role is Role.INSTITUTION else 403
     if name in WORKSPACE_POSTS:

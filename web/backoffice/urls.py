@@ -6,6 +6,7 @@ from backoffice.views import (
     accounts,
     audit,
     calendar,
+    calls,
     catalogs,
     classes,
     home,
@@ -73,4 +74,36 @@ urlpatterns = [
     ),
     path("workspace/classes/<int:pk>/attendance/", classes.workspace_attendance, name="workspace_attendance"),
     path("workspace/classes/<int:pk>/results/", classes.workspace_results, name="workspace_results"),
+    # The project call (揭榜领题): the clerk's workspace, then the bureau's pages.
+    path("workspace/calls/", calls.workspace_calls, name="workspace_calls"),
+    path("workspace/calls/applications/<int:pk>/", calls.workspace_application, name="workspace_application"),
+    path("workspace/calls/applications/<int:pk>/attach/", calls.workspace_attach, name="workspace_attach"),
+    path(
+        "workspace/calls/applications/<int:pk>/withdraw/", calls.workspace_withdraw, name="workspace_withdraw"
+    ),
+    path(
+        "workspace/calls/applications/<int:pk>/paper/<slug:what>/",
+        calls.workspace_paper,
+        name="workspace_paper",
+    ),
+    path("workspace/calls/attachments/<int:pk>/", calls.workspace_attachment, name="workspace_attachment"),
+    path("calls/", calls.calls, name="calls"),
+    path("calls/<int:pk>/", calls.call, name="call"),
+    path("calls/<int:pk>/register/", calls.applicant_register, name="call_register"),
+    path("calls/<int:pk>/summary/<str:district>/", calls.district_summary, name="call_summary"),
+    path("calls/<int:pk>/filing.xlsx", calls.filing_export, name="call_filing"),
+    path("calls/<int:pk>/do/<slug:action>/", calls.call_action, name="call_action"),
+    path("calls/objections/<int:pk>/answer/", calls.objection_answer, name="call_objection_answer"),
+    path("calls/applications/<int:pk>/", calls.application, name="call_application"),
+    path(
+        "calls/applications/<int:pk>/paper/<slug:what>/",
+        calls.application_paper,
+        name="call_application_paper",
+    ),
+    path(
+        "calls/applications/<int:pk>/do/<slug:action>/",
+        calls.application_action,
+        name="call_application_action",
+    ),
+    path("calls/attachments/<int:pk>/", calls.application_attachment, name="call_attachment"),
 ]
