@@ -328,3 +328,35 @@ def test_revealing_a_whole_id_number_is_for_the_district_and_is_audited(world: A
     assert AuditRecord.objects.filter(action="class.reveal_id", reason="核对身份").count() == 1
     with pytest.raises(PermissionDenied):
         classes.id_reveal(actor=world.clerk, trainee=trainee, reason="看看")
+
+
+def _project(world: Any, status: str) -> Any:
+    from calls.models import Application, ProjectCall
+
+    call = ProjectCall.objects.create(call_file=f"test-{status}", region="440100", title="揭榜领题测试")
+    return Application.objects.create(
+        call=call, institution=world.inst, district="440106", status=status, project_name="焊工技能提升项目"
+    )
+
+
+@pytest.mark.django_db
+def test_project_based_training_files_only_for_a_project_in_tracking(world: Any) -> None:
+    # 002 · 附件4 · （三）项目制培训: the project call's application must be in tracking (跟踪实施中).
+    for status, expected in (("filed", False), ("tracking", True)):
+        project = _project(world, status)
+        cls = draft(world.clerk, START, program="project", project_id=project.pk, title=f"项目班{status}")
+        assert cls.project_ref == "焊工技能提升项目"
+        facts = {r.rule: r for r in classes.filing_checks(cls, today=LAST_ON_TIME)}
+        check = facts["class.project.in_tracking"]
+        assert (check.outcome.value == "passed") is expected
+        if not expected:
+            assert check.reason is not None and check.reason.message == (
+                "培训项目当前状态为“已备案”，未处于跟踪实施阶段，不得开班"
+            )
+
+
+@pytest.mark.django_db
+def test_a_project_based_class_must_name_one_of_its_own_institutions_projects(world: Any) -> None:
+    with pytest.raises(ValidationError) as refused:
+        draft(world.clerk, START, program="project")
+    assert refused.value.message_dict["project"] == ["项目制培训须选择本机构揭榜的项目（收到：None）"]

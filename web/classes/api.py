@@ -94,7 +94,9 @@ class ClassIn(BaseModel):
     level: int | None = None
     certificate_type: str = Field(description="e.g. skill_level, special_ability, vocational_qualification")
     program: str = Field(description="training, insured_upgrade or project")
-    project_ref: str = ""
+    project_id: int | None = Field(
+        None, description="project-based training: the project call application's id"
+    )
     start: date
     end: date
     venue: str

@@ -56,7 +56,7 @@ class ClassForm(ServiceForm):
         "level",
         "certificate_type",
         "program",
-        "project_ref",
+        "project",
         "start",
         "end",
         "venue",
@@ -72,7 +72,7 @@ class ClassForm(ServiceForm):
     level = WholeNumberField(required=False, label=_("Level"))
     certificate_type = forms.CharField(required=False, label=_("Certificate type"))
     program = forms.CharField(required=False, label=_("Programme"))
-    project_ref = forms.CharField(required=False, label=_("Project"))
+    project = WholeNumberField(required=False, label=_("Project"))
     start = IsoDateField(label=_("Start date"))
     end = IsoDateField(label=_("End date"))
     venue = forms.CharField(required=False, label=_("Venue"))
@@ -98,7 +98,7 @@ class ClassForm(ServiceForm):
                 level=d["level"],
                 certificate_type=d["certificate_type"],
                 program=d["program"],
-                project_ref=d["project_ref"],
+                project_id=d["project"],
                 start=d["start"],
                 end=d["end"],
                 venue=d["venue"],

@@ -34,7 +34,8 @@ class TrainingClass(models.Model):
     level = models.PositiveSmallIntegerField(null=True, blank=True)  # 1–5; none for special ability
     certificate_type = models.CharField(max_length=32, choices=[(c.value, c.value) for c in CertificateType])
     program = models.CharField(max_length=24, choices=[(p.value, p.value) for p in Program])
-    # Project-based training: the project (a project call's application) the class runs for.
+    # Project-based training: the project (a project call's application) the class runs for, and its
+    # name as the clerk saw it.
     project_ref = models.CharField(max_length=64, blank=True)
     start = models.DateField()
     end = models.DateField()
@@ -44,6 +45,9 @@ class TrainingClass(models.Model):
     online_courses = models.TextField(blank=True)  # courses and resources on the platform
     plan = models.TextField()  # 培训计划
     teachers = models.ManyToManyField(Teacher, related_name="classes", blank=True)
+    project = models.ForeignKey(
+        "calls.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="classes"
+    )
     # The evaluation institution the bureau commissions to assess the trainees (002 · 附件4 · 8②);
     # none while the bureau assesses itself.
     evaluator = models.ForeignKey(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 
 from classes.models import Attendance, ClassInspection, Session
+from skillsubsidy.calls.lifecycle import APPLICATION
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.classes.lifecycle import AMENDMENT, CLASS
 from skillsubsidy.occupations import Level
@@ -81,6 +82,10 @@ def _state(machine: StateMachine, value: str) -> str:
     if state is None:
         return value
     return state.label_zh if _zh() else state.label_en
+
+
+def application_label(value: str) -> str:
+    return _state(APPLICATION, value)
 
 
 def status_label(value: str) -> str:

@@ -26,6 +26,8 @@ from django.db.models import Q
 
 from audit.services import audit_record
 from calendars.selectors import work_calendar
+from calls.models import Application
+from calls.selectors import IN_TRACKING
 from catalogs.uploads import parse_limits
 from classes import selectors
 from classes.models import (
@@ -45,6 +47,7 @@ from common.personal import digest, seal, unseal
 from common.transitions import actor_role, change_state, remove_in_state
 from institutions.models import Approval, Institution, Teacher
 from institutions.selectors import clerk_institution
+from skillsubsidy.calls.lifecycle import APPLICATION
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.classes import filing
 from skillsubsidy.classes.ids import IdKind, check_id, mask
@@ -161,12 +164,20 @@ def standing(
 
 
 def project_standing(training_class: TrainingClass) -> tuple[str | None, bool | None]:
-    """Project-based training runs only for a project in tracking. The project calls' applications are
-    not in this codebase yet, so a project-based class names its project and the check refuses it
-    until the application's tracking state can be read (ADR 0015)."""
+    """Project-based training runs only for a project in tracking (002 · 七（三）; the project call's
+    application, calls.selectors.IN_TRACKING): its state's label and whether it is in tracking, read
+    on the filing day; (None, None) for other programmes."""
     if training_class.program != Program.PROJECT.value:
         return None, None
-    return "未接入项目跟踪数据", False
+    application = (
+        Application.objects.filter(pk=training_class.project_id).first()
+        if training_class.project_id
+        else None
+    )
+    if application is None:
+        return "未指定项目", False
+    label = APPLICATION.states[application.status].label_zh
+    return label, application.status in IN_TRACKING
 
 
 # -- creating a draft --------------------------------------------------------------------------
@@ -233,9 +244,11 @@ def class_create(
     online_platform: str = "",
     online_courses: str = "",
     project_ref: str = "",
+    project_id: int | None = None,
     demo: bool = False,
 ) -> TrainingClass:
-    """A draft class of the clerk's institution. A suspended or removed institution files nothing."""
+    """A draft class of the clerk's institution. A suspended or removed institution files nothing.
+    Project-based training names the institution's project (its application to a project call)."""
     institution = _clerk_of(actor)
     if (why := refusal_of(institution)) is not None:
         raise ValidationError(why)
@@ -245,8 +258,12 @@ def class_create(
         raise ValidationError({"program": f"补贴项目 {program!r} 无效"})
     if end < start:
         raise ValidationError({"end": f"结束日期 {end} 早于开班日期 {start}"})
-    if program == Program.PROJECT.value and not project_ref.strip():
-        raise ValidationError({"project_ref": "项目制培训须填写所属项目"})
+    project = None
+    if program == Program.PROJECT.value:
+        project = Application.objects.filter(pk=project_id or 0, institution=institution).first()
+        if project is None:
+            raise ValidationError({"project": f"项目制培训须选择本机构揭榜的项目（收到：{project_id!r}）"})
+        project_ref = project_ref.strip() or project.project_name[:64]
     name, code = _occupation(occupation, start, institution.region, certificate_type, program)
     _sessions(sessions, start, end)
     online = any(s.online for s in sessions)
@@ -268,6 +285,7 @@ def class_create(
             certificate_type=certificate_type,
             program=program,
             project_ref=_text("project_ref", project_ref, limit=64, required=False),
+            project=project,
             start=start,
             end=end,
             timetable=_text("timetable", timetable, limit=4000, required=False),

@@ -379,6 +379,10 @@ def workspace_class_new(request: HttpRequest) -> HttpResponse:
             "programs": present.programs(),
             "levels": [(n, present.level_label(n)) for n in range(1, 6)],
             "refusal": services.refusal_of(inst),
+            "projects": [
+                (a.pk, a.project_name or str(a.pk), present.application_label(a.status))
+                for a in inst.call_applications.order_by("-pk")
+            ],
         },
         status=400 if form.errors else 200,
     )
