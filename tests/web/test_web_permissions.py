@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from call_support import through_notice
+from class_support import draft, id_number, roster_xlsx
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +31,7 @@ from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published, draft_publish
 from catalogs.uploads import upload_create, upload_to_draft
+from classes.services import roster_upload
 from institutions.models import Institution
 from institutions.services import clerk_create, institution_move, institution_register
 
@@ -64,17 +67,40 @@ PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
     "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
     "portal:institutions", "portal:institution_removals", "portal:institution", "portal:sources",
+    "portal:calls", "portal:call_notice",
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
     "api:catalog_entries", "api:search", "api:occupation", "api:quality", "api:calendar_deadline",
-    "api:calendar_workday", "api:institutions_trainers", "api:institution_public",
+    "api:calendar_workday", "api:institutions_trainers", "api:institution_public", "api:calls",
+    "api:call_notice", "api:classes_open",
 }  # fmt: skip
+# The class API's reads need a signed-in bureau member or clerk (the session is the credential here).
+API_SIGNED_IN = {"api:classes_list", "api:class_detail"}
 POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
     "backoffice:version_discard", "backoffice:logout", "backoffice:institution_move",
-    "backoffice:institution_listing", "backoffice:institution_add",
+    "backoffice:institution_listing", "backoffice:institution_add", "backoffice:call_action",
+    "backoffice:call_objection_answer", "backoffice:call_application_action",
+    "backoffice:class_move", "backoffice:class_inspect", "backoffice:class_commission",
+    "backoffice:class_results", "backoffice:class_amendment", "backoffice:class_reveal",
+    "backoffice:class_completion",
 }  # fmt: skip
+# The institution workspace: a clerk's pages (GET) and its writes (POST only); everyone else gets 403.
+WORKSPACE_PAGES = {
+    "backoffice:workspace", "backoffice:workspace_classes", "backoffice:workspace_class_new",
+    "backoffice:workspace_class",
+}  # fmt: skip
+WORKSPACE_POSTS = {
+    "backoffice:workspace_roster", "backoffice:workspace_file", "backoffice:workspace_move",
+    "backoffice:workspace_amend", "backoffice:workspace_amendment_withdraw",
+    "backoffice:workspace_attendance", "backoffice:workspace_results",
+}  # fmt: skip
+# The institution workspace: its clerk's own pages (another institution's application is a 404 to it).
+WORKSPACE = {"backoffice:workspace", "backoffice:workspace_calls"}
+WORKSPACE_OTHERS = {"backoffice:workspace_application", "backoffice:workspace_paper",
+                    "backoffice:workspace_attachment"}  # fmt: skip
+WORKSPACE_POST_ONLY = {"backoffice:workspace_attach", "backoffice:workspace_withdraw"}
 CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"),
             ("320613", "chongchuan-2026"))  # fmt: skip
 ADMIN_ONLY = {"backoffice:staff"}
@@ -126,13 +152,26 @@ def world(admin: AbstractUser) -> dict[str, Any]:
         )
         for region in ("320600", "320613", "310000")
     }  # fmt: skip
-    listed = institutions["320613"]
-    for action in ("review", "propose", "list"):
-        listed = institution_move(
-            institution=listed, actor=admin, action=action, reason="test", today=date.today()
-        )
+    for region in ("320613", "310000"):
+        for action in ("review", "propose", "list"):
+            institution_move(
+                institution=institutions[region],
+                actor=admin,
+                action=action,
+                reason="test",
+                today=date.today(),
+            )
+    # A class in 崇川区 (with a trainee and an amendment) and one in 上海, each filed by its own clerk.
+    classes = {}
+    for region in ("320613", "310000"):
+        clerk = clerk_create(institution=institutions[region], actor=admin, username=f"walk-clerk-{region}",
+                             password=PASSWORD).user  # fmt: skip
+        cls = draft(clerk, date(2025, 10, 9))
+        roster_upload(actor=clerk, training_class=cls, file_name="r.xlsx",
+                      data=roster_xlsx([("张三", id_number("19900101", 123))]))  # fmt: skip
+        classes[region] = cls
     return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions,
-            "admin": admin}  # fmt: skip
+            "admin": admin, "classes": classes, "call": through_notice()}  # fmt: skip
 
 
 def _uscc(first17: str) -> str:
@@ -154,6 +193,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         "portal:catalog_download",
         "portal:source",
         "portal:institution",
+        "portal:calls",
+        "portal:call_notice",
     }
     for name in PUBLIC - walked_apart:
         add(name)
@@ -173,6 +214,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         "api:calendar_workday",
         "api:institutions_trainers",
         "api:institution_public",
+        "api:calls",
+        "api:call_notice",
     }
     for name in API_READS - queried:
         add(name)
@@ -188,7 +231,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     add("api:institution_public", institution_id=insts["320613"].pk)
     names = ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards", "calendar",
              "calendar_add", "institutions", "institution_register", "institution_import",
-             "institution_proposals", "workspace")  # fmt: skip
+             "institution_proposals", "workspace", "classes", "workspace_classes",
+             "workspace_class_new")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000", "320613"):
@@ -205,9 +249,50 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         add("backoffice:institution_move", region, pk=inst.pk)
         add("backoffice:institution_listing", region, pk=inst.pk)
         add("backoffice:institution_add", region, pk=inst.pk, what="inspection")
+    for region, cls in world["classes"].items():
+        trainee = cls.trainees.get()
+        add("backoffice:class", region, pk=cls.pk)
+        for name in ("class_move", "class_inspect", "class_commission", "class_results"):
+            add(f"backoffice:{name}", region, pk=cls.pk)
+        add("backoffice:class_amendment", region, pk=cls.pk, amendment=1)
+        add("backoffice:class_reveal", region, pk=cls.pk, trainee=trainee.pk)
+        add("backoffice:class_completion", region, pk=cls.pk, trainee=trainee.pk)
+    add("api:classes_list")
+    for region, cls in world["classes"].items():
+        add("api:class_detail", region, class_id=cls.pk)
+    out.append(("api:classes_open", reverse("api:classes_open") + "?occupation=焊工&region=320600", None))
+    own = world["classes"]["320613"]  # the walking clerk's institution's
+    add("backoffice:workspace_class", pk=own.pk)
+    for name in ("roster", "file", "move", "amend", "attendance", "results"):
+        add(f"backoffice:workspace_{name}", pk=own.pk)
+    add("backoffice:workspace_amendment_withdraw", pk=own.pk, amendment=1)
     add("backoffice:draft_start", "320000", catalog_id="jiangsu-2025")
     add("backoffice:logout")
     add("backoffice:upload", "320600", pk=world["upload"].pk)
+    # The project call: a Guangzhou call (440100) in its notice, one Tianhe (440106) project in it.
+    c = world["call"]
+    call_pk, app_pk = c["call"].pk, c["application"].pk
+    add("portal:calls")
+    add("portal:call_notice", pk=call_pk)
+    add("api:calls")
+    add("api:call_notice", call_id=call_pk)
+    add("backoffice:calls")
+    add("backoffice:workspace_calls")
+    add("backoffice:workspace_application", pk=app_pk)
+    add("backoffice:workspace_paper", pk=app_pk, what="print")
+    add("backoffice:workspace_attachment", pk=c["attachment"].pk)
+    add("backoffice:workspace_attach", pk=app_pk)
+    add("backoffice:workspace_withdraw", pk=app_pk)
+    add("backoffice:call", "440100", pk=call_pk)
+    add("backoffice:call_register", "440100", pk=call_pk)
+    add("backoffice:call_filing", "440100", pk=call_pk)
+    add("backoffice:call_action", "440100", pk=call_pk, action="open")
+    add("backoffice:call_summary", "440106", pk=call_pk, district="440106")
+    add("backoffice:call_application", "440106", pk=app_pk)
+    add("backoffice:call_application_paper", "440106", pk=app_pk, what="print")
+    add("backoffice:call_application_action", "440106", pk=app_pk, action="forward")
+    add("backoffice:call_attachment", "440106", pk=c["attachment"].pk)
+    add("backoffice:call_objection_answer", "440100", pk=1)
     return out
 
 
@@ -215,7 +300,19 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
 NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_get", "api:entry_patch", "api:draft_publish",
               "api:draft_delete", "api:api-root", "set_language", "api:institution_register",
               "api:institution_move", "api:inspection_record", "api:finding_record",
-              "api:approval_add"}  # fmt: skip
+              "api:approval_add",
+              # The call's API (writes, and the reads of a clerk's or a bureau's own applications) is
+              # walked by role in tests/web/test_web_call_api.py.
+              "api:call_applications", "api:call_application_start", "api:call_application",
+              "api:call_application_save", "api:call_application_submit", "api:call_application_withdraw",
+              "api:call_application_return", "api:call_application_decline", "api:call_application_forward",
+              "api:call_conflict_declare", "api:call_review_submit", "api:call_tracking_record",
+              "api:call_move", "api:call_decision", "api:call_notice_publish", "api:call_objection_file",
+              "api:call_objection_answer", "api:call_filing", "api:call_filing_result",
+              "api:call_application_track",
+              # The class API's writes: tests/web/test_web_class_api.py posts to each as each role.
+              "api:class_create", "api:class_roster", "api:class_file", "api:class_move",
+              "api:class_attendance", "api:class_results"}  # fmt: skip
 
 
 def expected(actor: Actor, name: str, region: str | None) -> int:
@@ -223,12 +320,26 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 200
     if name == "backoffice:logout":
         return 405  # logging out is a POST
+    if name in API_SIGNED_IN:
+        if actor.anonymous:
+            return 401
+        if actor.role is None:
+            return 403
+        if actor.role is Role.INSTITUTION:
+            return 200 if region in (None, "320613") else 404  # its own institution's classes only
+        return 404 if region is not None and not actor.covers(region) else 200
     if name == "backoffice:login":
         return 200 if actor.anonymous else 302  # signed-in users are sent on
     if actor.anonymous:
         return 302  # to the login page
-    if name == "backoffice:workspace":
+    if name in WORKSPACE | WORKSPACE_OTHERS | WORKSPACE_POST_ONLY:
+        if actor.role is not Role.INSTITUTION:
+            return 403
+        return 200 if name in WORKSPACE else 404 if name in WORKSPACE_OTHERS else 405
+    if name in WORKSPACE_PAGES:
         return 200 if actor.role is Role.INSTITUTION else 403
+    if name in WORKSPACE_POSTS:
+        return 405 if actor.role is Role.INSTITUTION else 403
     if actor.role is Role.INSTITUTION:
         return 302 if name == "backoffice:home" else 403  # home sends a clerk to the workspace
     if actor.role is None:
@@ -615,7 +726,7 @@ def test_a_district_creates_a_clerk_account_for_its_institution_with_an_audit_re
         {"username": "zhang-clerk", "password": PASSWORD},
     )
     assert response.status_code == 302
-    record = AuditRecord.objects.get(action="institution.clerk_create")
+    record = AuditRecord.objects.get(action="institution.clerk_create", actor=district)
     assert (record.actor, record.target_id, record.summary) == (
         district,
         str(own.pk),

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
@@ -125,7 +126,11 @@ def _summary(fields: list[FieldError]) -> str:
 def _locate(request: HttpRequest, name: str) -> tuple[str, str | None]:
     """Where a service's field name sits in the request, and the value sent there: the body (or an
     object within it, as a row correction's `changes.code`), the query, then the path."""
-    body = _body(request) if request.body else None
+    try:
+        body = _body(request) if request.body else None
+    except RawPostDataException:
+        # A form-encoded POST without a payload schema: Django read the stream for request.POST.
+        body = None
     if isinstance(body, dict):
         if name in body:
             return name, sent(body[name])

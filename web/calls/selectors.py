@@ -3,17 +3,32 @@ and whether a submission at a given moment is in time, extensions included."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.selectors import staff_scope
-from calls.models import DeadlineExtension, ProjectCall
+from calls.models import Application, DeadlineExtension, Objection, ProjectCall, Review, Revision
+from calls.sealing import opened_form
+from catalogs.selectors import dated_dataset
 from common.actor import Actor
+from institutions.models import Institution
 from skillsubsidy.calls.call import Call, Extension, load_call
+from skillsubsidy.calls.forms import (
+    ApplicationForm,
+    CatalogLookup,
+    FormInvalid,
+    applicant_checks,
+    catalog_lookup,
+    read_application,
+)
 from skillsubsidy.regions import all_regions, ancestry
+from skillsubsidy.rules.checks import CheckResult
+from standards.selectors import engine
 
 
 def calls_for(actor: Actor) -> QuerySet[ProjectCall]:
@@ -51,3 +66,198 @@ def extensions_of(record: ProjectCall) -> tuple[Extension, ...]:
 def ensure_in_time(*, record: ProjectCall, deadline: str, at: datetime) -> None:
     """Raise DeadlinePassed unless `at` is before the deadline, or before the latest extension of it."""
     effective_call(record).ensure_in_time(deadline, at, extensions_of(record))
+
+
+# The application states in which an accepted project may run classes (002 · 七（三）): tracked, not
+# warned, removed or completed.
+IN_TRACKING = ("tracking",)
+
+
+def project_for_filing(*, institution: Institution, pk: int) -> Application | None:
+    """The institution's accepted project `pk` when it is in tracking, with its occupations loaded;
+    None otherwise (another institution's, not accepted, warned, removed or completed). Class filing
+    and claims accept only such a project."""
+    return (
+        Application.objects.filter(pk=pk, institution=institution, status__in=IN_TRACKING)
+        .select_related("call")
+        .prefetch_related("occupations")
+        .first()
+    )
+
+
+def catalog_of(call: Call) -> CatalogLookup:
+    """The occupations of the catalog in force for the call's region on the call's date (附件5 for
+    Guangzhou 2023), from the published catalogs."""
+    return catalog_lookup(dated_dataset().effective(call.region, call.published_on))
+
+
+def applicant_checks_of(form: ApplicationForm, *, region: str, on: date) -> tuple[CheckResult, ...]:
+    """002 · 一 as far as 附件1 decides it, by the registry's own rule ids and the call region's rules."""
+    regime = engine().regime(all_regions()[region], on)
+    return applicant_checks(form, get=regime.get, on=on, region_name=lambda c: all_regions()[c].name)
+
+
+def form_has_path(form: object, path: str) -> bool:
+    """Whether `path` (`unit.contact.mobile`, `projects[0].budget.total_fen`) names a field of the form,
+    as calls.forms names them in its errors."""
+    node: object = form
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            if not isinstance(node, list) or index >= len(node):
+                return False
+            node = node[index]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, dict) and part == "mobile" and "mobile_sealed" in node:
+            node = node["mobile_sealed"]
+        else:
+            return False
+    return bool(path)
+
+
+def application_for_staff(actor: Actor, pk: int) -> Application:
+    """An application of a call the actor sees, in a district the actor covers."""
+    scope = staff_scope(actor)
+    found = (
+        Application.objects.filter(pk=pk, call__in=calls_for(actor))
+        .select_related("call", "institution")
+        .first()
+    )
+    if scope is None or found is None or not scope.covers(found.district):
+        raise Http404(f"no application {pk}")
+    return found
+
+
+def applications_for(actor: Actor, record: ProjectCall) -> QuerySet[Application]:
+    """A call's applications a staff member may see: a district its own, the city all; drafts are the
+    applicant's own and no one else's."""
+    scope = staff_scope(actor)
+    if scope is None:
+        return Application.objects.none()
+    found = Application.objects.filter(call=record).exclude(status="draft").select_related("institution")
+    if scope.regions is not None:
+        found = found.filter(district__in=scope.regions)
+    return found
+
+
+def applications_of(institution: Institution) -> QuerySet[Application]:
+    """An institution's own applications, every state (its clerk sees nothing else)."""
+    return Application.objects.filter(institution=institution).select_related("call")
+
+
+def _leaves(node: object, path: str = "") -> dict[str, object]:
+    if isinstance(node, dict):
+        found: dict[str, object] = {}
+        for key, value in node.items():
+            if key == "mobile_sealed":
+                continue
+            found.update(_leaves(value, f"{path}.{key}" if path else str(key)))
+        return found
+    if isinstance(node, list):
+        found = {}
+        for i, value in enumerate(node):
+            found.update(_leaves(value, f"{path}[{i}]"))
+        return found
+    return {path: node}
+
+
+def revision_diff(application: Application, number: int) -> list[tuple[str, object, object]]:
+    """What revision `number` changed against the one before: (path, before, after), in the form's
+    order; the sealed mobiles compare by their masks."""
+    forms = dict(
+        Revision.objects.filter(application=application, number__in=(number - 1, number)).values_list(
+            "number", "form"
+        )
+    )
+    before, after = _leaves(forms.get(number - 1, {})), _leaves(forms.get(number, {}))
+    paths = list(after) + [p for p in before if p not in after]
+    return [(p, before.get(p), after.get(p)) for p in paths if before.get(p) != after.get(p)]
+
+
+def reviews_of(record: ProjectCall) -> QuerySet[Review]:
+    return Review.objects.filter(application__call=record).select_related("reviewer")
+
+
+def objection_call(actor: Actor, pk: int) -> int:
+    """The call of objection `pk`, when the actor sees that call."""
+    found = (
+        Objection.objects.filter(pk=pk, call__in=calls_for(actor)).values_list("call_id", flat=True).first()
+    )
+    if found is None:
+        raise Http404(f"no objection {pk}")
+    return int(found)
+
+
+def form_paths(form: object) -> list[str]:
+    """Every field of a stored form, by path, for the district's per-field comments."""
+    return [p for p in _leaves(form) if p]
+
+
+def checks_for_page(application: Application) -> list[tuple[str, str, str]]:
+    """002 · 一 as 附件1 decides it, for the district's first review: (rule id, outcome, what was
+    found); empty while the form does not pass its own checks."""
+    call = effective_call(application.call)
+    try:
+        form = read_application(opened_form(application.form), call=call, catalog=catalog_of(call))
+    except FormInvalid:
+        return []
+    results = applicant_checks_of(form, region=call.region, on=timezone.localdate())
+    return [(r.rule, r.outcome.value, r.step.value) for r in results]
+
+
+def filed_projects(record: ProjectCall) -> QuerySet[Application]:
+    """The accepted projects of a filed call, whatever happened to them since (tracked, warned…)."""
+    return (
+        Application.objects.filter(
+            call=record, status__in=("filed", "tracking", "warned", "removed", "completed")
+        )
+        .select_related("institution")
+        .prefetch_related("occupations")
+        .order_by("district", "pk")
+    )
+
+
+def public_calls() -> QuerySet[ProjectCall]:
+    """The calls the portal shows: every call once it has opened (a draft is the city's own)."""
+    return ProjectCall.objects.exclude(status="draft").order_by("-created_at")
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    institution: str
+    project: str
+    occupations: str
+    districts: str
+    trainees: int
+    standard_fen: int | None
+    status: str
+
+
+def notice_projects(record: ProjectCall) -> list[NoticeRow]:
+    """The projects selected for the notice, as the public sees them: institution, project,
+    occupations, districts, planned trainees and the standard set; a project taken off the list after
+    an objection stays off."""
+    rows = []
+    for a in (
+        Application.objects.filter(
+            call=record, status__in=("in_notice", "filed", "tracking", "warned", "completed")
+        )
+        .select_related("institution")
+        .prefetch_related("occupations")
+        .order_by("district", "pk")
+    ):
+        projects = opened_form(a.form).get("projects") or []
+        districts = {str(d) for p in projects if isinstance(p, dict) for d in (p.get("districts") or [])}
+        rows.append(
+            NoticeRow(
+                a.institution.name,
+                a.project_name,
+                "、".join(o.name for o in a.occupations.all()),
+                "、".join(sorted(districts)),
+                a.trainees,
+                a.accepted_standard_fen,
+                a.status,
+            )
+        )
+    return rows

@@ -40,6 +40,7 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_ROW = "unknown_row", 404
     UNKNOWN_OCCUPATION = "unknown_occupation", 404
     UNKNOWN_INSTITUTION = "unknown_institution", 404
+    UNKNOWN_CLASS = "unknown_class", 404
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
     CONFLICT = "conflict", 409
     STALE_REVISION = "stale_revision", 409

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import calls, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
     path("sources/", views.sources, name="sources"),
     path("sources/<str:seed>/", views.source, name="source"),
     path("developers/", views.api_docs, name="api"),
+    path("calls/", calls.calls, name="calls"),
+    path("calls/<int:pk>/notice/", calls.call_notice, name="call_notice"),
 ]

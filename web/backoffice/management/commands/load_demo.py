@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import staff_create
+from calls.demo import load_call_demo
+from classes.demo import load_classes
 from institutions.demo import DISTRICTS, DemoStaff, load_institutions
 from institutions.models import Institution
 
@@ -51,6 +53,8 @@ class Command(BaseCommand):
                     },
                 )
                 loaded = load_institutions(staff, timezone.localdate())
+                call = load_call_demo(city=staff.city, districts=staff.districts, today=timezone.localdate())
+                classes = load_classes(districts=staff.districts, city=staff.city, today=timezone.localdate())
         except ValidationError as exc:
             # A demo account already exists (an earlier demo whose institutions were deleted).
             raise CommandError(f"{'; '.join(exc.messages)}; nothing was changed") from None
@@ -64,3 +68,6 @@ class Command(BaseCommand):
             by_status[inst.status] = by_status.get(inst.status, 0) + 1
         shown = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items()))
         self.stdout.write(f"demo loaded: {len(loaded)} institutions ({shown})")
+        self.stdout.write(f"demo call: {call.title}, {call.applications.count()} applications, {call.status}")
+        shown = ", ".join(f"{status} {n}" for status, n in sorted(classes.items()))
+        self.stdout.write(f"demo classes: {sum(classes.values())} ({shown})")
