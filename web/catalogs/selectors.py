@@ -9,6 +9,7 @@ request rebuilds, with no restart and no cross-process signalling.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -399,6 +400,50 @@ def search(
         limit=limit,
     )
     return [hit_view(index, h.entry, h.score, h.matched_on) for h in hits]
+
+
+# What a search answers about an entry, shaped once per index (so once per publication generation):
+# the index is rebuilt when the generation changes, and its shapes go with it.
+_SHAPED: weakref.WeakKeyDictionary[SearchIndex, dict[int, str]] = weakref.WeakKeyDictionary()
+_SHAPED_LOCK = threading.Lock()
+
+
+def search_shaped(
+    query: str,
+    shape: Callable[[HitView], str],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    certificate_type: str | None = None,
+    markers: list[str] | None = None,
+    shortage: bool | None = None,
+    limit: int = 20,
+) -> list[tuple[str, float, str]]:
+    """Like `search`, each hit as (`shape` of its view, score, matched_on). `shape` must not depend
+    on the score or on what matched: its answer is kept for the entry until the next publication,
+    so a request shapes only the entries no earlier request of this generation has."""
+    index = search_index()
+    with _SHAPED_LOCK:
+        shapes = _SHAPED.setdefault(index, {})
+    hits = index.search(
+        query,
+        region=region,
+        year=year,
+        category=category,
+        certificate_type=certificate_type,
+        markers=markers,
+        shortage=shortage,
+        limit=limit,
+    )
+    shaped = []
+    for h in hits:
+        # id() of an entry is stable while the index (which holds the dataset) lives, as `shapes` does.
+        text = shapes.get(id(h.entry))
+        if text is None:
+            text = shapes[id(h.entry)] = shape(hit_view(index, h.entry, h.score, h.matched_on))
+        shaped.append((text, h.score, h.matched_on))
+    return shaped
 
 
 def filters_in_the_way(query: str, filters: dict[str, Any]) -> dict[str, int]:
