@@ -121,9 +121,18 @@ def search(
     shortage: bool | None = None,
     limit: int = Query(20, ge=1, le=100),
 ) -> HttpResponse:
-    shaped = selectors.search_shaped(
+    def assemble(shaped: list[tuple[str, float, str]]) -> bytes:
+        # The answer SearchOut describes, from each entry's JSON shaped once per publication (through
+        # HitOut, as ninja would) rather than validated and encoded again on every request.
+        items = ", ".join(
+            f"{head}, {_SCORE}{json.dumps(score)}, {_MATCHED}{_json(how)}}}" for head, score, how in shaped
+        )
+        return f'{{"query": {_json(q)}, "count": {len(shaped)}, "items": [{items}]}}'.encode()
+
+    body = selectors.search_answer(
         q,
         _hit_head,
+        assemble,
         region=region,
         year=year,
         category=category,
@@ -132,13 +141,7 @@ def search(
         shortage=shortage,
         limit=limit,
     )
-    # The answer SearchOut describes, assembled from each entry's JSON shaped once per publication
-    # (through HitOut, as ninja would) rather than validated and encoded again on every request.
-    items = ", ".join(
-        f"{head}, {_SCORE}{json.dumps(score)}, {_MATCHED}{_json(how)}}}" for head, score, how in shaped
-    )
-    body = f'{{"query": {_json(q)}, "count": {len(shaped)}, "items": [{items}]}}'
-    return HttpResponse(body.encode(), content_type="application/json; charset=utf-8")
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 _SCORE, _MATCHED = '"score": ', '"matched_on": '

@@ -402,15 +402,26 @@ def search(
     return [hit_view(index, h.entry, h.score, h.matched_on) for h in hits]
 
 
-# What a search answers about an entry, shaped once per index (so once per publication generation):
-# the index is rebuilt when the generation changes, and its shapes go with it.
-_SHAPED: weakref.WeakKeyDictionary[SearchIndex, dict[int, str]] = weakref.WeakKeyDictionary()
+# What a search answers, shaped once per index (so once per publication generation): the index is
+# rebuilt when the generation changes, and what was shaped from it goes with it.
+class _Shaped:
+    def __init__(self) -> None:
+        self.entries: dict[int, str] = {}  # id() of an entry → its JSON, without score and match
+        self.answers: dict[tuple[object, ...], bytes] = {}  # a search's parameters → the whole answer
+        self.answer_bytes = 0
+
+
+_SHAPED: weakref.WeakKeyDictionary[SearchIndex, _Shaped] = weakref.WeakKeyDictionary()
 _SHAPED_LOCK = threading.Lock()
+# The answers kept per process, in bytes: the searches people repeat (an occupation's name, its
+# code) are answered from memory; a flood of distinct queries only empties the store.
+ANSWER_CACHE_BYTES = 16 * 1024 * 1024
 
 
-def search_shaped(
+def search_answer(
     query: str,
     shape: Callable[[HitView], str],
+    assemble: Callable[[list[tuple[str, float, str]]], bytes],
     *,
     region: str | None = None,
     year: int | None = None,
@@ -419,13 +430,19 @@ def search_shaped(
     markers: list[str] | None = None,
     shortage: bool | None = None,
     limit: int = 20,
-) -> list[tuple[str, float, str]]:
-    """Like `search`, each hit as (`shape` of its view, score, matched_on). `shape` must not depend
-    on the score or on what matched: its answer is kept for the entry until the next publication,
-    so a request shapes only the entries no earlier request of this generation has."""
+) -> bytes:
+    """A search's whole answer: `assemble` of each hit as (`shape` of its view, score, matched_on).
+
+    `shape` must not depend on the score or on what matched: it is kept for the entry, and
+    `assemble`'s answer for the parameters, until the next publication. A request only shapes the
+    entries, and only searches for the parameters, that no earlier request of its generation had."""
     index = search_index()
     with _SHAPED_LOCK:
-        shapes = _SHAPED.setdefault(index, {})
+        memo = _SHAPED.setdefault(index, _Shaped())
+    key = (query, region, year, category, certificate_type, tuple(markers or ()), shortage, limit)
+    answer = memo.answers.get(key)
+    if answer is not None:
+        return answer
     hits = index.search(
         query,
         region=region,
@@ -438,12 +455,18 @@ def search_shaped(
     )
     shaped = []
     for h in hits:
-        # id() of an entry is stable while the index (which holds the dataset) lives, as `shapes` does.
-        text = shapes.get(id(h.entry))
+        # id() of an entry is stable while the index (which holds the dataset) lives, as `memo` does.
+        text = memo.entries.get(id(h.entry))
         if text is None:
-            text = shapes[id(h.entry)] = shape(hit_view(index, h.entry, h.score, h.matched_on))
+            text = memo.entries[id(h.entry)] = shape(hit_view(index, h.entry, h.score, h.matched_on))
         shaped.append((text, h.score, h.matched_on))
-    return shaped
+    answer = assemble(shaped)
+    with _SHAPED_LOCK:
+        if memo.answer_bytes + len(answer) > ANSWER_CACHE_BYTES:
+            memo.answers, memo.answer_bytes = {}, 0
+        memo.answers[key] = answer
+        memo.answer_bytes += len(answer)
+    return answer
 
 
 def filters_in_the_way(query: str, filters: dict[str, Any]) -> dict[str, int]:
