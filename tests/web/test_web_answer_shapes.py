@@ -91,7 +91,8 @@ QUOTES = [
      "trainee": {"birth_date": "1990-05-01", "sex": "F", "hukou_local": True}},
     {"region": "310000", "date": "2026-03-01", "certificate": _level("焊工", 3)},
     {"region": "370100", "date": "2024-03-01", "certificate": _level("焊工", 4)},
-    {"region": "320600", "date": "2025-06-01", "certificate": {"type": "entrepreneurship", "occupation": "SYB"}},
+    {"region": "320600", "date": "2025-06-01",
+     "certificate": {"type": "entrepreneurship", "occupation": "SYB"}},
     {"region": "320600", "date": "2019-01-01", "certificate": _level("焊工", 3)},
 ]  # fmt: skip
 
