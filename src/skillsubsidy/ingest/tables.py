@@ -479,7 +479,7 @@ class _SheetReader:
             raise self.refuse(f"declares {pos[1]} columns ({last}); the limit is {self.lim.columns} columns")
 
     def read(self, zf: zipfile.ZipFile, member: str) -> None:
-        handlers = {
+        handlers: dict[str, Callable[..., None]] = {
             "StartElementHandler": self.start,
             "EndElementHandler": self.end,
             "CharacterDataHandler": self.chars,
@@ -512,7 +512,7 @@ def _xlsx_value(kind: str, raw: str, fmt: str, book: _Book, dates: dict[str, int
     if kind == "d":
         from openpyxl.utils.datetime import from_ISO8601
 
-        return from_ISO8601(raw)
+        return from_ISO8601(raw)  # type: ignore[no-untyped-call]
     return raw  # str (a formula's text result), inlineStr, e (an error such as #N/A)
 
 
@@ -520,7 +520,7 @@ def _xlsx_table(source: str, name: str, reader: _SheetReader, book: _Book) -> Ra
     r0, c0, r1, c1 = reader.top, reader.left, reader.bottom, reader.right
     width = c1 - c0 + 1
     slots: list[list[RawCell | None]] = [[None] * width for _ in range(r1 - r0 + 1)]
-    formats, dates = book.formats, {}
+    formats, dates = book.formats, dict[str, int]()
     for row, col, kind, style, raw in reader.cells:
         fmt = formats[style] if style < len(formats) else "General"
         try:
