@@ -145,6 +145,9 @@ class GenerationCache:
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None
         self._values: dict[str, object] = {}
+        # One build per name at a time: after a publication (or at start), a process's threads
+        # wait for the one rebuilding a value instead of each rebuilding it at once.
+        self._building: dict[str, threading.Lock] = {}
 
     def get(self, name: str, build: Callable[[], T]) -> T:
         key = self._key_of()
@@ -153,10 +156,15 @@ class GenerationCache:
                 self._key, self._values = key, {}
             if name in self._values:
                 return self._values[name]  # type: ignore[return-value]
-        value = build()
-        with self._lock:
-            if key == self._key:
-                self._values[name] = value
+            building = self._building.setdefault(name, threading.Lock())
+        with building:
+            with self._lock:
+                if key == self._key and name in self._values:
+                    return self._values[name]  # type: ignore[return-value]  # built while we waited
+            value = build()
+            with self._lock:
+                if key == self._key:
+                    self._values[name] = value
         return value
 
     def clear(self) -> None:
