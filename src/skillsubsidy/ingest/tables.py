@@ -172,7 +172,7 @@ def _fill(
 # kept at the same time, so the sheet is read once and never materialised beyond the rectangle its
 # real cells fill. openpyxl is used for what it does well and cheaply (number formats, date serials),
 # not for the cells: its read-only reader builds several objects per cell and took 19 s for a
-# 100,000-row sheet that this pass reads in about 2 s (ADR 0012).
+# 100,000-row sheet that this pass reads in about 4 s on the same shared machine (ADR 0012).
 
 
 def _xlsx_text(value: Any, number_format: str) -> str:
