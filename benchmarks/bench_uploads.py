@@ -13,6 +13,7 @@ import http.client
 import http.cookiejar
 import io
 import re
+import resource
 import sys
 import tempfile
 import threading
@@ -85,14 +86,20 @@ def timed_read(name: str, data: bytes) -> None:
         path = Path(tmp) / name
         path.write_bytes(data)
         t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
-            tables = read_tables_bounded(path, ParseLimits())
+            # At nice 0: the server's parse is niced below its request threads, but on this shared
+            # machine the other load is other jobs, which a production server does not have.
+            tables = read_tables_bounded(path, ParseLimits(nice=0))
             read = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
             pv = preview(tables, None, sample=20)
             total = time.perf_counter() - t0
             rows = sum(len(t.rows) for t in tables)
-            print(f"{name}: {len(data):,} bytes, {len(tables)} tables, {rows:,} rows; read {read:.1f} s, "
-                  f"read + preview {total:.1f} s ({len(pv.columns)} columns recognised)")  # fmt: skip
+            print(f"{name}: {len(data):,} bytes, {len(tables)} tables, {rows:,} rows; read {read:.1f} s "
+                  f"({cpu:.1f} s CPU in the parse process), read + preview {total:.1f} s "
+                  f"({len(pv.columns)} columns recognised; target < 10 s)")  # fmt: skip
         except Exception as exc:
             print(f"{name}: {len(data):,} bytes refused after {time.perf_counter() - t0:.1f} s: {exc}")
 

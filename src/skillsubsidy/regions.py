@@ -16,8 +16,6 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
-
 Level = Literal["province", "city", "district"]
 
 
@@ -67,6 +65,8 @@ class AmbiguousRegion(UnknownRegion):
 def all_regions() -> dict[str, Region]:
     text = resources.files("skillsubsidy.data").joinpath("regions.yaml").read_text("utf-8")
     # libyaml: the pure-Python loader spends 0.3 s on this tree, most of a one-shot `quote`.
+    import yaml  # here, not at the top: `skillsubsidy --help` names regions' errors without loading them
+
     return {r["code"]: Region(**r) for r in yaml.load(text, Loader=yaml.CSafeLoader)["regions"]}
 
 

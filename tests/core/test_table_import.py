@@ -7,6 +7,8 @@ additions, 补贴项目 printed once per block) and · 附件3 (Nantong shortage
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -16,6 +18,7 @@ import openpyxl
 import pytest
 
 from skillsubsidy.catalog.model import CertificateType, SectionKind, Severity
+from skillsubsidy.ingest.bounded import tables_from_data, tables_to_data
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
 from skillsubsidy.ingest.tables import RawTable, TableImportError, join_wrapped, read_tables
 from skillsubsidy.occupations import Marker, split_name
@@ -594,3 +597,59 @@ def test_a_file_whose_rows_name_no_known_field_and_hold_no_data_has_no_header(tm
 )
 def test_wrapped_cell_text_is_joined_without_spaces_around_cjk(printed, joined):
     assert join_wrapped(printed) == joined
+
+
+# --- the xlsx reader's values and the stored form (ADR 0012, amendment) -------------------------
+
+
+def test_xlsx_cells_read_as_the_sheet_stored_them_numbers_dates_booleans_and_text(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "比例", "日期", "时刻", "是否", "身份证号", "名称"])
+    ws.append([1, 0.3, date(2026, 1, 2), None, True, 110101199001011234, "焊\n工"])
+    ws["C2"].number_format = "yyyy-mm-dd"
+    ws["B2"].number_format = "0%"
+    ws["D2"] = "=1+1"  # a formula never calculated has no value to show
+    path = tmp_path / "值.xlsx"
+    wb.save(path)
+    (table,) = read_tables(path)
+    assert [c.text for c in table.rows[1]] == [
+        "1",
+        "30%",
+        "2026-01-02",
+        "",
+        "是",
+        "110101199001011200",
+        "焊工",
+    ]
+    # a roster's ID number stored as a number has lost digits; the cell says it was a number
+    assert [c.numeric for c in table.rows[1]] == [True, True, False, False, False, True, False]
+
+
+def test_a_sheet_declaring_a_document_type_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "附件3.xlsx", SHORTAGE)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>'
+    )
+    rewritten = tmp_path / "实体.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, bomb if info.filename == "xl/worksheets/sheet1.xml" else source.read(info))
+    with pytest.raises(TableImportError, match="declares a document type, which a workbook never does"):
+        read_tables(rewritten)
+
+
+def test_tables_stored_compactly_read_back_equal_and_the_old_form_still_reads(tmp_path):
+    path = write_xlsx(tmp_path / "附件2.xlsx", ADDITIONS, merge_column=0, percent_column=None)
+    tables = read_tables(path) + read_tables(write_csv(tmp_path / "附件3.csv", SHORTAGE))
+    stored = json.loads(json.dumps(tables_to_data(tables)))
+    assert tables_from_data(stored) == tables
+    assert "texts" in stored[0] and "rows" not in stored[0]
+    old_form = [
+        {**{k: t[k] for k in ("source", "fmt", "index", "sheet", "page", "inferred")},
+         "rows": [[[c.text, c.row, c.col, *(c.merged_from or ())] for c in row] for row in table.rows]}
+        for t, table in zip(stored, tables, strict=True)
+    ]  # fmt: skip
+    assert [t.rows[3][0].merged_from for t in tables_from_data(old_form)] == [(3, 1), None]

@@ -9,6 +9,7 @@ request rebuilds, with no restart and no cross-process signalling.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -144,6 +145,9 @@ class GenerationCache:
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None
         self._values: dict[str, object] = {}
+        # One build per name at a time: after a publication (or at start), a process's threads
+        # wait for the one rebuilding a value instead of each rebuilding it at once.
+        self._building: dict[str, threading.Lock] = {}
 
     def get(self, name: str, build: Callable[[], T]) -> T:
         key = self._key_of()
@@ -152,10 +156,15 @@ class GenerationCache:
                 self._key, self._values = key, {}
             if name in self._values:
                 return self._values[name]  # type: ignore[return-value]
-        value = build()
-        with self._lock:
-            if key == self._key:
-                self._values[name] = value
+            building = self._building.setdefault(name, threading.Lock())
+        with building:
+            with self._lock:
+                if key == self._key and name in self._values:
+                    return self._values[name]  # type: ignore[return-value]  # built while we waited
+            value = build()
+            with self._lock:
+                if key == self._key:
+                    self._values[name] = value
         return value
 
     def clear(self) -> None:
@@ -399,6 +408,73 @@ def search(
         limit=limit,
     )
     return [hit_view(index, h.entry, h.score, h.matched_on) for h in hits]
+
+
+# What a search answers, shaped once per index (so once per publication generation): the index is
+# rebuilt when the generation changes, and what was shaped from it goes with it.
+class _Shaped:
+    def __init__(self) -> None:
+        self.entries: dict[int, str] = {}  # id() of an entry → its JSON, without score and match
+        self.answers: dict[tuple[object, ...], bytes] = {}  # a search's parameters → the whole answer
+        self.answer_bytes = 0
+
+
+_SHAPED: weakref.WeakKeyDictionary[SearchIndex, _Shaped] = weakref.WeakKeyDictionary()
+_SHAPED_LOCK = threading.Lock()
+# The answers kept per process, in bytes: the searches people repeat (an occupation's name, its
+# code) are answered from memory; a flood of distinct queries only empties the store.
+ANSWER_CACHE_BYTES = 16 * 1024 * 1024
+
+
+def search_answer(
+    query: str,
+    shape: Callable[[HitView], str],
+    assemble: Callable[[list[tuple[str, float, str]]], bytes],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    certificate_type: str | None = None,
+    markers: list[str] | None = None,
+    shortage: bool | None = None,
+    limit: int = 20,
+) -> bytes:
+    """A search's whole answer: `assemble` of each hit as (`shape` of its view, score, matched_on).
+
+    `shape` must not depend on the score or on what matched: it is kept for the entry, and
+    `assemble`'s answer for the parameters, until the next publication. A request only shapes the
+    entries, and only searches for the parameters, that no earlier request of its generation had."""
+    index = search_index()
+    with _SHAPED_LOCK:
+        memo = _SHAPED.setdefault(index, _Shaped())
+    key = (query, region, year, category, certificate_type, tuple(markers or ()), shortage, limit)
+    answer = memo.answers.get(key)
+    if answer is not None:
+        return answer
+    hits = index.search(
+        query,
+        region=region,
+        year=year,
+        category=category,
+        certificate_type=certificate_type,
+        markers=markers,
+        shortage=shortage,
+        limit=limit,
+    )
+    shaped = []
+    for h in hits:
+        # id() of an entry is stable while the index (which holds the dataset) lives, as `memo` does.
+        text = memo.entries.get(id(h.entry))
+        if text is None:
+            text = memo.entries[id(h.entry)] = shape(hit_view(index, h.entry, h.score, h.matched_on))
+        shaped.append((text, h.score, h.matched_on))
+    answer = assemble(shaped)
+    with _SHAPED_LOCK:
+        if memo.answer_bytes + len(answer) > ANSWER_CACHE_BYTES:
+            memo.answers, memo.answer_bytes = {}, 0
+        memo.answers[key] = answer
+        memo.answer_bytes += len(answer)
+    return answer
 
 
 def filters_in_the_way(query: str, filters: dict[str, Any]) -> dict[str, int]:

@@ -8,6 +8,7 @@ import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from audit.services import audit_record
 from catalogs.models import CatalogVersion, Upload
 from catalogs.services import check_catalog_id, draft_from_core
 from common.actor import Actor, actor_user, authorise
-from skillsubsidy.ingest.bounded import ParseLimits, read_tables_bounded, tables_from_data, tables_to_data
+from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded, tables_from_data
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
 from skillsubsidy.ingest.tables import Limits, RawTable, TableImportError
 from skillsubsidy.regions import UnknownRegion, resolve_region
@@ -43,6 +44,7 @@ def parse_limits() -> ParseLimits:
         memory_mb=settings.UPLOAD_PARSE_MEMORY_MB,
         cpu_seconds=settings.UPLOAD_PARSE_CPU_SECONDS,
         wall_seconds=settings.UPLOAD_PARSE_WALL_SECONDS,
+        nice=settings.UPLOAD_PARSE_NICE,
     )
 
 
@@ -51,8 +53,10 @@ def parse_limits() -> ParseLimits:
 _PARSES = threading.BoundedSemaphore(settings.UPLOAD_PARSE_CONCURRENCY)
 
 
-def _parse(file_name: str, data: bytes) -> list[RawTable]:
-    """The file's tables, read once in a bounded child process; TableImportError names the limit."""
+def _parse(file_name: str, data: bytes) -> list[dict[str, Any]]:
+    """The file's tables as stored (`tables_to_data`), read once in a bounded child process at a
+    lower priority than the request threads; TableImportError names the limit. The tables come back
+    as data and are stored as such: this process never builds them as objects for an upload."""
     name = Path(file_name).name
     if not _PARSES.acquire(blocking=False):
         raise TableImportError(
@@ -64,7 +68,7 @@ def _parse(file_name: str, data: bytes) -> list[RawTable]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{_suffix(file_name)}"
             path.write_bytes(data)
-            return read_tables_bounded(path, parse_limits(), name=name)
+            return read_tables_data_bounded(path, parse_limits(), name=name)
     finally:
         _PARSES.release()
 
@@ -111,7 +115,7 @@ def upload_create(
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
             preview={"title": title.strip()},
-            tables=tables_to_data(tables),
+            tables=tables,
         )
         audit_record(
             actor=actor,
@@ -127,10 +131,8 @@ def upload_create(
 def upload_tables(upload: Upload) -> list[RawTable]:
     """The tables read at upload. An upload stored before they were kept is read now, once."""
     if upload.tables is None:
-        tables = _parse(upload.file_name, bytes(upload.data))
-        upload.tables = tables_to_data(tables)
+        upload.tables = _parse(upload.file_name, bytes(upload.data))
         Upload.objects.filter(pk=upload.pk).update(tables=upload.tables)
-        return tables
     return tables_from_data(upload.tables)
 
 
