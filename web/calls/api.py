@@ -498,7 +498,9 @@ def call_decision(request: HttpRequest, call_id: int, payload: DecisionIn) -> di
 
 
 @writes.post(
-    "/calls/{call_id}/notice", response={200: CallOut, **WRITE_ERRORS}, summary="Publish the notice (city)"
+    "/calls/{call_id}/notice/publication",
+    response={200: CallOut, **WRITE_ERRORS},
+    summary="Publish the notice (city)",
 )
 def call_notice_publish(request: HttpRequest, call_id: int, payload: NoticeIn) -> dict[str, Any]:
     return _call(services.notice_publish(actor=request.user, call_pk=call_id, starts_on=payload.starts_on))
