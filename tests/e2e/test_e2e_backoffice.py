@@ -83,6 +83,10 @@ def test_login_upload_diff_publish(page: Any, tmp_path: Path) -> None:
     assert page.get_by_label("原因", exact=True).get_attribute("aria-describedby") == "reason-error"
     page.get_by_label("原因", exact=True).fill("publish the Q2 adjustment")
     page.get_by_role("button", name="发布").click()
+    # Publication cannot be undone: the browser holds the form until it is confirmed.
+    assert page.locator(".messages").count() == 0
+    page.get_by_label("我已知晓：版本发布后不能修改或撤回，检索和测算立即使用该版本。").check()
+    page.get_by_role("button", name="发布").click()
     assert "已发布" in page.locator(".messages").inner_text()
     screenshot(page, "13-published")
 

@@ -133,7 +133,7 @@ def test_a_whole_number_standard_refuses_a_superscript_digit(admin: AbstractUser
         {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试", "based_on": "0"},
     )
     assert response.status_code == 200
-    assert "must be a whole number" in response.content.decode()
+    assert "“²”必须是整数。" in response.content.decode()
     assert not StandardValue.objects.exists()
 
 
@@ -246,5 +246,7 @@ def test_every_back_office_change_without_a_reason_shows_the_error_beside_the_re
         page = response.content.decode()
         assert response.status_code == 200, url
         assert f'aria-describedby="{error_id}"' in page, url
-        assert f'<p class="field-error" id="{error_id}">say why ' in page, url
+        # The standards editor's refusals are translated (请说明…); the others are still common's English.
+        said = "请说明录入或修改该值的原因" if "/standards/" in url else "say why "
+        assert f'<p class="field-error" id="{error_id}">{said}' in page, url
     assert stored_state() == before

@@ -21,7 +21,7 @@ from typing import Any
 
 from skillsubsidy.catalog.dataset import LISTING_KINDS, Dataset, load_dataset
 from skillsubsidy.catalog.model import CertificateType, Entry
-from skillsubsidy.regions import Region
+from skillsubsidy.regions import Region, ancestry
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.checks import CheckResult, ClaimWindowFacts, HeldFacts, HoursFacts, TraineeFacts
 from skillsubsidy.rules.decision import Decision, TraceStep
@@ -117,6 +117,22 @@ class Engine:
         self._sync()
         return _Evaluation(self, req).run()
 
+    def answerable_date(self, region: Region, on: date) -> tuple[date, str | None]:
+        """`on` when a catalog of what is subsidised is in force in the region on it; else the nearest
+        day with one (the last day of the latest before it, else the first day of the next), with
+        that catalog's title. A calculator opened on this date gives an answer."""
+        self._sync()
+        if self.regime(region, on).catalog.in_force:
+            return on, None
+        gap = _nearest(_catalog_versions(self.dataset, region), on, "补贴性培训目录")
+        if gap is None:
+            return on, None
+        if gap.before is not None and gap.before.end is not None:
+            return gap.before.end, gap.before.label
+        if gap.after is not None:
+            return gap.after.start, gap.after.label
+        return on, None
+
     def quote_on(self, req: QuoteRequest, on: date) -> Decision:
         """The same request with `on` as its date and standards date (the nearest period's answer)."""
         moved = replace(req, date=on, certificate=replace(req.certificate, issued_on=None))
@@ -190,6 +206,16 @@ class _Gap:
     what: str  # 补贴性培训目录 / 补贴标准
     before: _Version | None
     after: _Version | None
+
+
+def _catalog_versions(dataset: Dataset, region: Region) -> list[_Version]:
+    """The dated catalogs of what is subsidised that apply in the region (its own and its ancestors')."""
+    codes = {r.code for r in ancestry(region)}
+    return [
+        _Version(c.title, c.effective_from, c.effective_to)
+        for c in dataset.catalogs
+        if c.region in codes and c.effective_from is not None and any(s.kind in LISTING_KINDS for s in c.sections)
+    ]
 
 
 def _nearest(versions: list[_Version], on: date, what: str) -> _Gap | None:
@@ -277,14 +303,7 @@ class _Evaluation:
         one is published for another period. Neither eligible nor ineligible can be said then."""
         req, cert = self.req, self.req.certificate
         if cert.type in CATALOG_TYPES and cap is None and not self.regime.catalog.in_force:
-            codes = {r.code for r in self.regime.chain}
-            catalogs = [
-                _Version(c.title, c.effective_from, c.effective_to)
-                for c in self.engine.dataset.catalogs
-                if c.region in codes
-                and c.effective_from is not None
-                and any(s.kind in LISTING_KINDS for s in c.sections)
-            ]
+            catalogs = _catalog_versions(self.engine.dataset, self.req.region)
             if found := _nearest(catalogs, self.on, "补贴性培训目录"):
                 return found
         std = self._std
