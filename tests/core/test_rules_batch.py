@@ -39,7 +39,9 @@ def _frame(rows: list[dict[str, Any]], columns: list[str] = COLUMNS) -> pl.DataF
     )
 
 
-def _outcome(eligible: bool | None, amount: str | None, codes: set[str]) -> tuple[bool | None, str | None, list[str]]:
+def _outcome(
+    eligible: bool | None, amount: str | None, codes: set[str]
+) -> tuple[bool | None, str | None, list[str]]:
     return eligible, amount, sorted(codes - {""})
 
 

@@ -95,7 +95,9 @@ class PublishForm(ServiceForm):
     def submit(self, *, actor: Actor, version: CatalogVersion) -> CatalogVersion | None:
         def publish(d: dict[str, Any]) -> CatalogVersion:
             if not d["confirm"]:
-                refused = {"confirm": _("Confirm: tick the box to confirm that publishing cannot be undone.")}
+                refused: dict[str, str] = {
+                    "confirm": str(_("Confirm: tick the box to confirm that publishing cannot be undone."))
+                }
                 try:
                     required_reason(d["reason"])
                 except ValidationError as exc:

@@ -77,9 +77,7 @@ class NewPeriodForm(ServiceForm):
 
     def submit(self, *, actor: Actor, region: str) -> list[StandardValue] | None:
         values = {k[2:]: str(v) for k, v in self.data.items() if k.startswith("p:")}
-        based_on = {
-            k[2:]: int(v) for k, v in self.data.items() if k.startswith("r:") and str(v).isdecimal()
-        }
+        based_on = {k[2:]: int(v) for k, v in self.data.items() if k.startswith("r:") and str(v).isdecimal()}
         return self.run(
             lambda d: services.standards_table_set(
                 actor=actor,

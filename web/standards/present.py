@@ -37,7 +37,9 @@ REASON_TITLES = {
     ReasonCode.NO_STANDARD: _lazy("No subsidy amount is published for this region and date"),
     ReasonCode.SHORTAGE_UPLIFT: _lazy("Shortage occupation: higher subsidy for high skill levels"),
     ReasonCode.OUT_OF_CATALOG_FALLBACK: _lazy("Outside the catalog: paid at the category the region sets"),
-    ReasonCode.LISTED_UNDER_OTHER_SPELLING: _lazy("The catalog prints this occupation under another spelling"),
+    ReasonCode.LISTED_UNDER_OTHER_SPELLING: _lazy(
+        "The catalog prints this occupation under another spelling"
+    ),
     ReasonCode.AMOUNT_IS_MAXIMUM: _lazy("The amount is a maximum; the bureau sets the exact standard"),
     ReasonCode.INPUT_MISSING: _lazy("Information missing: a rule was not checked"),
     ReasonCode.RULE_LAPSED: _lazy("A rule has no value on this date: not checked"),
@@ -136,7 +138,11 @@ def decision_view(decision: dict[str, Any]) -> dict[str, Any]:
     """The decision's JSON with, for each reason and step, what the page shows."""
     zh = chinese_page()
     reasons = [
-        {**r, "title": reason_title(r["code"]), "text": readable(r["message"]) if zh else reason_title(r["code"])}
+        {
+            **r,
+            "title": reason_title(r["code"]),
+            "text": readable(r["message"]) if zh else reason_title(r["code"]),
+        }
         for r in decision["reasons"]
     ]
     trace = [

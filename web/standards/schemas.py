@@ -123,7 +123,7 @@ class DecisionOut(Out):
         description="null when no catalog or standard is in force on the date (outside_published_periods)"
     )
     amount: str | None = Field(
-        description="payable amount in 元, or null when no standard exists or the date is outside every period"
+        description="payable amount in 元; null when no standard exists or the date is outside every period"
     )
     currency: str
     reasons: list[ReasonOut]

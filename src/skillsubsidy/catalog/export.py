@@ -101,7 +101,9 @@ def _xlsx_row(e: Entry, row: dict[str, str], sections: Mapping[str, str]) -> dic
         **row,
         "section": sections.get(e.section, row["section"]),
         "certificate_type": CERTIFICATE_TYPE_ZH[e.certificate_type] if e.certificate_type else "",
-        "markers": "、".join(MARKER_ZH.get(Marker(m), m) for m in row["markers"].split()) if row["markers"] else "",
+        "markers": "、".join(MARKER_ZH.get(Marker(m), m) for m in row["markers"].split())
+        if row["markers"]
+        else "",
         SOURCE[0]: f"{source_title(p.seed)} · {p.attachment} · {p.section} · 第{p.line}行",
     }
 

@@ -133,7 +133,9 @@ def upload_anomalies(
         if not own(a):
             continue
         if a.kind == "name_code_conflict" and a.suggestion is None:
-            entry = next((e for e in mine if e.provenance.line == a.line and e.provenance.raw == a.original), None)
+            entry = next(
+                (e for e in mine if e.provenance.line == a.line and e.provenance.raw == a.original), None
+            )
             codes = by_name.get(entry.occupation) if entry is not None else None
             if codes:
                 (best, n), *rest = codes.most_common(2)

@@ -214,7 +214,9 @@ def _catalog_versions(dataset: Dataset, region: Region) -> list[_Version]:
     return [
         _Version(c.title, c.effective_from, c.effective_to)
         for c in dataset.catalogs
-        if c.region in codes and c.effective_from is not None and any(s.kind in LISTING_KINDS for s in c.sections)
+        if c.region in codes
+        and c.effective_from is not None
+        and any(s.kind in LISTING_KINDS for s in c.sections)
     ]
 
 

@@ -76,7 +76,9 @@ def standards_new_period(request: HttpRequest, region: str) -> HttpResponse:
             return redirect(f"{reverse('backoffice:standards')}?region={reg.code}")
     except Stale:
         assert form is not None
-        form.refuse(_("Someone else saved a value of these standards meanwhile. Reload the table and enter it again."))
+        form.refuse(
+            _("Someone else saved a value of these standards meanwhile. Reload the table and enter it again.")
+        )
         status = 409
     raw_since = (form.data.get("since") if form is not None else request.GET.get("since")) or ""
     try:
