@@ -85,6 +85,20 @@ def entry_data(e: Entry) -> dict[str, Any]:
     }
 
 
+# What an uploaded column may be read as (skillsubsidy.ingest.mapping.Field), as a page names it.
+MAPPING_LABELS = {
+    "serial": _("serial number (序号)"),
+    "code": _("code (编码)"),
+    "name": _("occupation or work type (职业（工种）名称)"),
+    "occupation_name": _("occupation (职业名称)"),
+    "category": _("category (类别)"),
+    "industry_class": _("industry class (行业分类)"),
+    "programmes": _("programme (类型)"),
+    "certificate_type": _("certificate type (证书类型)"),
+    "levels": _("levels (等级)"),
+    "uplift": _("uplift (上浮比例)"),
+}
+
 # The quality kinds (docs/quality-kinds.md) as a page names them; the code is only a tooltip.
 KIND_LABELS = {
     "serial_gap": _("a serial number is missing"),

@@ -18,6 +18,7 @@ from accounts.selectors import region_in_scope, regions_in_scope
 from backoffice.views.access import found, scope_of, staff_required
 from common.errors import Stale
 from standards import selectors
+from skillsubsidy.rules.parameters import Unit
 from standards.forms import NewPeriodForm, StandardForm
 
 
@@ -150,6 +151,7 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
             "region": reg,
             "name": name,
             "unit": known[name][0],
+            "unit_label": Unit(known[name][0]).label_zh or known[name][0],
             "label": known[name][1],
             "parameter": selectors.parameters().region(reg.code).get(name),
             "history": selectors.history(region=reg.code, name=name),

@@ -13,7 +13,7 @@ from backoffice.views.access import found, scope_of, staff_required
 from catalogs import selectors, uploads
 from catalogs.forms import MappingForm, UploadDraftForm, UploadForm
 from catalogs.models import Upload
-from catalogs.present import anomaly_view
+from catalogs.present import MAPPING_LABELS, anomaly_view
 from skillsubsidy.ingest.tables import TableImportError
 
 # Findings that mark their row in the preview: the name or the code is probably wrong.
@@ -59,7 +59,7 @@ def _upload_page(
             "flagged": flagged,
             "errors": errors,
             "draft_form": draft_form,
-            "fields": uploads.FIELD_CHOICES,
+            "fields": [(f, MAPPING_LABELS.get(f, f)) for f in uploads.FIELD_CHOICES],
         },
     )
 
