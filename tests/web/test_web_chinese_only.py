@@ -100,7 +100,8 @@ def test_the_back_office_of_catalogs_uploads_and_standards_has_no_untranslated_i
 ) -> None:
     draft = draft_from_published(catalog_id="nantong-2025", actor=admin, reason="测试")
     upload = upload_create(
-        actor=admin, file_name="南通市2026年目录.csv", data="序号,职业名称,编码\n1,焊公,6-18-02-04\n2,家政服务原,\n".encode(),
+        actor=admin, file_name="南通市2026年目录.csv",
+        data="序号,职业名称,编码\n1,焊公,6-18-02-04\n2,家政服务原,\n".encode(),
         region="320600", catalog_id="nantong-2026", title="南通市2026年目录",
     )  # fmt: skip
     pages = {

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import region_in_scope, regions_in_scope
 from backoffice.views.access import found, scope_of, staff_required
 from common.errors import Stale
-from standards import selectors
 from skillsubsidy.rules.parameters import Unit
+from standards import selectors
 from standards.forms import NewPeriodForm, StandardForm
 
 
