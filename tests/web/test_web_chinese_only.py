@@ -30,7 +30,7 @@ ALLOWED = re.compile(r"GB/T \d+|SYB|GYB|IYB|EYB|API|JSON|XLSX|CSV|PDF|DOCX|sha25
 class _Text(HTMLParser):
     """The text nodes a person reads: not scripts, styles, code samples, or attribute values."""
 
-    SKIP = {"script", "style", "pre", "template"}
+    SKIP = frozenset({"script", "style", "pre", "template"})
 
     def __init__(self) -> None:
         super().__init__()
