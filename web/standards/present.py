@@ -127,6 +127,19 @@ def readable(text: str) -> str:
     return text.replace(" repeats it)", _(" repeats it)"))
 
 
+# A step whose source is a request field rather than a document.
+SOURCE_FIELDS = {
+    "date": _lazy("Date of the claim"),
+    "certificate.issued_on": _lazy("date the certificate was issued"),
+}
+
+
+def cite(source: str, zh: bool) -> str:
+    if source in SOURCE_FIELDS:
+        return str(SOURCE_FIELDS[source])
+    return readable(source) if zh else titled(source)
+
+
 def reason_title(code: str) -> str:
     try:
         return str(REASON_TITLES[ReasonCode(code)])
@@ -147,7 +160,7 @@ def decision_view(decision: dict[str, Any]) -> dict[str, Any]:
     ]
     trace = [
         {**t, "label": step_label(t["rule"]), "text": readable(t["value"]) if zh else titled(t["value"]),
-         "cite": (readable if zh else titled)(t["source"]) if t["source"] else ""}
+         "cite": cite(t["source"], zh) if t["source"] else ""}
         for t in decision["trace"]
     ]  # fmt: skip
     return {**decision, "reasons": reasons, "trace": trace}
