@@ -84,7 +84,7 @@ def test_the_calculator_from_an_occupation_page_carries_region_date_and_programm
     amount.wait_for()
     assert amount.inner_text().split() == ["2600.00", "元"]  # 附件1 A类 三级 2000 + 30% (附件3)
     box = phone.evaluate(IN_VIEW, "[data-testid=decision]")
-    assert 0 <= box["top"] and box["bottom"] <= box["height"], box  # in view without scrolling
+    assert box["top"] >= 0 and box["bottom"] <= box["height"], box  # in view without scrolling
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     sizes = phone.evaluate("[...document.querySelectorAll('.trace li, .reasons li')]"
                            ".map(e => parseFloat(getComputedStyle(e).fontSize))")  # fmt: skip
