@@ -9,7 +9,7 @@ only a tooltip. An English page shows each reason's English title instead of the
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import get_language
@@ -85,9 +85,14 @@ def chinese_page() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
-@cache
 def _catalog_titles() -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    titles = {c.id: c.title for c in current_dataset().catalogs}
+    """The published catalogs' ids as a pattern, and their titles (rebuilt when the catalogs change)."""
+    return _titles_pattern(tuple((c.id, c.title) for c in current_dataset().catalogs))
+
+
+@lru_cache(maxsize=4)
+def _titles_pattern(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    titles = dict(pairs)
     if not titles:
         return None, {}
     ids = sorted(titles, key=len, reverse=True)
