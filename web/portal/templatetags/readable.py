@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "entry.delete": _("row removed"),
     "publish": _("published"),
     "discard": _("discarded"),
+    "catalog.publish": _("published"),
+    "catalog.discard": _("discarded"),
     "standard.set": _("standard set"),
 }
 
