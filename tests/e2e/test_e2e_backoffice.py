@@ -81,7 +81,7 @@ def test_login_upload_diff_publish(page: Any, tmp_path: Path) -> None:
     confirm = page.get_by_label("我已知晓：版本发布后不能修改或撤回，检索和测算立即使用该版本。")
     confirm.check()
     page.get_by_role("button", name="发布").click()
-    assert page.locator("#reason-error").inner_text().startswith("say why this change is made")
+    assert page.locator("#reason-error").inner_text().startswith("请说明修改原因")
     assert page.get_by_label("原因", exact=True).get_attribute("aria-describedby") == "reason-error"
     page.get_by_label("原因", exact=True).fill("publish the Q2 adjustment")
     page.get_by_role("button", name="发布").click()

@@ -122,7 +122,7 @@ def test_an_over_long_name_in_the_row_form_is_shown_as_an_error(admin: AbstractU
         f"/office/versions/{draft.pk}/rows/1/", {"name": "焊" * 201, "reason": "test", "revision": "0"}
     )
     assert response.status_code == 200
-    assert "name:" in response.content.decode()
+    assert "<li>name：201 characters; at most 200</li>" in response.content.decode()
     assert len(Entry.objects.get(version=draft, position=0).name) <= 200
 
 
@@ -246,7 +246,5 @@ def test_every_back_office_change_without_a_reason_shows_the_error_beside_the_re
         page = response.content.decode()
         assert response.status_code == 200, url
         assert f'aria-describedby="{error_id}"' in page, url
-        # The standards editor's refusals are translated (请说明…); the others are still common's English.
-        said = "请说明录入或修改该值的原因" if "/standards/" in url else "say why "
-        assert f'<p class="field-error" id="{error_id}">{said}' in page, url
+        assert f'<p class="field-error" id="{error_id}">请说明修改原因，原因将记入审计记录。</p>' in page, url
     assert stored_state() == before

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditRecord
-from institutions.models import Institution
+from institutions.models import Clerk, Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,11 @@ def test_the_demo_puts_guangzhou_institutions_in_every_state_through_the_service
     # Every write left its audit row, by a named demo account.
     moves = AuditRecord.objects.filter(action="institution.list")
     assert sorted(m.actor_name for m in moves) == ["demo-guangzhou"] * 5
+    # The listed and suspended institutions each have a clerk, who lands on its own workspace.
+    clerks = {
+        c.user.username: c.institution.status for c in Clerk.objects.select_related("user", "institution")
+    }
+    assert sorted(clerks.values()) == ["listed", "listed", "listed", "suspended"]
 
 
 def test_a_second_load_is_refused_and_changes_nothing() -> None:

@@ -85,7 +85,7 @@ def test_publishing_through_the_form_sets_both_dates(admin: AbstractUser) -> Non
     )
 
 
-def test_a_service_refusal_about_a_field_without_an_input_is_listed_with_the_field_name(
+def test_a_service_refusal_about_a_field_without_an_input_is_listed_with_the_fields_label(
     admin: AbstractUser,
 ) -> None:
     version = draft(admin)
@@ -93,7 +93,9 @@ def test_a_service_refusal_about_a_field_without_an_input_is_listed_with_the_fie
         f"/en/office/versions/{version.pk}/publish/",
         {"effective_from": "2025-07-01", "effective_to": "2025-06-30", "reason": "Q2", "confirm": "on"},
     )
-    assert "effective_to: 2025-06-30 is before effective_from 2025-07-01" in response.content.decode()
+    assert (
+        "<li>Effective to: 2025-06-30 is before effective_from 2025-07-01</li>" in response.content.decode()
+    )
 
 
 def test_an_upload_saved_as_a_draft_with_a_bad_date_is_refused_and_nothing_is_saved(
@@ -165,7 +167,7 @@ def test_a_staff_account_needs_a_user_name(admin: AbstractUser) -> None:
     response = client_for(admin).post(
         "/office/staff/", {"username": "  ", "password": "a long password 42", "role": "platform_admin"}
     )
-    assert "username: a user name is required" in response.content.decode()
+    assert "<li>用户名：请填写用户名。</li>" in response.content.decode()
 
 
 def test_revoking_someone_elses_token_is_a_404_and_leaves_it(
@@ -182,7 +184,7 @@ def test_a_row_of_another_category_is_refused_naming_the_categories(admin: Abstr
     page = client_for(admin).post(
         f"/office/versions/{version.pk}/rows/1/", {"category": "D", "reason": "fix", "revision": "0"}
     )
-    assert "category: &#x27;D&#x27; is not one of A, B, C" in page.content.decode()
+    assert "<li>category：&#x27;D&#x27; is not one of A, B, C</li>" in page.content.decode()
 
 
 def test_today_is_the_date_in_beijing(monkeypatch: pytest.MonkeyPatch) -> None:

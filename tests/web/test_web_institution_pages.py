@@ -216,8 +216,15 @@ def test_a_refused_form_shows_the_service_message_and_writes_nothing(
     )
     assert response.status_code == 400
     assert (
-        "<li>cannot remove: the record is applied (已登记); only from 已列入目录、暂停开班</li>"
+        "<li>无法清退出目录：当前状态为“已登记”，只能在“已列入目录、暂停开班”状态下办理。</li>"
         in response.content.decode()
+    )
+    english = client_for(guangzhou).post(
+        f"/en/office/institutions/{inst.pk}/move/", {"action": "remove", "reason": "x"}
+    )
+    assert (
+        "<li>Cannot remove from the catalog: the record is now “Registered”; this can be done only from "
+        "Listed, Suspended (no new classes).</li>" in english.content.decode()
     )
     assert not inst.premises.exists() and Institution.objects.get().status == "applied"
     assert client.post(f"/office/institutions/{inst.pk}/diploma/", {}).status_code == 404
@@ -298,6 +305,9 @@ def test_the_city_confirms_a_proposed_removal_which_goes_through_the_lifecycle(
     )
     page = client_for(guangzhou).get("/office/institutions/proposals/").content.decode()
     assert "清退" in page and f"{last}-03-02 记录严重违法违规（002 · 附件4 · 8①：及时清退）" in page
+    english = client_for(guangzhou).get("/en/office/institutions/proposals/").content.decode()
+    assert f"<td>Remove</td><td>{last}-03-02: a serious violation is recorded" in english
+    assert "记录严重违法违规" not in english
     # A district may not confirm.
     refused = client_for(tianhe_staff).post(
         f"/office/institutions/{inst.pk}/listing/", {"year": str(last + 2), "reason": "x"}

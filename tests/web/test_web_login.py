@@ -130,7 +130,7 @@ def test_the_staff_form_refuses_a_weak_password_beside_the_field(admin: Abstract
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "password: 密码太短，至少要有 8 个字符。" in page
+    assert "<li>密码：密码太短，至少要有 8 个字符。" in page
     assert not get_user_model().objects.filter(username="clerk2025").exists()
 
 

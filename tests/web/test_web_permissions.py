@@ -30,7 +30,7 @@ from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published, draft_publish
 from catalogs.uploads import upload_create, upload_to_draft
 from institutions.models import Institution
-from institutions.services import institution_move, institution_register
+from institutions.services import clerk_create, institution_move, institution_register
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,8 @@ ACTORS = [
     Actor("jiangsu city", Role.CITY_BUREAU, "320000", sees=frozenset({"320000", "320600", "320613"})),
     Actor("platform admin", Role.PLATFORM_ADMIN, None),
     Actor("chongchuan district", Role.DISTRICT_BUREAU, "320613", sees=frozenset({"320613"})),
+    # The clerk of the institution listed in 崇川区: bureau pages refuse it, whatever the region.
+    Actor("institution clerk", Role.INSTITUTION, "320613"),
 ]
 NANTONG, CHONGCHUAN = ACTORS[2], ACTORS[5]
 
@@ -129,7 +131,8 @@ def world(admin: AbstractUser) -> dict[str, Any]:
         listed = institution_move(
             institution=listed, actor=admin, action=action, reason="test", today=date.today()
         )
-    return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions}
+    return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions,
+            "admin": admin}  # fmt: skip
 
 
 def _uscc(first17: str) -> str:
@@ -185,7 +188,7 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     add("api:institution_public", institution_id=insts["320613"].pk)
     names = ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards", "calendar",
              "calendar_add", "institutions", "institution_register", "institution_import",
-             "institution_proposals")  # fmt: skip
+             "institution_proposals", "workspace")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000", "320613"):
@@ -225,6 +228,10 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 200 if actor.anonymous else 302  # signed-in users are sent on
     if actor.anonymous:
         return 302  # to the login page
+    if name == "backoffice:workspace":
+        return 200 if actor.role is Role.INSTITUTION else 403
+    if actor.role is Role.INSTITUTION:
+        return 302 if name == "backoffice:home" else 403  # home sends a clerk to the workspace
     if actor.role is None:
         return 403
     if name in ADMIN_ONLY:
@@ -238,9 +245,14 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
     return 200
 
 
-def login(actor: Actor) -> Client:
+def login(actor: Actor, world: dict[str, Any] | None = None) -> Client:
     if actor.anonymous:
         return Client()
+    if actor.role is Role.INSTITUTION:
+        assert world is not None, "a clerk acts for one of the world's institutions"
+        clerk = clerk_create(institution=world["institutions"]["320613"], actor=world["admin"],
+                             username="clerk-320613", password=PASSWORD)  # fmt: skip
+        return client_for(clerk.user)
     if actor.role is None:
         return client_for(get_user_model().objects.create_user("plain", password="x" * 20))
     return client_for(make_staff(actor.name.replace(" ", "-"), actor.role, actor.region))
@@ -253,7 +265,7 @@ def test_every_url_is_covered_by_the_walk(world: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("actor", ACTORS, ids=lambda a: a.name)
 def test_every_url_answers_each_role_as_its_permissions_say(actor: Actor, world: dict[str, Any]) -> None:
-    client = login(actor)
+    client = login(actor, world)
     got, want = {}, {}
     for lang in ("zh-hans", "en"):  # Chinese at the root, English under /en/
         with translation.override(lang):
@@ -411,13 +423,12 @@ def test_a_bureau_account_gets_a_region_of_its_level(role: Role, region: str, co
     ("role", "region", "message"),
     [
         (Role.DISTRICT_BUREAU, "320600",
-         "a district_bureau needs a district-level region; '320600' is 南通市 320600, a city"),
-        (Role.DISTRICT_BUREAU, "上海",
-         "a district_bureau needs a district-level region; '上海' is 上海市 310000, a province"),
+         "区局工作人员须对应县级地区；“320600”是南通市（320600），属地市级地区。"),
+        (Role.DISTRICT_BUREAU, "上海", "区局工作人员须对应县级地区；“上海”是上海市（310000），属省级地区。"),
         (Role.CITY_BUREAU, "天河区",
-         "a city_bureau needs a province or city-level region; '天河区' is 广州市天河区 440106, a district"),
+         "市局工作人员须对应省级或地市级地区；“天河区”是广州市天河区（440106），属县级地区。"),
         (Role.DISTRICT_BUREAU, "市中区", "市中区 is ambiguous: 济南市市中区 370103, 枣庄市市中区 370402"),
-        (Role.DISTRICT_BUREAU, None, "a district_bureau needs a region"),
+        (Role.DISTRICT_BUREAU, None, "区局工作人员须指定所属地区。"),
     ],
 )  # fmt: skip
 def test_a_bureau_account_on_a_region_of_the_wrong_level_is_refused_naming_the_region(
@@ -450,8 +461,8 @@ def test_the_staff_form_refuses_a_city_code_for_a_district_bureau(admin: Abstrac
     )
     assert response.status_code == 200
     assert (
-        "region: a district_bureau needs a district-level region; &#x27;440100&#x27; is 广州市 440100, a city"
-        in (response.content.decode())
+        "Region: District bureau staff needs a county-level region; “440100” is 广州市 440100, a city-level "
+        "region." in response.content.decode()
     )
     assert not get_user_model().objects.filter(username="clerk").exists()
 
@@ -491,7 +502,8 @@ def test_create_staff_accepts_a_district_by_name(monkeypatch: pytest.MonkeyPatch
     [
         (
             "440100",
-            "region: a district_bureau needs a district-level region; '440100' is 广州市 440100, a city",
+            "region: District bureau staff needs a county-level region; “440100” is 广州市 440100, a "
+            "city-level region.",
         ),
         ("鼓楼区", "region: 鼓楼区 is ambiguous: 南京市鼓楼区 320106, 徐州市鼓楼区 320302"),
     ],
@@ -546,7 +558,9 @@ def test_only_the_city_reinstates_a_suspended_institution(
     )
 
 
-@pytest.mark.parametrize("actor", ACTORS[2:], ids=lambda a: a.name)
+@pytest.mark.parametrize(
+    "actor", [a for a in ACTORS[2:] if a.role is not Role.INSTITUTION], ids=lambda a: a.name
+)
 def test_the_institution_api_writes_answer_each_role_as_the_back_office_does(
     actor: Actor, world: dict[str, Any]
 ) -> None:
@@ -567,3 +581,57 @@ def test_the_institution_api_writes_answer_each_role_as_the_back_office_does(
         .status_code
         == 401
     )
+
+
+def test_a_clerk_cannot_record_an_inspection_of_its_own_institution_through_the_api(
+    world: dict[str, Any],
+) -> None:
+    own = world["institutions"]["320613"]
+    clerk = clerk_create(institution=own, actor=world["admin"], username="clerk-api", password=PASSWORD)
+    _, raw = token_create(user=clerk.user, name="clerk")
+    response = Client(headers={"Authorization": f"Bearer {raw}"}).post(
+        f"/api/v1/institutions/{own.pk}/inspections",
+        {"kind": "spot_online", "on": "2025-05-01", "result": "passed", "findings": "自查无问题"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "permission_denied")
+    assert not own.inspections.exists()
+
+
+def test_staff_create_refuses_a_clerk_account_which_only_its_institutions_page_can_link() -> None:
+    with pytest.raises(ValidationError) as refused:
+        staff_create(username="loose-clerk", password=PASSWORD, role=Role.INSTITUTION, region="320613",
+                     actor=None)  # fmt: skip
+    assert refused.value.message_dict == {"role": ["机构经办人账号须在该机构的页面上创建，以便与机构关联。"]}
+    assert not get_user_model().objects.filter(username="loose-clerk").exists()
+
+
+def test_a_district_creates_a_clerk_account_for_its_institution_with_an_audit_record(
+    world: dict[str, Any],
+) -> None:
+    district = make_staff("chongchuan-clerks", Role.DISTRICT_BUREAU, "320613")
+    own = world["institutions"]["320613"]
+    response = client_for(district).post(
+        reverse("backoffice:institution_add", kwargs={"pk": own.pk, "what": "clerk"}),
+        {"username": "zhang-clerk", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    record = AuditRecord.objects.get(action="institution.clerk_create")
+    assert (record.actor, record.target_id, record.summary) == (
+        district,
+        str(own.pk),
+        "created clerk account zhang-clerk",
+    )
+    clerk_client = Client()
+    clerk_client.force_login(get_user_model().objects.get(username="zhang-clerk"))
+    assert clerk_client.get(reverse("backoffice:home")).url == reverse("backoffice:workspace")
+    page = clerk_client.get(reverse("backoffice:workspace")).content.decode()
+    assert own.name in page
+
+
+def test_a_district_cannot_create_a_clerk_for_another_districts_institution(world: dict[str, Any]) -> None:
+    district = make_staff("chongchuan-clerks", Role.DISTRICT_BUREAU, "320613")
+    other = world["institutions"]["310000"]
+    with pytest.raises(PermissionDenied):
+        clerk_create(institution=other, actor=district, username="sneaky", password=PASSWORD)
+    assert not get_user_model().objects.filter(username="sneaky").exists()

@@ -216,9 +216,7 @@ def test_a_change_without_a_reason_is_refused_naming_the_reason_and_nothing_is_w
     with pytest.raises(ValidationError) as exc:
         CHANGES[change](draft, jiangsu_staff, reason)
 
-    assert exc.value.message_dict == {
-        "reason": ["say why this change is made; it is kept in the audit trail"]
-    }
+    assert exc.value.message_dict == {"reason": ["请说明修改原因，原因将记入审计记录。"]}
     assert list(CatalogVersion.objects.order_by("pk").values()) == versions
     assert list(Entry.objects.filter(version=draft).order_by("pk").values()) == rows
     assert AuditRecord.objects.count() == records

@@ -25,8 +25,11 @@ from catalogs.models import CatalogVersion, VersionStatus
 from catalogs.services import draft_from_published
 from common.errors import Conflict
 from common.transitions import change_state, remove_in_state
+from skillsubsidy.calls.lifecycle import APPLICATION, CALL
 from skillsubsidy.catalog.lifecycle import CATALOG_VERSION
-from skillsubsidy.workflow import SYSTEM
+from skillsubsidy.classes.lifecycle import AMENDMENT, CLASS
+from skillsubsidy.institutions.lifecycle import INSTITUTION
+from skillsubsidy.workflow import SYSTEM, StateMachine
 
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "web"
@@ -46,8 +49,11 @@ def _publish(version: CatalogVersion, actor: Any, reason: str = "checked against
     )  # fmt: skip
 
 
-def test_every_role_a_transition_table_names_exists() -> None:
-    assert CATALOG_VERSION.roles() <= {r.value for r in Role} | {SYSTEM}
+@pytest.mark.parametrize(
+    "machine", [CATALOG_VERSION, INSTITUTION, CALL, APPLICATION, CLASS, AMENDMENT], ids=lambda m: m.name
+)
+def test_every_role_a_transition_table_names_exists(machine: StateMachine) -> None:
+    assert machine.roles() <= {r.value for r in Role} | {SYSTEM}
 
 
 @pytest.mark.django_db

@@ -22,7 +22,9 @@ class RoleField(forms.ChoiceField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=Role.choices, **kwargs)
+        # Clerk accounts are made on their institution's page, which links them (institutions.services).
+        staff_roles = [(value, label) for value, label in Role.choices if value != Role.INSTITUTION]
+        super().__init__(choices=staff_roles, **kwargs)
 
     def validate(self, value: Any) -> None:
         if not value and self.required:
@@ -44,10 +46,10 @@ class RoleField(forms.ChoiceField):
 class StaffCreateForm(ServiceForm):
     inputs: ClassVar[tuple[str, ...]] = ()
 
-    username = forms.CharField(required=False)
-    password = forms.CharField(required=False, strip=False)
+    username = forms.CharField(label=_("User name"), required=False)
+    password = forms.CharField(label=_("Password"), required=False, strip=False)
     role = RoleField(label=_("Role"))
-    region = forms.CharField(required=False)
+    region = forms.CharField(label=_("Region"), required=False)
 
     def submit(self, *, actor: User) -> AbstractUser | None:
         return self.run(
@@ -64,7 +66,7 @@ class StaffCreateForm(ServiceForm):
 class TokenCreateForm(ServiceForm):
     inputs: ClassVar[tuple[str, ...]] = ()
 
-    name = forms.CharField(required=False, strip=False)
+    name = forms.CharField(label=_("Name"), required=False, strip=False)
 
     def submit(self, *, user: User) -> tuple[ApiToken, str] | None:
         return self.run(lambda d: services.token_create(user=user, name=d["name"]))

@@ -9,10 +9,14 @@ class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
     CITY_BUREAU = "city_bureau", _("City bureau staff")
     DISTRICT_BUREAU = "district_bureau", _("District bureau staff")
+    # An institution's clerk (机构经办人) acts for one institution, never for a region: the
+    # institutions app links the account to it, and bureau pages refuse it.
+    INSTITUTION = "institution", _("Institution clerk")
 
 
 class StaffProfile(models.Model):
-    """A back-office user's role and the region (GB/T 2260 code) it acts for."""
+    """A back-office user's role and the region (GB/T 2260 code) it acts for; for an institution's
+    clerk, the region of the institution (the bureau that answers for it)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=32, choices=Role.choices)

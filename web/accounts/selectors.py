@@ -34,13 +34,27 @@ def _descendants_and_self(code: str) -> frozenset[str]:
     return frozenset(r.code for r in descendants(code)) | {code}
 
 
-def staff_scope(user: User | AnonymousUser | None) -> Scope | None:
-    """None for anonymous users and users without a staff profile (they see only the public site)."""
+def _profile(user: User | AnonymousUser | None) -> StaffProfile | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     try:
         profile: StaffProfile = user.staff
     except StaffProfile.DoesNotExist:
+        return None
+    return profile
+
+
+def account_role(user: User | AnonymousUser | None) -> Role | None:
+    """The role of an active signed-in account, bureau or institution; None for everyone else."""
+    profile = _profile(user)
+    return Role(profile.role) if profile is not None else None
+
+
+def staff_scope(user: User | AnonymousUser | None) -> Scope | None:
+    """The regions a bureau account acts for. None for anonymous users, users without a profile and
+    institution clerks: none of them acts for a region, so no bureau page or write lets them in."""
+    profile = _profile(user)
+    if profile is None or profile.role == Role.INSTITUTION:
         return None
     role = Role(profile.role)
     if role is Role.PLATFORM_ADMIN:

@@ -13,6 +13,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiToken, Role, StaffProfile
 from accounts.selectors import staff_scope
@@ -31,9 +33,40 @@ _ROLE_LEVELS: dict[Role, tuple[Level, ...]] = {
     Role.DISTRICT_BUREAU: ("district",),
 }
 
+_LEVEL_NAMES = {
+    "province": gettext_lazy("province-level"),
+    "city": gettext_lazy("city-level"),
+    "district": gettext_lazy("county-level"),
+}
+
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_account(*, username: str, password: str, email: str, role: Role, region: str) -> User:
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("User “%(name)s” already exists.") % {"name": username}})
+    try:
+        # The user's own name and e-mail are compared against the password, so the validators see them.
+        validate_password(password, user=user_model(username=username, email=email))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user = user_model.objects.create_user(username=username, password=password, email=email)
+    StaffProfile.objects.create(user=user, role=role.value, region=region)
+    assert isinstance(user, User)
+    return user
+
+
+def clerk_account_create(*, username: str, password: str, region: str, email: str = "") -> User:
+    """An institution clerk's account. Only `institutions.services.clerk_create` calls this: it
+    checks who may create it, links it to the institution and writes the audit row."""
+    if not username.strip():
+        raise ValidationError({"username": _("A user name is required.")})
+    return _new_account(
+        username=username, password=password, email=email, role=Role.INSTITUTION, region=region
+    )
 
 
 @transaction.atomic
@@ -55,33 +88,34 @@ def staff_create(
         scope = staff_scope(actor)
         if scope is None or not scope.is_platform_admin:
             raise PermissionDenied("only platform administrators create staff accounts")
+    if role is Role.INSTITUTION:
+        raise ValidationError(
+            {
+                "role": _(
+                    "An institution clerk's account is created on the institution's page, which links it."
+                )
+            }
+        )
     if not username.strip():
-        raise ValidationError({"username": "a user name is required"})
+        raise ValidationError({"username": _("A user name is required.")})
     code = ""
     if role is not Role.PLATFORM_ADMIN:
         if not region:
-            raise ValidationError({"region": f"a {role.value} needs a region"})
+            raise ValidationError({"region": _("%(role)s needs a region.") % {"role": role.label}})
         try:
             found = resolve_region(region)
         except UnknownRegion as exc:
             raise ValidationError({"region": str(exc)}) from None
         if found.level not in _ROLE_LEVELS[role]:
-            wanted = " or ".join(_ROLE_LEVELS[role])
+            wanted = _(" or ").join(str(_LEVEL_NAMES[level]) for level in _ROLE_LEVELS[role])
             raise ValidationError(
-                {"region": f"a {role.value} needs a {wanted}-level region; {region!r} is {found.qualified}"
-                 f" {found.code}, a {found.level}"}
+                {"region": _("%(role)s needs a %(wanted)s region; “%(region)s” is %(name)s %(code)s, a "
+                             "%(level)s region.") % {"role": role.label, "wanted": wanted, "region": region,
+                                                     "name": found.qualified, "code": found.code,
+                                                     "level": _LEVEL_NAMES[found.level]}}
             )  # fmt: skip
         code = found.code
-    user_model = get_user_model()
-    if user_model.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"user {username!r} already exists"})
-    try:
-        # The user's own name and e-mail are compared against the password, so the validators see them.
-        validate_password(password, user=user_model(username=username, email=email))
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
-    user = user_model.objects.create_user(username=username, password=password, email=email)
-    StaffProfile.objects.create(user=user, role=role.value, region=code)
+    user = _new_account(username=username, password=password, email=email, role=role, region=code)
     audit_record(
         actor=actor,
         action="staff.create",
@@ -97,7 +131,7 @@ def staff_create(
 def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     if not name.strip():
-        raise ValidationError({"name": "a token needs a name"})
+        raise ValidationError({"name": _("A token needs a name.")})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip(), prefix=prefix, key_hash=_hash(secret))

@@ -11,6 +11,7 @@ from backoffice.views import (
     institutions,
     standards,
     uploads,
+    workspace,
 )
 
 app_name = "backoffice"
@@ -28,6 +29,7 @@ urlpatterns = [
     path("versions/<int:pk>/discard/", catalogs.version_discard, name="version_discard"),
     path("uploads/new/", uploads.upload_new, name="upload_new"),
     path("uploads/<int:pk>/", uploads.upload_detail, name="upload"),
+    path("workspace/", workspace.workspace, name="workspace"),
     path("audit/", audit.audit, name="audit"),
     path("tokens/", accounts.tokens, name="tokens"),
     path("staff/", accounts.staff, name="staff"),

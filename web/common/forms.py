@@ -126,7 +126,7 @@ class ServiceForm(forms.Form):
 
     def report(self, exc: ValidationError) -> None:
         """Put a service's refusal on the form: beside the input it names, or above the form prefixed
-        with the field's name (the name the API reports too)."""
+        with the field's label (its name, which the API reports too, when the form has no label)."""
         if not hasattr(exc, "error_dict"):
             for message in exc.messages:
                 self.add_error(None, message)
@@ -135,7 +135,11 @@ class ServiceForm(forms.Form):
             if name in self.inputs:
                 self.add_error(name, " ".join(messages))
             else:
-                self.add_error(None, f"{name}: {' '.join(messages)}")
+                field = self.fields.get(name)
+                label = field.label if field is not None and field.label else name
+                self.add_error(
+                    None, _("%(field)s: %(message)s") % {"field": label, "message": " ".join(messages)}
+                )
 
     def run(self, call: Callable[[dict[str, Any]], T]) -> T | None:
         """`call` with the cleaned data when the form is valid; None when the form or the service

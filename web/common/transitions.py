@@ -22,8 +22,10 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from accounts.selectors import staff_scope
+from accounts.selectors import account_role
 from audit.services import audit_record
 from common.actor import Actor
 from common.errors import Conflict, required_reason
@@ -33,11 +35,12 @@ M = TypeVar("M", bound=models.Model)
 
 
 def actor_role(actor: Actor) -> str | None:
-    """The role the transition tables name: a staff role, `system` for machine steps, else None."""
+    """The role the transition tables name: an account's role (bureau staff or an institution's
+    clerk), `system` for machine steps, else None."""
     if actor is None:
         return SYSTEM
-    scope = staff_scope(actor)
-    return scope.role.value if scope is not None else None
+    role = account_role(actor)
+    return role.value if role is not None else None
 
 
 def _permitted(machine: StateMachine, action: str, actor: Actor, reason: str) -> tuple[Transition, str]:
@@ -51,14 +54,33 @@ def _permitted(machine: StateMachine, action: str, actor: Actor, reason: str) ->
 def _current_state(model: type[M], pk: Any, field: str) -> str:
     state = model._default_manager.filter(pk=pk).values_list(field, flat=True).first()
     if state is None:
-        raise Conflict(f"{model._meta.verbose_name} {pk} no longer exists")
+        raise Conflict(
+            f"{model._meta.verbose_name} {pk} no longer exists", shown=_("This record no longer exists.")
+        )
     return str(state)
+
+
+def _zh() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
 
 
 def _refuse(machine: StateMachine, move: Transition, state: str) -> Conflict:
     allowed = "、".join(machine.states[s].label_zh for s in move.source)
     now = machine.states[state].label_zh if state in machine.states else state
-    return Conflict(f"cannot {move.action}: the record is {state} ({now}); only from {allowed}")
+    zh = _zh()
+    shown = _("Cannot %(action)s: the record is now “%(now)s”; this can be done only from %(allowed)s.") % {
+        "action": move.label_zh if zh else move.label_en[:1].lower() + move.label_en[1:],
+        "now": now if zh or state not in machine.states else machine.states[state].label_en,
+        "allowed": allowed if zh else ", ".join(machine.states[s].label_en for s in move.source),
+    }
+    return Conflict(f"cannot {move.action}: the record is {state} ({now}); only from {allowed}", shown=shown)
+
+
+def _meanwhile(machine: StateMachine, pk: Any) -> Conflict:
+    return Conflict(
+        f"{machine.name} {pk} changed meanwhile; reload and try again",
+        shown=_("Someone changed this record meanwhile; reload the page and try again."),
+    )
 
 
 def _moved(
@@ -113,7 +135,7 @@ def change_state(
             .update(**{field: move.target, **(values or {})})
         )  # fmt: skip
         if not updated:
-            raise Conflict(f"{machine.name} {pk} changed meanwhile; reload and try again")
+            raise _meanwhile(machine, pk)
         _moved(
             machine,
             move,
@@ -154,7 +176,7 @@ def remove_in_state(
         # concurrent move wait (PostgreSQL re-reads the row after it and no longer matches).
         still = model._default_manager.select_for_update().filter(pk=pk, **{field: before})
         if not list(still.values_list("pk", flat=True)):
-            raise Conflict(f"{machine.name} {pk} changed meanwhile; reload and try again")
+            raise _meanwhile(machine, pk)
         model._default_manager.filter(pk=pk).delete()
         _moved(machine, move, pk, actor, why, summary, region, {"from": before, "to": None})
         if on_commit is not None:

@@ -5,6 +5,7 @@ marked `demo=True` and named 【演示】…; the codes are valid GB 32100-2015 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -187,6 +188,15 @@ def load_institutions(staff: DemoStaff, today: date) -> list[Institution]:
                     "employment": 6,
                     "satisfaction": 9,
                 },
+            )
+        if inst.status in ("listed", "suspended"):
+            # Its clerk files the institution's classes and claims in the demo; like every demo
+            # account, the password is random and never shown.
+            services.clerk_create(
+                institution=inst,
+                actor=district,
+                username=f"demo-clerk-{n}",
+                password=secrets.token_urlsafe(24),
             )
         out.append(inst)
     return out

@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from common.actor import Actor
 from common.forms import IsoDateField, ReasonField, ServiceForm, WholeNumberField
 from institutions import services
-from institutions.models import Approval, Basis, CreditEvent, Evaluation, Finding, Inspection, Institution
+from institutions.models import (
+    Approval,
+    Basis,
+    Clerk,
+    CreditEvent,
+    Evaluation,
+    Finding,
+    Inspection,
+    Institution,
+)
 from skillsubsidy.institutions.quality import evaluation_criteria
 
 
@@ -79,6 +88,15 @@ class TeacherForm(_OnInstitution):
 
     def submit(self) -> object:
         return self.run(lambda d: services.teacher_add(institution=self.institution, actor=self.actor, **d))
+
+
+class ClerkForm(_OnInstitution):
+    inputs: ClassVar[tuple[str, ...]] = ("username", "password")
+    username = forms.CharField(required=False)
+    password = forms.CharField(required=False, strip=False)
+
+    def submit(self) -> Clerk | None:
+        return self.run(lambda d: services.clerk_create(institution=self.institution, actor=self.actor, **d))
 
 
 class PremisesForm(_OnInstitution):

@@ -202,3 +202,19 @@ class CreditEvent(models.Model):
 
     class Meta:
         ordering = ("institution", "-on", "-id")
+
+
+class Clerk(models.Model):
+    """An account that acts for one institution (its 经办人): it files the institution's classes,
+    applications and claims. Bureau staff create it from the institution's page."""
+
+    user = models.OneToOneField(_USER, on_delete=models.CASCADE, related_name="clerk")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="clerks")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("institution", "user__username")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} → {self.institution_id}"

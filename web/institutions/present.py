@@ -10,6 +10,8 @@ from institutions.models import Approval, Institution
 from skillsubsidy.institutions import eligibility as rules
 from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind
+from skillsubsidy.institutions.model import Role as CatalogRole
+from skillsubsidy.institutions.quality import ListingProposal
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import all_regions
 from skillsubsidy.rules.decision import Outcome
@@ -74,6 +76,24 @@ def condition_label(rule: str) -> str:
 
 def outcome_label(outcome: Outcome) -> str:
     return pick(OUTCOMES[outcome])
+
+
+ROLES = {
+    CatalogRole.TRAINING: ("承训", "Training"),
+    CatalogRole.EVALUATION: ("评价", "Evaluation"),
+}
+
+
+def proposal_label(proposal: ListingProposal) -> str:
+    return proposal.proposal.label_zh if _zh() else proposal.proposal.label_en
+
+
+def proposal_reasons(proposal: ListingProposal) -> tuple[str, ...]:
+    return proposal.reasons if _zh() else proposal.reasons_en
+
+
+def role_label(role: str) -> str:
+    return pick(ROLES[CatalogRole(role)])
 
 
 def level_label(level: int | None) -> str:

@@ -12,11 +12,12 @@ from django.http import Http404
 from accounts.selectors import staff_scope
 from audit.models import AuditRecord
 from catalogs.selectors import current_dataset, search_index
-from common.actor import Actor
+from common.actor import Actor, actor_user
 from common.transitions import actor_role
 from institutions.models import (
     Approval,
     Basis,
+    Clerk,
     CreditEvent,
     Evaluation,
     Finding,
@@ -49,6 +50,19 @@ from standards.selectors import engine
 
 # What the public may see of an institution: the catalog, and who was suspended or removed from it.
 PUBLIC_STATES = ("listed", "suspended", "removed")
+
+
+def clerk_institution(actor: Actor) -> Institution | None:
+    """The institution an active clerk account acts for; None for everyone else (bureau staff too)."""
+    user = actor_user(actor)
+    if user is None or actor_role(user) != "institution":
+        return None
+    clerk = Clerk.objects.select_related("institution").filter(user=user).first()
+    return clerk.institution if clerk is not None else None
+
+
+def clerks_of(institution: Institution) -> QuerySet[Clerk]:
+    return Clerk.objects.filter(institution=institution).select_related("user")
 
 
 def institutions_for(actor: Actor) -> QuerySet[Institution]:

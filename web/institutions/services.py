@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.services import clerk_account_create
 from audit.services import audit_record
 from catalogs.selectors import current_dataset, search_index
 from common.actor import Actor, actor_user, authorise
@@ -23,6 +24,7 @@ from institutions import selectors
 from institutions.models import (
     Approval,
     Basis,
+    Clerk,
     CreditEvent,
     Evaluation,
     Finding,
@@ -186,6 +188,22 @@ def basis_add(
     )
     _audit(institution, actor, "basis.add", f"added {kind}: {basis.text[:100]}")
     return basis
+
+
+@transaction.atomic
+def clerk_create(*, institution: Institution, actor: Actor, username: str, password: str) -> Clerk:
+    """An account for the institution's clerk (经办人), made by the bureau that answers for it. The
+    clerk then files the institution's own classes, applications and claims, and nothing else."""
+    _owned(institution, actor)
+    state = INSTITUTION.states[institution.status]
+    if state.final:
+        raise ValidationError({"institution": f"{institution.name}：{state.label_zh}，不能新增经办人账号"})
+    user = clerk_account_create(
+        username=_text("username", username, limit=150), password=password, region=institution.region
+    )
+    clerk = Clerk.objects.create(user=user, institution=institution, created_by=actor_user(actor))
+    _audit(institution, actor, "clerk_create", f"created clerk account {user.get_username()}", reason="")
+    return clerk
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.actor import Actor, actor_user, authorise
-from common.errors import Stale
+from common.errors import Stale, required_reason
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.parameters import ParameterError, Unit
 from standards import policy, selectors
@@ -98,8 +98,7 @@ def standard_set(
         raise ValidationError({"name": _("“%(name)s” is not a known parameter.") % {"name": name[:80]}})
     if not source.strip():
         raise ValidationError({"source": _("Cite the document and clause the value comes from.")})
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the value is entered or changed.")})
+    required_reason(reason)
     unit, label = known[name]
     typed = parse_value(Unit(unit), value)
     candidate = [o for o in selectors.overrides() if (o.region, o.name, o.since) != (code, name, since)] + [

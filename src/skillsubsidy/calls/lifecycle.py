@@ -4,7 +4,7 @@ whose state follows from its dates.
 Applicants submit to their district (四（一）); the district returns, declines or forwards; the city
 scores, decides collectively, publishes the notice and files with the province (四（二）); the
 districts track accepted projects, warn them, and remove those that still do not correct (七（三）).
-`institution` is an institution's clerk, a role the web's accounts do not have yet.
+`institution` is an institution's clerk (accounts.Role.INSTITUTION, linked to one institution).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ running classes, so an inspection can suspend a running class. Changes after fil
 that the district approves (issue 11); they have their own table so that the class keeps its state
 while one is pending.
 
-`institution` is an institution's clerk, a role the web's accounts.Role does not have yet.
+`institution` is an institution's clerk (accounts.Role.INSTITUTION, linked to one institution).
 """
 
 from __future__ import annotations

@@ -104,6 +104,10 @@ class Proposal(StrEnum):
     def label_zh(self) -> str:
         return {"keep": "保留", "review": "复核", "remove": "清退"}[self.value]
 
+    @property
+    def label_en(self) -> str:
+        return {"keep": "Keep", "review": "Review", "remove": "Remove"}[self.value]
+
 
 @dataclass(frozen=True, slots=True)
 class EvaluationFacts:
@@ -116,7 +120,8 @@ class EvaluationFacts:
 class ListingProposal:
     year: int  # the catalog year the proposal is for
     proposal: Proposal
-    reasons: tuple[str, ...]  # in Chinese, each naming the record it rests on
+    reasons: tuple[str, ...]  # in Chinese, each naming the record it rests on (the audit keeps these)
+    reasons_en: tuple[str, ...]  # the same, in English, for the English pages
 
 
 def propose_listing(
@@ -132,25 +137,65 @@ def propose_listing(
     or a failed evaluation proposes removal (002 · 附件4 · 8① 及时清退); a failed inspection, problems
     found, a low pass or no evaluation at all propose a review; otherwise keep."""
     last = year - 1
-    remove: list[str] = []
-    review: list[str] = []
+    remove: list[tuple[str, str]] = []  # (Chinese, English)
+    review: list[tuple[str, str]] = []
     for on in serious_violations:
-        remove.append(f"{on.isoformat()} 记录严重违法违规（002 · 附件4 · 8①：及时清退）")
+        remove.append(
+            (
+                f"{on.isoformat()} 记录严重违法违规（002 · 附件4 · 8①：及时清退）",
+                f"{on.isoformat()}: a serious violation is recorded (002 · 附件4 · 8①: removed promptly)",
+            )
+        )
     if evaluation is None:
-        review.append(f"没有 {last} 年度第三方评估结果（001 · 二（二）5）")
+        review.append(
+            (
+                f"没有 {last} 年度第三方评估结果（001 · 二（二）5）",
+                f"no third-party evaluation for {last} (001 · 二（二）5)",
+            )
+        )
     elif not evaluation.passed:
-        remove.append(f"{last} 年度第三方评估 {evaluation.total} 分，低于合格线 {criteria.pass_mark} 分")
+        remove.append(
+            (
+                f"{last} 年度第三方评估 {evaluation.total} 分，低于合格线 {criteria.pass_mark} 分",
+                f"third-party evaluation {last}: {evaluation.total} points, below the pass mark of "
+                f"{criteria.pass_mark}",
+            )
+        )
     elif evaluation.total < criteria.review_mark:
-        review.append(f"{last} 年度第三方评估 {evaluation.total} 分，低于 {criteria.review_mark} 分")
+        review.append(
+            (
+                f"{last} 年度第三方评估 {evaluation.total} 分，低于 {criteria.review_mark} 分",
+                f"third-party evaluation {last}: {evaluation.total} points, below {criteria.review_mark}",
+            )
+        )
     for on in failed_inspections:
-        review.append(f"{on.isoformat()} 检查发现严重问题")
+        review.append(
+            (f"{on.isoformat()} 检查发现严重问题", f"{on.isoformat()}: an inspection found serious problems")
+        )
     for on in issue_inspections:
-        review.append(f"{on.isoformat()} 检查发现问题需整改")
+        review.append(
+            (
+                f"{on.isoformat()} 检查发现问题需整改",
+                f"{on.isoformat()}: an inspection found problems to correct",
+            )
+        )
     if remove:
-        return ListingProposal(year, Proposal.REMOVE, tuple(remove + review))
+        return _proposal(year, Proposal.REMOVE, remove + review)
     if review:
-        return ListingProposal(year, Proposal.REVIEW, tuple(review))
+        return _proposal(year, Proposal.REVIEW, review)
     assert evaluation is not None
-    return ListingProposal(
-        year, Proposal.KEEP, (f"{last} 年度第三方评估 {evaluation.total} 分，期间无严重违法违规和检查问题",)
+    return _proposal(
+        year,
+        Proposal.KEEP,
+        [
+            (
+                f"{last} 年度第三方评估 {evaluation.total} 分，期间无严重违法违规和检查问题",
+                f"third-party evaluation {last}: {evaluation.total} points; no serious violation or "
+                "inspection problem in the period",
+            )
+        ],
     )
+
+
+def _proposal(year: int, proposal: Proposal, reasons: list[tuple[str, str]]) -> ListingProposal:
+    return ListingProposal(year, proposal, tuple(zh for zh, _ in reasons), tuple(en for _, en in reasons))

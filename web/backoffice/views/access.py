@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.selectors import Scope, staff_scope
+from institutions.models import Institution
+from institutions.selectors import clerk_institution
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 T = TypeVar("T")
@@ -36,6 +38,27 @@ def staff_required(view: V) -> V:
         return view(request, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def clerk_required(view: V) -> V:
+    """The institution workspace: only an institution's clerk, and only for that institution."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        institution = clerk_institution(request.user)
+        if institution is None:
+            raise PermissionDenied("the institution workspace needs an institution clerk's account")
+        request.institution = institution  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def institution_of(request: HttpRequest) -> Institution:
+    """The institution `clerk_required` found for the signed-in clerk."""
+    return request.institution  # type: ignore[attr-defined,no-any-return]
 
 
 def admin_required(view: V) -> V:

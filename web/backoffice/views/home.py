@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.selectors import audit_list
 from backoffice.views.access import scope_of, staff_required
 from catalogs import selectors
 from catalogs.present import region_name
+from institutions.selectors import clerk_institution
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: a clerk goes to the institution's workspace, staff to the overview."""
+    if clerk_institution(request.user) is not None:
+        return redirect("backoffice:workspace")
+    return _overview(request)
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
+def _overview(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     return render(
         request,

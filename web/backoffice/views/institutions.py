@@ -24,6 +24,7 @@ from institutions import present, selectors, uploads
 from institutions.forms import (
     ApprovalForm,
     BasisForm,
+    ClerkForm,
     CreditForm,
     EvaluationForm,
     FindingForm,
@@ -47,6 +48,7 @@ ADD_FORMS: dict[str, Any] = {
     "finding": FindingForm,
     "credit": CreditForm,
     "evaluation": EvaluationForm,
+    "clerk": ClerkForm,
 }
 
 
@@ -113,6 +115,7 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "kind": present.kind_label(institution.kind),
             "region": present.region_label(institution.region),
             "record": selectors.record_of(institution),
+            "clerks": selectors.clerks_of(institution),
             "checks": [
                 (
                     present.condition_label(r.rule),
@@ -133,6 +136,8 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "criteria": evaluation_criteria(),
             "occupations": selectors.occupation_names(),
             "proposal": proposal,
+            "proposal_label": present.proposal_label(proposal) if proposal else "",
+            "proposal_reasons": present.proposal_reasons(proposal) if proposal else (),
             "next_year": today.year + 1,
             "forms": forms,
             "today": today,
@@ -168,7 +173,7 @@ def institution_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = form.submit()
     except Conflict as exc:
-        form.refuse(str(exc))
+        form.refuse(exc.shown)
         moved = None
     if moved is None:
         return _detail(request, inst, move=form)
@@ -184,7 +189,7 @@ def institution_listing(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         done = form.submit()
     except Conflict as exc:
-        form.refuse(str(exc))
+        form.refuse(exc.shown)
         done = None
     if done is None:
         return _detail(request, inst, listing=form)
@@ -200,7 +205,10 @@ def institution_proposals(request: HttpRequest) -> HttpResponse:
         "backoffice/institution_proposals.html",
         {
             "year": year,
-            "rows": selectors.listing_proposals(request.user, year),
+            "rows": [
+                (inst, present.proposal_label(p), present.proposal_reasons(p))
+                for inst, p in selectors.listing_proposals(request.user, year)
+            ],
             "criteria": evaluation_criteria(),
         },
     )
