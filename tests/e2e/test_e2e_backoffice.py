@@ -78,10 +78,16 @@ def test_login_upload_diff_publish(page: Any, tmp_path: Path) -> None:
     page.get_by_label("生效日期").fill("2025-07-01")
     # Blanks pass the browser's `required` check; the server refuses them, beside the field.
     page.get_by_label("原因", exact=True).fill("   ")
+    confirm = page.get_by_label("我已知晓：版本发布后不能修改或撤回，检索和测算立即使用该版本。")
+    confirm.check()
     page.get_by_role("button", name="发布").click()
     assert page.locator("#reason-error").inner_text().startswith("请说明修改原因")
     assert page.get_by_label("原因", exact=True).get_attribute("aria-describedby") == "reason-error"
     page.get_by_label("原因", exact=True).fill("publish the Q2 adjustment")
+    page.get_by_role("button", name="发布").click()
+    # Publication cannot be undone: the browser holds the form until it is confirmed again.
+    assert page.locator(".messages").count() == 0
+    confirm.check()
     page.get_by_role("button", name="发布").click()
     assert "已发布" in page.locator(".messages").inner_text()
     screenshot(page, "13-published")
@@ -93,7 +99,9 @@ def test_login_upload_diff_publish(page: Any, tmp_path: Path) -> None:
 
     page.goto("/office/audit/")
     log = page.locator("table").inner_text()
-    assert "catalog.publish" in log and "catalog.draft" in log and "upload.create" in log
+    # Actions are named in Chinese; their codes are tooltips.
+    assert "发布" in log and "创建草稿" in log and "上传" in log
+    assert page.locator("td[title='catalog.publish']").count() >= 1
     screenshot(page, "14-audit")
 
 

@@ -34,7 +34,9 @@ def test_search_then_occupation_then_calculator(page: Any) -> None:
     amount.wait_for()
     assert amount.inner_text().split() == ["2600.00", "元"]
     assert "焊工列入紧缺型职业目录，高技能等级补贴上浮30%" in page.locator(".reasons").inner_text()
-    assert "standard.skill_level.A.level_3" in page.locator(".trace").inner_text()
+    # The step is named by its parameter's label; the rule key is its tooltip.
+    step = page.locator(".trace strong[title='standard.skill_level.A.level_3']")
+    assert step.inner_text() == "职业资格证书、职业技能等级证书 · A类 · 高级（三级）"
     screenshot(page, "03-calculator")
 
 

@@ -58,7 +58,9 @@ def test_the_calculator_prices_the_correct_name_of_a_misprinted_occupation(clien
         },
     ).content.decode()
     assert "1500.00" in html
-    assert "目录jiangsu-2025将“餐厅服务员”印作“餐局服务员”（4-03-02-05）" in html
+    # The catalog is named by its title, not its id (issue 8, point 6).
+    title = "江苏省2025年政府补贴性职业技能培训职业（工种）指导目录"
+    assert f"目录{title}将“餐厅服务员”印作“餐局服务员”（4-03-02-05）" in html
 
 
 def test_sources_lists_the_documents_by_their_printed_titles(client: Client) -> None:

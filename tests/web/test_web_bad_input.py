@@ -133,7 +133,7 @@ def test_a_whole_number_standard_refuses_a_superscript_digit(admin: AbstractUser
         {"since": "2025-01-01", "value": "²", "source": "测试", "reason": "测试", "based_on": "0"},
     )
     assert response.status_code == 200
-    assert "must be a whole number" in response.content.decode()
+    assert "“²”必须是整数。" in response.content.decode()
     assert not StandardValue.objects.exists()
 
 

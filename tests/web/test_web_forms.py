@@ -18,6 +18,7 @@ from catalogs.services import draft_from_published
 from catalogs.uploads import upload_create
 from common.forms import IsoDateField
 from portal.calculator import form_defaults
+from portal.views import _opening_date
 from standards.models import StandardValue
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +49,13 @@ def test_a_publish_date_that_is_no_date_is_named_with_its_value(
 
 @pytest.mark.parametrize("text", ["20250701", "2025-W27-2", "2025-7-1", " "])
 def test_the_date_field_takes_only_yyyy_mm_dd(text: str) -> None:
-    form = PublishForm({"effective_from": text, "reason": "Q2"})
+    form = PublishForm({"effective_from": text, "reason": "Q2", "confirm": "on"})
     assert not form.is_valid()
     assert list(form.errors) == ["effective_from"]
 
 
 def test_the_date_field_reads_a_date_and_leaves_an_optional_one_empty() -> None:
-    form = PublishForm({"effective_from": "2025-07-01", "effective_to": "", "reason": "Q2"})
+    form = PublishForm({"effective_from": "2025-07-01", "effective_to": "", "reason": "Q2", "confirm": "on"})
     assert form.is_valid()
     assert (form.cleaned_data["effective_from"], form.cleaned_data["effective_to"]) == (
         date(2025, 7, 1),
@@ -73,7 +74,7 @@ def test_publishing_through_the_form_sets_both_dates(admin: AbstractUser) -> Non
     version = draft(admin)
     response = client_for(admin).post(
         f"/office/versions/{version.pk}/publish/",
-        {"effective_from": "2025-07-01", "effective_to": "2025-12-31", "reason": "Q2"},
+        {"effective_from": "2025-07-01", "effective_to": "2025-12-31", "reason": "Q2", "confirm": "on"},
     )
     assert response.status_code == 302
     stored = CatalogVersion.objects.get(pk=version.pk)
@@ -90,7 +91,7 @@ def test_a_service_refusal_about_a_field_without_an_input_is_listed_with_the_fie
     version = draft(admin)
     response = client_for(admin).post(
         f"/en/office/versions/{version.pk}/publish/",
-        {"effective_from": "2025-07-01", "effective_to": "2025-06-30", "reason": "Q2"},
+        {"effective_from": "2025-07-01", "effective_to": "2025-06-30", "reason": "Q2", "confirm": "on"},
     )
     assert (
         "<li>Effective to: 2025-06-30 is before effective_from 2025-07-01</li>" in response.content.decode()
@@ -190,4 +191,7 @@ def test_today_is_the_date_in_beijing(monkeypatch: pytest.MonkeyPatch) -> None:
     # 2025-12-31 17:00 UTC is 2026-01-01 01:00 in Beijing: the new year has begun for the bureaus.
     monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 12, 31, 17, 0, tzinfo=UTC))
     assert timezone.localdate() == date(2026, 1, 1)
-    assert form_defaults()["date"] == "2026-01-01"
+    # Shanghai's 2026 catalog (004) starts that day, so the calculator opens on it.
+    form = form_defaults({"region": "310000"})
+    assert _opening_date(form) == "日期为今天（2026-01-01）：适用今天有效的目录和补贴标准。"
+    assert form["date"] == "2026-01-01"

@@ -244,6 +244,7 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         add("backoffice:version_publish", region, pk=d[region].pk)
         add("backoffice:version_discard", region, pk=d[region].pk)
         add("backoffice:standard_edit", region, region=region, name="standard.skill_level.A.level_3")
+        add("backoffice:standards_new_period", region, region=region)
     for region, inst in insts.items():
         add("backoffice:institution", region, pk=inst.pk)
         add("backoffice:institution_move", region, pk=inst.pk)

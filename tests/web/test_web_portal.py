@@ -44,7 +44,10 @@ def test_the_occupation_page_shows_nantongs_amounts_and_the_source_line(client: 
     html = page(client, "/occupations/6-18-02-04/")
     # 000 · 附件1 A类 高级（三级） 2000, +30% for 焊工 on 附件3 → 2600.00; the Jiangsu row is line 1440.
     assert "2600.00" in html
-    assert "000_d6c6a123f4673bde.txt · 附件4 · 职业资格证书、职业技能等级证书 · line 1440" in html
+    # The source is named by its printed title, never by its file name (issue 8, point 6).
+    title = "《南通市2025年政府补贴性职业技能培训项目及参保职工技能提升补贴基准（附件1–5）》"
+    assert f"{title} · 附件4 · 职业资格证书、职业技能等级证书 · 第1440行" in html
+    assert "000_d6c6a123f4673bde.txt · " not in html
     assert "<svg" in html and "上海市" in html
 
 
@@ -81,8 +84,11 @@ def test_the_calculator_shows_the_amount_the_reasons_and_the_trace(client: Clien
     )
     assert "2600.00" in html
     assert "焊工列入紧缺型职业目录，高技能等级补贴上浮30%" in html
-    assert "standard.skill_level.A.level_3" in html
-    assert '<strong>class_hours.minimum.level_3</strong> <span class="outcome passed">通过</span>' in html
+    # Each step is named in Chinese; its rule key is only a tooltip.
+    standard = "职业资格证书、职业技能等级证书 · A类 · 高级（三级）"
+    assert f'<strong title="standard.skill_level.A.level_3">{standard}</strong>' in html
+    passed = '<span class="outcome passed">通过</span>'
+    assert f'<strong title="class_hours.minimum.level_3">高级工培训最低课时</strong> {passed}' in html
     assert "&quot;occupation&quot;: &quot;6-18-02-04&quot;" in html  # the request, ready for the API
 
 

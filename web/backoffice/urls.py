@@ -36,6 +36,7 @@ urlpatterns = [
     path("tokens/", accounts.tokens, name="tokens"),
     path("staff/", accounts.staff, name="staff"),
     path("standards/", standards.standards, name="standards"),
+    path("standards/<str:region>/new-period/", standards.standards_new_period, name="standards_new_period"),
     path("standards/<str:region>/<str:name>/", standards.standard_edit, name="standard_edit"),
     path("calendar/", calendar.calendar_years, name="calendar"),
     path("calendar/add/", calendar.calendar_year_add, name="calendar_add"),

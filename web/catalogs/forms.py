@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogs import services, uploads
 from catalogs.models import CatalogVersion, Entry, Upload
 from common.actor import Actor
+from common.errors import required_reason
 from common.forms import IsoDateField, ReasonField, ServiceForm, WholeNumberField
 
 
@@ -83,20 +84,34 @@ class EntryDeleteForm(ReasonForm):
 
 
 class PublishForm(ServiceForm):
+    """Publication cannot be undone (a published version never changes), so the person confirms it."""
+
+    inputs: ClassVar[tuple[str, ...]] = ("reason", "confirm")
     effective_from = IsoDateField(label=_("Effective from"))
     effective_to = IsoDateField(label=_("Effective to"), required=False)
     reason = ReasonField()
+    confirm = forms.BooleanField(required=False)
 
     def submit(self, *, actor: Actor, version: CatalogVersion) -> CatalogVersion | None:
-        return self.run(
-            lambda d: services.draft_publish(
+        def publish(d: dict[str, Any]) -> CatalogVersion:
+            if not d["confirm"]:
+                refused: dict[str, str] = {
+                    "confirm": str(_("Confirm: tick the box to confirm that publishing cannot be undone."))
+                }
+                try:
+                    required_reason(d["reason"])
+                except ValidationError as exc:
+                    refused.update({k: " ".join(v) for k, v in exc.message_dict.items()})
+                raise ValidationError(refused)
+            return services.draft_publish(
                 version=version,
                 actor=actor,
                 effective_from=d["effective_from"],
                 effective_to=d["effective_to"],
                 reason=d["reason"],
             )
-        )
+
+        return self.run(publish)
 
 
 class DiscardForm(ReasonForm):

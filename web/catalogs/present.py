@@ -85,6 +85,61 @@ def entry_data(e: Entry) -> dict[str, Any]:
     }
 
 
+# What an uploaded column may be read as (skillsubsidy.ingest.mapping.Field), as a page names it.
+MAPPING_LABELS = {
+    "serial": _("serial number (序号)"),
+    "code": _("code (编码)"),
+    "name": _("occupation or work type (职业（工种）名称)"),
+    "occupation_name": _("occupation (职业名称)"),
+    "category": _("category (类别)"),
+    "industry_class": _("industry class (行业分类)"),
+    "programmes": _("programme (类型)"),
+    "certificate_type": _("certificate type (证书类型)"),
+    "levels": _("levels (等级)"),
+    "uplift": _("uplift (上浮比例)"),
+}
+
+# The quality kinds (docs/quality-kinds.md) as a page names them; the code is only a tooltip.
+KIND_LABELS = {
+    "serial_gap": _("a serial number is missing"),
+    "serial_duplicate": _("a serial number printed twice"),
+    "serial_out_of_sequence": _("a serial number out of sequence"),
+    "row_broken_across_lines": _("a row printed over several lines"),
+    "cells_on_one_line": _("two cells printed on one line"),
+    "header_repeated": _("a table header repeated"),
+    "unparsed_row": _("a row that could not be read"),
+    "code_malformed": _("a code that is not a code"),
+    "code_absent": _("an item without a code"),
+    "code_unknown_group": _("a code in no group of the occupational classification"),
+    "code_name_conflict": _("the code is named differently elsewhere"),
+    "name_code_conflict": _("the name has another code elsewhere"),
+    "code_name_conflict_within_source": _("one name under two codes, or one code under two names"),
+    "name_normalised": _("a name that matched only after normalisation"),
+    "name_misspelled": _("a misprinted name"),
+    "name_suspect": _("a name that looks misprinted"),
+    "name_unknown": _("a name no published catalog prints"),
+    "industry_class_unknown": _("an unknown industry class"),
+    "industry_class_conflict_within_source": _("one code under different industry classes"),
+    "occupation_name_mismatch": _("the occupation differs from the occupation column"),
+}
+
+
+def anomaly_view(a: Anomaly) -> dict[str, Any]:
+    """A finding as a page shows it: its kind in words, where, what was printed and what to use instead."""
+    from skillsubsidy.catalog.dataset import source_title
+
+    return {
+        "kind": a.kind,
+        "label": KIND_LABELS.get(a.kind, a.kind),
+        "severity": a.severity.value,
+        "line": a.line,
+        "where": f"{source_title(a.seed)} · {a.attachment}",
+        "original": a.original,
+        "suggestion": a.suggestion,
+        "message": a.message,
+    }
+
+
 def anomaly_data(a: Anomaly) -> dict[str, Any]:
     return {**{f.name: to_json(f, f.read(a)) for f in ANOMALY_FIELDS}, "location": a.location()}
 

@@ -15,9 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import audit_record
+from catalogs import selectors
 from catalogs.models import CatalogVersion, Upload
 from catalogs.services import check_catalog_id, draft_from_core
 from common.actor import Actor, actor_user, authorise
+from skillsubsidy.catalog.model import Anomaly
+from skillsubsidy.catalog.model import CatalogVersion as CatalogVersion_
+from skillsubsidy.catalog.quality import upload_anomalies
 from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded, tables_from_data
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
 from skillsubsidy.ingest.tables import Limits, RawTable, TableImportError
@@ -136,6 +140,32 @@ def upload_tables(upload: Upload) -> list[RawTable]:
     return tables_from_data(upload.tables)
 
 
+def checked_against_published(catalog: CatalogVersion_) -> list[Anomaly]:
+    """The quality checks of the shipped documents, run on an uploaded catalog against the published
+    catalogs: code/name conflicts, invalid codes, misspellings with suggestions, normalisations."""
+    index = selectors.search_index()
+    return upload_anomalies(catalog, selectors.current_dataset().catalogs, index.suggest)
+
+
+def _merged(read: list[Anomaly], checked: list[Anomaly]) -> list[Anomaly]:
+    """The reader's findings, then the checks' findings that the reader did not already make."""
+    seen = {(a.kind, a.line) for a in read}
+    return [*read, *(a for a in checked if (a.kind, a.line) not in seen)]
+
+
+def upload_quality(upload: Upload, pv: MappingPreview) -> list[Anomaly]:
+    """What the preview flags: the reader's findings and the checks against the published catalogs."""
+    try:
+        catalog, anomalies = to_catalog(
+            pv, catalog_id=upload.catalog_id, region=upload.region,
+            title=upload.preview.get("title", upload.file_name), effective_from=None, effective_to=None,
+            source_name=upload.file_name,
+        )  # fmt: skip
+    except TableImportError:
+        return list(pv.anomalies)
+    return _merged(anomalies, checked_against_published(catalog))
+
+
 def upload_preview(upload: Upload) -> MappingPreview:
     """The stored tables with the saved column mapping; raises TableImportError naming the problem."""
     mapping: dict[int | str, Field | str | None] = {
@@ -195,6 +225,7 @@ def upload_to_draft(
         raise ValidationError({"file": str(exc)}) from None
     if attachment:
         catalog = replace(catalog, attachment=attachment)
+    anomalies = _merged(anomalies, checked_against_published(catalog))
     version = draft_from_core(catalog=catalog, anomalies=anomalies, actor=actor, reason=reason)
     upload.draft = version
     upload.save(update_fields=["draft"])

@@ -6,10 +6,10 @@ the engine's job, and it validates the request itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
-from django.utils import timezone
 
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.rules.request import Program
@@ -22,11 +22,20 @@ def _number(text: str) -> int | str:
     return int(text) if text.isdigit() else text
 
 
-def form_defaults(occupation: str = "") -> dict[str, str]:
-    # The bureaus' "today": a quote made just after midnight in Beijing is for the new day.
-    today = timezone.localdate().isoformat()
-    return {"region": "320600", "date": today, "program": Program.TRAINING.value,
-            "type": CertificateType.SKILL_LEVEL.value, "occupation": occupation, "level": "3"}  # fmt: skip
+CARRIED = ("occupation", "region", "date", "program", "type", "level")
+
+
+def form_defaults(carried: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The form a bare GET opens with: Nantong, training, a level-3 skill certificate, and whatever
+    the page the worker came from carried (occupation, region, date, programme, type, level). An
+    empty date is chosen by the view: a day on which the region has a catalog in force."""
+    form = {"region": "320600", "date": "", "program": Program.TRAINING.value,
+            "type": CertificateType.SKILL_LEVEL.value, "occupation": "", "level": "3"}  # fmt: skip
+    for name in CARRIED:
+        value = ((carried or {}).get(name) or "").strip()[:100]
+        if value:
+            form[name] = value
+    return form
 
 
 def build_request(data: QueryDict) -> dict[str, Any]:

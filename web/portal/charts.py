@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-BAR_HEIGHT = 18
-GAP = 6
-LABEL_WIDTH = 150
-PLOT_WIDTH = 420
+from skillsubsidy.occupations import Level
+
+# Each bar has its label on the line above it, so the chart is narrow enough for a phone (390 px
+# wide) without shrinking: drawn at its own width, text is 13 px, and at most scaled to 350/360.
+LABEL_HEIGHT = 16
+BAR_HEIGHT = 16
+GAP = 10
+ROW = LABEL_HEIGHT + BAR_HEIGHT + GAP
+PLOT_WIDTH = 260
+VALUE_WIDTH = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +30,18 @@ class Bar:
     y: int
     width: int
 
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label_zh if self.level is not None else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Chart:
     bars: tuple[Bar, ...]
     height: int
     width: int
-    label_width: int
+    label_height: int
+    bar_height: int
     max_amount: Decimal
     missing: tuple[str, ...]  # regions listing the occupation with no published standard
 
@@ -45,14 +56,15 @@ def region_comparison(standards: dict[str, Any]) -> Chart:
     ]
     top = max((amount for _, _, amount in rows), default=Decimal(0))
     bars = tuple(
-        Bar(name, level, amount, i * (BAR_HEIGHT + GAP), max(int(PLOT_WIDTH * amount / top), 1) if top else 1)
+        Bar(name, level, amount, i * ROW, max(int(PLOT_WIDTH * amount / top), 1) if top else 1)
         for i, (name, level, amount) in enumerate(rows)
     )
     return Chart(
         bars=bars,
-        height=len(bars) * (BAR_HEIGHT + GAP),
-        width=LABEL_WIDTH + PLOT_WIDTH + 90,
-        label_width=LABEL_WIDTH,
+        height=len(bars) * ROW,
+        width=PLOT_WIDTH + VALUE_WIDTH,
+        label_height=LABEL_HEIGHT,
+        bar_height=BAR_HEIGHT,
         max_amount=top,
         missing=tuple(standards["unpriced"]),
     )

@@ -40,9 +40,10 @@ from skillsubsidy.catalog.model import Category, CertificateType
 from skillsubsidy.catalog.profile import UnknownOccupation
 from skillsubsidy.catalog.quality import summary
 from skillsubsidy.occupations import Marker
-from skillsubsidy.regions import UnknownRegion
+from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.request import RequestError
 from standards import selectors as standards
+from standards.present import decision_view
 
 SORTS = {
     "position": lambda e: 0,
@@ -323,13 +324,42 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 
+def _opening_date(form: dict[str, str]) -> str | None:
+    """Set the form's date to one on which the region has a catalog in force; say why it was chosen."""
+    today = timezone.localdate()
+    try:
+        region = resolve_region(form["region"])
+    except UnknownRegion:
+        return None
+    if form.get("date"):
+        return None  # carried over from the page the worker came from
+    on, title = standards.answerable_date(region, today)
+    form["date"] = on.isoformat()
+    if title is None:
+        return _("The date is today, %(today)s: the catalogs and standards in force today apply.") % {
+            "today": today.isoformat()
+        }
+    return _(
+        "No catalog is in force in %(region)s today (%(today)s), so the date is set to %(date)s, "
+        "the nearest day on which one applies (%(title)s). Change it to ask about another day."
+    ) % {"region": region.name, "today": today.isoformat(), "date": on.isoformat(), "title": title}
+
+
 @require_GET
 def calculator(request: HttpRequest) -> HttpResponse:
-    """GET with the form's fields computes; a bare GET shows the form. GET keeps results linkable."""
+    """GET with the form's fields computes; a bare GET shows the form. GET keeps results linkable.
+
+    A bare GET may carry the occupation, region, date, programme and level of the page it came from."""
     submitted = "type" in request.GET
-    form = request.GET if submitted else form_defaults(request.GET.get("occupation", ""))
+    date_note = None
+    if submitted:
+        form: Any = request.GET
+    else:
+        form = form_defaults(request.GET)
+        date_note = _opening_date(form)
     context: dict[str, Any] = {
         "form": form,
+        "date_note": date_note,
         "regions": standards.regions_in_use(),
         "certificate_types": [(c.value, CERTIFICATE_LABELS[c]) for c in CertificateType],
         "programs": list(PROGRAM_LABELS.items()),
@@ -341,7 +371,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         payload = build_request(request.GET)
         context["request_json"] = json.dumps(payload, ensure_ascii=False, indent=2)
         try:
-            context["decision"] = standards.quote(payload).to_json()
+            context["decision"] = decision_view(standards.quote(payload).to_json())
         except RequestError as exc:
             context["error"] = exc
     return render(request, "portal/calculator.html", context)

@@ -33,7 +33,7 @@ class ListingOut(Out):
 class LevelAmountOut(Out):
     level: int | None
     amount: str | None
-    eligible: bool
+    eligible: bool | None
     reasons: list[ReasonOut]
 
 
@@ -119,8 +119,12 @@ class TraceOut(Out):
 
 
 class DecisionOut(Out):
-    eligible: bool
-    amount: str | None = Field(description="payable amount in 元, or null when no standard exists")
+    eligible: bool | None = Field(
+        description="null when no catalog or standard is in force on the date (outside_published_periods)"
+    )
+    amount: str | None = Field(
+        description="payable amount in 元; null when no standard exists or the date is outside every period"
+    )
     currency: str
     reasons: list[ReasonOut]
     trace: list[TraceOut]

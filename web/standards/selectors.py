@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -122,6 +122,11 @@ def quote(raw: Mapping[str, Any]) -> Decision:
     return engine().quote(raw)
 
 
+def answerable_date(region: Region, on: date) -> tuple[date, str | None]:
+    """`on`, or the nearest day on which a catalog is in force in the region, with its title."""
+    return engine().answerable_date(region, on)
+
+
 @dataclass(frozen=True, slots=True)
 class ParameterRow:
     parameter: Parameter
@@ -138,6 +143,75 @@ def region_parameters(region: Region) -> list[ParameterRow]:
             if name not in seen:
                 seen.add(name)
                 rows.append(ParameterRow(p, None if r.code == region.code else r.code))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Lapse:
+    """A parameter with a value before `on` and none on it: its rule is `not_checked` from then on."""
+
+    name: str
+    label: str
+    last_value: str
+    ended_on: date  # its last day with a value
+
+
+def period_start(region: Region) -> date | None:
+    """The start of the region's latest standards period: the latest date from which one of its (or its
+    province's) standard.* parameters has a value."""
+    starts = [
+        v.since
+        for r in ancestry(region)
+        for name, p in parameters().region(r.code).items()
+        if name.startswith("standard.")
+        for v in p.values
+        if v.value is not None
+    ]
+    return max(starts, default=None)
+
+
+def lapsed_on(region: Region, on: date) -> list[Lapse]:
+    """Every parameter of the region or its province with a value before `on` and none on it: entering
+    standards for a new period without these leaves their rules unchecked (`rule_lapsed`)."""
+    out: list[Lapse] = []
+    for row in region_parameters(region):
+        p = row.parameter
+        current = p.at(on)
+        if current is not None and current.value is not None:
+            continue
+        earlier = [(i, v) for i, v in enumerate(p.values) if v.value is not None and v.since < on]
+        if not earlier:
+            continue
+        i, last = earlier[-1]
+        ended = p.values[i + 1].since - timedelta(days=1) if i + 1 < len(p.values) else on
+        shown = "、".join(last.value) if isinstance(last.value, tuple) else str(last.value)
+        out.append(Lapse(p.name, p.label, f"{shown} {p.unit.label_zh}".strip(), ended))
+    return out
+
+
+def period_warnings(region: Region) -> tuple[date | None, list[Lapse]]:
+    """(the latest standards period's start, the parameters that end before it)."""
+    start = period_start(region)
+    return start, (lapsed_on(region, start) if start is not None else [])
+
+
+def new_period_rows(region: Region, since: date) -> list[tuple[ParameterRow, str]]:
+    """Each parameter of the region (its own, then inherited) with the value in force the day before
+    `since`, as the text a form shows: last year's table, to be corrected into this year's."""
+    day_before = since - timedelta(days=1)
+    rows = []
+    for row in region_parameters(region):
+        dv = row.parameter.at(day_before)
+        value = None if dv is None else dv.value
+        if value is None:
+            text = ""
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, tuple):
+            text = "、".join(value)
+        else:
+            text = str(value)
+        rows.append((row, text))
     return rows
 
 

@@ -13,7 +13,7 @@ import click
 
 from skillsubsidy.catalog.dataset import Dataset, EffectiveCatalog, load_dataset
 from skillsubsidy.catalog.diff import CatalogDiff, diff_catalogs
-from skillsubsidy.catalog.export import FORMATS, export_entries
+from skillsubsidy.catalog.export import FORMATS, export_entries, section_titles
 from skillsubsidy.catalog.model import CatalogVersion, Category, Entry, SectionKind
 from skillsubsidy.catalog.profile import OccupationProfile, occupation_profile
 from skillsubsidy.catalog.search import SearchIndex
@@ -308,7 +308,7 @@ def diff_json(d: CatalogDiff) -> dict[str, Any]:
 def catalog_export(ref: str, fmt: str, output: Path | None) -> None:
     """Write a catalog (id, or region[@date]) as CSV, XLSX or JSON."""
     cat = resolve_catalog(load_dataset(), ref)
-    data = export_entries(cat.entries, fmt, title=cat.id)
+    data = export_entries(cat.entries, fmt, title=cat.id, sections=section_titles(cat))
     if output is None:
         if fmt == "xlsx":
             raise ValueError("xlsx is binary: give --output FILE")
@@ -393,5 +393,9 @@ def catalog_import(
         source_name=path.name,
     )
     fmt = output.suffix.lstrip(".").lower()
-    output.write_bytes(export_entries(catalog_version.entries, fmt, title=catalog_version.id))
+    output.write_bytes(
+        export_entries(
+            catalog_version.entries, fmt, title=catalog_version.id, sections=section_titles(catalog_version)
+        )
+    )
     click.echo(f"wrote {len(catalog_version.entries)} entries to {output}")

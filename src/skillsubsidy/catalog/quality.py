@@ -7,7 +7,8 @@ stable (they are listed in docs/quality-kinds.md) and never renamed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, Severity, entry_anomaly
@@ -103,6 +104,60 @@ def normalisation_anomalies(entries: Iterable[Entry]) -> list[Anomaly]:
 def cross_source_anomalies(catalogs: list[CatalogVersion]) -> list[Anomaly]:
     entries = [e for c in catalogs for e in c.entries]
     return code_anomalies(entries) + conflicts(entries) + normalisation_anomalies(entries)
+
+
+def upload_anomalies(
+    uploaded: CatalogVersion,
+    published: Sequence[CatalogVersion],
+    suggest: Callable[[str], list[str]] | None = None,
+) -> list[Anomaly]:
+    """The checks the shipped documents get, run on an uploaded catalog against the published ones:
+    codes in no 大典 中类, a code named otherwise by the published catalogs (the name they use is
+    suggested: a misspelt name), a name printed under other codes (the code they use is suggested: a
+    wrong code), a name no published catalog prints and that has no code (the nearest names are
+    suggested), and every name that matched only after normalisation. The published version of the
+    uploaded catalog itself is left out: the upload replaces it."""
+    mine = list(uploaded.entries)
+    seeds = {e.provenance.seed for e in mine}
+    others = [e for c in published if c.id != uploaded.id for e in c.entries]
+
+    def own(a: Anomaly) -> bool:
+        return a.seed in seeds and a.catalog_id == uploaded.id
+
+    found = code_anomalies(mine)
+    by_name: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in others:
+        if e.code and parse_code(e.code) is not None:
+            by_name[e.occupation][e.code] += 1
+    for a in conflicts(mine + others):
+        if not own(a):
+            continue
+        if a.kind == "name_code_conflict" and a.suggestion is None:
+            entry = next(
+                (e for e in mine if e.provenance.line == a.line and e.provenance.raw == a.original), None
+            )
+            codes = by_name.get(entry.occupation) if entry is not None else None
+            if codes:
+                (best, n), *rest = codes.most_common(2)
+                if not rest or rest[0][1] < n:
+                    a = replace(a, suggestion=best)
+        found.append(a)
+    known = {e.occupation for e in others} | {e.name for e in others}
+    for e in mine:
+        if e.code or e.occupation in known or e.name in known:
+            continue
+        near = [n for n in (suggest(e.name) if suggest else []) if n != e.name][:3]
+        found.append(
+            entry_anomaly(
+                "name_unknown",
+                e,
+                f"{e.name!r} has no code and no published catalog prints it"
+                + (f"; nearest: {', '.join(near)}" if near else ""),
+                suggestion=near[0] if near else None,
+            )
+        )
+    found += normalisation_anomalies(mine)
+    return sorted(found, key=lambda a: (a.line, a.kind))
 
 
 def quality_report(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -39,10 +40,14 @@ class TraceStep:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    eligible: bool
-    amount: Decimal | None  # None: no standard exists; 0.00 when not eligible
+    # None: neither eligible nor ineligible, because no catalog or standard is in force on the date
+    # (reason `outside_published_periods`, naming the nearest published version).
+    eligible: bool | None
+    amount: Decimal | None  # None: no standard exists, or outside every period; 0.00 when not eligible
     reasons: tuple[Reason, ...]
     trace: tuple[TraceStep, ...]
+    # Outside every period: the nearest date on which the same request has an answer.
+    answerable_on: date | None = None
 
     @property
     def codes(self) -> tuple[ReasonCode, ...]:

@@ -12,16 +12,16 @@ on. The checks themselves live in rules.checks: a check whose input is missing s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from skillsubsidy.catalog.dataset import Dataset, load_dataset
+from skillsubsidy.catalog.dataset import LISTING_KINDS, Dataset, load_dataset
 from skillsubsidy.catalog.model import CertificateType, Entry
-from skillsubsidy.regions import Region
+from skillsubsidy.regions import Region, ancestry
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.checks import CheckResult, ClaimWindowFacts, HeldFacts, HoursFacts, TraineeFacts
 from skillsubsidy.rules.decision import Decision, TraceStep
@@ -117,6 +117,27 @@ class Engine:
         self._sync()
         return _Evaluation(self, req).run()
 
+    def answerable_date(self, region: Region, on: date) -> tuple[date, str | None]:
+        """`on` when a catalog of what is subsidised is in force in the region on it; else the nearest
+        day with one (the last day of the latest before it, else the first day of the next), with
+        that catalog's title. A calculator opened on this date gives an answer."""
+        self._sync()
+        if self.regime(region, on).catalog.in_force:
+            return on, None
+        gap = _nearest(_catalog_versions(self.dataset, region), on, "补贴性培训目录")
+        if gap is None:
+            return on, None
+        if gap.before is not None and gap.before.end is not None:
+            return gap.before.end, gap.before.label
+        if gap.after is not None:
+            return gap.after.start, gap.after.label
+        return on, None
+
+    def quote_on(self, req: QuoteRequest, on: date) -> Decision:
+        """The same request with `on` as its date and standards date (the nearest period's answer)."""
+        moved = replace(req, date=on, certificate=replace(req.certificate, issued_on=None))
+        return _Evaluation(self, moved, nested=True).run()
+
 
 @cache
 def default_engine() -> Engine:
@@ -169,10 +190,52 @@ class _Standard:
     tried: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Version:
+    """A published period of what a request needs (a catalog, or a standard's value)."""
+
+    label: str  # 江苏省2025年…目录, or the standard's label
+    start: date
+    end: date | None  # last day; None: open-ended
+
+
+@dataclass(frozen=True, slots=True)
+class _Gap:
+    """The date falls outside every published version: the nearest one before and after it."""
+
+    what: str  # 补贴性培训目录 / 补贴标准
+    before: _Version | None
+    after: _Version | None
+
+
+def _catalog_versions(dataset: Dataset, region: Region) -> list[_Version]:
+    """The dated catalogs of what is subsidised that apply in the region (its own and its ancestors')."""
+    codes = {r.code for r in ancestry(region)}
+    return [
+        _Version(c.title, c.effective_from, c.effective_to)
+        for c in dataset.catalogs
+        if c.region in codes
+        and c.effective_from is not None
+        and any(s.kind in LISTING_KINDS for s in c.sections)
+    ]
+
+
+def _nearest(versions: list[_Version], on: date, what: str) -> _Gap | None:
+    if not versions or any(v.start <= on and (v.end is None or on <= v.end) for v in versions):
+        return None
+    ended = [v for v in versions if v.end is not None and v.end < on]
+    later = [v for v in versions if v.start > on]
+    before = max(ended, key=lambda v: (v.end, v.start), default=None)
+    after = min(later, key=lambda v: v.start, default=None)
+    return _Gap(what, before, after)
+
+
 class _Evaluation:
-    def __init__(self, engine: Engine, req: QuoteRequest) -> None:
+    def __init__(self, engine: Engine, req: QuoteRequest, *, nested: bool = False) -> None:
         self.engine = engine
         self.req = req
+        self.nested = nested  # a quote on the nearest period's date, for the message of a gap
+        self._std: _Standard | None = None
         self.on = req.standards_date
         self.regime = engine.regime(req.region, self.on)
         self.reasons: list[Reason] = []
@@ -220,6 +283,9 @@ class _Evaluation:
         self.check_claim_window()
         self.check_trainee()
 
+        gap = self.gap(cap)
+        if gap is not None:
+            return self.outside(gap)
         eligible = not any(r.code.blocking for r in self.reasons)
         amount: Decimal | None = Decimal("0.00")
         if eligible:
@@ -231,6 +297,63 @@ class _Evaluation:
                 amount = base
         self.conclude(eligible, amount)
         return Decision(eligible, amount, tuple(self.reasons), tuple(self.trace))
+
+    # -- dates outside every published period ------------------------------------------------------
+
+    def gap(self, cap: Resolved | None) -> _Gap | None:
+        """The catalog, else the standard, the request needs, when none is in force on its date but
+        one is published for another period. Neither eligible nor ineligible can be said then."""
+        req, cert = self.req, self.req.certificate
+        if cert.type in CATALOG_TYPES and cap is None and not self.regime.catalog.in_force:
+            catalogs = _catalog_versions(self.engine.dataset, self.req.region)
+            if found := _nearest(catalogs, self.on, "补贴性培训目录"):
+                return found
+        std = self._std
+        if std is None or std.amount is not None or (req.program is Program.PROJECT and cap is not None):
+            return None
+        params = self.engine.store.params
+        versions: list[_Version] = []
+        for name in std.tried:
+            for region in self.regime.chain:
+                p = params.region(region.code).get(name)
+                if p is None:
+                    continue
+                for i, dv in enumerate(p.values):
+                    if dv.value is None:
+                        continue
+                    nxt = p.values[i + 1].since - timedelta(days=1) if i + 1 < len(p.values) else None
+                    versions.append(_Version(f"补贴标准“{p.label}”", dv.since, nxt))
+        return _nearest(versions, self.on, "补贴标准")
+
+    def outside(self, gap: _Gap) -> Decision:
+        region, on = self.req.region.name, self.on
+        parts: list[str] = []
+        nearest: date | None = None
+        if gap.before is not None and gap.before.end is not None:
+            nearest = gap.before.end
+            parts.append(f"{gap.before.label}在{gap.before.end}失效{self.then(gap.before.end, '当时')}")
+        if gap.after is not None:
+            nearest = nearest or gap.after.start
+            parts.append(f"{gap.after.label}自{gap.after.start}起施行{self.then(gap.after.start, '届时')}")
+        message = f"{region}在{on}没有有效的{gap.what}，无法判断是否符合条件" + (
+            "：" + "；".join(parts) if parts else ""
+        )
+        reasons = [Reason(ReasonCode.OUTSIDE_PUBLISHED_PERIODS, message)]
+        reasons += [r for r in self.reasons if r.code is not ReasonCode.NO_STANDARD]
+        self.step("period", "", message)
+        self.step("amount", "", "不在已公布的有效期内，不作判断，金额为空")
+        return Decision(None, None, tuple(reasons), tuple(self.trace), nearest)
+
+    def then(self, on: date, when: str) -> str:
+        """What the nearest period gives the same request: "，当时该证书补贴2600.00元"."""
+        if self.nested:
+            return ""
+        d = self.engine.quote_on(self.req, on)
+        if d.eligible and d.amount is not None:
+            return f"，{when}该{_TYPE_ZH[self.req.certificate.type]}补贴{money(d.amount)}元"
+        if d.eligible is False:
+            return f"，{when}不符合补贴条件"
+        return ""
 
     def conclude(self, eligible: bool, amount: Decimal | None) -> None:
         if amount is None:
@@ -373,7 +496,7 @@ class _Evaluation:
         if req.program is Program.PROJECT and cap is None and self.flag("project.same_as_training") is None:
             self.step("project", "", f"{req.region.name}{self.on}未规定项目制培训的补贴标准")
             return None
-        std = self.standard(course)
+        std = self._std = self.standard(course)
         if std.amount is not None and std.resolved is not None:
             self.step(std.resolved.name, std.resolved.source, _shown(std.resolved))
         elif std.resolved is not None and std.resolved.parameter is not None:

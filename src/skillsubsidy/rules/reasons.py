@@ -46,6 +46,8 @@ class ReasonCode(StrEnum):
     INPUT_MISSING = "input_missing"
     RULE_LAPSED = "rule_lapsed"
     AWAITING_FINDING = "awaiting_finding"
+    # neither eligible nor ineligible: nothing published applies on the date
+    OUTSIDE_PUBLISHED_PERIODS = "outside_published_periods"
 
     @property
     def blocking(self) -> bool:
@@ -138,6 +140,7 @@ TITLES = {
     ReasonCode.INSTITUTION_CANNOT_START: "承训机构当前状态不得开班",
     ReasonCode.PROJECT_NOT_IN_TRACKING: "培训项目未处于跟踪实施阶段",
     ReasonCode.AWAITING_FINDING: "需审核人员核查后记录结论",
+    ReasonCode.OUTSIDE_PUBLISHED_PERIODS: "该日期不在已公布目录或补贴标准的有效期内",
 }
 
 

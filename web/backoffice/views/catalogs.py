@@ -74,6 +74,7 @@ def _version_page(
         "backoffice/version.html",
         {
             "version": version,
+            "sections": {s.key: s.title for s in version.sections.all()},
             "page": Paginator(entries, 50).get_page(request.GET.get("page")),
             "q": q,
             "diff_counts": diff.counts() if diff else None,

@@ -13,7 +13,13 @@ from backoffice.views.access import found, scope_of, staff_required
 from catalogs import selectors, uploads
 from catalogs.forms import MappingForm, UploadDraftForm, UploadForm
 from catalogs.models import Upload
+from catalogs.present import MAPPING_LABELS, anomaly_view
 from skillsubsidy.ingest.tables import TableImportError
+
+# Findings that mark their row in the preview: the name or the code is probably wrong.
+FLAGGED_KINDS = frozenset(
+    {"code_name_conflict", "name_code_conflict", "code_unknown_group", "name_unknown", "code_malformed"}
+)
 
 
 @staff_required
@@ -41,15 +47,19 @@ def _upload_page(
         pv = uploads.upload_preview(upload)
     except TableImportError as exc:
         pv, errors = None, [*errors, str(exc)]
+    findings = uploads.upload_quality(upload, pv) if pv is not None else []
+    flagged = {a.line for a in findings if a.kind in FLAGGED_KINDS}
     return render(
         request,
         "backoffice/upload.html",
         {
             "upload": upload,
             "pv": pv,
+            "findings": [anomaly_view(a) for a in findings],
+            "flagged": flagged,
             "errors": errors,
             "draft_form": draft_form,
-            "fields": uploads.FIELD_CHOICES,
+            "fields": [(f, MAPPING_LABELS.get(f, f)) for f in uploads.FIELD_CHOICES],
         },
     )
 

@@ -52,6 +52,40 @@
     window.addEventListener("load", mark);
     mark();
   }
+  // Occupation autocomplete: names and codes from the search API, offered as the worker types.
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    var timer = null;
+    var asked = "";
+    var ctrl = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (!q || q === asked) return;
+        asked = q;
+        if (ctrl) ctrl.abort();
+        ctrl = new AbortController();
+        fetch(input.getAttribute("data-suggest") + "?limit=12&q=" + encodeURIComponent(q), { signal: ctrl.signal })
+          .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+          .then(function (data) {
+            var seen = {};
+            list.innerHTML = "";
+            data.items.forEach(function (hit) {
+              if (seen[hit.name]) return;
+              seen[hit.name] = true;
+              var opt = document.createElement("option");
+              opt.value = hit.name;
+              opt.textContent = (hit.code ? hit.code + " · " : "") + hit.region_name;
+              list.appendChild(opt);
+            });
+            input.setAttribute("data-suggested", String(list.children.length));
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  });
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest("[data-copy]");
     if (!btn) return;
