@@ -265,7 +265,7 @@ def evaluate_batch(
         with stage("read columns"):
             x = _Input(claims, engine)
         with stage("regimes"):
-            tables = _Tables(x, engine)
+            tables = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
         with stage("lookups"):
             look = _Lookups(x, tables, engine)
         with stage("rules"):
@@ -593,27 +593,35 @@ def _coded(g: Regime, name: str, convert: Callable[[Value | None], int]) -> int:
 
 
 class _Tables:
-    """Per regime, every parameter the rules read, as dense arrays indexed [regime, category, level]."""
+    """Per regime, every parameter the rules read, as dense arrays indexed [regime, category, level].
 
-    def __init__(self, x: _Input, engine: Engine) -> None:
+    `region` (indices into `regions`) and `day` (the standards date, days since 1970) are given per
+    row, or per distinct pair by an engine that has already made them distinct; `row` maps each to
+    its regime."""
+
+    def __init__(
+        self, regions: list[str], region: I16, day: I32, group_bits: dict[str, int], engine: Engine
+    ) -> None:
         # One regime per distinct (region, standards date); rows point at it by index.
-        base = int(x.standards_date.min()) if x.n else 0
-        span = int(x.standards_date.max()) - base + 1 if x.n else 1
-        key = x.region.astype(np.int64) * span + (x.standards_date - base)
+        n = len(day)
+        base = int(day.min()) if n else 0
+        span = int(day.max()) - base + 1 if n else 1
+        key = region.astype(np.int64) * span + (day - base)
         uniq, inverse = _factorize(key)
         self.regimes: list[Regime] = []
         index: dict[int, int] = {}  # id(regime) → position; many dates share one regime
         regime_of_key = np.empty(len(uniq), dtype=np.int16)
         for i, k in enumerate(uniq.tolist()):
-            region = resolve_region(x.regions[k // span])
-            regime = engine.regime(region, _EPOCH + timedelta(days=base + k % span))
+            regime = engine.regime(
+                resolve_region(regions[k // span]), _EPOCH + timedelta(days=base + k % span)
+            )
             if id(regime) not in index:
                 index[id(regime)] = len(self.regimes)
                 self.regimes.append(regime)
             regime_of_key[i] = index[id(regime)]
         self.row: I16 = regime_of_key[inverse]
-        self.groups = list(x.group_bits)
-        self.group_bits = x.group_bits
+        self.groups = list(group_bits)
+        self.group_bits = group_bits
         r = len(self.regimes)
         full = np.full
         # The amount table: price[regime, certificate type, sub-key, level] in fen, -1 where no
@@ -690,6 +698,108 @@ class _Tables:
 _HELD_ITEM = re.compile(r"^(.+)[:：]\s*([^:：]+)$")
 
 
+def _group_of() -> npt.NDArray[np.int8]:
+    """The catalog lookup group of each (certificate type, programme); -1 where none is looked up."""
+    table = np.full((len(TYPES), len(PROGRAMS)), -1, dtype=np.int8)
+    for gi, (gt, gp) in enumerate(_GROUPS):
+        for ti, ct in enumerate(TYPES):
+            if ct in (LEVEL_TYPES if gt in LEVEL_TYPES else {gt}):
+                for pi, p in enumerate(PROGRAMS):
+                    if (p is Program.PROJECT) == (gp is Program.PROJECT):
+                        table[ti, pi] = gi
+    return table
+
+
+GROUP_OF = _group_of()
+
+
+def _listings(keys: I64, t: _Tables, occ_values: list[str], names: Any) -> tuple[B, I8, B, I32, B, B, I32]:
+    """Per distinct lookup key ((regime × group) × (occupations + 1) + occupation + 1; -1: none):
+    listed, category, exempt from the online limit, uplift (basis points), known name, listed under
+    another spelling, and the occupation's own standard per level (fen)."""
+    n_occ, u = len(occ_values), len(keys)
+    listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int8)
+    exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int32), np.zeros(u, bool)
+    other = np.zeros(u, bool)
+    occ_std = np.full((u, 6), -1, np.int32)
+    for j, k in enumerate(keys.tolist()):
+        if k < 0:
+            continue
+        occ = occ_values[k % (n_occ + 1) - 1]
+        gt, gp = _GROUPS[(k // (n_occ + 1)) % len(_GROUPS)]
+        regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
+        listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
+        entries = listing.entries
+        known[j] = names.known(occ)
+        shortage = listing.uplift
+        if shortage is not None and shortage.uplift_pct is not None:
+            bp[j] = int(shortage.uplift_pct * 100)
+        if not entries:
+            continue
+        other[j] = listing.printed_as is not None
+        entry = next((e for e in entries if e.category is not None), entries[0])
+        listed[j] = True
+        cat[j] = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
+        exempt[j] = Marker.ONLINE_OVER_40 in entry.markers
+        occ_key = entry.code or entry.name
+        if gt in LEVEL_TYPES:
+            for lv in range(1, 6):
+                occ_std[j, lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
+        else:
+            occ_std[j, 0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+    return listed, cat, exempt, bp, known, other, occ_std
+
+
+def _course_slots(keys: I64, t: _Tables, occ_values: list[str]) -> I8:
+    """Per distinct key (regime × (occupations + 1) + occupation; -1: none), the slot of the
+    entrepreneurship course named in the regime's amount table."""
+    n_occ = len(occ_values)
+    slot = np.full(len(keys), t.no_slot, np.int8)
+    for j, k in enumerate(keys.tolist()):
+        if k < 0:
+            continue
+        ri = k // (n_occ + 1)
+        name = t.regimes[ri].courses.get(course_key(occ_values[k % (n_occ + 1)]))
+        if name is not None:
+            slot[j] = t.courses[ri].index(name)
+    return slot
+
+
+def _held_items(
+    cells: list[str], identity: Callable[[str], int], first_row: Callable[[int], int]
+) -> dict[int, dict[int, int]]:
+    """Each distinct `held` cell parsed once: per cell, the lowest level held per occupation
+    identity. A malformed item raises, naming the first row that has it."""
+    items: list[tuple[int, str, str]] = []  # cell, occupation, level text
+    bad_format: list[tuple[int, str]] = []
+    for j, cell in enumerate(cells):
+        for item in (h.strip() for h in cell.split("|")):
+            if not item:
+                continue
+            if (m := _HELD_ITEM.match(item)) is None:
+                bad_format.append((j, item))
+            else:
+                items.append((j, m.group(1).strip(), m.group(2).strip()))
+    if bad_format:
+        row, item = min((first_row(j), item) for j, item in bad_format)
+        raise _fail("held", row, item, "items must be written occupation:level")
+    lowest: dict[int, dict[int, int]] = {}
+    bad_level: list[tuple[int, str]] = []
+    for j, occ, text in items:
+        try:
+            level = _level(text)
+        except ValueError:
+            bad_level.append((j, text))
+            continue
+        held = lowest.setdefault(j, {})
+        ident = identity(occ)
+        held[ident] = min(level, held.get(ident, 9))
+    if bad_level:
+        row, text = min((first_row(j), text) for j, text in bad_level)
+        raise _fail("held", row, text, "levels must be 1–5")
+    return lowest
+
+
 class _Lookups:
     """Catalog, course and identity lookups: resolved once per distinct key, gathered per row."""
 
@@ -702,50 +812,10 @@ class _Lookups:
         )
         self.ident: I32 = self.occ_ident[x.occ]  # -1 (the sentinel at the end) for no occupation
 
-        group_of = np.full((len(TYPES), len(PROGRAMS)), -1, dtype=np.int64)
-        for gi, (gt, gp) in enumerate(_GROUPS):
-            for ti, ct in enumerate(TYPES):
-                if ct in (LEVEL_TYPES if gt in LEVEL_TYPES else {gt}):
-                    for pi, p in enumerate(PROGRAMS):
-                        if (p is Program.PROJECT) == (gp is Program.PROJECT):
-                            group_of[ti, pi] = gi
-        group = group_of[x.ctype, x.program]
-        active = group >= 0
-        key = np.where(active, (t.row * len(_GROUPS) + group) * (n_occ + 1) + (x.occ + 1), -1)
+        group = GROUP_OF[x.ctype, x.program]
+        key = np.where(group >= 0, (t.row * len(_GROUPS) + group) * (n_occ + 1) + (x.occ + 1), -1)
         uniq, inv = _factorize(key)
-        # One row per distinct key, the last one (and a leading -1 key) standing for "not looked up".
-        u = len(uniq) + 1
-        listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int8)
-        exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int32), np.zeros(u, bool)
-        other = np.zeros(u, bool)
-        occ_std = np.full((u, 6), -1, np.int32)
-        for j, k in enumerate(uniq.tolist()):
-            if k < 0:
-                continue
-            occ_i = k % (n_occ + 1) - 1
-            gi = (k // (n_occ + 1)) % len(_GROUPS)
-            regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
-            occ = x.occ_values[occ_i]
-            gt, gp = _GROUPS[gi]
-            listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
-            entries = listing.entries
-            known[j] = names.known(occ)
-            shortage = listing.uplift
-            if shortage is not None and shortage.uplift_pct is not None:
-                bp[j] = int(shortage.uplift_pct * 100)
-            if not entries:
-                continue
-            other[j] = listing.printed_as is not None
-            entry = next((e for e in entries if e.category is not None), entries[0])
-            listed[j] = True
-            cat[j] = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
-            exempt[j] = Marker.ONLINE_OVER_40 in entry.markers
-            occ_key = entry.code or entry.name
-            if gt in LEVEL_TYPES:
-                for lv in range(1, 6):
-                    occ_std[j, lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
-            else:
-                occ_std[j, 0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+        listed, cat, exempt, bp, known, other, occ_std = _listings(uniq, t, x.occ_values, names)
         self.key: I32 = inv
         self.listed: B = listed[inv]
         self.category: I8 = cat[inv]
@@ -758,54 +828,19 @@ class _Lookups:
 
         # Entrepreneurship: the slot of the course named, per regime.
         ent = x.is_type({CertificateType.ENTREPRENEURSHIP}) & (x.occ >= 0)
-        ckey = np.where(ent, t.row.astype(np.int64) * (n_occ + 1) + x.occ, -1)
-        uniq, inv = _factorize(ckey)
-        slot = np.full(len(uniq), t.no_slot, np.int8)
-        for j, k in enumerate(uniq.tolist()):
-            if k < 0:
-                continue
-            ri = k // (n_occ + 1)
-            name = t.regimes[ri].courses.get(course_key(x.occ_values[k % (n_occ + 1)]))
-            if name is not None:
-                slot[j] = t.courses[ri].index(name)
-        self.course_slot: I8 = slot[inv]
+        uniq, inv = _factorize(np.where(ent, t.row.astype(np.int64) * (n_occ + 1) + x.occ, -1))
+        self.course_slot: I8 = _course_slots(uniq, t, x.occ_values)[inv]
         self.course_matched: B = self.course_slot != t.no_slot
 
-        # Held certificates: each distinct cell parsed once into the lowest level held per identity;
-        # a row violates where it holds its own identity at its level or higher.
+        # Held certificates: a row violates where it holds its own identity at its level or higher.
         indices, cells = _dictionary(x.held)
         self.held_given: B = indices >= 0
         self.held_violation = np.zeros(n, dtype=bool)
-        lowest: dict[int, int] = {}  # held cell × (identities + 1) + identity → lowest level held
-        items: list[tuple[int, str, str]] = []  # cell, occupation, level text
-        bad_format: list[tuple[int, str]] = []
-        for j, cell in enumerate(cells):
-            for item in (h.strip() for h in cell.split("|")):
-                if not item:
-                    continue
-                if (m := _HELD_ITEM.match(item)) is None:
-                    bad_format.append((j, item))
-                else:
-                    items.append((j, m.group(1).strip(), m.group(2)))
-        if bad_format:
-            row, item = min((int(np.argmax(indices == j)), item) for j, item in bad_format)
-            raise _fail("held", row, item, "items must be written occupation:level")
-        resolved: list[tuple[int, int, int]] = []
-        bad_level: list[tuple[int, str]] = []
-        for j, occ, text in items:
-            try:
-                level = _level(text.strip())
-            except ValueError:
-                bad_level.append((j, text.strip()))
-                continue
-            resolved.append((j, self._ident(names.identity(occ)), level))
-        if bad_level:
-            row, text = min((int(np.argmax(indices == j)), text) for j, text in bad_level)
-            raise _fail("held", row, text, "levels must be 1–5")
+        held = _held_items(
+            cells, lambda occ: self._ident(names.identity(occ)), lambda j: int(np.argmax(indices == j))
+        )
         stride = len(self.ident_ids) + 1
-        for j, ident, level in resolved:
-            k = j * stride + ident
-            lowest[k] = min(level, lowest.get(k, 9))
+        lowest = {j * stride + ident: lv for j, per in held.items() for ident, lv in per.items()}
         if lowest:
             keys = np.array(sorted(lowest), dtype=np.int64)
             levels = np.array([lowest[k] for k in keys.tolist()], dtype=np.int8)
