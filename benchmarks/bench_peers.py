@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_rules import DEFAULT_CLAIMS, _nantong_table
-from benchmarks.synthetic import generate_claims
 from skillsubsidy.rules.batch import evaluate_batch
 from skillsubsidy.rules.engine import default_engine
+from skillsubsidy.rules.synthetic import generate_claims
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / "var" / "bench-peers"

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks.synthetic import generate_claims
 from benchmarks.timing import wall
 from skillsubsidy.regions import resolve_region
 from skillsubsidy.rules.batch import evaluate_batch, read_claims, request_from_row, write_decisions
 from skillsubsidy.rules.engine import Engine, default_engine
+from skillsubsidy.rules.synthetic import generate_claims
 
 DEFAULT_CLAIMS = int(os.environ.get("SKILLSUBSIDY_BENCH_CLAIMS", "1000000"))
 

@@ -813,7 +813,9 @@ class _Lookups:
         self.ident: I32 = self.occ_ident[x.occ]  # -1 (the sentinel at the end) for no occupation
 
         group = GROUP_OF[x.ctype, x.program]
-        key = np.where(group >= 0, (t.row.astype(np.int64) * len(_GROUPS) + group) * (n_occ + 1) + x.occ + 1, -1)
+        key = np.where(
+            group >= 0, (t.row.astype(np.int64) * len(_GROUPS) + group) * (n_occ + 1) + x.occ + 1, -1
+        )
         uniq, inv = _factorize(key)
         listed, cat, exempt, bp, known, other, occ_std = _listings(uniq, t, x.occ_values, names)
         self.key: I32 = inv

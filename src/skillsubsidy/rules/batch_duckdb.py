@@ -31,7 +31,6 @@ from skillsubsidy.rules.batch import (
     ABSENT,
     BIT,
     BLOCKING_MASK,
-    CATEGORIES,
     CODES,
     GROUP_OF,
     INFO_MASK,
@@ -91,11 +90,12 @@ class _Plan:
         self.con, self.engine = con, engine
         files = _sql_list(sources)
         csv = all(s.lower().endswith(".csv") for s in sources)
-        reader = (
-            f"read_csv({files}, all_varchar = true, header = true)"
-            if csv
-            else f"read_parquet({files}, file_row_number = true, union_by_name = true)"
-        )
+        if csv:
+            # Every cell as text, an empty one as '' (no cell is ever chr(1)); `text` then makes it
+            # null except in held and groups, where it means none, as in rules/batch.py read_claims.
+            reader = f"read_csv({files}, all_varchar = true, header = true, nullstr = chr(1))"
+        else:
+            reader = f"read_parquet({files}, file_row_number = true, union_by_name = true)"
         # The input order: file by file, row by row (a CSV is read in order).
         order = "row_number() OVER () - 1" if csv else "(file_index::BIGINT << 40) + file_row_number"
         exclude = "" if csv else " EXCLUDE (file_row_number)"
@@ -310,7 +310,7 @@ class _Plan:
         select = ", ".join(f"{e} AS {k}" for k, e in exprs.items())
         self.con.execute(f"CREATE TEMP VIEW typed0 AS SELECT src.__row, {select} FROM src{''.join(joins)}")
         self.con.execute(
-            "CREATE TEMP VIEW typed AS SELECT *, "
+            "CREATE TEMP TABLE typed AS SELECT *, "
             f"CASE WHEN program < 0 THEN {PROGRAMS.index(Program.TRAINING)} ELSE program END AS prog, "
             "greatest(level, 0) AS lv, coalesce(issued, cday) AS sd FROM typed0"
         )
@@ -531,7 +531,8 @@ class _Plan:
         yield code.RESIDENCY_REQUIRED, "project AND residency = 1 AND f1 = 0 AND f2 = 0 AND f3 = 0"
         yield (
             missing,
-            "project AND residency = 1 AND NOT (f1 = 1 OR f2 = 1 OR f3 = 1) AND NOT (f1 = 0 AND f2 = 0 AND f3 = 0)",
+            "project AND residency = 1 AND NOT (f1 = 1 OR f2 = 1 OR f3 = 1) "
+            "AND NOT (f1 = 0 AND f2 = 0 AND f3 = 0)",
         )
         # check_excluded_groups
         yield lapsed, f"project AND excluded_state = {NO_VALUE}"
@@ -542,8 +543,12 @@ class _Plan:
         )
 
     def decide(self) -> None:
-        ptype = lambda *ps: _in("prog", [PROGRAMS.index(p) for p in ps])  # noqa: E731
-        ctype = lambda ts: _in("keyed.ctype", sorted(TYPES.index(t) for t in ts))  # noqa: E731
+        def ptype(*programs: Program) -> str:
+            return _in("prog", [PROGRAMS.index(p) for p in programs])
+
+        def ctype(types: frozenset[CertificateType] | set[CertificateType]) -> str:
+            return _in("keyed.ctype", sorted(TYPES.index(t) for t in types))
+
         self.con.execute(
             f"""
             CREATE TEMP VIEW joined AS
@@ -575,7 +580,7 @@ class _Plan:
         )
         self.con.execute(
             f"""
-            CREATE TEMP VIEW staged AS
+            CREATE TEMP TABLE staged AS
             WITH a AS (
                 SELECT *,
                     project AND covered AND cap >= 0 AS cap_active,
@@ -606,7 +611,8 @@ class _Plan:
                 FROM b
             ), d AS (
                 SELECT c.*,
-                    CASE WHEN catalog_type AND listed AND specific >= 0 THEN specific ELSE price.fen END AS std
+                    CASE WHEN catalog_type AND listed AND specific >= 0 THEN specific ELSE price.fen END
+                        AS std
                 FROM c JOIN price ON price.r = c.r AND price.ctype = c.ctype AND price.sub = c.sub
                     AND price.lv = c.lv
             ), e AS (
@@ -636,38 +642,56 @@ class _Plan:
             return "SELECT *, mask0 AS mask FROM staged", notes
         if "person_id" not in self.columns:
             notes.append("no person_id column: claims of the same person were not compared")
-        limited = self.con.execute("SELECT bool_or(yearly_limit >= 0) FROM staged").fetchone()
-        if not (limited and limited[0]):
+        if not (self.t.yearly_limit >= 0).any():
             notes.append(
                 "claims.max_per_person_per_year has no value for any region and date in this input "
                 "(no seed document sets one), so no yearly limit was applied"
             )
-        dup, claimed, yearly = (int(BIT[c]) for c in (
-            ReasonCode.DUPLICATE_CLAIM, ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED, ReasonCode.YEARLY_LIMIT_EXCEEDED
-        ))  # fmt: skip
-        sql = f"""
-            WITH g AS (
-                SELECT *,
-                    CASE WHEN cert_no IS NOT NULL
-                         THEN row_number() OVER (PARTITION BY cert_no IS NULL, ctype, cert_no ORDER BY __row) > 1
-                         WHEN person IS NOT NULL
-                         THEN row_number() OVER (PARTITION BY cert_no IS NULL, person, ctype, ident, lv,
-                                                 coalesce(issued, -1) ORDER BY __row) > 1
-                         ELSE false END AS duplicate
+        dup = int(BIT[ReasonCode.DUPLICATE_CLAIM])
+        claimed = int(BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED])
+        yearly = int(BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED])
+        # Duplicates: every claim after the first (in input order) of its certificate number, or
+        # without a number, of its person, type, occupation, level and issue date; hash aggregates.
+        self.con.execute(
+            """
+            CREATE TEMP TABLE duplicate AS
+            SELECT __row FROM staged WHERE cert_no IS NOT NULL
+            EXCEPT SELECT min(__row) FROM staged WHERE cert_no IS NOT NULL GROUP BY ctype, cert_no
+            UNION ALL (
+                SELECT __row FROM staged WHERE cert_no IS NULL AND person IS NOT NULL
+                EXCEPT SELECT min(__row) FROM staged WHERE cert_no IS NULL AND person IS NOT NULL
+                GROUP BY person, ctype, ident, lv, coalesce(issued, -1)
+            )
+            """
+        )
+        # The same person and occupation at the same or a lower level than an earlier claim: a
+        # running minimum over the candidates only, ordered by standards date then input order.
+        self.con.execute(
+            """
+            CREATE TEMP TABLE claimed AS
+            SELECT __row FROM (
+                SELECT __row, lv, held_rule, min(lv) OVER (
+                    PARTITION BY person, ident ORDER BY sd, __row
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior
                 FROM staged
-            ), h AS (
-                SELECT *, level_type AND lv > 0 AND NOT duplicate AND ident >= 0 AND person IS NOT NULL
-                    AS candidate
-                FROM g
-            ), i AS (
-                SELECT *,
-                    mask0 | CASE WHEN duplicate THEN {dup} ELSE 0 END
-                          | CASE WHEN candidate AND held_rule = 1 AND min(lv) OVER (
-                                PARTITION BY candidate, person, ident ORDER BY sd, __row
-                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) <= lv
-                            THEN {claimed} ELSE 0 END AS mask1
-                FROM h
-            ), j AS (
+                WHERE level_type AND lv > 0 AND ident >= 0 AND person IS NOT NULL
+                    AND __row NOT IN (SELECT __row FROM duplicate)
+            ) WHERE held_rule = 1 AND prior <= lv
+            """
+        )
+        marked = f"""
+            SELECT staged.*, mask0
+                | CASE WHEN duplicate.__row IS NOT NULL THEN {dup} ELSE 0 END
+                | CASE WHEN claimed.__row IS NOT NULL THEN {claimed} ELSE 0 END AS mask1
+            FROM staged
+            LEFT JOIN duplicate USING (__row)
+            LEFT JOIN claimed USING (__row)
+        """
+        if not (self.t.yearly_limit >= 0).any():
+            return f"SELECT *, mask1 AS mask FROM ({marked})", notes
+        # More claims per person per year than the region allows, counting payable claims only.
+        sql = f"""
+            WITH i AS ({marked}), j AS (
                 SELECT *, (mask1 & {blocking}) = 0 AND yearly_limit >= 0 AND person IS NOT NULL AS counted
                 FROM i
             )
@@ -687,7 +711,7 @@ class _Plan:
         source_columns = ", ".join(f"src.{_q(c)}" for c in kept)
         self.con.execute(
             f"""
-            CREATE TEMP VIEW decided AS
+            CREATE TEMP TABLE decided AS
             WITH k AS ({decided}), m AS (
                 SELECT __row, base, (mask & {blocking}) = 0 AS eligible FROM k
             ), n AS (
@@ -699,8 +723,9 @@ class _Plan:
             )
             SELECT __row, eligible,
                 CASE WHEN NOT eligible THEN 0 WHEN base < 0 THEN NULL ELSE base END AS amount_fen,
-                concat_ws('|', {spelled}) AS reasons, shown
+                concat_ws('|', {spelled}) AS reasons
             FROM n
+            ORDER BY __row
             """
         )
         self.con.execute(
@@ -708,11 +733,11 @@ class _Plan:
             COPY (
                 SELECT {source_columns}{", " if source_columns else ""}d.eligible,
                     CASE WHEN d.amount_fen IS NULL THEN NULL
-                         ELSE (d.amount_fen // 100)::VARCHAR || '.' || lpad((d.amount_fen % 100)::VARCHAR, 2, '0')
+                         ELSE (d.amount_fen // 100)::VARCHAR || '.'
+                              || lpad((d.amount_fen % 100)::VARCHAR, 2, '0')
                     END AS amount,
                     d.amount_fen, d.reasons
-                FROM src JOIN decided d USING (__row)
-                ORDER BY src.__row
+                FROM src POSITIONAL JOIN decided d
             ) TO '{str(target).replace("'", "''")}' (FORMAT parquet)
             """
         )

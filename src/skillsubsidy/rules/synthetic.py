@@ -7,8 +7,10 @@ Vectorised with numpy: a million claims take about a second to generate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -60,7 +62,7 @@ def _days(d: date) -> int:
     return (d - EPOCH).days
 
 
-def _pick(rng: np.random.Generator, n: int, weights: dict[object, float]) -> np.ndarray:
+def _pick(rng: np.random.Generator, n: int, weights: Mapping[Any, float]) -> np.ndarray:
     keys = list(weights)
     p = np.array([weights[k] for k in keys])
     return rng.choice(len(keys), size=n, p=p / p.sum())
