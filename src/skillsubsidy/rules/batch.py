@@ -271,9 +271,9 @@ def evaluate_batch(
         with stage("rules"):
             d = _decide(x, tables, look, timings)
         with stage("across claims"):
-            notes = _across_claims(x, tables, look, d)
+            notes = _across_claims(_Claims.of(x, tables, look), d)
         with stage("output"):
-            frame, report = _output(claims, x, d, notes)
+            frame, report = _output(claims, d, notes)
     report.timings = timings
     return BatchResult(frame, report)
 
@@ -392,20 +392,33 @@ def _dense(key: npt.NDArray[Any]) -> I32:
     return indices
 
 
-def _group_ids(series: pl.Series) -> I32:
-    """Equal text → equal integer (-1 for null), without sorting or copying the text: two independent
-    64-bit hashes, the first giving the groups and the second proving that no two different values
-    share one (else the exact dictionary encoding of the text)."""
-    if series.null_count() == series.len():
-        return np.full(series.len(), -1, dtype=np.int32)
+def _hashes(series: pl.Series) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
+    """Two independent 64-bit hashes of each text value, and its null mask."""
     text = series.cast(pl.String)
-    ids = _dense(text.hash(seed=0x5EED).to_numpy())
-    second = text.hash(seed=0xC0FFEE).to_numpy()
+    return (
+        text.hash(seed=0x5EED).to_numpy(),
+        text.hash(seed=0xC0FFEE).to_numpy(),
+        text.is_null().to_numpy(),
+    )
+
+
+def _ids_from_hashes(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], null: B) -> I32 | None:
+    """Equal text → equal integer (-1 for null), without sorting or copying the text: the first hash
+    gives the groups, the second proves that no two different values share one (None if they do)."""
+    if null.all():
+        return np.full(len(null), -1, dtype=np.int32)
+    ids = _dense(first)
     one_per_group = np.zeros(int(ids.max()) + 1, dtype=second.dtype)
     one_per_group[ids] = second
     if not np.array_equal(one_per_group[ids], second):
-        ids = _dictionary(text)[0]
-    return np.where(text.is_null().to_numpy(), -1, ids).astype(np.int32)
+        return None
+    return np.where(null, -1, ids).astype(np.int32)
+
+
+def _group_ids(series: pl.Series) -> I32:
+    """Equal text → equal integer (-1 for null): by hashes, else by the exact dictionary encoding."""
+    ids = _ids_from_hashes(*_hashes(series))
+    return _dictionary(series)[0] if ids is None else ids
 
 
 def _level(text: str) -> int:
@@ -512,8 +525,7 @@ class _Input:
             np.int64,
         )
         self.held = col("held")
-        self.person = _group_ids(col("person_id"))
-        self.certificate_no = _group_ids(col("certificate_no"))
+        self.person_id, self.certificate_no = col("person_id"), col("certificate_no")
 
     def _region_index(self, value: str) -> int:
         try:
@@ -713,41 +725,60 @@ def _group_of() -> npt.NDArray[np.int8]:
 GROUP_OF = _group_of()
 
 
-def _listings(keys: I64, t: _Tables, occ_values: list[str], names: Any) -> tuple[B, I8, B, I32, B, B, I32]:
+_Listing = tuple[bool, int, bool, int, bool, bool, list[int]]
+
+
+def _listings(
+    keys: I64,
+    t: _Tables,
+    occ_values: list[str],
+    names: Any,
+    memo: dict[tuple[int, int, str], _Listing] | None = None,
+) -> tuple[B, I8, B, I32, B, B, I32]:
     """Per distinct lookup key ((regime × group) × (occupations + 1) + occupation + 1; -1: none):
     listed, category, exempt from the online limit, uplift (basis points), known name, listed under
-    another spelling, and the occupation's own standard per level (fen)."""
+    another spelling, and the occupation's own standard per level (fen). `memo` carries the answers
+    from one chunk of an input to the next."""
     n_occ, u = len(occ_values), len(keys)
     listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int8)
     exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int32), np.zeros(u, bool)
     other = np.zeros(u, bool)
     occ_std = np.full((u, 6), -1, np.int32)
+    memo = {} if memo is None else memo
     for j, k in enumerate(keys.tolist()):
         if k < 0:
             continue
         occ = occ_values[k % (n_occ + 1) - 1]
-        gt, gp = _GROUPS[(k // (n_occ + 1)) % len(_GROUPS)]
+        gi = (k // (n_occ + 1)) % len(_GROUPS)
         regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
-        listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
-        entries = listing.entries
-        known[j] = names.known(occ)
-        shortage = listing.uplift
-        if shortage is not None and shortage.uplift_pct is not None:
-            bp[j] = int(shortage.uplift_pct * 100)
-        if not entries:
-            continue
-        other[j] = listing.printed_as is not None
-        entry = next((e for e in entries if e.category is not None), entries[0])
-        listed[j] = True
-        cat[j] = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
-        exempt[j] = Marker.ONLINE_OVER_40 in entry.markers
-        occ_key = entry.code or entry.name
-        if gt in LEVEL_TYPES:
-            for lv in range(1, 6):
-                occ_std[j, lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
-        else:
-            occ_std[j, 0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+        seen = (id(regime), gi, occ)
+        if seen not in memo:
+            memo[seen] = _listing(regime, gi, occ, names)
+        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j] = memo[seen]
     return listed, cat, exempt, bp, known, other, occ_std
+
+
+def _listing(regime: Regime, gi: int, occ: str, names: Any) -> _Listing:
+    """One occupation looked up in a regime's catalog for lookup group gi."""
+    gt, gp = _GROUPS[gi]
+    listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
+    entries = listing.entries
+    known = names.known(occ)
+    shortage = listing.uplift
+    bp = int(shortage.uplift_pct * 100) if shortage is not None and shortage.uplift_pct is not None else -1
+    std = [-1] * 6
+    if not entries:
+        return False, NO_CATEGORY, False, bp, known, False, std
+    entry = next((e for e in entries if e.category is not None), entries[0])
+    occ_key = entry.code or entry.name
+    if gt in LEVEL_TYPES:
+        for lv in range(1, 6):
+            std[lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
+    else:
+        std[0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+    category = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
+    exempt = Marker.ONLINE_OVER_40 in entry.markers
+    return True, category, exempt, bp, known, listing.printed_as is not None, std
 
 
 def _course_slots(keys: I64, t: _Tables, occ_values: list[str]) -> I8:
@@ -803,10 +834,18 @@ def _held_items(
 class _Lookups:
     """Catalog, course and identity lookups: resolved once per distinct key, gathered per row."""
 
-    def __init__(self, x: _Input, t: _Tables, engine: Engine) -> None:
+    def __init__(
+        self,
+        x: _Input,
+        t: _Tables,
+        engine: Engine,
+        ident_ids: dict[str, int] | None = None,
+        memo: dict[tuple[int, int, str], _Listing] | None = None,
+    ) -> None:
         n, n_occ = x.n, len(x.occ_values)
         names = engine.names
-        self.ident_ids: dict[str, int] = {}
+        # Shared by the chunks of one input, so that identities compare across chunks.
+        self.ident_ids: dict[str, int] = {} if ident_ids is None else ident_ids
         self.occ_ident = np.array(
             [self._ident(names.identity(o)) for o in x.occ_values] + [-1], dtype=np.int32
         )
@@ -817,7 +856,7 @@ class _Lookups:
             group >= 0, (t.row.astype(np.int64) * len(_GROUPS) + group) * (n_occ + 1) + x.occ + 1, -1
         )
         uniq, inv = _factorize(key)
-        listed, cat, exempt, bp, known, other, occ_std = _listings(uniq, t, x.occ_values, names)
+        listed, cat, exempt, bp, known, other, occ_std = _listings(uniq, t, x.occ_values, names, memo)
         self.key: I32 = inv
         self.listed: B = listed[inv]
         self.category: I8 = cat[inv]
@@ -862,7 +901,7 @@ class _Lookups:
 @dataclass
 class _Decided:
     reasons: U32  # bit mask over CODES
-    base: I64  # fen; -1 no standard
+    base: I64 | I32  # fen; -1 no standard
     eligible: B
 
 
@@ -1079,14 +1118,52 @@ def _group_order(groups: I64, order: I64) -> tuple[I64, B]:
     return perm.astype(np.int64), starts
 
 
-def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]:
+@dataclass
+class _Claims:
+    """What the checks across claims read, per row, in compact arrays (for a whole input, also
+    when it was decided chunk by chunk)."""
+
+    columns: set[str]
+    person: I32  # dense ids, -1 null
+    certificate_no: I32
+    ctype: I8
+    ident: I32  # occupation identity, -1 none
+    idents: int
+    level: I8
+    issued: I32  # -1 null
+    date: I32
+    standards_date: I32
+    held_on: B  # the same-or-higher-level rule is on in the row's regime
+    yearly_limit: I32  # -1 none
+
+    @classmethod
+    def of(cls, x: _Input, t: _Tables, k: _Lookups) -> _Claims:
+        return cls(
+            columns=x.columns,
+            person=_group_ids(x.person_id),
+            certificate_no=_group_ids(x.certificate_no),
+            ctype=x.ctype,
+            ident=k.ident,
+            idents=len(k.ident_ids),
+            level=x.level,
+            issued=np.where(x.issued_null, -1, x.issued).astype(np.int32),
+            date=x.date,
+            standards_date=x.standards_date,
+            held_on=t.held[t.row] == 1,
+            yearly_limit=t.yearly_limit[t.row],
+        )
+
+
+def _across_claims(x: _Claims, d: _Decided) -> list[str]:
+    n = len(x.ctype)
     notes: list[str] = []
     if "person_id" not in x.columns and "certificate_no" not in x.columns:
         notes.append("no person_id or certificate_no column: the checks across claims were not run")
         return notes
-    issued = np.where(x.issued_null, -1, x.issued)
+    issued = x.issued
+    level_type = np.array([t in LEVEL_TYPES for t in TYPES])[x.ctype]
     # The same certificate twice: by its number where given, else by who, what, level and date.
-    duplicate = np.zeros(x.n, dtype=bool)
+    duplicate = np.zeros(n, dtype=bool)
     by_number = np.flatnonzero(x.certificate_no >= 0)
     if len(by_number):
         key = x.certificate_no[by_number].astype(np.int64) * len(TYPES) + x.ctype[by_number]
@@ -1097,7 +1174,7 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
             {
                 "person": x.person[by_person],
                 "ctype": x.ctype[by_person],
-                "ident": k.ident[by_person],
+                "ident": x.ident[by_person],
                 "level": x.level[by_person],
                 "issued": issued[by_person],
             }
@@ -1110,11 +1187,9 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
     # The same person and occupation at the same or a lower level than an earlier claim (备注3).
     if "person_id" not in x.columns:
         notes.append("no person_id column: claims of the same person were not compared")
-    candidate = np.flatnonzero(
-        x.is_type(LEVEL_TYPES) & (x.level > 0) & ~duplicate & (k.ident >= 0) & (x.person >= 0)
-    )
+    candidate = np.flatnonzero(level_type & (x.level > 0) & ~duplicate & (x.ident >= 0) & (x.person >= 0))
     if len(candidate):
-        groups = x.person[candidate].astype(np.int64) * (len(k.ident_ids) + 1) + k.ident[candidate]
+        groups = x.person[candidate].astype(np.int64) * (x.idents + 1) + x.ident[candidate]
         perm, starts = _group_order(groups, x.standards_date[candidate].astype(np.int64))
         rows = candidate[perm]
         level = x.level[rows].astype(np.int64)
@@ -1126,10 +1201,10 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
         prior[1:] = running[:-1]
         claimed = ~starts & (prior <= level)
         hit = rows[claimed]
-        d.reasons[hit[t.held[t.row[hit]] == 1]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
+        d.reasons[hit[x.held_on[hit]]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
 
     # More claims per person per year than the region allows, counting only claims otherwise payable.
-    limit = t.yearly_limit[t.row]
+    limit = x.yearly_limit
     payable = (d.reasons & BLOCKING_MASK) == 0
     if (limit >= 0).any():
         year, _ = _ymd(x.date)
@@ -1154,31 +1229,35 @@ def _spell(mask: int) -> str:
     return "|".join(c.value for c in CODES if mask & int(BIT[c]))
 
 
-def _output(
-    claims: pl.DataFrame, x: _Input, d: _Decided, notes: list[str]
-) -> tuple[pl.DataFrame, BatchReport]:
+def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
+    """The four output columns, amount and reasons as Enum columns (the few distinct texts spelled
+    once, four bytes a row), and the report."""
     reasons = np.where(d.eligible, d.reasons, d.reasons & ~INFO_MASK)
     reasons = np.where(d.eligible & (d.base >= 0), reasons & ~BIT[ReasonCode.NO_STANDARD], reasons)
     no_standard = d.eligible & (d.base < 0)
     fen = np.where(d.eligible, d.base, 0)
-    # Few distinct amounts and combinations of reasons occur: spell each once, then gather.
-    amounts, which_amount = _factorize(np.where(no_standard, -1, fen))
-    amount_text = [None if f < 0 else f"{f // 100}.{f % 100:02d}" for f in amounts.tolist()]
+    amounts, which_amount = _factorize(np.where(no_standard, -1, fen).astype(np.int64))
+    spelled_amounts = [None if f < 0 else f"{f // 100}.{f % 100:02d}" for f in amounts.tolist()]
+    amount_enum = pl.Enum([a for a in spelled_amounts if a is not None])
     combos, which = _factorize(reasons.astype(np.int64))
-    spelled = pl.Series([_spell(int(m)) for m in combos.tolist()], dtype=pl.String)
+    spelled = [_spell(int(m)) for m in combos.tolist()]
     decided = pl.DataFrame(
         {
             "eligible": d.eligible,
-            "amount": pl.Series(amount_text, dtype=pl.String).gather(which_amount),
+            "amount": pl.Series(spelled_amounts, dtype=amount_enum).gather(which_amount),
             "amount_fen": fen,
             "no_standard": no_standard,
-            "reasons": spelled.gather(which),
+            "reasons": pl.Series(spelled, dtype=pl.Enum(spelled)).gather(which),
         }
-    ).with_columns(
-        pl.when(pl.col("no_standard")).then(None).otherwise(pl.col("amount_fen")).alias("amount_fen")
+    ).select(
+        "eligible",
+        "amount",
+        pl.when(pl.col("no_standard"))
+        .then(None)
+        .otherwise(pl.col("amount_fen").cast(pl.Int64))
+        .alias("amount_fen"),
+        "reasons",
     )
-    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
-    frame = pl.concat([kept, decided.select(OUTPUT_COLUMNS)], how="horizontal")
     bits = np.array([int(BIT[c]) for c in CODES], dtype=np.int64)
     per_combo = np.bincount(which, minlength=len(combos))
     counts = {
@@ -1187,11 +1266,147 @@ def _output(
         if ((combos & bits[i]) != 0).any()
     }
     report = BatchReport(
-        rows=x.n,
+        rows=len(d.eligible),
         eligible=int(d.eligible.sum()),
         without_standard=int(no_standard.sum()),
-        total_fen=int(fen[d.eligible & (d.base >= 0)].sum()),
+        total_fen=int(fen[d.eligible & (d.base >= 0)].sum(dtype=np.int64)),
         reason_counts=counts,
         notes=notes,
     )
+    return decided, report
+
+
+_TEXT_OUTPUT = (pl.col("amount").cast(pl.String), pl.col("reasons").cast(pl.String))
+
+
+def _output(claims: pl.DataFrame, d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
+    decided, report = _decisions(d, notes)
+    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
+    frame = pl.concat([kept, decided.with_columns(*_TEXT_OUTPUT)], how="horizontal")
     return frame, report
+
+
+# -- Parquet to Parquet, in chunks --------------------------------------------------------------
+
+DEFAULT_CHUNK_ROWS = 1_000_000
+
+
+def evaluate_file(
+    source: Path,
+    target: Path,
+    *,
+    engine: Engine | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: bool | None = None,
+) -> BatchReport:
+    """Decide the claims of `source` into `target`. Parquet to Parquet streams: the input is read
+    `chunk_rows` at a time and each chunk decided by the rules, keeping only what the checks across
+    claims need (about 75 bytes a claim); those checks then run on the whole input, and the input
+    is streamed once more into the output beside the decisions. CSV is decided in memory."""
+    engine = engine or default_engine()
+    if source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
+        result = evaluate_batch(read_claims(source), engine=engine, progress=progress)
+        write_decisions(result.frame, target)
+        return result.report
+    scan = pl.scan_parquet(source)
+    n = scan.select(pl.len()).collect().item()
+    if n <= chunk_rows:
+        result = evaluate_batch(pl.read_parquet(source), engine=engine, progress=progress)
+        result.frame.write_parquet(target)
+        return result.report
+    columns = scan.collect_schema().names()
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(columns)}")
+    chunks = range(0, n, chunk_rows)
+    disable = not progress if progress is not None else None
+    kept = _Kept(n, columns)
+    ident_ids: dict[str, int] = {}
+    memo: dict[tuple[int, int, str], _Listing] = {}
+    for offset in tqdm(chunks, desc=f"batch {n:,} claims", unit="chunk", disable=disable):
+        frame = scan.slice(offset, chunk_rows).collect()
+        try:
+            x = _Input(frame, engine)
+            t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
+            k = _Lookups(x, t, engine, ident_ids, memo)
+            d = _decide(x, t, k, {})
+        except RequestError as exc:
+            raise _shifted(exc, offset) from None
+        kept.add(offset, x, t, k, d)
+        del frame, x, t, k, d
+    claims, decided = kept.finish(len(ident_ids), scan)
+    notes = _across_claims(claims, decided)
+    del claims
+    frame, report = _decisions(decided, notes)
+    del decided
+    out = [c for c in columns if c not in OUTPUT_COLUMNS]
+    plan = pl.concat([scan.select(out), frame.lazy()], how="horizontal").with_columns(*_TEXT_OUTPUT)
+    plan.sink_parquet(target)
+    return report
+
+
+def _shifted(exc: RequestError, offset: int) -> RequestError:
+    """The error of a chunk, its row counted from the start of the input."""
+    field = re.sub(r"\(row (\d+)\)", lambda m: f"(row {int(m.group(1)) + offset})", exc.field)
+    return RequestError(field, exc.value, exc.problem)
+
+
+class _Kept:
+    """Per claim of a chunked input, what the checks across claims and the output need."""
+
+    def __init__(self, n: int, columns: list[str]) -> None:
+        self.columns = set(columns)
+        self.reasons = np.zeros(n, dtype=MASK)
+        self.base = np.zeros(n, dtype=np.int32)
+        self.ctype = np.zeros(n, dtype=np.int8)
+        self.level = np.zeros(n, dtype=np.int8)
+        self.ident = np.zeros(n, dtype=np.int32)
+        self.issued = np.zeros(n, dtype=np.int32)
+        self.date = np.zeros(n, dtype=np.int32)
+        self.standards_date = np.zeros(n, dtype=np.int32)
+        self.held_on = np.zeros(n, dtype=bool)
+        self.yearly_limit = np.zeros(n, dtype=np.int32)
+        self.hashes = {
+            c: (np.zeros(n, np.uint64), np.zeros(n, np.uint64), np.ones(n, bool))
+            for c in ("person_id", "certificate_no")
+            if c in self.columns
+        }
+
+    def add(self, offset: int, x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> None:
+        rows = slice(offset, offset + x.n)
+        self.reasons[rows], self.base[rows] = d.reasons, d.base
+        self.ctype[rows], self.level[rows], self.ident[rows] = x.ctype, x.level, k.ident
+        self.issued[rows] = np.where(x.issued_null, -1, x.issued)
+        self.date[rows], self.standards_date[rows] = x.date, x.standards_date
+        self.held_on[rows] = t.held[t.row] == 1
+        self.yearly_limit[rows] = t.yearly_limit[t.row]
+        for column, (first, second, null) in self.hashes.items():
+            first[rows], second[rows], null[rows] = _hashes(
+                x.person_id if column == "person_id" else x.certificate_no
+            )
+
+    def finish(self, idents: int, scan: pl.LazyFrame) -> tuple[_Claims, _Decided]:
+        ids = {}
+        for column in ("person_id", "certificate_no"):
+            if column not in self.hashes:
+                ids[column] = np.full(len(self.ctype), -1, dtype=np.int32)
+                continue
+            found = _ids_from_hashes(*self.hashes.pop(column))
+            # Two different values under one 64-bit hash: read the column and encode it exactly.
+            ids[column] = _group_ids(scan.select(column).collect()[column]) if found is None else found
+        claims = _Claims(
+            columns=self.columns,
+            person=ids["person_id"],
+            certificate_no=ids["certificate_no"],
+            ctype=self.ctype,
+            ident=self.ident,
+            idents=idents,
+            level=self.level,
+            issued=self.issued,
+            date=self.date,
+            standards_date=self.standards_date,
+            held_on=self.held_on,
+            yearly_limit=self.yearly_limit,
+        )
+        decided = _Decided(self.reasons, self.base, (self.reasons & BLOCKING_MASK) == 0)
+        return claims, decided

@@ -48,6 +48,16 @@ def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+def _for_totals(path: Path) -> pl.DataFrame:
+    """The columns of a decisions file that project_totals reads (it names a missing project_id)."""
+    import polars as pl
+
+    present = pl.read_parquet_schema(path)
+    return pl.read_parquet(
+        path, columns=[c for c in ("project_id", "eligible", "amount_fen") if c in present]
+    )
+
+
 @click.command("quote")
 @click.option(
     "--request",
@@ -127,20 +137,36 @@ def batch_command(
     if engine == "duckdb":
         report = _batch_duckdb(input_path, output, rules, memory_limit)
         if totals_path:
-            decisions = pl.read_parquet(output, columns=None)
             try:
-                _write_atomically(project_totals(decisions), totals_path)
+                _write_atomically(project_totals(_for_totals(output)), totals_path)
             except RequestError as exc:
                 _fail(str(exc))
         for line in report.lines():
             click.echo(line, err=True)
         return
 
-    from skillsubsidy.rules.batch import evaluate_batch, read_claims
+    from skillsubsidy.rules.batch import evaluate_batch, evaluate_file, read_claims
 
     source = Path(input_path)
     if not source.is_file():
         _fail(f"input: {input_path}: no such file (the polars engine reads one local file)")
+    if source.suffix.lower() == output.suffix.lower() == ".parquet":
+        # Parquet to Parquet streams in chunks, so an input larger than memory is decided too.
+        partial = output.with_name(f".{output.stem}.partial{output.suffix}")
+        try:
+            report = evaluate_file(source, partial, engine=rules, progress=progress)
+            if totals_path:
+                _write_atomically(project_totals(_for_totals(partial)), totals_path)
+            os.replace(partial, output)
+        except RequestError as exc:
+            _fail(str(exc))
+        except pl.exceptions.PolarsError as exc:
+            _fail(f"input: {input_path}: {exc}")
+        finally:
+            partial.unlink(missing_ok=True)
+        for line in report.lines():
+            click.echo(line, err=True)
+        return
     try:
         claims = read_claims(source)
         result = evaluate_batch(claims, engine=rules, progress=progress)
