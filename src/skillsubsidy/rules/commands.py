@@ -53,9 +53,8 @@ def _for_totals(path: Path) -> pl.DataFrame:
     import polars as pl
 
     present = pl.read_parquet_schema(path)
-    return pl.read_parquet(
-        path, columns=[c for c in ("project_id", "eligible", "amount_fen") if c in present]
-    )
+    wanted: list[str] = [str(c) for c in ("project_id", "eligible", "amount_fen") if c in present]
+    return pl.read_parquet(path, columns=wanted)
 
 
 @click.command("quote")
