@@ -412,7 +412,8 @@ def _ids_from_hashes(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint6
     one_per_group[ids] = second
     if not np.array_equal(one_per_group[ids], second):
         return None
-    return np.where(null, -1, ids).astype(np.int32)
+    dense: I32 = np.where(null, np.int32(-1), ids)
+    return dense
 
 
 def _group_ids(series: pl.Series) -> I32:
@@ -1232,11 +1233,13 @@ def _spell(mask: int) -> str:
 def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
     """The four output columns, amount and reasons as Enum columns (the few distinct texts spelled
     once, four bytes a row), and the report."""
-    reasons = np.where(d.eligible, d.reasons, d.reasons & ~INFO_MASK)
-    reasons = np.where(d.eligible & (d.base >= 0), reasons & ~BIT[ReasonCode.NO_STANDARD], reasons)
+    reasons = d.reasons
+    reasons[~d.eligible] &= ~INFO_MASK
+    reasons[d.eligible & (d.base >= 0)] &= ~BIT[ReasonCode.NO_STANDARD]
     no_standard = d.eligible & (d.base < 0)
-    fen = np.where(d.eligible, d.base, 0)
-    amounts, which_amount = _factorize(np.where(no_standard, -1, fen).astype(np.int64))
+    fen = d.base
+    fen[~d.eligible] = 0
+    amounts, which_amount = _factorize(fen.astype(np.int64))
     spelled_amounts = [None if f < 0 else f"{f // 100}.{f % 100:02d}" for f in amounts.tolist()]
     amount_enum = pl.Enum([a for a in spelled_amounts if a is not None])
     combos, which = _factorize(reasons.astype(np.int64))
@@ -1288,7 +1291,7 @@ def _output(claims: pl.DataFrame, d: _Decided, notes: list[str]) -> tuple[pl.Dat
 
 # -- Parquet to Parquet, in chunks --------------------------------------------------------------
 
-DEFAULT_CHUNK_ROWS = 1_000_000
+DEFAULT_CHUNK_ROWS = 500_000
 
 
 def evaluate_file(
