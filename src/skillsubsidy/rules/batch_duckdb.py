@@ -765,8 +765,15 @@ def evaluate_duckdb(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         if any(s.startswith(_REMOTE) for s in listed):
+            # DuckDB fetches its httpfs extension on first use (or finds it installed); S3 credentials
+            # come from the AWS environment variables, config files or instance role when the aws
+            # extension is available, else from DuckDB's s3_* settings.
             con.execute("INSTALL httpfs")
             con.execute("LOAD httpfs")
+            try:
+                con.execute("CREATE OR REPLACE SECRET remote (TYPE s3, PROVIDER credential_chain)")
+            except duckdb.Error:
+                pass
         plan = _Plan(con, listed, engine or default_engine())
         plan.typed()
         plan.tables()
