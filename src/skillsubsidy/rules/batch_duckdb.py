@@ -16,6 +16,7 @@ its sorts and windows spill to `temp_directory` when the input does not fit in `
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -770,10 +771,8 @@ def evaluate_duckdb(
             # extension is available, else from DuckDB's s3_* settings.
             con.execute("INSTALL httpfs")
             con.execute("LOAD httpfs")
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.execute("CREATE OR REPLACE SECRET remote (TYPE s3, PROVIDER credential_chain)")
-            except duckdb.Error:
-                pass
         plan = _Plan(con, listed, engine or default_engine())
         plan.typed()
         plan.tables()
