@@ -727,6 +727,7 @@ GROUP_OF = _group_of()
 
 
 _Listing = tuple[bool, int, bool, int, bool, bool, list[int]]
+_Memo = dict[int, tuple[Regime, dict[tuple[int, str], _Listing]]]
 
 
 def _listings(
@@ -734,7 +735,7 @@ def _listings(
     t: _Tables,
     occ_values: list[str],
     names: Any,
-    memo: dict[tuple[int, int, str], _Listing] | None = None,
+    memo: _Memo | None = None,
 ) -> tuple[B, I8, B, I32, B, B, I32]:
     """Per distinct lookup key ((regime × group) × (occupations + 1) + occupation + 1; -1: none):
     listed, category, exempt from the online limit, uplift (basis points), known name, listed under
@@ -752,10 +753,11 @@ def _listings(
         occ = occ_values[k % (n_occ + 1) - 1]
         gi = (k // (n_occ + 1)) % len(_GROUPS)
         regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
-        seen = (id(regime), gi, occ)
-        if seen not in memo:
-            memo[seen] = _listing(regime, gi, occ, names)
-        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j] = memo[seen]
+        # Keyed by the regime's identity, the regime itself kept alive beside its answers.
+        answers = memo.setdefault(id(regime), (regime, {}))[1]
+        if (gi, occ) not in answers:
+            answers[gi, occ] = _listing(regime, gi, occ, names)
+        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j] = answers[gi, occ]
     return listed, cat, exempt, bp, known, other, occ_std
 
 
@@ -841,7 +843,7 @@ class _Lookups:
         t: _Tables,
         engine: Engine,
         ident_ids: dict[str, int] | None = None,
-        memo: dict[tuple[int, int, str], _Listing] | None = None,
+        memo: _Memo | None = None,
     ) -> None:
         n, n_occ = x.n, len(x.occ_values)
         names = engine.names
@@ -1325,7 +1327,7 @@ def evaluate_file(
     disable = not progress if progress is not None else None
     kept = _Kept(n, columns)
     ident_ids: dict[str, int] = {}
-    memo: dict[tuple[int, int, str], _Listing] = {}
+    memo: _Memo = {}
     for offset in tqdm(chunks, desc=f"batch {n:,} claims", unit="chunk", disable=disable):
         frame = scan.slice(offset, chunk_rows).collect()
         try:
