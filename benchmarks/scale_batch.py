@@ -2,7 +2,8 @@
 parts, then decided Parquet to Parquet in a fresh process that reports its wall and CPU time and its
 peak memory above what it held before the run (the engine and policy loaded).
 
-Not part of `make bench` at 100M (it writes ~4 GB and takes minutes); bench_rules.py runs it at 10M.
+Not part of `make bench` at 100M (it writes ~3 GB and takes many minutes); bench_rules.py runs it at
+10M. The DuckDB engine runs under SKILLSUBSIDY_BENCH_DUCKDB_MEMORY (default 6GB) and spills beyond.
 
     python -m benchmarks.scale_batch [--claims N] [--engine polars|duckdb] [--dir var/bench-scale]
     python -m benchmarks.scale_batch --run SOURCE TARGET ENGINE   (the measured process; JSON out)
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -64,7 +66,13 @@ def _run(source: Path, target: Path, engine_name: str) -> dict[str, Any]:
     baseline = _rss_bytes()
     t0, c0 = time.perf_counter(), time.process_time()
     if engine_name == "duckdb":
-        report = evaluate_duckdb(source, target, engine=engine, temp_directory=target.parent / "duckdb.tmp")
+        report = evaluate_duckdb(
+            source,
+            target,
+            engine=engine,
+            memory_limit=os.environ.get("SKILLSUBSIDY_BENCH_DUCKDB_MEMORY", "6GB"),
+            temp_directory=target.parent / "duckdb.tmp",
+        )
     else:
         report = evaluate_file(source, target, engine=engine, progress=False)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -627,7 +627,9 @@ class _Plan:
                         AS uplift
                 FROM e
             )
-            SELECT *,
+            -- Only what the checks across claims and the output read: the table stays narrow.
+            SELECT __row, person, cert_no, ctype, ident, lv, issued, sd, cday, held_rule, yearly_limit,
+                level_type,
                 CASE WHEN uplift THEN (base0 * (10000 + bp) + 5000) // 10000 ELSE base0 END AS base,
                 {" | ".join(f"(CASE WHEN {cond} THEN {int(BIT[c])} ELSE 0 END)" for c, cond in self.flags())}
                     AS mask0
