@@ -429,3 +429,29 @@ def test_request_from_row_is_the_quote_request_of_the_issue():
         "held_certificates": [{"occupation": "6-18-02-04", "level": "4"}],
         "training": {"hours": "60", "online_hours": "10"},
     }
+
+
+# -- Parquet to Parquet in chunks -------------------------------------------------------------
+
+
+def test_a_parquet_input_decided_in_chunks_gives_the_decisions_of_one_pass(tmp_path: Path):
+    from skillsubsidy.rules.batch import evaluate_file
+    from skillsubsidy.rules.synthetic import generate_claims
+
+    claims = generate_claims(5_000, seed=5)
+    claims.write_parquet(source := tmp_path / "claims.parquet")
+    whole = evaluate_batch(claims, progress=False)
+    report = evaluate_file(source, target := tmp_path / "out.parquet", chunk_rows=1_200, progress=False)
+    whole.report.timings = {}
+    assert pl.read_parquet(target).equals(whole.frame)
+    assert report == whole.report
+
+
+def test_a_bad_cell_in_a_later_chunk_is_named_by_its_row_in_the_input(tmp_path: Path):
+    from skillsubsidy.rules.batch import evaluate_file
+
+    rows = [_claim("p1", "焊工", 3, "2025-05-01") for _ in range(10)]
+    rows[7]["level"] = "7"
+    _frame(rows, sorted(rows[0])).write_parquet(source := tmp_path / "claims.parquet")
+    with pytest.raises(RequestError, match=r"^level \(row 8\): must be a skill level 1–5 \(got '7'\)$"):
+        evaluate_file(source, tmp_path / "out.parquet", chunk_rows=3, progress=False)

@@ -29,6 +29,7 @@ the same or a higher level (`higher_or_same_level_claimed`), the same certificat
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -63,7 +64,11 @@ from skillsubsidy.rules.request import (
 )
 
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+I16 = npt.NDArray[np.int16]
+I8 = npt.NDArray[np.int8]
 B = npt.NDArray[np.bool_]
+U32 = npt.NDArray[np.uint32]
 
 PROGRAMS = list(Program)
 SEXES = list(Sex)
@@ -71,10 +76,13 @@ TYPES = list(CertificateType)
 CATEGORIES = [c.value for c in Category]  # index 3 = no category
 NO_CATEGORY = len(CATEGORIES)
 CODES = list(ReasonCode)
-BIT = {code: np.int64(1) << np.int64(i) for i, code in enumerate(CODES)}
-BLOCKING_MASK = np.int64(sum(int(BIT[c]) for c in BLOCKING))
+# One bit per reason code in an unsigned 32-bit mask (30 codes today; widen MASK past 32).
+MASK = np.uint32
+assert len(CODES) <= 32, "more reason codes than bits in the mask"
+BIT = {code: MASK(1 << i) for i, code in enumerate(CODES)}
+BLOCKING_MASK = MASK(sum(int(BIT[c]) for c in BLOCKING))
 # Shown only on eligible claims, as in the scalar decision.
-INFO_MASK = np.int64(
+INFO_MASK = MASK(
     sum(
         int(BIT[c])
         for c in (
@@ -257,17 +265,20 @@ def evaluate_batch(
         with stage("read columns"):
             x = _Input(claims, engine)
         with stage("regimes"):
-            tables = _Tables(x, engine)
+            tables = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
         with stage("lookups"):
             look = _Lookups(x, tables, engine)
         with stage("rules"):
             d = _decide(x, tables, look, timings)
         with stage("across claims"):
-            notes = _across_claims(x, tables, look, d)
+            notes = _across_claims(_Claims.of(x, tables, look), d)
         with stage("output"):
-            frame, report = _output(claims, x, d, notes)
+            frame, report = _output(claims, d, notes)
     report.timings = timings
     return BatchResult(frame, report)
+
+
+# -- reading the columns: each distinct text value resolved once --------------------------------
 
 
 def _fail(column: str, row: int, value: object, problem: str) -> RequestError:
@@ -282,56 +293,72 @@ def _money(fen: pl.Expr) -> pl.Expr:
     return (fen // 100).cast(pl.String) + "." + (fen % 100).cast(pl.String).str.zfill(2)
 
 
-def _days(series: pl.Series, column: str) -> tuple[npt.NDArray[np.int32], B]:
-    """Days since 1970-01-01 and a null mask; text must be YYYY-MM-DD."""
+def _null_column(name: str, n: int) -> pl.Series:
+    return pl.Series(name, dtype=pl.String).extend_constant(None, n)
+
+
+def _dictionary(series: pl.Series) -> tuple[I32, list[str]]:
+    """A text column dictionary-encoded once: per row the index of its value (-1 for null), and the
+    distinct values in order of first appearance."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(series.cast(pl.String).rechunk().to_arrow())
+    indices: I32 = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    values: list[str] = encoded.dictionary.to_pylist()
+    return indices, values
+
+
+def _days(series: pl.Series, column: str) -> tuple[I32, B]:
+    """Days since 1970-01-01 and a null mask; text must be YYYY-MM-DD (each distinct text parsed once)."""
     if series.dtype == pl.Date:
         parsed = series
     elif series.dtype == pl.Datetime:
         parsed = series.dt.date()
     else:
-        text = series.cast(pl.String).str.strip_chars()
-        parsed = text.str.to_date("%Y-%m-%d", strict=False)
-        bad = (parsed.is_null() & text.is_not_null()).to_numpy()
-        if bad.any():
-            i = _first_bad(bad)
-            raise _fail(column, i, text[i], "must be a date written YYYY-MM-DD")
+        indices, values = _dictionary(series)
+        texts = pl.Series([v.strip() for v in values], dtype=pl.String)
+        days = texts.str.to_date("%Y-%m-%d", strict=False)
+        if (bad := days.is_null().to_numpy()).any():
+            rows = [int(np.argmax(indices == j)) for j in np.flatnonzero(bad)]
+            i = min(rows)
+            raise _fail(column, i, texts[int(indices[i])], "must be a date written YYYY-MM-DD")
+        table = np.append(days.cast(pl.Int32).to_numpy(), 0).astype(np.int32)
+        return table[indices], indices < 0
     null = parsed.is_null().to_numpy()
-    return parsed.cast(pl.Int32).fill_null(0).to_numpy().astype(np.int32), null
-
-
-def _typed_codes(series: pl.Series) -> I64 | None:
-    """Booleans and integers need no text round trip: 1/0 and the integer itself, -1 for null."""
-    if series.dtype == pl.Boolean:
-        values: I64 = series.cast(pl.Int64).fill_null(-1).to_numpy()
-        return values
-    return None
+    return parsed.cast(pl.Int32).fill_null(0).to_numpy().astype(np.int32, copy=False), null
 
 
 def _codes(
-    series: pl.Series, column: str, mapping: Callable[[str], int], problem: str
-) -> npt.NDArray[np.int64]:
-    """Map each distinct text value once; -1 for null."""
-    if (typed := _typed_codes(series)) is not None and mapping is _bool:
-        return typed
+    series: pl.Series, column: str, mapping: Callable[[str], int], problem: str, dtype: Any = np.int8
+) -> npt.NDArray[Any]:
+    """Map each distinct (stripped) text value once; -1 for null. Booleans and integer levels need
+    no text: 1/0 and the integer itself."""
+    if series.dtype == pl.Boolean and mapping is _bool:
+        return series.cast(pl.Int8).fill_null(-1).to_numpy().astype(dtype, copy=False)
     if series.dtype.is_integer() and mapping is _level:
-        values = series.fill_null(-1).to_numpy().astype(np.int64)
+        values = series.fill_null(-1).to_numpy()
         if (bad := (values != -1) & ((values < 1) | (values > 5))).any():
             i = _first_bad(bad)
             raise _fail(column, i, series[i], problem)
-        return values
-    text = series.cast(pl.String).str.strip_chars()
-    table: dict[str, int] = {}
-    for value in text.drop_nulls().unique().to_list():
+        return values.astype(dtype)
+    indices, texts = _dictionary(series)
+    table = np.full(len(texts) + 1, -1, dtype=np.int64)
+    refused: list[int] = []
+    for j, value in enumerate(texts):
         try:
-            table[value] = mapping(value)
+            table[j] = mapping(value.strip())
         except ValueError:
-            i = _first_bad((text == value).fill_null(False).to_numpy())
-            raise _fail(column, i, value, problem) from None
-    return text.replace_strict(table, default=-1, return_dtype=pl.Int64).to_numpy()
+            refused.append(j)
+    if refused:
+        i = min(int(np.argmax(indices == j)) for j in refused)
+        raise _fail(column, i, texts[int(indices[i])].strip(), problem)
+    return table.astype(dtype)[indices]
 
 
 def _centi(series: pl.Series, column: str, places: int) -> I64:
     """A time amount ×100 as an integer (-1 for null); refuses negatives and finer precision."""
+    if series.dtype == pl.String and series.null_count() == series.len():
+        return np.full(series.len(), -1, dtype=np.int64)
     try:
         numeric = series if series.dtype.is_numeric() else series.cast(pl.String).str.strip_chars()
         values = numeric.cast(pl.Float64).fill_null(float("nan")).to_numpy()
@@ -355,6 +382,46 @@ def _centi(series: pl.Series, column: str, places: int) -> I64:
     return np.where(null, -1, rounded).astype(np.int64)
 
 
+def _dense(key: npt.NDArray[Any]) -> I32:
+    """Per row a dense integer standing for its key, numbered in order of first appearance: one hash
+    pass, no sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    indices: I32 = pc.dictionary_encode(pa.array(key)).indices.to_numpy().astype(np.int32, copy=False)
+    return indices
+
+
+def _hashes(series: pl.Series) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
+    """Two independent 64-bit hashes of each text value, and its null mask."""
+    text = series.cast(pl.String)
+    return (
+        text.hash(seed=0x5EED).to_numpy(),
+        text.hash(seed=0xC0FFEE).to_numpy(),
+        text.is_null().to_numpy(),
+    )
+
+
+def _ids_from_hashes(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], null: B) -> I32 | None:
+    """Equal text → equal integer (-1 for null), without sorting or copying the text: the first hash
+    gives the groups, the second proves that no two different values share one (None if they do)."""
+    if null.all():
+        return np.full(len(null), -1, dtype=np.int32)
+    ids = _dense(first)
+    one_per_group = np.zeros(int(ids.max()) + 1, dtype=second.dtype)
+    one_per_group[ids] = second
+    if not np.array_equal(one_per_group[ids], second):
+        return None
+    dense: I32 = np.where(null, np.int32(-1), ids)
+    return dense
+
+
+def _group_ids(series: pl.Series) -> I32:
+    """Equal text → equal integer (-1 for null): by hashes, else by the exact dictionary encoding."""
+    ids = _ids_from_hashes(*_hashes(series))
+    return _dictionary(series)[0] if ids is None else ids
+
+
 def _level(text: str) -> int:
     return int(parse_level(text))
 
@@ -369,7 +436,7 @@ def _bool(text: str) -> int:
 
 
 class _Input:
-    """The claims as typed numpy arrays, validated; a bad cell raises RequestError naming it."""
+    """The claims as compact typed numpy arrays, validated; a bad cell raises RequestError naming it."""
 
     def __init__(self, df: pl.DataFrame, engine: Engine) -> None:
         missing = [c for c in REQUIRED if c not in df.columns]
@@ -381,17 +448,17 @@ class _Input:
         self.columns = set(df.columns)
 
         def col(name: str) -> pl.Series:
-            return df[name] if name in df.columns else pl.Series(name, [None] * n, dtype=pl.String)
+            return df[name] if name in df.columns else _null_column(name, n)
 
         self.regions: list[str] = []
-        self.region = _codes(col("region"), "region", self._region_index, "is not a known region")
+        self.region = _codes(col("region"), "region", self._region_index, "is not a known region", np.int16)
         if (self.region < 0).any():
             raise _fail("region", _first_bad(self.region < 0), None, "is required")
         self.date, null = _days(col("date"), "date")
         if null.any():
             raise _fail("date", _first_bad(null), None, "is required")
         program = _codes(col("program"), "program", lambda v: PROGRAMS.index(Program(v)), _one_of(Program))
-        self.program = np.where(program < 0, PROGRAMS.index(Program.TRAINING), program)
+        self.program = np.where(program < 0, PROGRAMS.index(Program.TRAINING), program).astype(np.int8)
         self.ctype = _codes(
             col("certificate_type"),
             "certificate_type",
@@ -401,29 +468,30 @@ class _Input:
         if (self.ctype < 0).any():
             raise _fail("certificate_type", _first_bad(self.ctype < 0), None, "is required")
 
-        occ = col("occupation").cast(pl.String).str.strip_chars()
-        occ = pl.Series("occupation", occ).replace("", None)
-        self.occ_values: list[str] = occ.drop_nulls().unique().sort().to_list()
-        self.occ = occ.replace_strict(
-            {v: i for i, v in enumerate(self.occ_values)}, default=-1, return_dtype=pl.Int64
-        ).to_numpy()
+        # Occupations as written, stripped; an empty cell is none.
+        indices, texts = _dictionary(col("occupation"))
+        stripped = [t.strip() for t in texts]
+        self.occ_values: list[str] = sorted({s for s in stripped if s})
+        position = {v: i for i, v in enumerate(self.occ_values)}
+        remap = np.array([position.get(s, -1) for s in stripped] + [-1], dtype=np.int32)
+        self.occ: I32 = remap[indices]
         needs_occ = self.is_type(NEEDS_OCCUPATION)
         if (bad := needs_occ & (self.occ < 0)).any():
             i = _first_bad(bad)
             raise _fail("occupation", i, None, f"is required for a {TYPES[self.ctype[i]].value} certificate")
 
-        self.level = _codes(col("level"), "level", _level, "must be a skill level 1–5")
+        level = _codes(col("level"), "level", _level, "must be a skill level 1–5")
         needs_level = self.is_type(NEEDS_LEVEL)
-        if (bad := needs_level & (self.level < 0)).any():
+        if (bad := needs_level & (level < 0)).any():
             i = _first_bad(bad)
             raise _fail("level", i, None, f"is required for a {TYPES[self.ctype[i]].value} certificate")
-        self.level = np.where(self.level < 0, 0, self.level)
+        self.level: I8 = np.maximum(level, 0).astype(np.int8)
 
         self.issued, self.issued_null = _days(col("issued_on"), "issued_on")
         if (bad := ~self.issued_null & (self.issued > self.date)).any():
             i = _first_bad(bad)
             raise _fail("issued_on", i, col("issued_on")[i], "is after the claim date")
-        self.standards_date = np.where(self.issued_null, self.date, self.issued)
+        self.standards_date: I32 = np.where(self.issued_null, self.date, self.issued)
 
         hours, online_h = _centi(col("hours"), "hours", 2), _centi(col("online_hours"), "online_hours", 2)
         minutes, online_m = (
@@ -449,13 +517,16 @@ class _Input:
         ]
 
         groups = engine.store.params.groups
-        self.group_bits = {g: np.int64(1) << np.int64(i) for i, g in enumerate(groups)}
+        self.group_bits = {g: 1 << i for i, g in enumerate(groups)}
         self.groups = _codes(
-            col("groups"), "groups", self._group_mask, f"must be group codes from {', '.join(groups)}"
+            col("groups"),
+            "groups",
+            self._group_mask,
+            f"must be group codes from {', '.join(groups)}",
+            np.int64,
         )
-        self.held = col("held").cast(pl.String)
-        self.person = col("person_id").cast(pl.String)
-        self.certificate_no = col("certificate_no").cast(pl.String)
+        self.held = col("held")
+        self.person_id, self.certificate_no = col("person_id"), col("certificate_no")
 
     def _region_index(self, value: str) -> int:
         try:
@@ -472,7 +543,7 @@ class _Input:
             if g and g not in self.group_bits:
                 raise ValueError(g)
             if g:
-                mask |= int(self.group_bits[g])
+                mask |= self.group_bits[g]
         return mask
 
     def is_type(self, types: frozenset[CertificateType] | set[CertificateType]) -> B:
@@ -484,6 +555,22 @@ class _Input:
         table = np.array([p in programs for p in PROGRAMS])
         selected: B = table[self.program]
         return selected
+
+
+def _factorize(key: I64) -> tuple[I64, I32]:
+    """The distinct keys (sorted) and, per row, the position of its key: a dense table when the keys
+    span a small range (no sort), else np.unique."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    lo, hi = int(key.min()), int(key.max())
+    if hi - lo < max(1 << 22, 4 * len(key)):
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        offset = key - lo
+        present[offset] = True
+        position = np.cumsum(present, dtype=np.int32) - 1
+        return np.flatnonzero(present).astype(np.int64) + lo, position[offset]
+    uniq, inverse = np.unique(key, return_inverse=True)
+    return uniq, inverse.reshape(-1).astype(np.int32)
 
 
 def _one_of(enum: Any) -> str:
@@ -519,28 +606,35 @@ def _coded(g: Regime, name: str, convert: Callable[[Value | None], int]) -> int:
 
 
 class _Tables:
-    """Per regime, every parameter the rules read, as dense arrays indexed [regime, category, level]."""
+    """Per regime, every parameter the rules read, as dense arrays indexed [regime, category, level].
 
-    def __init__(self, x: _Input, engine: Engine) -> None:
+    `region` (indices into `regions`) and `day` (the standards date, days since 1970) are given per
+    row, or per distinct pair by an engine that has already made them distinct; `row` maps each to
+    its regime."""
+
+    def __init__(
+        self, regions: list[str], region: I16, day: I32, group_bits: dict[str, int], engine: Engine
+    ) -> None:
         # One regime per distinct (region, standards date); rows point at it by index.
-        span = int(x.standards_date.max() - x.standards_date.min()) + 1 if x.n else 1
-        key = x.region.astype(np.int64) * span + (x.standards_date - (x.standards_date.min() if x.n else 0))
-        uniq, inverse = np.unique(key, return_inverse=True)
+        n = len(day)
+        base = int(day.min()) if n else 0
+        span = int(day.max()) - base + 1 if n else 1
+        key = region.astype(np.int64) * span + (day - base)
+        uniq, inverse = _factorize(key)
         self.regimes: list[Regime] = []
         index: dict[int, int] = {}  # id(regime) → position; many dates share one regime
-        regime_of_key = np.empty(len(uniq), dtype=np.int64)
-        base = int(x.standards_date.min()) if x.n else 0
+        regime_of_key = np.empty(len(uniq), dtype=np.int16)
         for i, k in enumerate(uniq.tolist()):
-            region = resolve_region(x.regions[k // span])
-            regime = engine.regime(region, _EPOCH + timedelta(days=base + k % span))
+            regime = engine.regime(
+                resolve_region(regions[k // span]), _EPOCH + timedelta(days=base + k % span)
+            )
             if id(regime) not in index:
                 index[id(regime)] = len(self.regimes)
                 self.regimes.append(regime)
             regime_of_key[i] = index[id(regime)]
-        self.row = regime_of_key[inverse.reshape(-1)] if x.n else np.zeros(0, dtype=np.int64)
-        self.groups = list(x.group_bits)
-        self.group_bits = x.group_bits
-
+        self.row: I16 = regime_of_key[inverse]
+        self.groups = list(group_bits)
+        self.group_bits = group_bits
         r = len(self.regimes)
         full = np.full
         # The amount table: price[regime, certificate type, sub-key, level] in fen, -1 where no
@@ -548,24 +642,24 @@ class _Tables:
         # the course's slot; the last slot is always empty.
         self.courses = [sorted(set(g.courses.values())) for g in self.regimes]
         self.no_slot = max([NO_CATEGORY, *(len(c) for c in self.courses)])
-        self.price = full((r, len(TYPES), self.no_slot + 1, 6), -1, np.int64)
-        self.cap = full(r, -1, np.int64)
+        self.price = full((r, len(TYPES), self.no_slot + 1, 6), -1, np.int32)
+        self.cap = full(r, -1, np.int32)
         self.cap_types = full((r, len(TYPES)), True)
         self.same_as_training = full(r, False)
-        self.fallback = full(r, -1, np.int64)
-        self.held = full(r, ABSENT, np.int64)
-        self.min_hours = full((r, 6), -1, np.int64)
-        self.minutes_per_hour = full(r, -1, np.int64)
-        self.online_pct = full(r, -1, np.int64)
-        self.window = full(r, -1, np.int64)
-        self.min_age = full(r, -1, np.int64)
-        self.max_age = full((r, 2), -1, np.int64)  # [M, F]
-        self.residency = full(r, ABSENT, np.int64)
-        self.excluded = full(r, 0, np.int64)
-        self.excluded_state = full(r, ABSENT, np.int64)
+        self.fallback = full(r, -1, np.int32)
+        self.held = full(r, ABSENT, np.int32)
+        self.min_hours = full((r, 6), -1, np.int32)
+        self.minutes_per_hour = full(r, -1, np.int32)
+        self.online_pct = full(r, -1, np.int32)
+        self.window = full(r, -1, np.int32)
+        self.min_age = full(r, -1, np.int32)
+        self.max_age = full((r, 2), -1, np.int32)  # [M, F]
+        self.residency = full(r, ABSENT, np.int32)
+        self.excluded = full(r, 0, np.int32)
+        self.excluded_state = full(r, ABSENT, np.int32)
         self.has_catalog = full(r, False)
         self.has_courses = full(r, False)
-        self.yearly_limit = full(r, -1, np.int64)
+        self.yearly_limit = full(r, -1, np.int32)
         for i, g in enumerate(self.regimes):
             self._fill(i, g)
 
@@ -614,123 +708,203 @@ class _Tables:
         self.yearly_limit[i] = _int(v("claims.max_per_person_per_year"))
 
 
+_HELD_ITEM = re.compile(r"^(.+)[:：]\s*([^:：]+)$")
+
+
+def _group_of() -> npt.NDArray[np.int8]:
+    """The catalog lookup group of each (certificate type, programme); -1 where none is looked up."""
+    table = np.full((len(TYPES), len(PROGRAMS)), -1, dtype=np.int8)
+    for gi, (gt, gp) in enumerate(_GROUPS):
+        for ti, ct in enumerate(TYPES):
+            if ct in (LEVEL_TYPES if gt in LEVEL_TYPES else {gt}):
+                for pi, p in enumerate(PROGRAMS):
+                    if (p is Program.PROJECT) == (gp is Program.PROJECT):
+                        table[ti, pi] = gi
+    return table
+
+
+GROUP_OF = _group_of()
+
+
+_Listing = tuple[bool, int, bool, int, bool, bool, list[int]]
+_Memo = dict[int, tuple[Regime, dict[tuple[int, str], _Listing]]]
+
+
+def _listings(
+    keys: I64,
+    t: _Tables,
+    occ_values: list[str],
+    names: Any,
+    memo: _Memo | None = None,
+) -> tuple[B, I8, B, I32, B, B, I32]:
+    """Per distinct lookup key ((regime × group) × (occupations + 1) + occupation + 1; -1: none):
+    listed, category, exempt from the online limit, uplift (basis points), known name, listed under
+    another spelling, and the occupation's own standard per level (fen). `memo` carries the answers
+    from one chunk of an input to the next."""
+    n_occ, u = len(occ_values), len(keys)
+    listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int8)
+    exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int32), np.zeros(u, bool)
+    other = np.zeros(u, bool)
+    occ_std = np.full((u, 6), -1, np.int32)
+    memo = {} if memo is None else memo
+    for j, k in enumerate(keys.tolist()):
+        if k < 0:
+            continue
+        occ = occ_values[k % (n_occ + 1) - 1]
+        gi = (k // (n_occ + 1)) % len(_GROUPS)
+        regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
+        # Keyed by the regime's identity, the regime itself kept alive beside its answers.
+        answers = memo.setdefault(id(regime), (regime, {}))[1]
+        if (gi, occ) not in answers:
+            answers[gi, occ] = _listing(regime, gi, occ, names)
+        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j] = answers[gi, occ]
+    return listed, cat, exempt, bp, known, other, occ_std
+
+
+def _listing(regime: Regime, gi: int, occ: str, names: Any) -> _Listing:
+    """One occupation looked up in a regime's catalog for lookup group gi."""
+    gt, gp = _GROUPS[gi]
+    listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
+    entries = listing.entries
+    known = names.known(occ)
+    shortage = listing.uplift
+    bp = int(shortage.uplift_pct * 100) if shortage is not None and shortage.uplift_pct is not None else -1
+    std = [-1] * 6
+    if not entries:
+        return False, NO_CATEGORY, False, bp, known, False, std
+    entry = next((e for e in entries if e.category is not None), entries[0])
+    occ_key = entry.code or entry.name
+    if gt in LEVEL_TYPES:
+        for lv in range(1, 6):
+            std[lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
+    else:
+        std[0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+    category = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
+    exempt = Marker.ONLINE_OVER_40 in entry.markers
+    return True, category, exempt, bp, known, listing.printed_as is not None, std
+
+
+def _course_slots(keys: I64, t: _Tables, occ_values: list[str]) -> I8:
+    """Per distinct key (regime × (occupations + 1) + occupation; -1: none), the slot of the
+    entrepreneurship course named in the regime's amount table."""
+    n_occ = len(occ_values)
+    slot = np.full(len(keys), t.no_slot, np.int8)
+    for j, k in enumerate(keys.tolist()):
+        if k < 0:
+            continue
+        ri = k // (n_occ + 1)
+        name = t.regimes[ri].courses.get(course_key(occ_values[k % (n_occ + 1)]))
+        if name is not None:
+            slot[j] = t.courses[ri].index(name)
+    return slot
+
+
+def _held_items(
+    cells: list[str], identity: Callable[[str], int], first_row: Callable[[int], int]
+) -> dict[int, dict[int, int]]:
+    """Each distinct `held` cell parsed once: per cell, the lowest level held per occupation
+    identity. A malformed item raises, naming the first row that has it."""
+    items: list[tuple[int, str, str]] = []  # cell, occupation, level text
+    bad_format: list[tuple[int, str]] = []
+    for j, cell in enumerate(cells):
+        for item in (h.strip() for h in cell.split("|")):
+            if not item:
+                continue
+            if (m := _HELD_ITEM.match(item)) is None:
+                bad_format.append((j, item))
+            else:
+                items.append((j, m.group(1).strip(), m.group(2).strip()))
+    if bad_format:
+        row, item = min((first_row(j), item) for j, item in bad_format)
+        raise _fail("held", row, item, "items must be written occupation:level")
+    lowest: dict[int, dict[int, int]] = {}
+    bad_level: list[tuple[int, str]] = []
+    for j, occ, text in items:
+        try:
+            level = _level(text)
+        except ValueError:
+            bad_level.append((j, text))
+            continue
+        held = lowest.setdefault(j, {})
+        ident = identity(occ)
+        held[ident] = min(level, held.get(ident, 9))
+    if bad_level:
+        row, text = min((first_row(j), text) for j, text in bad_level)
+        raise _fail("held", row, text, "levels must be 1–5")
+    return lowest
+
+
 class _Lookups:
     """Catalog, course and identity lookups: resolved once per distinct key, gathered per row."""
 
-    def __init__(self, x: _Input, t: _Tables, engine: Engine) -> None:
+    def __init__(
+        self,
+        x: _Input,
+        t: _Tables,
+        engine: Engine,
+        ident_ids: dict[str, int] | None = None,
+        memo: _Memo | None = None,
+    ) -> None:
         n, n_occ = x.n, len(x.occ_values)
         names = engine.names
-        ident_ids: dict[str, int] = {}
+        # Shared by the chunks of one input, so that identities compare across chunks.
+        self.ident_ids: dict[str, int] = {} if ident_ids is None else ident_ids
         self.occ_ident = np.array(
-            [ident_ids.setdefault(names.identity(o), len(ident_ids)) for o in x.occ_values] + [-1],
-            dtype=np.int64,
+            [self._ident(names.identity(o)) for o in x.occ_values] + [-1], dtype=np.int32
         )
-        self.ident = self.occ_ident[x.occ]  # -1 (the sentinel at the end) for no occupation
+        self.ident: I32 = self.occ_ident[x.occ]  # -1 (the sentinel at the end) for no occupation
 
-        group = np.full(n, -1, dtype=np.int64)
-        for gi, (gt, gp) in enumerate(_GROUPS):
-            types = LEVEL_TYPES if gt in LEVEL_TYPES else {gt}
-            project = gp is Program.PROJECT
-            mask = x.is_type(types) & (x.is_program(Program.PROJECT) == project)
-            group[mask] = gi
-        key = (t.row * len(_GROUPS) + group) * (n_occ + 1) + (x.occ + 1)
-        active = group >= 0
-        self.listed = np.zeros(n, dtype=bool)
-        self.category = np.full(n, NO_CATEGORY, dtype=np.int64)
-        self.exempt = np.zeros(n, dtype=bool)
-        self.uplift_bp = np.full(n, -1, dtype=np.int64)
-        self.occ_std = np.full((n, 6), -1, dtype=np.int64)
-        self.known = np.zeros(n, dtype=bool)
-        self.other_spelling = np.zeros(n, dtype=bool)
-        if active.any():
-            uniq, inv = np.unique(key[active], return_inverse=True)
-            u = len(uniq)
-            listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int64)
-            exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int64), np.zeros(u, bool)
-            other = np.zeros(u, bool)
-            occ_std = np.full((u, 6), -1, np.int64)
-            for j, k in enumerate(uniq.tolist()):
-                occ_i = k % (n_occ + 1) - 1
-                gi = (k // (n_occ + 1)) % len(_GROUPS)
-                regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
-                occ = x.occ_values[occ_i]
-                gt, gp = _GROUPS[gi]
-                listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
-                entries = listing.entries
-                known[j] = names.known(occ)
-                shortage = listing.uplift
-                if shortage is not None and shortage.uplift_pct is not None:
-                    bp[j] = int(shortage.uplift_pct * 100)
-                if not entries:
-                    continue
-                other[j] = listing.printed_as is not None
-                entry = next((e for e in entries if e.category is not None), entries[0])
-                listed[j] = True
-                cat[j] = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
-                exempt[j] = Marker.ONLINE_OVER_40 in entry.markers
-                occ_key = entry.code or entry.name
-                if gt in LEVEL_TYPES:
-                    for lv in range(1, 6):
-                        occ_std[j, lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
-                else:
-                    occ_std[j, 0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
-            rows = np.flatnonzero(active)
-            self.listed[rows], self.category[rows], self.exempt[rows] = listed[inv], cat[inv], exempt[inv]
-            self.uplift_bp[rows], self.occ_std[rows], self.known[rows] = bp[inv], occ_std[inv], known[inv]
-            self.other_spelling[rows] = other[inv]
-
-        self.any_specific = bool((self.occ_std >= 0).any())
+        group = GROUP_OF[x.ctype, x.program]
+        key = np.where(
+            group >= 0, (t.row.astype(np.int64) * len(_GROUPS) + group) * (n_occ + 1) + x.occ + 1, -1
+        )
+        uniq, inv = _factorize(key)
+        listed, cat, exempt, bp, known, other, occ_std = _listings(uniq, t, x.occ_values, names, memo)
+        self.key: I32 = inv
+        self.listed: B = listed[inv]
+        self.category: I8 = cat[inv]
+        self.exempt: B = exempt[inv]
+        self.uplift_bp: I32 = bp[inv]
+        self.known: B = known[inv]
+        self.other_spelling: B = other[inv]
+        self.occ_std_by_key = occ_std
+        self.any_specific = bool((occ_std >= 0).any())
 
         # Entrepreneurship: the slot of the course named, per regime.
-        self.course_slot = np.full(n, t.no_slot, dtype=np.int64)
         ent = x.is_type({CertificateType.ENTREPRENEURSHIP}) & (x.occ >= 0)
-        if ent.any():
-            ckey = t.row[ent] * (n_occ + 1) + x.occ[ent]
-            uniq, inv = np.unique(ckey, return_inverse=True)
-            slot = np.full(len(uniq), t.no_slot, np.int64)
-            for j, k in enumerate(uniq.tolist()):
-                ri = k // (n_occ + 1)
-                name = t.regimes[ri].courses.get(course_key(x.occ_values[k % (n_occ + 1)]))
-                if name is not None:
-                    slot[j] = t.courses[ri].index(name)
-            self.course_slot[np.flatnonzero(ent)] = slot[inv]
-        self.course_matched = self.course_slot != t.no_slot
+        uniq, inv = _factorize(np.where(ent, t.row.astype(np.int64) * (n_occ + 1) + x.occ, -1))
+        self.course_slot: I8 = _course_slots(uniq, t, x.occ_values)[inv]
+        self.course_matched: B = self.course_slot != t.no_slot
 
-        # Held certificates, one row per certificate held, with the claim row it belongs to.
-        self.held_given = x.held.is_not_null().to_numpy()
+        # Held certificates: a row violates where it holds its own identity at its level or higher.
+        indices, cells = _dictionary(x.held)
+        self.held_given: B = indices >= 0
         self.held_violation = np.zeros(n, dtype=bool)
-        items = (
-            pl.DataFrame({"row": np.arange(n), "held": x.held})
-            .filter(pl.col("held").is_not_null())
-            .with_columns(pl.col("held").str.split("|"))
-            .explode("held")
-            .with_columns(pl.col("held").str.strip_chars())
-            .filter(pl.col("held") != "")
-            .with_columns(
-                pl.col("held").str.extract(r"^(.+)[:：]\s*([^:：]+)$", 1).str.strip_chars().alias("occ"),
-                pl.col("held").str.extract(r"^(.+)[:：]\s*([^:：]+)$", 2).alias("lvl"),
-            )
+        held = _held_items(
+            cells, lambda occ: self._ident(names.identity(occ)), lambda j: int(np.argmax(indices == j))
         )
-        if items.height:
-            if (bad := items["occ"].is_null().to_numpy()).any():
-                i = _first_bad(bad)
-                raise _fail(
-                    "held", int(items["row"][i]), items["held"][i], "items must be written occupation:level"
-                )
-            lvl = _codes(items["lvl"], "held", _level, "levels must be 1–5")
-            held_ident = np.array(
-                [ident_ids.setdefault(names.identity(o), len(ident_ids)) for o in items["occ"].to_list()],
-                dtype=np.int64,
-            )
-            rows = items["row"].to_numpy()
-            hit = (held_ident == self.ident[rows]) & (lvl <= x.level[rows])
-            self.held_violation[np.unique(rows[hit])] = True
+        stride = len(self.ident_ids) + 1
+        lowest = {j * stride + ident: lv for j, per in held.items() for ident, lv in per.items()}
+        if lowest:
+            keys = np.array(sorted(lowest), dtype=np.int64)
+            levels = np.array([lowest[k] for k in keys.tolist()], dtype=np.int8)
+            wanted = indices.astype(np.int64) * stride + self.ident
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            found = (keys[at] == wanted) & (indices >= 0) & (self.ident >= 0)
+            self.held_violation = found & (levels[at] <= x.level)
+
+    def _ident(self, identity: str) -> int:
+        return self.ident_ids.setdefault(identity, len(self.ident_ids))
+
+    def occ_std(self, level: I8) -> I32:
+        std: I32 = self.occ_std_by_key[self.key, level]
+        return std
 
 
 @dataclass
 class _Decided:
-    reasons: I64  # bit mask over CODES
-    base: I64  # fen; -1 no standard
+    reasons: U32  # bit mask over CODES
+    base: I64 | I32  # fen; -1 no standard
     eligible: B
 
 
@@ -740,6 +914,15 @@ _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtyp
 
 
 def _civil(days: npt.NDArray[np.int32] | I64) -> tuple[I64, I64, I64]:
+    """Year, month and day of each day number, computed once per distinct day (few: dates repeat)."""
+    uniq, which = _factorize(days.astype(np.int64))
+    if len(uniq) < len(days):
+        year, month, day = _civil_each(uniq)
+        return year[which], month[which], day[which]
+    return _civil_each(days)
+
+
+def _civil_each(days: npt.NDArray[np.int32] | I64) -> tuple[I64, I64, I64]:
     z = days.astype(np.int64) + 719468
     era = z // 146097
     doe = z - era * 146097
@@ -762,9 +945,19 @@ def _days_from_civil(year: I64, month: I64, day: I64) -> I64:
     return days
 
 
-def _add_months(days: npt.NDArray[np.int32], months: I64) -> I64:
-    """engine.add_months for arrays: the same day `months` later, or that month's last day."""
-    year, month, day = _civil(days)
+def _add_months(days: npt.NDArray[np.int32], months: npt.NDArray[Any]) -> I64:
+    """engine.add_months for arrays: the same day `months` later (months >= 0), or that month's last
+    day; computed once per distinct pair."""
+    if not len(days):
+        return np.zeros(0, dtype=np.int64)
+    first, span = int(days.min()), int(months.max()) + 1
+    uniq, which = _factorize((days.astype(np.int64) - first) * span + months)
+    shifted: I64 = _add_months_each(uniq // span + first, uniq % span)[which]
+    return shifted
+
+
+def _add_months_each(days: I64, months: I64) -> I64:
+    year, month, day = _civil_each(days)
     total = year * 12 + month - 1 + months
     year, month = total // 12, total % 12 + 1
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -780,10 +973,10 @@ def _ymd(days: npt.NDArray[np.int32]) -> tuple[I64, I64]:
 
 def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _Decided:
     r = t.row
-    reasons = np.zeros(x.n, dtype=np.int64)
+    reasons: U32 = np.zeros(x.n, dtype=MASK)
 
     def flag(mask: B, code: ReasonCode) -> None:
-        reasons[mask] |= BIT[code]
+        np.bitwise_or(reasons, mask * BIT[code], out=reasons)
 
     training_program = x.is_program(Program.TRAINING, Program.PROJECT)
     project = x.is_program(Program.PROJECT)
@@ -808,9 +1001,9 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     # The general rule: the standard for this certificate, one gather from the amount table; then
     # the more specific occupation standards where a region configures any.
     t0 = time.perf_counter()
-    std = t.price[r, x.ctype, sub, lv]
+    std = t.price[r, x.ctype, sub, lv].astype(np.int64)
     if k.any_specific:
-        specific = k.occ_std[np.arange(x.n), np.where(level_type, lv, 0)]
+        specific = k.occ_std(np.where(level_type, lv, 0))
         std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
     timings["amount lookup"] = time.perf_counter() - t0
 
@@ -874,18 +1067,17 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     min_rule = project & (low >= 0)
     flag(min_rule & x.birth_null, missing)
     flag(min_rule & ~x.birth_null & (age < low), ReasonCode.AGE_OUT_OF_RANGE)
-    highs = t.max_age[r]
     sex_known = x.sex >= 0
-    high = highs[np.arange(x.n), np.maximum(x.sex, 0)]
+    high = t.max_age[r, np.maximum(x.sex, 0)]
     flag(project & sex_known & (high == NO_VALUE), lapsed)
     max_rule = project & sex_known & (high >= 0)
     flag(max_rule & x.birth_null, missing)
     flag(max_rule & ~x.birth_null & (age > high), ReasonCode.AGE_OUT_OF_RANGE)
     # Without the sex: missing when either maximum is in force, else the male rule's standing
     # (the female one's where no region has a male one).
-    any_high = (highs >= 0).any(axis=1)
+    any_high: B = np.any(t.max_age >= 0, axis=1)[r]
     flag(project & ~sex_known & any_high, missing)
-    ruling = np.where(highs[:, 0] != ABSENT, highs[:, 0], highs[:, 1])
+    ruling = np.where(t.max_age[:, 0] != ABSENT, t.max_age[:, 0], t.max_age[:, 1])[r]
     flag(project & ~sex_known & ~any_high & (ruling == NO_VALUE), lapsed)
 
     # check_residency: one local fact passes, three non-local ones fail.
@@ -910,57 +1102,100 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     return _Decided(reasons, base, eligible)
 
 
-def _sorted_groups(frame: pl.DataFrame, group: list[str], order: list[str]) -> tuple[I64, B]:
-    """Rows sorted by `group` then `order`: their row numbers, and where each group starts."""
-    ordered = frame.sort([*group, *order])
-    starts = np.zeros(ordered.height, dtype=bool)
-    starts[:1] = True
-    for column in group:
-        values = ordered[column]
-        starts[1:] |= (values.slice(1) != values.slice(0, ordered.height - 1)).fill_null(True).to_numpy()
-    rows: I64 = ordered["row"].to_numpy()
-    return rows, starts
+def _group_order(groups: I64, order: I64) -> tuple[I64, B]:
+    """Positions sorted by group, then `order`, then position (every key a non-negative integer):
+    the permutation, and where each group starts."""
+    m = len(groups)
+    if not m:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    groups = _dense(groups).astype(np.int64)  # dense: fewer bits for one sort key
+    order = order - order.min()
+    span_g, span_o = int(groups.max()) + 1, int(order.max()) + 1
+    if span_g * span_o * m < 1 << 62:
+        perm = np.argsort((groups * span_o + order) * m + np.arange(m))
+    else:
+        perm = np.lexsort((np.arange(m), order, groups))
+    sorted_groups = groups[perm]
+    starts = np.ones(m, dtype=bool)
+    starts[1:] = sorted_groups[1:] != sorted_groups[:-1]
+    return perm.astype(np.int64), starts
 
 
-def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]:
+@dataclass
+class _Claims:
+    """What the checks across claims read, per row, in compact arrays (for a whole input, also
+    when it was decided chunk by chunk)."""
+
+    columns: set[str]
+    person: I32  # dense ids, -1 null
+    certificate_no: I32
+    ctype: I8
+    ident: I32  # occupation identity, -1 none
+    idents: int
+    level: I8
+    issued: I32  # -1 null
+    date: I32
+    standards_date: I32
+    held_on: B  # the same-or-higher-level rule is on in the row's regime
+    yearly_limit: I32  # -1 none
+
+    @classmethod
+    def of(cls, x: _Input, t: _Tables, k: _Lookups) -> _Claims:
+        return cls(
+            columns=x.columns,
+            person=_group_ids(x.person_id),
+            certificate_no=_group_ids(x.certificate_no),
+            ctype=x.ctype,
+            ident=k.ident,
+            idents=len(k.ident_ids),
+            level=x.level,
+            issued=np.where(x.issued_null, -1, x.issued).astype(np.int32),
+            date=x.date,
+            standards_date=x.standards_date,
+            held_on=t.held[t.row] == 1,
+            yearly_limit=t.yearly_limit[t.row],
+        )
+
+
+def _across_claims(x: _Claims, d: _Decided) -> list[str]:
+    n = len(x.ctype)
     notes: list[str] = []
     if "person_id" not in x.columns and "certificate_no" not in x.columns:
         notes.append("no person_id or certificate_no column: the checks across claims were not run")
         return notes
-    frame = pl.DataFrame(
-        {
-            "row": np.arange(x.n),
-            "person": x.person,
-            "cert_no": x.certificate_no,
-            "ctype": x.ctype,
-            "ident": k.ident,
-            "level": x.level,
-            "issued": np.where(x.issued_null, -1, x.issued),
-            "date": x.date,
-            "when": x.standards_date,
-        }
-    )
+    issued = x.issued
+    level_type = np.array([t in LEVEL_TYPES for t in TYPES])[x.ctype]
     # The same certificate twice: by its number where given, else by who, what, level and date.
-    by_number = frame.filter(pl.col("cert_no").is_not_null())
-    by_person = frame.filter(pl.col("cert_no").is_null() & pl.col("person").is_not_null())
-    duplicate = np.zeros(x.n, dtype=bool)
-    for part, keys in (
-        (by_number, ["ctype", "cert_no"]),
-        (by_person, ["person", "ctype", "ident", "level", "issued"]),
-    ):
-        if part.height:
-            dup_rows = part.filter(~pl.struct(keys).is_first_distinct())["row"].to_numpy()
-            duplicate[dup_rows] = True
-    d.reasons[duplicate] |= BIT[ReasonCode.DUPLICATE_CLAIM]
+    duplicate = np.zeros(n, dtype=bool)
+    by_number = np.flatnonzero(x.certificate_no >= 0)
+    if len(by_number):
+        key = x.certificate_no[by_number].astype(np.int64) * len(TYPES) + x.ctype[by_number]
+        duplicate[by_number] = ~pl.Series(key).is_first_distinct().to_numpy()
+    by_person = np.flatnonzero((x.certificate_no < 0) & (x.person >= 0))
+    if len(by_person):
+        part = pl.DataFrame(
+            {
+                "person": x.person[by_person],
+                "ctype": x.ctype[by_person],
+                "ident": x.ident[by_person],
+                "level": x.level[by_person],
+                "issued": issued[by_person],
+            }
+        )
+        duplicate[by_person] = (
+            ~part.select(pl.struct(part.columns).is_first_distinct()).to_series().to_numpy()
+        )
+    d.reasons |= duplicate * BIT[ReasonCode.DUPLICATE_CLAIM]
 
     # The same person and occupation at the same or a lower level than an earlier claim (备注3).
     if "person_id" not in x.columns:
         notes.append("no person_id column: claims of the same person were not compared")
-    candidate = x.is_type(LEVEL_TYPES) & (x.level > 0) & ~duplicate & (k.ident >= 0)
-    level_rows = frame.filter(pl.Series(candidate) & pl.col("person").is_not_null())
-    if level_rows.height:
-        rows, starts = _sorted_groups(level_rows, ["person", "ident"], ["when", "row"])
-        level = x.level[rows]
+    candidate = np.flatnonzero(level_type & (x.level > 0) & ~duplicate & (x.ident >= 0) & (x.person >= 0))
+    if len(candidate):
+        groups = x.person[candidate].astype(np.int64) * (x.idents + 1) + x.ident[candidate]
+        perm, starts = _group_order(groups, x.standards_date[candidate].astype(np.int64))
+        rows = candidate[perm]
+        level = x.level[rows].astype(np.int64)
         # A running minimum that restarts with each group: shifting every group below all earlier
         # ones (levels are 1–5) lets one cumulative minimum serve for all groups at once.
         group = np.cumsum(starts) - 1
@@ -969,18 +1204,18 @@ def _across_claims(x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> list[str]
         prior[1:] = running[:-1]
         claimed = ~starts & (prior <= level)
         hit = rows[claimed]
-        d.reasons[hit[t.held[t.row[hit]] == 1]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
+        d.reasons[hit[x.held_on[hit]]] |= BIT[ReasonCode.HIGHER_OR_SAME_LEVEL_CLAIMED]
 
     # More claims per person per year than the region allows, counting only claims otherwise payable.
-    limit = t.yearly_limit[t.row]
+    limit = x.yearly_limit
     payable = (d.reasons & BLOCKING_MASK) == 0
     if (limit >= 0).any():
         year, _ = _ymd(x.date)
-        counted = frame.with_columns(pl.Series("year", year)).filter(
-            pl.Series(payable & (limit >= 0)) & pl.col("person").is_not_null()
-        )
-        if counted.height:
-            rows, starts = _sorted_groups(counted, ["person", "year"], ["date", "row"])
+        counted = np.flatnonzero(payable & (limit >= 0) & (x.person >= 0))
+        if len(counted):
+            groups = x.person[counted].astype(np.int64) * 10_000 + year[counted]
+            perm, starts = _group_order(groups, x.date[counted].astype(np.int64))
+            rows = counted[perm]
             index = np.arange(len(rows))
             rank = index - np.maximum.accumulate(np.where(starts, index, 0))
             d.reasons[rows[rank >= limit[rows]]] |= BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED]
@@ -997,33 +1232,186 @@ def _spell(mask: int) -> str:
     return "|".join(c.value for c in CODES if mask & int(BIT[c]))
 
 
-def _output(
-    claims: pl.DataFrame, x: _Input, d: _Decided, notes: list[str]
-) -> tuple[pl.DataFrame, BatchReport]:
-    reasons = np.where(d.eligible, d.reasons, d.reasons & ~INFO_MASK)
-    reasons = np.where(d.eligible & (d.base >= 0), reasons & ~BIT[ReasonCode.NO_STANDARD], reasons)
-    fen = np.where(d.eligible, d.base, 0)
-    decided = pl.DataFrame({"eligible": d.eligible, "_fen": fen, "_no_standard": d.eligible & (d.base < 0)})
-    decided = decided.with_columns(
-        pl.when(pl.col("_no_standard")).then(None).otherwise(pl.col("_fen")).alias("amount_fen"),
+def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
+    """The four output columns, amount and reasons as Enum columns (the few distinct texts spelled
+    once, four bytes a row), and the report."""
+    reasons = d.reasons
+    reasons[~d.eligible] &= ~INFO_MASK
+    reasons[d.eligible & (d.base >= 0)] &= ~BIT[ReasonCode.NO_STANDARD]
+    no_standard = d.eligible & (d.base < 0)
+    fen = d.base
+    fen[~d.eligible] = 0
+    amounts, which_amount = _factorize(fen.astype(np.int64))
+    spelled_amounts = [None if f < 0 else f"{f // 100}.{f % 100:02d}" for f in amounts.tolist()]
+    amount_enum = pl.Enum([a for a in spelled_amounts if a is not None])
+    combos, which = _factorize(reasons.astype(np.int64))
+    spelled = [_spell(int(m)) for m in combos.tolist()]
+    decided = pl.DataFrame(
+        {
+            "eligible": d.eligible,
+            "amount": pl.Series(spelled_amounts, dtype=amount_enum).gather(which_amount),
+            "amount_fen": fen,
+            "no_standard": no_standard,
+            "reasons": pl.Series(spelled, dtype=pl.Enum(spelled)).gather(which),
+        }
+    ).select(
+        "eligible",
+        "amount",
+        pl.when(pl.col("no_standard"))
+        .then(None)
+        .otherwise(pl.col("amount_fen").cast(pl.Int64))
+        .alias("amount_fen"),
+        "reasons",
     )
-    # Few distinct combinations of reasons occur: spell each once, then gather.
-    combos, which = np.unique(reasons, return_inverse=True)
-    spelled = pl.Series([_spell(int(m)) for m in combos.tolist()], dtype=pl.String)
-    decided = decided.with_columns(
-        _money(pl.col("amount_fen")).alias("amount"),
-        spelled.gather(which.reshape(-1)).alias("reasons"),
-    )
-    present = [c for c in CODES if (reasons & BIT[c]).any()]
-    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
-    frame = pl.concat([kept, decided.select(OUTPUT_COLUMNS)], how="horizontal")
-    counts = {c.value: int(((reasons & BIT[c]) != 0).sum()) for c in present}
+    bits = np.array([int(BIT[c]) for c in CODES], dtype=np.int64)
+    per_combo = np.bincount(which, minlength=len(combos))
+    counts = {
+        c.value: int(per_combo[(combos & bits[i]) != 0].sum())
+        for i, c in enumerate(CODES)
+        if ((combos & bits[i]) != 0).any()
+    }
     report = BatchReport(
-        rows=x.n,
+        rows=len(d.eligible),
         eligible=int(d.eligible.sum()),
-        without_standard=int((d.eligible & (d.base < 0)).sum()),
-        total_fen=int(fen[d.eligible & (d.base >= 0)].sum()),
+        without_standard=int(no_standard.sum()),
+        total_fen=int(fen[d.eligible & (d.base >= 0)].sum(dtype=np.int64)),
         reason_counts=counts,
         notes=notes,
     )
+    return decided, report
+
+
+_TEXT_OUTPUT = (pl.col("amount").cast(pl.String), pl.col("reasons").cast(pl.String))
+
+
+def _output(claims: pl.DataFrame, d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
+    decided, report = _decisions(d, notes)
+    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
+    frame = pl.concat([kept, decided.with_columns(*_TEXT_OUTPUT)], how="horizontal")
     return frame, report
+
+
+# -- Parquet to Parquet, in chunks --------------------------------------------------------------
+
+DEFAULT_CHUNK_ROWS = 500_000
+
+
+def evaluate_file(
+    source: Path,
+    target: Path,
+    *,
+    engine: Engine | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: bool | None = None,
+) -> BatchReport:
+    """Decide the claims of `source` into `target`. Parquet to Parquet streams: the input is read
+    `chunk_rows` at a time and each chunk decided by the rules, keeping only what the checks across
+    claims need (about 75 bytes a claim); those checks then run on the whole input, and the input
+    is streamed once more into the output beside the decisions. CSV is decided in memory."""
+    engine = engine or default_engine()
+    if source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
+        result = evaluate_batch(read_claims(source), engine=engine, progress=progress)
+        write_decisions(result.frame, target)
+        return result.report
+    scan = pl.scan_parquet(source)
+    n = scan.select(pl.len()).collect().item()
+    if n <= chunk_rows:
+        result = evaluate_batch(pl.read_parquet(source), engine=engine, progress=progress)
+        result.frame.write_parquet(target)
+        return result.report
+    columns = scan.collect_schema().names()
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(columns)}")
+    chunks = range(0, n, chunk_rows)
+    disable = not progress if progress is not None else None
+    kept = _Kept(n, columns)
+    ident_ids: dict[str, int] = {}
+    memo: _Memo = {}
+    for offset in tqdm(chunks, desc=f"batch {n:,} claims", unit="chunk", disable=disable):
+        frame = scan.slice(offset, chunk_rows).collect()
+        try:
+            x = _Input(frame, engine)
+            t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
+            k = _Lookups(x, t, engine, ident_ids, memo)
+            d = _decide(x, t, k, {})
+        except RequestError as exc:
+            raise _shifted(exc, offset) from None
+        kept.add(offset, x, t, k, d)
+        del frame, x, t, k, d
+    claims, decided = kept.finish(len(ident_ids), scan)
+    notes = _across_claims(claims, decided)
+    del claims
+    frame, report = _decisions(decided, notes)
+    del decided
+    out = [c for c in columns if c not in OUTPUT_COLUMNS]
+    plan = pl.concat([scan.select(out), frame.lazy()], how="horizontal").with_columns(*_TEXT_OUTPUT)
+    plan.sink_parquet(target)
+    return report
+
+
+def _shifted(exc: RequestError, offset: int) -> RequestError:
+    """The error of a chunk, its row counted from the start of the input."""
+    field = re.sub(r"\(row (\d+)\)", lambda m: f"(row {int(m.group(1)) + offset})", exc.field)
+    return RequestError(field, exc.value, exc.problem)
+
+
+class _Kept:
+    """Per claim of a chunked input, what the checks across claims and the output need."""
+
+    def __init__(self, n: int, columns: list[str]) -> None:
+        self.columns = set(columns)
+        self.reasons = np.zeros(n, dtype=MASK)
+        self.base = np.zeros(n, dtype=np.int32)
+        self.ctype = np.zeros(n, dtype=np.int8)
+        self.level = np.zeros(n, dtype=np.int8)
+        self.ident = np.zeros(n, dtype=np.int32)
+        self.issued = np.zeros(n, dtype=np.int32)
+        self.date = np.zeros(n, dtype=np.int32)
+        self.standards_date = np.zeros(n, dtype=np.int32)
+        self.held_on = np.zeros(n, dtype=bool)
+        self.yearly_limit = np.zeros(n, dtype=np.int32)
+        self.hashes = {
+            c: (np.zeros(n, np.uint64), np.zeros(n, np.uint64), np.ones(n, bool))
+            for c in ("person_id", "certificate_no")
+            if c in self.columns
+        }
+
+    def add(self, offset: int, x: _Input, t: _Tables, k: _Lookups, d: _Decided) -> None:
+        rows = slice(offset, offset + x.n)
+        self.reasons[rows], self.base[rows] = d.reasons, d.base
+        self.ctype[rows], self.level[rows], self.ident[rows] = x.ctype, x.level, k.ident
+        self.issued[rows] = np.where(x.issued_null, -1, x.issued)
+        self.date[rows], self.standards_date[rows] = x.date, x.standards_date
+        self.held_on[rows] = t.held[t.row] == 1
+        self.yearly_limit[rows] = t.yearly_limit[t.row]
+        for column, (first, second, null) in self.hashes.items():
+            first[rows], second[rows], null[rows] = _hashes(
+                x.person_id if column == "person_id" else x.certificate_no
+            )
+
+    def finish(self, idents: int, scan: pl.LazyFrame) -> tuple[_Claims, _Decided]:
+        ids = {}
+        for column in ("person_id", "certificate_no"):
+            if column not in self.hashes:
+                ids[column] = np.full(len(self.ctype), -1, dtype=np.int32)
+                continue
+            found = _ids_from_hashes(*self.hashes.pop(column))
+            # Two different values under one 64-bit hash: read the column and encode it exactly.
+            ids[column] = _group_ids(scan.select(column).collect()[column]) if found is None else found
+        claims = _Claims(
+            columns=self.columns,
+            person=ids["person_id"],
+            certificate_no=ids["certificate_no"],
+            ctype=self.ctype,
+            ident=self.ident,
+            idents=idents,
+            level=self.level,
+            issued=self.issued,
+            date=self.date,
+            standards_date=self.standards_date,
+            held_on=self.held_on,
+            yearly_limit=self.yearly_limit,
+        )
+        decided = _Decided(self.reasons, self.base, (self.reasons & BLOCKING_MASK) == 0)
+        return claims, decided

@@ -7,8 +7,10 @@ Vectorised with numpy: a million claims take about a second to generate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -60,7 +62,7 @@ def _days(d: date) -> int:
     return (d - EPOCH).days
 
 
-def _pick(rng: np.random.Generator, n: int, weights: dict[object, float]) -> np.ndarray:
+def _pick(rng: np.random.Generator, n: int, weights: Mapping[Any, float]) -> np.ndarray:
     keys = list(weights)
     p = np.array([weights[k] for k in keys])
     return rng.choice(len(keys), size=n, p=p / p.sum())
@@ -83,8 +85,12 @@ def _pool(
     return names + list(UNKNOWN)
 
 
-def generate_claims(n: int, *, seed: int = 0, dataset: Dataset | None = None) -> pl.DataFrame:
-    """`n` claims as a typed frame (the shape a Parquet input has)."""
+def generate_claims(
+    n: int, *, seed: int = 0, dataset: Dataset | None = None, start: int = 0, total: int | None = None
+) -> pl.DataFrame:
+    """`n` claims as a typed frame (the shape a Parquet input has). A large input is generated in
+    parts: `start` numbers the claims and certificates of this part, and persons are drawn from all
+    `total` claims' persons, so that parts share persons as one input would."""
     dataset = dataset or load_dataset()
     engine = Engine(dataset)
     rng = np.random.default_rng(seed)
@@ -112,7 +118,7 @@ def generate_claims(n: int, *, seed: int = 0, dataset: Dataset | None = None) ->
     )
     occupation[no_occupation] = None
 
-    persons = max(1, int(n / 1.4))
+    persons = max(1, int((total or n) / 1.4))
     person = rng.integers(0, persons, n)
     # Histories: some claims repeat another claim's person and occupation, at a level drawn anew.
     repeat = np.flatnonzero(rng.random(n) < 0.08)
@@ -124,7 +130,7 @@ def generate_claims(n: int, *, seed: int = 0, dataset: Dataset | None = None) ->
     )
     type_i[repeat], program[repeat] = type_i[source], program[source]
     claim_day[repeat] = np.minimum(claim_day[source] + rng.integers(0, 90, len(repeat)), claim_day.max())
-    certificate = np.arange(n)
+    certificate = np.arange(start, start + n)
     dup = np.flatnonzero(rng.random(n) < 0.005)
     certificate[dup] = certificate[rng.integers(0, n, len(dup))]
 
@@ -151,7 +157,7 @@ def generate_claims(n: int, *, seed: int = 0, dataset: Dataset | None = None) ->
     codes = np.array([r.code for r in REGIONS], dtype=object)
     frame = pl.DataFrame(
         {
-            "claim_id": pl.Series(np.arange(n)).cast(pl.String),
+            "claim_id": pl.Series(np.arange(start, start + n)).cast(pl.String),
             "person_id": pl.Series(person).cast(pl.String),
             "region": pl.Series(codes[region_i].tolist(), dtype=pl.String),
             "date": pl.Series(claim_day).cast(pl.Int32).cast(pl.Date),
@@ -170,7 +176,7 @@ def generate_claims(n: int, *, seed: int = 0, dataset: Dataset | None = None) ->
             "social_insurance_local": pl.Series(rng.random(n) < 0.5),
             "unemployment_registered": pl.Series(rng.random(n) < 0.1),
             "groups": pl.Series(np.array(GROUPS, dtype=object)[rng.integers(0, len(GROUPS), n)].tolist()),
-            "project_id": "P" + pl.Series(np.arange(n) // 30).cast(pl.String).str.zfill(6),
+            "project_id": "P" + pl.Series(np.arange(start, start + n) // 30).cast(pl.String).str.zfill(6),
         }
     )
     return frame.with_columns(

@@ -1,0 +1,142 @@
+"""The batch engine at scale: N synthetic claims (default 100,000,000) written to one Parquet file in
+parts, then decided Parquet to Parquet in a fresh process that reports its wall and CPU time and its
+peak memory above what it held before the run (the engine and policy loaded).
+
+Not part of `make bench` at 100M (it writes ~3 GB and takes many minutes); bench_rules.py runs it at
+10M. The DuckDB engine runs under SKILLSUBSIDY_BENCH_DUCKDB_MEMORY (default 6GB) and spills beyond.
+
+    python -m benchmarks.scale_batch [--claims N] [--engine polars|duckdb] [--dir var/bench-scale]
+    python -m benchmarks.scale_batch --run SOURCE TARGET ENGINE   (the measured process; JSON out)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PART = 1_000_000
+
+
+def write_claims(path: Path, n: int, *, seed: int = 0) -> None:
+    """n synthetic claims into one Parquet file, generated and written a million at a time."""
+    import pyarrow.parquet as pq
+
+    from skillsubsidy.rules.synthetic import generate_claims
+
+    partial = path.with_suffix(".partial")
+    writer: Any = None
+    try:
+        for start in range(0, n, PART):
+            part = generate_claims(min(PART, n - start), seed=seed + start // PART, start=start, total=n)
+            table = part.to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(partial, table.schema, compression="snappy")
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    partial.rename(path)
+
+
+def _rss_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _run(source: Path, target: Path, engine_name: str) -> dict[str, Any]:
+    """Runs in its own process: the figures of one Parquet-to-Parquet run."""
+    import polars as pl
+
+    from skillsubsidy.rules.batch import evaluate_batch, evaluate_file
+    from skillsubsidy.rules.batch_duckdb import evaluate_duckdb
+    from skillsubsidy.rules.engine import default_engine
+
+    engine = default_engine()
+    evaluate_batch(pl.read_parquet(source, n_rows=1000), engine=engine, progress=False)
+    baseline = _rss_bytes()
+    t0, c0 = time.perf_counter(), time.process_time()
+    if engine_name == "duckdb":
+        report = evaluate_duckdb(
+            source,
+            target,
+            engine=engine,
+            memory_limit=os.environ.get("SKILLSUBSIDY_BENCH_DUCKDB_MEMORY", "6GB"),
+            temp_directory=target.parent / "duckdb.tmp",
+        )
+    else:
+        report = evaluate_file(source, target, engine=engine, progress=False)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {
+        "rows": report.rows,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "baseline_bytes": baseline,
+        "peak_bytes": peak,
+        "eligible": report.eligible,
+        "total_fen": report.total_fen,
+    }
+
+
+def measure(source: Path, target: Path, engine_name: str = "polars") -> dict[str, Any]:
+    """One measured run in a fresh interpreter (so the peak is this run's alone)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale_batch", "--run", str(source), str(target), engine_name],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def line(label: str, n: int, r: dict[str, Any]) -> str:
+    if "error" in r:
+        return f"{label}: not measured: {r['error']}"
+    above = (r["peak_bytes"] - r["baseline_bytes"]) / n
+    return (
+        f"{label:<44} {r['seconds']:8.2f} s  (CPU {r['cpu_seconds']:.1f} s; "
+        f"{n / r['seconds']:,.0f} claims/s; peak {above:,.0f} bytes/claim above the loaded engine, "
+        f"{r['peak_bytes'] / 2**30:.1f} GiB in all)"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale_batch", description=__doc__)
+    parser.add_argument("--claims", type=int, default=100_000_000)
+    parser.add_argument("--engine", choices=["polars", "duckdb"], default="polars")
+    parser.add_argument("--dir", type=Path, default=REPO / "var" / "bench-scale")
+    parser.add_argument("--run", nargs=3, metavar=("SOURCE", "TARGET", "ENGINE"))
+    args = parser.parse_args(argv or [])
+    if args.run:
+        print(json.dumps(_run(Path(args.run[0]), Path(args.run[1]), args.run[2])))
+        return
+    n = args.claims
+    args.dir.mkdir(parents=True, exist_ok=True)
+    source = args.dir / f"claims-{n}.parquet"
+    if not source.exists():
+        t0 = time.perf_counter()
+        write_claims(source, n)
+        print(f"wrote {n:,} synthetic claims to {source} in {time.perf_counter() - t0:.0f} s")
+    target = args.dir / f"decisions-{n}-{args.engine}.parquet"
+    print(
+        line(
+            f"batch ({args.engine}): {n:,} claims, Parquet to Parquet",
+            n,
+            measure(source, target, args.engine),
+        )
+    )
+    target.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
