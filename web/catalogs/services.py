@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from catalogs import mapping
@@ -403,9 +404,15 @@ def _locked_draft(version: CatalogVersion, actor: Actor) -> CatalogVersion:
     authorise(actor, version.region)
     locked = CatalogVersion.objects.select_for_update().filter(pk=version.pk).order_by("pk").first()
     if locked is None:
-        raise Conflict(f"{version} no longer exists; it was discarded meanwhile")
+        raise Conflict(
+            f"{version} no longer exists; it was discarded meanwhile",
+            shown=_("This draft no longer exists: it was discarded meanwhile."),
+        )
     if locked.status != VersionStatus.DRAFT:
-        raise Conflict(f"{locked} is published; published versions cannot change, start a draft")
+        raise Conflict(
+            f"{locked} is published; published versions cannot change, start a draft",
+            shown=_("This version is published and cannot change; start a new draft to correct it."),
+        )
     return locked
 
 
@@ -418,7 +425,10 @@ def _current_row(entry: Entry, revision: int) -> Entry:
     """The row as stored now, read under the version lock, refused when it moved past `revision`."""
     current = Entry.objects.filter(pk=entry.pk).first()
     if current is None:
-        raise Conflict(f"row {entry.position + 1} was removed meanwhile")
+        raise Conflict(
+            f"row {entry.position + 1} was removed meanwhile",
+            shown=_("Row %(n)d was removed meanwhile.") % {"n": entry.position + 1},
+        )
     if current.revision != revision:
         raise Stale(
             f"row {current.position + 1} was changed by someone else since revision {revision} "

@@ -86,7 +86,7 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool
                 messages.error(request, f"{field}: {problem}" if field else problem)
         return False
     except Conflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.shown)
         return False
     messages.success(request, done)
     return True
@@ -192,7 +192,7 @@ def workspace_application(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
             status = 400
         except Conflict as exc:
-            errors = {"": [str(exc)]}
+            errors = {"": [exc.shown]}
             status = 409
         application.refresh_from_db()
     comments: dict[str, list[str]] = {}

@@ -149,7 +149,7 @@ def entry_edit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         entry = found(selectors.entry_at(version=version, number=position), "row")
         return _entry_page(request, version, entry, position, stale=exc)
     except Conflict as exc:
-        form.refuse(str(exc))
+        form.refuse(exc.shown)
         saved = None
     if saved is None:
         return _entry_page(request, version, entry, position, edit_form=form)
@@ -170,7 +170,7 @@ def entry_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         entry = found(selectors.entry_at(version=version, number=position), "row")
         return _entry_page(request, version, entry, position, stale=exc)
     except Conflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.shown)
     else:
         messages.success(request, _("Row %(n)s removed.") % {"n": position})
     return redirect("backoffice:version", pk=version.pk)
@@ -185,7 +185,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
         if form.submit(actor=request.user, version=version) is None:
             return _version_page(request, version, publish_form=form)
     except Conflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.shown)
     else:
         messages.success(request, _("Published. Search and quotes use it from now on."))
     return redirect("backoffice:version", pk=version.pk)
@@ -200,7 +200,7 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.submit(actor=request.user, version=version):
             return _version_page(request, version, discard_form=form)
     except Conflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.shown)
         return redirect("backoffice:version", pk=version.pk)
     messages.success(request, _("Draft discarded."))
     return redirect("backoffice:catalogs")

@@ -165,7 +165,7 @@ def _form_errors(form: Any) -> list[str]:
 def _refused(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return [str(m) for m in exc.messages]
-    return [str(exc)]
+    return [exc.shown] if isinstance(exc, Conflict) else [str(exc)]
 
 
 def _back(pk: int) -> HttpResponse:
