@@ -323,7 +323,10 @@ def calls(request: HttpRequest) -> HttpResponse:
             _("Call created. Set what the documents leave open, then open it."),
         ):
             return redirect(reverse("backoffice:call", kwargs={"pk": created[0].pk}))
-    rows = [(c, present.call_state(c.status)) for c in selectors.calls_for(request.user)]
+    rows = [
+        (c, present.call_state(c.status), present.region_name(c.region))
+        for c in selectors.calls_for(request.user)
+    ]
     return render(
         request,
         "backoffice/calls.html",
@@ -353,7 +356,10 @@ def _call_context(request: HttpRequest, record: ProjectCall) -> dict[str, Any]:
         "deadlines": [
             (d, present.deadline_label(d), call.closes_at(d.code, extensions)) for d in call.deadlines
         ],
-        "extensions": record.extensions.all(),
+        "extensions": [
+            (e, next((present.deadline_label(d) for d in call.deadlines if d.code == e.deadline), e.deadline))
+            for e in record.extensions.all()
+        ],
         "types": [present.type_label(t) for t in call.project_types],
         "applications": [
             (a, present.application_state(a.status), present.region_name(a.district)) for a in apps
@@ -363,7 +369,7 @@ def _call_context(request: HttpRequest, record: ProjectCall) -> dict[str, Any]:
         else [],
         "scored": [a for a in apps if a.status == "scored"],
         "meeting": getattr(record, "meeting", None) if hasattr(record, "meeting") else None,
-        "forwards": record.forwards.all(),
+        "forwards": [(f, present.region_name(f.district)) for f in record.forwards.all()],
         "objections": record.objections.all(),
         "notice": notice,
         "notice_state": present.notice_state(notice, today) if notice else "",
@@ -609,7 +615,23 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "is_district": scope.role is Role.DISTRICT_BUREAU,
             "is_city": scope.role is not Role.DISTRICT_BUREAU,
             "rubric": call_.rubric,
-            "reviews": found.reviews.select_related("reviewer"),
+            "reviews": [
+                (
+                    r,
+                    [
+                        (
+                            next(
+                                (c.label_zh for c in call_.rubric.criteria if c.code == m["criterion"]),
+                                m["criterion"],
+                            ),
+                            m["points"],
+                            m["justification"],
+                        )
+                        for m in r.marks
+                    ],
+                )
+                for r in found.reviews.select_related("reviewer")
+            ],
             "my_review": mine,
             "conflicted": found.conflicts.filter(reviewer=user).exists(),
             "conflicts": found.conflicts.select_related("reviewer"),
