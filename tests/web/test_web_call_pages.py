@@ -267,3 +267,13 @@ def test_the_filed_result_exports_as_xlsx_and_as_json_with_its_reference() -> No
         ["中式烹调师", "预制菜加工员"],
     )
     assert _client(world["clerk"]).get(f"/api/v1/calls/{call.pk}/filing").status_code == 403
+
+
+def test_the_city_lists_its_calls_and_creates_one_from_its_file() -> None:
+    office = _client(city_staff())
+    listing = office.get("/office/calls/").content.decode()
+    assert '<option value="guangzhou-2023">广州市“揭榜领题”职业技能培训项目征集（首批）</option>' in listing
+    created = office.post("/office/calls/", {"call_file": "guangzhou-2023"})
+    assert created.status_code == 302
+    page = office.get(created["Location"]).content.decode()
+    assert "公示期天数未设定：征集通知未规定公示期，须由市人社部门设定后方可开放征集" in page

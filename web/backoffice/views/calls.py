@@ -52,7 +52,7 @@ from calls.sealing import opened_form
 from common.actor import signed_in
 from common.errors import Conflict
 from institutions import present as institution_present
-from skillsubsidy.calls.call import call_districts, shipped_calls
+from skillsubsidy.calls.call import call_districts, load_call, shipped_calls
 from skillsubsidy.calls.forms import FormInvalid, read_application
 from skillsubsidy.calls.outputs import (
     application_docx,
@@ -332,7 +332,7 @@ def calls(request: HttpRequest) -> HttpResponse:
         "backoffice/calls.html",
         {
             "rows": rows,
-            "files": shipped_calls(),
+            "files": [(f, load_call(f).title) for f in shipped_calls()],
             "may_create": account_role(request.user) is not Role.DISTRICT_BUREAU,
         },
     )
