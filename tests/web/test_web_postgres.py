@@ -41,7 +41,7 @@ def test_the_web_suite_passes_on_postgresql() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/web", "-q", "-m", "not postgres", "-p", "no:cacheprovider",
          "-p", "no:xdist"],
-        cwd=REPO, env={**env, "DATABASE_URL": URL}, capture_output=True, text=True, check=False, timeout=1200,
+        cwd=REPO, env={**env, "DATABASE_URL": URL}, capture_output=True, text=True, check=False, timeout=2400,
     )  # fmt: skip
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
