@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "standards",
     "institutions",
     "calls",
+    "classes",
     "portal",
     "backoffice",
     "api",
