@@ -23,6 +23,14 @@ def occupation_key(klass: TrainingClass) -> str:
     return klass.occupation_code or klass.occupation
 
 
+def planned_hours(klass: TrainingClass) -> tuple[Decimal | None, Decimal]:
+    """The class's planned hours in all (None without sessions) and online."""
+    rows = Session.objects.filter(training_class=klass)
+    total = rows.aggregate(total=Sum("hours"))["total"]
+    online = rows.filter(mode=Session.Mode.ONLINE).aggregate(total=Sum("hours"))["total"]
+    return (Decimal(total) if total is not None else None), Decimal(online or 0)
+
+
 def hours_of(klass: TrainingClass) -> tuple[Decimal | None, dict[int, Decimal], dict[int, Decimal]]:
     """The planned hours (None without sessions), and hours attended in all and online, by trainee id."""
     planned = Session.objects.filter(training_class=klass).aggregate(total=Sum("hours"))["total"]

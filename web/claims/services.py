@@ -169,7 +169,9 @@ def _evaluate(
     trainee = result.trainee
     klass = trainee.training_class
     level = facts.level_of(result.level)
-    _planned, attended, online = facts.hours_of(klass)
+    # The engine checks the class's planned hours against the level's minimum (000 · 附件1 · 备注2);
+    # matching checks each trainee's attendance against the plan.
+    planned, planned_online = facts.planned_hours(klass)
     claim_input = ClaimInput(
         region=klass.region,
         claimed_on=claimed_on,
@@ -179,8 +181,8 @@ def _evaluate(
         level=level,
         issued_on=result.issued_on or claimed_on,
         held=_held(trainee.id_digest, exclude),
-        hours=attended.get(trainee.pk),
-        online_hours=online.get(trainee.pk, Decimal(0)) if trainee.pk in attended else None,
+        hours=planned,
+        online_hours=planned_online if planned is not None else None,
     )
     try:
         frozen = decide(claim_input)
@@ -593,12 +595,14 @@ def notice_setting_set(
     return setting
 
 
-def objection_raise(*, claim_number: str, text: str, raised_by: str, contact: str = "") -> Objection:
+def objection_raise(
+    *, claim_number: str, text: str, raised_by: str, contact: str = "", today: date | None = None
+) -> Objection:
     """Anyone may object to a claim on notice, until the notice's last day."""
     claim = Claim.objects.filter(number=claim_number.strip(), status="notice").first()
     if claim is None:
         raise ValidationError({"claim_number": f"没有正在公示的申领“{claim_number}”"})
-    if claim.notice_until is not None and timezone.localdate() > claim.notice_until:
+    if claim.notice_until is not None and (today or timezone.localdate()) > claim.notice_until:
         raise ValidationError({"claim_number": f"申领 {claim.number} 的公示期已于 {claim.notice_until} 结束"})
     if not text.strip():
         raise ValidationError({"text": "请写明异议内容"})

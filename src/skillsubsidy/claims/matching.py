@@ -120,6 +120,10 @@ class Known:
     extra: tuple[Mismatch, ...] = field(default=())
 
 
+def _hours(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def _level(level: Level | None) -> str:
     return "无等级" if level is None else f"{int(level)}级"
 
@@ -166,7 +170,9 @@ def _class(claim: ClaimedCertificate, klass: ClassFacts, minimum: Decimal | None
         yield Mismatch(MatchCode.ATTENDANCE_MISSING, "attendance", "该学员没有出勤记录")
     elif need is not None and attended < need:
         yield Mismatch(
-            MatchCode.ATTENDANCE_SHORT, "attendance", f"出勤{attended}课时，少于应出勤的{need}课时"
+            MatchCode.ATTENDANCE_SHORT,
+            "attendance",
+            f"出勤{_hours(attended)}课时，少于应出勤的{_hours(need)}课时",
         )
     if klass.project_in_tracking is False:
         yield Mismatch(MatchCode.PROJECT_NOT_IN_TRACKING, "project", "该班所属项目已不在跟踪管理中")

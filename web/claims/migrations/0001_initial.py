@@ -6,220 +6,461 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('classes', '0002_commissioned_evaluator'),
-        ('institutions', '0002_clerk'),
+        ("classes", "0002_commissioned_evaluator"),
+        ("institutions", "0002_clerk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('channel', models.CharField(choices=[('worker', '个人申领'), ('institution', '机构代领')], max_length=12)),
-                ('region', models.CharField(db_index=True, max_length=6)),
-                ('program', models.CharField(max_length=24)),
-                ('certificate_type', models.CharField(max_length=32)),
-                ('certificate_no', models.CharField(max_length=64)),
-                ('occupation', models.CharField(max_length=100)),
-                ('occupation_key', models.CharField(max_length=100)),
-                ('level', models.PositiveSmallIntegerField()),
-                ('issued_on', models.DateField()),
-                ('person_digest', models.CharField(db_index=True, max_length=64)),
-                ('person_name', models.CharField(max_length=50)),
-                ('person_masked', models.CharField(max_length=24)),
-                ('payee_kind', models.CharField(choices=[('social_security_card', '社会保障卡金融账户'), ('bank_card', '本人银行卡'), ('institution_account', '机构对公账户')], max_length=24)),
-                ('payee_name', models.CharField(max_length=100)),
-                ('payee_sealed', models.TextField()),
-                ('payee_masked', models.CharField(max_length=40)),
-                ('amount_fen', models.BigIntegerField()),
-                ('standards_date', models.DateField()),
-                ('decision', models.JSONField()),
-                ('mismatches', models.JSONField(default=list)),
-                ('mismatch_count', models.PositiveSmallIntegerField(db_index=True, default=0)),
-                ('evidence', models.JSONField(default=dict)),
-                ('pledge_signed', models.BooleanField(default=False)),
-                ('corrections', models.JSONField(default=dict)),
-                ('reject_reason', models.CharField(blank=True, max_length=64)),
-                ('status', models.CharField(default='district_review', max_length=16)),
-                ('submitted_at', models.DateTimeField()),
-                ('notice_from', models.DateField(blank=True, null=True)),
-                ('notice_until', models.DateField(blank=True, null=True)),
-                ('payment_attempt', models.PositiveSmallIntegerField(default=0)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('demo', models.BooleanField(default=False)),
-                ('district_reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='institutions.institution')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='classes.result')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('training_class', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='classes.trainingclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("worker", "个人申领"), ("institution", "机构代领")], max_length=12
+                    ),
+                ),
+                ("region", models.CharField(db_index=True, max_length=6)),
+                ("program", models.CharField(max_length=24)),
+                ("certificate_type", models.CharField(max_length=32)),
+                ("certificate_no", models.CharField(max_length=64)),
+                ("occupation", models.CharField(max_length=100)),
+                ("occupation_key", models.CharField(max_length=100)),
+                ("level", models.PositiveSmallIntegerField()),
+                ("issued_on", models.DateField()),
+                ("person_digest", models.CharField(db_index=True, max_length=64)),
+                ("person_name", models.CharField(max_length=50)),
+                ("person_masked", models.CharField(max_length=24)),
+                (
+                    "payee_kind",
+                    models.CharField(
+                        choices=[
+                            ("social_security_card", "社会保障卡金融账户"),
+                            ("bank_card", "本人银行卡"),
+                            ("institution_account", "机构对公账户"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("payee_name", models.CharField(max_length=100)),
+                ("payee_sealed", models.TextField()),
+                ("payee_masked", models.CharField(max_length=40)),
+                ("amount_fen", models.BigIntegerField()),
+                ("standards_date", models.DateField()),
+                ("decision", models.JSONField()),
+                ("mismatches", models.JSONField(default=list)),
+                ("mismatch_count", models.PositiveSmallIntegerField(db_index=True, default=0)),
+                ("evidence", models.JSONField(default=dict)),
+                ("pledge_signed", models.BooleanField(default=False)),
+                ("corrections", models.JSONField(default=dict)),
+                ("reject_reason", models.CharField(blank=True, max_length=64)),
+                ("status", models.CharField(default="district_review", max_length=16)),
+                ("submitted_at", models.DateTimeField()),
+                ("notice_from", models.DateField(blank=True, null=True)),
+                ("notice_until", models.DateField(blank=True, null=True)),
+                ("payment_attempt", models.PositiveSmallIntegerField(default=0)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("demo", models.BooleanField(default=False)),
+                (
+                    "district_reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="institutions.institution",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="classes.result",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "training_class",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="classes.trainingclass",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-submitted_at', '-id'),
+                "ordering": ("-submitted_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Interest',
+            name="Interest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='institutions.institution')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_interests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="institutions.institution",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim_interests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NoticeSetting',
+            name="NoticeSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(max_length=6)),
-                ('effective_from', models.DateField()),
-                ('working_days', models.PositiveSmallIntegerField()),
-                ('reason', models.TextField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region", models.CharField(max_length=6)),
+                ("effective_from", models.DateField()),
+                ("working_days", models.PositiveSmallIntegerField()),
+                ("reason", models.TextField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('region', '-effective_from'),
+                "ordering": ("region", "-effective_from"),
             },
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(db_index=True, default='open', max_length=12)),
-                ('text', models.TextField()),
-                ('raised_by', models.CharField(max_length=100)),
-                ('contact', models.CharField(blank=True, max_length=100)),
-                ('answer', models.TextField(blank=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='claims.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(db_index=True, default="open", max_length=12)),
+                ("text", models.TextField()),
+                ("raised_by", models.CharField(max_length=100)),
+                ("contact", models.CharField(blank=True, max_length=100)),
+                ("answer", models.TextField(blank=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="claims.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('claim', 'at', 'id'),
+                "ordering": ("claim", "at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='PaymentBatch',
+            name="PaymentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('region', models.CharField(db_index=True, max_length=6)),
-                ('status', models.CharField(db_index=True, default='draft', max_length=12)),
-                ('line_count', models.PositiveIntegerField(default=0)),
-                ('total_fen', models.BigIntegerField(default=0)),
-                ('csv_sha256', models.CharField(blank=True, max_length=64)),
-                ('xlsx_sha256', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('exported_at', models.DateTimeField(blank=True, null=True)),
-                ('demo', models.BooleanField(default=False)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True)),
+                ("region", models.CharField(db_index=True, max_length=6)),
+                ("status", models.CharField(db_index=True, default="draft", max_length=12)),
+                ("line_count", models.PositiveIntegerField(default=0)),
+                ("total_fen", models.BigIntegerField(default=0)),
+                ("csv_sha256", models.CharField(blank=True, max_length=64)),
+                ("xlsx_sha256", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("exported_at", models.DateTimeField(blank=True, null=True)),
+                ("demo", models.BooleanField(default=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='PaymentLine',
+            name="PaymentLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_no', models.PositiveIntegerField()),
-                ('key', models.CharField(max_length=32, unique=True)),
-                ('attempt', models.PositiveSmallIntegerField()),
-                ('amount_fen', models.BigIntegerField()),
-                ('payee_kind', models.CharField(max_length=24)),
-                ('payee_name', models.CharField(max_length=100)),
-                ('payee_sealed', models.TextField()),
-                ('payee_masked', models.CharField(max_length=40)),
-                ('outcome', models.CharField(blank=True, choices=[('', '待银行结果'), ('paid', '成功'), ('failed', '失败'), ('returned', '退票')], default='', max_length=12)),
-                ('message', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='claims.paymentbatch')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_lines', to='claims.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_no", models.PositiveIntegerField()),
+                ("key", models.CharField(max_length=32, unique=True)),
+                ("attempt", models.PositiveSmallIntegerField()),
+                ("amount_fen", models.BigIntegerField()),
+                ("payee_kind", models.CharField(max_length=24)),
+                ("payee_name", models.CharField(max_length=100)),
+                ("payee_sealed", models.TextField()),
+                ("payee_masked", models.CharField(max_length=40)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "待银行结果"),
+                            ("paid", "成功"),
+                            ("failed", "失败"),
+                            ("returned", "退票"),
+                        ],
+                        default="",
+                        max_length=12,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="claims.paymentbatch",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_lines",
+                        to="claims.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('batch', 'line_no'),
+                "ordering": ("batch", "line_no"),
             },
         ),
         migrations.CreateModel(
-            name='WorkerAccount',
+            name="WorkerAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('id_sealed', models.TextField()),
-                ('id_digest', models.CharField(max_length=64, unique=True)),
-                ('id_masked', models.CharField(max_length=24)),
-                ('verified_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('demo', models.BooleanField(default=False)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='worker', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50)),
+                ("id_sealed", models.TextField()),
+                ("id_digest", models.CharField(max_length=64, unique=True)),
+                ("id_masked", models.CharField(max_length=24)),
+                ("verified_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("demo", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="worker",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['region', 'status', 'submitted_at'], name='claim_region_status_time'),
+            model_name="claim",
+            index=models.Index(fields=["region", "status", "submitted_at"], name="claim_region_status_time"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['institution', 'status'], name='claim_institution_status'),
+            model_name="claim",
+            index=models.Index(fields=["institution", "status"], name="claim_institution_status"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['district_review', 'returned', 'city_review', 'notice', 'payable', 'batched', 'paid', 'rejected', 'withdrawn'])), name='claim_known_status'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "district_review",
+                            "returned",
+                            "city_review",
+                            "notice",
+                            "payable",
+                            "batched",
+                            "paid",
+                            "rejected",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="claim_known_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_fen__gte', 0)), name='claim_amount_not_negative'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_fen__gte", 0)), name="claim_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 0), ('level__lte', 5)), name='claim_level_0_to_5'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 0), ("level__lte", 5)), name="claim_level_0_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('district_review', 'returned', 'city_review', 'notice', 'payable', 'batched', 'paid'))), fields=('result',), name='claim_one_live_per_certificate'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        (
+                            "district_review",
+                            "returned",
+                            "city_review",
+                            "notice",
+                            "payable",
+                            "batched",
+                            "paid",
+                        ),
+                    )
+                ),
+                fields=("result",),
+                name="claim_one_live_per_certificate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('district_review', 'returned', 'city_review', 'notice', 'payable', 'batched', 'paid'))), fields=('person_digest', 'occupation_key', 'level', 'program'), name='claim_one_live_per_person_occupation_level_programme'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        (
+                            "district_review",
+                            "returned",
+                            "city_review",
+                            "notice",
+                            "payable",
+                            "batched",
+                            "paid",
+                        ),
+                    )
+                ),
+                fields=("person_digest", "occupation_key", "level", "program"),
+                name="claim_one_live_per_person_occupation_level_programme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interest',
-            constraint=models.UniqueConstraint(fields=('user', 'institution'), name='interest_once'),
+            model_name="interest",
+            constraint=models.UniqueConstraint(fields=("user", "institution"), name="interest_once"),
         ),
         migrations.AddConstraint(
-            model_name='noticesetting',
-            constraint=models.UniqueConstraint(fields=('region', 'effective_from'), name='notice_setting_once_a_day'),
+            model_name="noticesetting",
+            constraint=models.UniqueConstraint(
+                fields=("region", "effective_from"), name="notice_setting_once_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticesetting',
-            constraint=models.CheckConstraint(condition=models.Q(('working_days__gt', 0)), name='notice_days_positive'),
+            model_name="noticesetting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("working_days__gt", 0)), name="notice_days_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objection',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'dismissed', 'upheld'])), name='objection_known_status'),
+            model_name="objection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "dismissed", "upheld"])),
+                name="objection_known_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'exported', 'reconciled', 'cancelled'])), name='payment_batch_known_status'),
+            model_name="paymentbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "exported", "reconciled", "cancelled"])),
+                name="payment_batch_known_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.UniqueConstraint(fields=('batch', 'line_no'), name='payment_line_number_once'),
+            model_name="paymentline",
+            constraint=models.UniqueConstraint(fields=("batch", "line_no"), name="payment_line_number_once"),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.UniqueConstraint(condition=models.Q(('outcome', '')), fields=('claim',), name='payment_line_one_open'),
+            model_name="paymentline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("outcome", "")), fields=("claim",), name="payment_line_one_open"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_fen__gt', 0)), name='payment_line_amount_positive'),
+            model_name="paymentline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_fen__gt", 0)), name="payment_line_amount_positive"
+            ),
         ),
     ]
