@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_alter_staffprofile_role'),
+        ("accounts", "0002_alter_staffprofile_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='staffprofile',
-            name='role',
-            field=models.CharField(choices=[('platform_admin', 'Platform administrator'), ('city_bureau', 'City bureau staff'), ('district_bureau', 'District bureau staff'), ('institution', 'Institution clerk'), ('worker', 'Worker')], max_length=32),
+            model_name="staffprofile",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("platform_admin", "Platform administrator"),
+                    ("city_bureau", "City bureau staff"),
+                    ("district_bureau", "District bureau staff"),
+                    ("institution", "Institution clerk"),
+                    ("worker", "Worker"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
