@@ -229,6 +229,13 @@ def claim_submit(
     try:
         with transaction.atomic():
             _lock_person(trainee.id_digest)
+            # Read again under the lock: a claim committed meanwhile is this one's duplicate, not a
+            # certificate "held" (which the engine would report as higher_or_same_level_held).
+            winner = (
+                Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
+            )
+            if winner is not None:
+                raise DuplicateClaim(winner)
             frozen, mismatches = _evaluate(result, claimed_on)
             if not frozen.eligible:
                 raise NotEligible(frozen.reasons, [r.message for r in frozen.blocking])
