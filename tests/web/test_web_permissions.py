@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from class_support import draft, id_number, roster_xlsx
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published, draft_publish
 from catalogs.uploads import upload_create, upload_to_draft
+from classes.services import roster_upload
 from institutions.models import Institution
 from institutions.services import clerk_create, institution_move, institution_register
 
@@ -74,6 +76,19 @@ POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
     "backoffice:version_discard", "backoffice:logout", "backoffice:institution_move",
     "backoffice:institution_listing", "backoffice:institution_add",
+    "backoffice:class_move", "backoffice:class_inspect", "backoffice:class_commission",
+    "backoffice:class_results", "backoffice:class_amendment", "backoffice:class_reveal",
+    "backoffice:class_completion",
+}  # fmt: skip
+# The institution workspace: a clerk's pages (GET) and its writes (POST only); everyone else gets 403.
+WORKSPACE_PAGES = {
+    "backoffice:workspace", "backoffice:workspace_classes", "backoffice:workspace_class_new",
+    "backoffice:workspace_class",
+}  # fmt: skip
+WORKSPACE_POSTS = {
+    "backoffice:workspace_roster", "backoffice:workspace_file", "backoffice:workspace_move",
+    "backoffice:workspace_amend", "backoffice:workspace_amendment_withdraw",
+    "backoffice:workspace_attendance", "backoffice:workspace_results",
 }  # fmt: skip
 CATALOGS = (("320000", "jiangsu-2025"), ("320600", "nantong-2025"), ("310000", "shanghai-2026"),
             ("320613", "chongchuan-2026"))  # fmt: skip
@@ -126,13 +141,26 @@ def world(admin: AbstractUser) -> dict[str, Any]:
         )
         for region in ("320600", "320613", "310000")
     }  # fmt: skip
-    listed = institutions["320613"]
-    for action in ("review", "propose", "list"):
-        listed = institution_move(
-            institution=listed, actor=admin, action=action, reason="test", today=date.today()
-        )
+    for region in ("320613", "310000"):
+        for action in ("review", "propose", "list"):
+            institution_move(
+                institution=institutions[region],
+                actor=admin,
+                action=action,
+                reason="test",
+                today=date.today(),
+            )
+    # A class in 崇川区 (with a trainee and an amendment) and one in 上海, each filed by its own clerk.
+    classes = {}
+    for region in ("320613", "310000"):
+        clerk = clerk_create(institution=institutions[region], actor=admin, username=f"walk-clerk-{region}",
+                             password=PASSWORD).user  # fmt: skip
+        cls = draft(clerk, date(2025, 10, 9))
+        roster_upload(actor=clerk, training_class=cls, file_name="r.xlsx",
+                      data=roster_xlsx([("张三", id_number("19900101", 123))]))  # fmt: skip
+        classes[region] = cls
     return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions,
-            "admin": admin}  # fmt: skip
+            "admin": admin, "classes": classes}  # fmt: skip
 
 
 def _uscc(first17: str) -> str:
@@ -188,7 +216,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     add("api:institution_public", institution_id=insts["320613"].pk)
     names = ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards", "calendar",
              "calendar_add", "institutions", "institution_register", "institution_import",
-             "institution_proposals", "workspace")  # fmt: skip
+             "institution_proposals", "workspace", "classes", "workspace_classes",
+             "workspace_class_new")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000", "320613"):
@@ -205,6 +234,19 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         add("backoffice:institution_move", region, pk=inst.pk)
         add("backoffice:institution_listing", region, pk=inst.pk)
         add("backoffice:institution_add", region, pk=inst.pk, what="inspection")
+    for region, cls in world["classes"].items():
+        trainee = cls.trainees.get()
+        add("backoffice:class", region, pk=cls.pk)
+        for name in ("class_move", "class_inspect", "class_commission", "class_results"):
+            add(f"backoffice:{name}", region, pk=cls.pk)
+        add("backoffice:class_amendment", region, pk=cls.pk, amendment=1)
+        add("backoffice:class_reveal", region, pk=cls.pk, trainee=trainee.pk)
+        add("backoffice:class_completion", region, pk=cls.pk, trainee=trainee.pk)
+    own = world["classes"]["320613"]  # the walking clerk's institution's
+    add("backoffice:workspace_class", pk=own.pk)
+    for name in ("roster", "file", "move", "amend", "attendance", "results"):
+        add(f"backoffice:workspace_{name}", pk=own.pk)
+    add("backoffice:workspace_amendment_withdraw", pk=own.pk, amendment=1)
     add("backoffice:draft_start", "320000", catalog_id="jiangsu-2025")
     add("backoffice:logout")
     add("backoffice:upload", "320600", pk=world["upload"].pk)
@@ -227,8 +269,10 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 200 if actor.anonymous else 302  # signed-in users are sent on
     if actor.anonymous:
         return 302  # to the login page
-    if name == "backoffice:workspace":
+    if name in WORKSPACE_PAGES:
         return 200 if actor.role is Role.INSTITUTION else 403
+    if name in WORKSPACE_POSTS:
+        return 405 if actor.role is Role.INSTITUTION else 403
     if actor.role is Role.INSTITUTION:
         return 302 if name == "backoffice:home" else 403  # home sends a clerk to the workspace
     if actor.role is None:

@@ -120,23 +120,28 @@ def read_roster(path: Path) -> list[RosterRow]:
         tables = read_tables(path)
     except TableImportError as exc:
         raise RosterError(str(exc)) from exc
+    return roster_rows(tables, path.name)
+
+
+def roster_rows(tables: Iterable[RawTable], name: str) -> list[RosterRow]:
+    """The roster in tables already read (the web reads uploads in a bounded child process)."""
     for table in tables:
         located = _columns(table)
         if located is None:
             continue
         header, columns = located
         if "name" not in columns:
-            raise RosterError(f"{path.name}: {table.where()} has no 姓名 column")
+            raise RosterError(f"{name}: {table.where()} has no 姓名 column")
         rows = [
             RosterRow(cells[0].row, {f: cells[j] for f, j in columns.items()})
             for cells in table.rows[header + 1 :]
             if any(c.text.strip() for c in cells)
         ]
         if len(rows) > MAX_ROWS:
-            raise RosterError(f"{path.name}: {len(rows)} rows; a roster may have at most {MAX_ROWS}")
+            raise RosterError(f"{name}: {len(rows)} rows; a roster may have at most {MAX_ROWS}")
         return rows
     known = "、".join(HEADERS["id_number"])
-    raise RosterError(f"{path.name}: no ID number column (a header such as {known}) in the first rows")
+    raise RosterError(f"{name}: no ID number column (a header such as {known}) in the first rows")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,237 @@
+"""Reads of classes: scoped lists for the bureaus, the clerk's own classes, a class's completion from
+attendance, the flag on classes whose institution was suspended or removed (computed when read: the
+institutions app knows nothing of classes), and institution outcomes with small-cell suppression."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from accounts.selectors import staff_scope
+from classes.models import Attendance, Session, Trainee, TrainingClass
+from common.actor import Actor
+from institutions.models import Institution
+from skillsubsidy.classes.lifecycle import CLASS
+from skillsubsidy.institutions.lifecycle import INSTITUTION
+from skillsubsidy.occupations import Level
+from skillsubsidy.regions import all_regions, ancestry
+from skillsubsidy.rules import checks
+from standards.selectors import engine
+
+# A figure computed from fewer trainees than this is not shown on public pages (issue 9: small cells
+# could identify people).
+PUBLIC_MIN_TRAINEES = 10
+# Classes that still run (or are about to) when their institution is suspended or removed: they
+# finish, and the bureau sees them flagged (issue 9: 已开班的班级继续培训至结束并予以标记).
+FLAGGED_CLASS_STATES = ("filed", "running", "suspended", "finished")
+FLAGGED_INSTITUTION_STATES = ("suspended", "removed")
+# What the public may see of a class: that it is open for enrolment (filed, not yet started).
+OPEN_STATES = ("filed",)
+
+
+def classes_for(actor: Actor) -> QuerySet[TrainingClass]:
+    """The classes a bureau member may see: their region and below it."""
+    scope = staff_scope(actor)
+    if scope is None:
+        return TrainingClass.objects.none()
+    qs = TrainingClass.objects.select_related("institution")
+    return qs if scope.regions is None else qs.filter(region__in=scope.regions)
+
+
+def class_for(actor: Actor, pk: int) -> TrainingClass:
+    found = classes_for(actor).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such class")
+    return found
+
+
+def classes_of(institution: Institution) -> QuerySet[TrainingClass]:
+    return TrainingClass.objects.filter(institution=institution).select_related("institution")
+
+
+def class_of(institution: Institution, pk: int) -> TrainingClass:
+    """One class of the clerk's own institution; any other is the same 404 as a missing one."""
+    found = classes_of(institution).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such class")
+    return found
+
+
+def filtered(
+    actor: Actor,
+    *,
+    status: str = "",
+    occupation: str = "",
+    region: str = "",
+    institution: str = "",
+    start_from: date | None = None,
+    start_to: date | None = None,
+    flagged: bool = False,
+) -> QuerySet[TrainingClass]:
+    """The actor's classes narrowed by the list's filters (a city includes its districts)."""
+    qs = classes_for(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if occupation:
+        qs = qs.filter(Q(occupation__contains=occupation) | Q(occupation_code=occupation))
+    if region:
+        qs = qs.filter(
+            region__in={region}
+            | {r.code for r in all_regions().values() if region in {a.code for a in ancestry(r)}}
+        )
+    if institution:
+        qs = qs.filter(institution__name__contains=institution)
+    if start_from:
+        qs = qs.filter(start__gte=start_from)
+    if start_to:
+        qs = qs.filter(start__lte=start_to)
+    if flagged:
+        qs = qs.filter(status__in=FLAGGED_CLASS_STATES, institution__status__in=FLAGGED_INSTITUTION_STATES)
+    return qs.order_by("-start", "-id")
+
+
+def institution_flag(training_class: TrainingClass) -> str | None:
+    """Why this class is flagged, in Chinese, or None: its institution was suspended or removed while
+    it was filed or running (it may finish; no new class may be filed)."""
+    inst = training_class.institution
+    if training_class.status in FLAGGED_CLASS_STATES and inst.status in FLAGGED_INSTITUTION_STATES:
+        return f"承训机构已{INSTITUTION.states[inst.status].label_zh}，本班可培训至结束，请重点跟踪"
+    return None
+
+
+def region_name(code: str) -> str:
+    """广州市天河区: the city's name before a district's."""
+    region = all_regions().get(code)
+    return region.qualified if region is not None else code
+
+
+def status_label(status: str) -> str:
+    return CLASS.states[status].label_zh if status in CLASS.states else status
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    total: Decimal
+    online: Decimal
+
+
+def hours_of(training_class: TrainingClass) -> Hours:
+    rows = training_class.sessions.values("mode").annotate(h=Sum("hours"))
+    by = {r["mode"]: r["h"] or Decimal(0) for r in rows}
+    online = by.get(Session.Mode.ONLINE, Decimal(0))
+    return Hours(online + by.get(Session.Mode.OFFLINE, Decimal(0)), online)
+
+
+def required_hours(training_class: TrainingClass) -> Decimal:
+    """The class hours the level needs (000 · 附件1 · 备注2: 40 for level 5, 56 for levels 4 and above),
+    from the region's parameters on the start date; without a level or a parameter, the class's own
+    total."""
+    if training_class.level:
+        regime = engine().regime(all_regions()[training_class.region], training_class.start)
+        rule = regime.get(checks.hours_minimum_name(Level(training_class.level)))
+        if rule is not None and rule.value is not None:
+            return Decimal(str(rule.value))
+    return hours_of(training_class).total
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    trainee: Trainee
+    attended: Decimal  # class hours present (online: with the platform's completion record)
+    required: Decimal
+    completed: bool  # from attendance, unless set by hand with a reason
+    overridden: bool
+
+
+def completion(training_class: TrainingClass) -> list[Completion]:
+    """Each trainee's attended hours against the hours the level needs."""
+    required = required_hours(training_class)
+    attended: dict[int, Decimal] = {}
+    present = Attendance.objects.filter(
+        session__training_class=training_class, mark=Attendance.Mark.PRESENT
+    ).filter(
+        Q(session__mode=Session.Mode.OFFLINE)
+        | Q(source=Attendance.Source.PLATFORM, platform_minutes__isnull=False)
+    )
+    for row in present.values("trainee_id").annotate(h=Sum("session__hours")):
+        attended[row["trainee_id"]] = row["h"] or Decimal(0)
+    out = []
+    for t in training_class.trainees.all():
+        hours = attended.get(t.pk, Decimal(0))
+        by_hours = hours >= required
+        overridden = t.completion_override is not None
+        out.append(
+            Completion(t, hours, required, t.completion_override if overridden else by_hours, overridden)  # type: ignore[arg-type]
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """An institution's outcomes from its classes' results."""
+
+    trainees: int  # on the rosters of its filed classes
+    assessed: int
+    passed: int
+    certificates: int
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        if not self.assessed:
+            return None
+        return (Decimal(self.passed) * 100 / Decimal(self.assessed)).quantize(Decimal("0.1"))
+
+
+def outcomes(institution: Institution) -> Outcomes:
+    trainees = Trainee.objects.filter(
+        training_class__institution=institution,
+        training_class__status__in=("filed", "running", "suspended", "finished", "assessed", "closed"),
+    )
+    counts = trainees.aggregate(
+        n=Count("id"),
+        assessed=Count("result"),
+        passed=Count("result", filter=Q(result__passed=True)),
+        certificates=Count("result", filter=~Q(result__certificate_no="")),
+    )
+    return Outcomes(counts["n"], counts["assessed"], counts["passed"], counts["certificates"])
+
+
+@dataclass(frozen=True, slots=True)
+class PublicOutcomes:
+    """What the public page shows: each figure, or None where fewer than PUBLIC_MIN_TRAINEES trainees
+    stand behind it."""
+
+    trainees: int | None
+    pass_rate: Decimal | None
+    certificates: int | None
+    suppressed: bool
+    minimum: int = PUBLIC_MIN_TRAINEES
+
+
+def public_outcomes(institution: Institution) -> PublicOutcomes:
+    o = outcomes(institution)
+    small_roster = o.trainees < PUBLIC_MIN_TRAINEES
+    small_assessed = o.assessed < PUBLIC_MIN_TRAINEES
+    return PublicOutcomes(
+        trainees=None if small_roster else o.trainees,
+        pass_rate=None if small_assessed else o.pass_rate,
+        certificates=None if small_assessed else o.certificates,
+        suppressed=small_roster or small_assessed,
+    )
+
+
+def open_classes(*, occupation: str = "", region: str = "", today: date) -> QuerySet[TrainingClass]:
+    """Classes open for enrolment (filed, starting after today), for the public: no roster, no names."""
+    qs = TrainingClass.objects.filter(status__in=OPEN_STATES, start__gt=today).select_related("institution")
+    if occupation:
+        qs = qs.filter(occupation__contains=occupation)
+    if region:
+        qs = qs.filter(
+            region__in={region}
+            | {r.code for r in all_regions().values() if region in {a.code for a in ancestry(r)}}
+        )
+    return qs.order_by("start", "id")
