@@ -316,3 +316,53 @@ def test_the_dashboard_counts_claims_and_fen_by_state(world: claims_world.World,
     figures = selectors.dashboard(regions=None)
     assert figures["by_state"]["district_review"] == {"claims": 2, "fen": 300000}
     assert figures["personal_share"] == {"personal": 0, "all": 2}
+
+
+# -- the API --------------------------------------------------------------------------------------
+
+
+def _post(user: Any, body: dict[str, Any]) -> Any:
+    from accounts.services import token_create
+    from django.test import Client
+
+    token = token_create(user=user, name="system")[1]
+    return Client().post(
+        "/api/v1/claims", body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_the_api_ignores_a_client_amount_and_answers_the_engine_amount(world: claims_world.World) -> None:
+    body = {
+        "certificate_no": world.certificate(0),
+        "payee": {"kind": "institution_account", "account": "310012345678", "name": "南通市示范职业培训学校"},
+        "pledge_signed": True,
+        "amount": "99999.00",
+    }
+    answer = _post(world.clerk, body)
+    assert answer.status_code == 201, answer.content
+    data = answer.json()
+    assert (data["amount_fen"], data["amount"], data["status"]) == (150000, "1500.00", "district_review")
+    again = _post(
+        worker(world), {**body, "payee": {"kind": "bank_card", "account": CARD.account, "name": "张伟"}}
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "duplicate_claim"
+    assert again.json()["error"]["winner"] == data["number"]
+
+
+def test_the_api_names_an_unknown_certificate_and_a_bad_payee(world: claims_world.World) -> None:
+    payee = {"kind": "institution_account", "account": "310012345678", "name": "学校"}
+    unknown = _post(world.clerk, {"certificate_no": "NOPE", "payee": payee, "pledge_signed": True})
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "unknown_certificate")
+    bad = _post(
+        world.clerk,
+        {
+            "certificate_no": world.certificate(0),
+            "payee": {**payee, "account": "12AB"},
+            "pledge_signed": True,
+        },
+    )
+    assert (bad.status_code, bad.json()["error"]["code"], bad.json()["error"]["field"]) == (
+        422, "validation_error", "payee_account",
+    )  # fmt: skip
+    assert Claim.objects.count() == 0
