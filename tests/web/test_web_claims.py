@@ -322,8 +322,9 @@ def test_the_dashboard_counts_claims_and_fen_by_state(world: claims_world.World,
 
 
 def _post(user: Any, body: dict[str, Any]) -> Any:
-    from accounts.services import token_create
     from django.test import Client
+
+    from accounts.services import token_create
 
     token = token_create(user=user, name="system")[1]
     return Client().post(
