@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import claim_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     path("sources/", views.sources, name="sources"),
     path("sources/<str:seed>/", views.source, name="source"),
     path("developers/", views.api_docs, name="api"),
+    path("claims/", claim_views.my_claims, name="claims"),
+    path("claims/register/", claim_views.register, name="claim_register"),
+    path("claims/notice/", claim_views.notice, name="claim_notice"),
+    path("claims/figures/", claim_views.figures, name="claim_figures"),
+    path("claims/<int:pk>/", claim_views.my_claim, name="claim"),
 ]
