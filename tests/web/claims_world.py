@@ -53,12 +53,13 @@ def build(
     short: tuple[int, ...] = (),
     uscc_serial: int = 1,
     region: str = REGION,
+    institution: Institution | None = None,
 ) -> World:
     """`short` lists the trainees (by index) who attended only 52 of the 60 hours."""
     from stdnum.cn import uscc
 
     first17 = f"5232061{uscc_serial:04d}MJL12"[:17]
-    institution = Institution.objects.create(
+    institution = institution or Institution.objects.create(
         name=f"南通市示范职业培训学校{tag}",
         uscc=first17 + uscc.calc_check_digit(first17),
         kind="hr_approved",
