@@ -367,3 +367,23 @@ def test_the_api_names_an_unknown_certificate_and_a_bad_payee(world: claims_worl
         422, "validation_error", "payee_account",
     )  # fmt: skip
     assert Claim.objects.count() == 0
+
+
+def test_the_demo_part_moves_claims_into_every_state_through_the_services() -> None:
+    from claims.demo import PLAN, ClaimsStaff, load_claims
+    from classes.models import TrainingClass
+
+    world = claims_world.build(trainees=len(PLAN))
+    TrainingClass.objects.filter(pk=world.klass.pk).update(demo=True)
+    staff = ClaimsStaff(
+        city=make_staff("demo-nantong", Role.CITY_BUREAU, "320600"),
+        districts={
+            claims_world.REGION: make_staff("demo-chongchuan", Role.DISTRICT_BUREAU, claims_world.REGION)
+        },
+    )
+    made = load_claims(staff, date.today())
+    assert len(made) == len(PLAN)
+    states = sorted(Claim.objects.values_list("status", flat=True))
+    assert states == sorted(PLAN)
+    assert Claim.objects.filter(demo=True).count() == len(PLAN)
+    assert Claim.objects.filter(channel="worker").count() == 3

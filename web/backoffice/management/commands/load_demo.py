@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import staff_create
+from claims.demo import ClaimsStaff, load_claims
 from institutions.demo import DISTRICTS, DemoStaff, load_institutions
 from institutions.models import Institution
 
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                     },
                 )
                 loaded = load_institutions(staff, timezone.localdate())
+                # Claims build on the demo's closed classes (none yet: then nothing is added).
+                claims = load_claims(ClaimsStaff(staff.city, dict(staff.districts)), timezone.localdate())
         except ValidationError as exc:
             # A demo account already exists (an earlier demo whose institutions were deleted).
             raise CommandError(f"{'; '.join(exc.messages)}; nothing was changed") from None
@@ -64,3 +67,5 @@ class Command(BaseCommand):
             by_status[inst.status] = by_status.get(inst.status, 0) + 1
         shown = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items()))
         self.stdout.write(f"demo loaded: {len(loaded)} institutions ({shown})")
+        if claims:
+            self.stdout.write(f"demo claims: {len(claims)}")
