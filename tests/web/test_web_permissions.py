@@ -75,8 +75,10 @@ PUBLIC = {
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
     "api:catalog_entries", "api:search", "api:occupation", "api:quality", "api:calendar_deadline",
-    "api:calendar_workday", "api:institutions_trainers", "api:institution_public",
+    "api:calendar_workday", "api:institutions_trainers", "api:institution_public", "api:classes_open",
 }  # fmt: skip
+# The class API's reads need a signed-in bureau member or clerk (the session is the credential here).
+API_SIGNED_IN = {"api:classes_list", "api:class_detail"}
 POST_ONLY = {
     "backoffice:draft_start", "backoffice:entry_delete", "backoffice:version_publish",
     "backoffice:version_discard", "backoffice:logout", "backoffice:institution_move",
@@ -283,6 +285,10 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         add("backoffice:class_amendment", region, pk=cls.pk, amendment=1)
         add("backoffice:class_reveal", region, pk=cls.pk, trainee=trainee.pk)
         add("backoffice:class_completion", region, pk=cls.pk, trainee=trainee.pk)
+    add("api:classes_list")
+    for region, cls in world["classes"].items():
+        add("api:class_detail", region, class_id=cls.pk)
+    out.append(("api:classes_open", reverse("api:classes_open") + "?occupation=焊工&region=320600", None))
     own = world["classes"]["320613"]  # the walking clerk's institution's
     add("backoffice:workspace_class", pk=own.pk)
     for name in ("roster", "file", "move", "amend", "attendance", "results"):
@@ -311,7 +317,10 @@ NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_get", "api:entry_patch
               "api:institution_move", "api:inspection_record", "api:finding_record",
               "api:approval_add",
               # Claims through the API need a clerk's or worker's token: test_web_claims.py walks them.
-              "api:claim_submit", "api:claim_list", "api:claim_status"}  # fmt: skip
+              "api:claim_submit", "api:claim_list", "api:claim_status",
+              # The class API's writes: tests/web/test_web_class_api.py posts to each as each role.
+              "api:class_create", "api:class_roster", "api:class_file", "api:class_move",
+              "api:class_attendance", "api:class_results"}  # fmt: skip
 
 
 def expected(actor: Actor, name: str, region: str | None) -> int:
@@ -321,6 +330,14 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 404 if actor.role is Role.WORKER else 302
     if name == "backoffice:logout":
         return 405  # logging out is a POST
+    if name in API_SIGNED_IN:
+        if actor.anonymous:
+            return 401
+        if actor.role is None:
+            return 403
+        if actor.role is Role.INSTITUTION:
+            return 200 if region in (None, "320613") else 404  # its own institution's classes only
+        return 404 if region is not None and not actor.covers(region) else 200
     if name == "backoffice:login":
         return 200 if actor.anonymous else 302  # signed-in users are sent on
     if actor.anonymous:

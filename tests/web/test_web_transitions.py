@@ -138,13 +138,17 @@ ROUNDS, THREADS = 20, 8
 
 
 def _race(
-    database_url: str, tmp_path: Path, script: str = "race_publish.py", threads: int = THREADS
+    database_url: str,
+    tmp_path: Path,
+    script: str = "race_publish.py",
+    threads: int = THREADS,
+    rounds: int = ROUNDS,
 ) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
     env.update({"PYTHONPATH": str(WEB), "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
                 "DATABASE_URL": database_url, "SKILLSUBSIDY_VAR_DIR": str(tmp_path)})  # fmt: skip
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name(script)), str(ROUNDS), str(threads)],
+        [sys.executable, str(Path(__file__).with_name(script)), str(rounds), str(threads)],
         cwd=WEB, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]

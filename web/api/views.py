@@ -21,6 +21,7 @@ from api.auth import WRITE_AUTH
 from calendars import api as calendars_api
 from catalogs import api as catalogs_api
 from claims import api as claims_api
+from classes import api as classes_api
 from common.api_schemas import Out
 from institutions import api as institutions_api
 from standards import api as standards_api
@@ -74,4 +75,6 @@ api.add_router("", catalogs_api.writes, auth=WRITE_AUTH)
 api.add_router("/calendar", calendars_api.router)
 api.add_router("", institutions_api.router)
 api.add_router("", institutions_api.writes, auth=WRITE_AUTH)
+api.add_router("", classes_api.router)
+api.add_router("", classes_api.writes, auth=WRITE_AUTH)
 api.add_router("", claims_api.router, auth=WRITE_AUTH)

@@ -40,6 +40,7 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_ROW = "unknown_row", 404
     UNKNOWN_OCCUPATION = "unknown_occupation", 404
     UNKNOWN_INSTITUTION = "unknown_institution", 404
+    UNKNOWN_CLASS = "unknown_class", 404
     UNKNOWN_CLAIM = "unknown_claim", 404
     UNKNOWN_CERTIFICATE = "unknown_certificate", 422
     NOT_ELIGIBLE = "not_eligible", 422

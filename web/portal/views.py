@@ -29,6 +29,7 @@ from catalogs.present import (
     region_name,
     region_slug,
 )
+from classes import selectors as class_selectors
 from institutions import present as inst_present
 from institutions import selectors as institutions
 from portal import charts
@@ -408,6 +409,7 @@ def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
             "inst": inst,
             "row": _public_row(record.shown),
             "removal": record.removal,
+            "outcomes": class_selectors.public_outcomes(inst),
         },
     )
 

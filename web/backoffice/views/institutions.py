@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice.views.access import staff_required
+from classes import selectors as class_selectors
 from common.actor import signed_in
 from common.errors import Conflict
 from institutions import present, selectors, uploads
@@ -139,6 +140,7 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "next_year": today.year + 1,
             "forms": forms,
             "today": today,
+            "outcomes": class_selectors.outcomes(institution),
         },
         status=400 if forms else 200,
     )

@@ -1,0 +1,101 @@
+"""Class pages, walked as people use them: the clerk drafts a class, uploads a roster with a bad row,
+fixes it and files on the last on-time day (2025-09-25 for a class starting 2025-10-09); the district
+sees it in its list, inspects it and reveals one number (audited); the public institution page shows
+outcomes only from 10 trainees up."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from class_support import clerk_of, id_number, listed_institution, roster_xlsx, staff
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from web_support import client_for
+
+from audit.models import AuditRecord
+from classes.models import ClassInspection, TrainingClass
+
+ZHANG = id_number("19900101", 123)
+LI = id_number("19920202", 224)
+
+
+@pytest.fixture
+def world(db: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # 2025-09-25 10:00 in Beijing: the last day to file a class starting 2025-10-09.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 9, 25, 2, 0, tzinfo=UTC))
+    district, city = staff()
+    inst = listed_institution(district, city)
+    return type("World", (), {"district": district, "inst": inst, "clerk": clerk_of(inst, district)})
+
+
+NEW_CLASS = {
+    "title": "焊工四级培训班", "occupation": "焊工", "level": "4", "certificate_type": "skill_level",
+    "program": "training", "start": "2025-10-09", "end": "2025-10-19", "venue": "实训楼 201",
+    "plan": "理论 16 课时，实操 40 课时",
+    "sessions": "\n".join(f"2025-10-{9 + i:02d} | 第{i + 1}次课 | 7 | 线下" for i in range(8)),
+}  # fmt: skip
+
+
+def test_a_clerk_drafts_fixes_the_roster_and_files_on_the_last_on_time_day(world: Any) -> None:
+    clerk = client_for(world.clerk)
+    teacher = world.inst.teachers.get()
+    page = clerk.post("/office/workspace/classes/new/", {**NEW_CLASS, "teachers": [str(teacher.pk)]})
+    cls = TrainingClass.objects.get()
+    assert page.status_code == 302 and page["Location"] == f"/office/workspace/classes/{cls.pk}/"
+    bad = roster_xlsx([("张三", ZHANG), ("李四", LI[:-1] + ("0" if LI[-1] != "0" else "1"))])
+    page = clerk.post(
+        f"/office/workspace/classes/{cls.pk}/roster/", {"file": SimpleUploadedFile("名册.xlsx", bad)}
+    )
+    shown = clerk.get(f"/office/workspace/classes/{cls.pk}/").content.decode()
+    assert "最近一次检查：共 2 行，未通过 1 行" in shown and "校验码不正确" in shown
+    page = clerk.post(f"/office/workspace/classes/{cls.pk}/file/")
+    assert page.status_code == 400
+    assert "花名册中有1行未通过检查，请修改后重新上传" in page.content.decode()
+    good = roster_xlsx([("张三", ZHANG), ("李四", LI)])
+    clerk.post(f"/office/workspace/classes/{cls.pk}/roster/", {"file": SimpleUploadedFile("名册.xlsx", good)})
+    page = clerk.post(f"/office/workspace/classes/{cls.pk}/file/")
+    assert page.status_code == 302
+    cls.refresh_from_db()
+    assert (cls.status, cls.filed_on, cls.trainees.count()) == ("filed", date(2025, 9, 25), 2)
+    assert ZHANG not in clerk.get(f"/office/workspace/classes/{cls.pk}/").content.decode()
+
+
+def test_a_bad_session_line_is_refused_naming_the_line(world: Any) -> None:
+    page = client_for(world.clerk).post(
+        "/office/workspace/classes/new/", {**NEW_CLASS, "sessions": "2025-10-09 | 安全 | 七 | 线下"}
+    )
+    assert page.status_code == 400
+    assert "第1行的课时“七”不是数字" in page.content.decode()
+    assert not TrainingClass.objects.exists()
+
+
+def test_the_district_lists_inspects_and_reveals_one_number_with_an_audit_row(world: Any) -> None:
+    clerk = client_for(world.clerk)
+    clerk.post("/office/workspace/classes/new/", NEW_CLASS)
+    cls = TrainingClass.objects.get()
+    roster = roster_xlsx([("张三", ZHANG)])
+    clerk.post(f"/office/workspace/classes/{cls.pk}/roster/", {"file": SimpleUploadedFile("r.xlsx", roster)})
+    clerk.post(f"/office/workspace/classes/{cls.pk}/file/")
+    district = client_for(world.district)
+    listing = district.get("/office/classes/?status=filed&occupation=焊工").content.decode()
+    assert "焊工四级培训班" in listing and "已备案" in listing
+    page = district.post(
+        f"/office/classes/{cls.pk}/inspect/",
+        {"kind": "first_class", "on": "2025-10-09", "outcome": "passed",
+         "findings": "首期班实地检查，人数相符",
+         "present": "1"},
+    )  # fmt: skip
+    assert page.status_code == 302
+    assert ClassInspection.objects.get().findings == "首期班实地检查，人数相符"
+    trainee = cls.trainees.get()
+    page = district.post(f"/office/classes/{cls.pk}/trainees/{trainee.pk}/reveal/", {"reason": "核对身份"})
+    assert ZHANG in page.content.decode() and page["Cache-Control"].startswith("no-store")
+    assert AuditRecord.objects.filter(action="class.reveal_id").count() == 1
+    assert ZHANG not in district.get(f"/office/classes/{cls.pk}/").content.decode()
+
+
+def test_the_public_institution_page_suppresses_outcomes_from_fewer_than_10_trainees(world: Any) -> None:
+    page = client_for(None).get(f"/institutions/{world.inst.pk}/").content.decode()
+    assert "不足10人" in page
