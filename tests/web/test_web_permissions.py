@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import claims_world
 import pytest
 from call_support import through_notice
 from class_support import draft, id_number, roster_xlsx
@@ -31,6 +32,7 @@ from audit.models import AuditRecord
 from catalogs.models import CatalogVersion
 from catalogs.services import draft_from_published, draft_publish
 from catalogs.uploads import upload_create, upload_to_draft
+from claims import services as claim_services
 from classes.services import roster_upload
 from institutions.models import Institution
 from institutions.services import clerk_create, institution_move, institution_register
@@ -60,6 +62,8 @@ ACTORS = [
     Actor("chongchuan district", Role.DISTRICT_BUREAU, "320613", sees=frozenset({"320613"})),
     # The clerk of the institution listed in 崇川区: bureau pages refuse it, whatever the region.
     Actor("institution clerk", Role.INSTITUTION, "320613"),
+    # A worker verified against the ID number of a trainee on the 崇川区 roster: portal pages only.
+    Actor("worker", Role.WORKER, "320613"),
 ]
 NANTONG, CHONGCHUAN = ACTORS[2], ACTORS[5]
 
@@ -68,6 +72,7 @@ PUBLIC = {
     "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
     "portal:institutions", "portal:institution_removals", "portal:institution", "portal:sources",
     "portal:calls", "portal:call_notice",
+    "portal:claims", "portal:claim_register", "portal:claim_notice", "portal:claim_figures",
 }  # fmt: skip
 API_READS = {
     "api:openapi-json", "api:openapi-view", "api:health", "api:regions", "api:catalogs",
@@ -85,11 +90,14 @@ POST_ONLY = {
     "backoffice:class_move", "backoffice:class_inspect", "backoffice:class_commission",
     "backoffice:class_results", "backoffice:class_amendment", "backoffice:class_reveal",
     "backoffice:class_completion",
+    "backoffice:claim_bulk", "backoffice:claim_notice_clear", "backoffice:claim_batch_export",
+    "backoffice:claim_batch_results", "backoffice:claim_review", "backoffice:claim_interest",
+    "backoffice:claim_objection",
 }  # fmt: skip
 # The institution workspace: a clerk's pages (GET) and its writes (POST only); everyone else gets 403.
 WORKSPACE_PAGES = {
     "backoffice:workspace", "backoffice:workspace_classes", "backoffice:workspace_class_new",
-    "backoffice:workspace_class",
+    "backoffice:workspace_class", "backoffice:workspace_claims", "backoffice:workspace_claim",
 }  # fmt: skip
 WORKSPACE_POSTS = {
     "backoffice:workspace_roster", "backoffice:workspace_file", "backoffice:workspace_move",
@@ -161,6 +169,9 @@ def world(admin: AbstractUser) -> dict[str, Any]:
                 reason="test",
                 today=date.today(),
             )
+    # A claim for a passed trainee of a closed class of the 崇川区 institution, approved, noticed, paid
+    # in a batch of 南通 (claims_world writes the class records; the claim moves through the services).
+    claim, batch = _claim_and_batch(institutions["320613"])
     # A class in 崇川区 (with a trainee and an amendment) and one in 上海, each filed by its own clerk.
     classes = {}
     for region in ("320613", "310000"):
@@ -171,7 +182,35 @@ def world(admin: AbstractUser) -> dict[str, Any]:
                       data=roster_xlsx([("张三", id_number("19900101", 123))]))  # fmt: skip
         classes[region] = cls
     return {"drafts": drafts, "published": published, "upload": upload, "institutions": institutions,
-            "admin": admin, "classes": classes}  # fmt: skip
+            "admin": admin, "classes": classes, "claim": claim, "batch": batch}  # fmt: skip
+
+
+def _claim_and_batch(institution: Institution) -> tuple[Any, Any]:
+    world = claims_world.build(institution=institution, tag="-walk", trainees=1)
+    district = make_staff("walk-district", Role.DISTRICT_BUREAU, "320613")
+    city = make_staff("walk-city", Role.CITY_BUREAU, "320600")
+    payee = claim_services.PayeeInput("institution_account", "310012345678", institution.name)
+    claim = claim_services.claim_submit(
+        actor=world.clerk, certificate_no=world.certificate(0), payee=payee, pledge_signed=True,
+        today=date(2025, 9, 1),
+    )  # fmt: skip
+    claim_services.claim_pass_district(actor=district, pk=claim.pk)
+    claim_services.notice_setting_set(actor=city, region="320600", effective_from=date(2025, 1, 1),
+                                      working_days=5, reason="walk")  # fmt: skip
+    claim_services.claim_approve(actor=city, pk=claim.pk, today=date(2025, 9, 30))
+    claim_services.objection_raise(claim_number=claim.number, text="walk", raised_by="walk",
+                                   today=date(2025, 10, 1))  # fmt: skip
+    second = claims_world.build(tag="-walk2", trainees=1, uscc_serial=9)
+    other = claim_services.claim_submit(
+        actor=second.clerk, certificate_no=second.certificate(0), payee=payee, pledge_signed=True,
+        today=date(2025, 9, 1),
+    )  # fmt: skip
+    claim_services.claim_pass_district(actor=district, pk=other.pk)
+    claim_services.claim_approve(actor=city, pk=other.pk, today=date(2025, 9, 30))
+    claim_services.claim_clear_notice(actor=city, pk=other.pk, today=date(2025, 10, 15))
+    batch = claim_services.batch_create(actor=city, region="320600")
+    claim_services.batch_export(actor=city, pk=batch.pk)
+    return claim, batch
 
 
 @pytest.fixture
@@ -202,6 +241,7 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         "portal:calls",
         "portal:call_notice",
     }
+    walked_apart |= {"portal:claim"}
     for name in PUBLIC - walked_apart:
         add(name)
     add("portal:occupation", query="6-18-02-04")
@@ -238,7 +278,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     names = ("home", "login", "catalogs", "upload_new", "audit", "tokens", "staff", "standards", "calendar",
              "calendar_add", "institutions", "institution_register", "institution_import",
              "institution_proposals", "workspace", "classes", "workspace_classes",
-             "workspace_class_new")  # fmt: skip
+             "workspace_class_new", "claims", "claim_dashboard", "claim_notice", "claim_batches",
+             "claim_bulk", "claim_notice_clear", "workspace_claims")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000", "320613"):
@@ -273,6 +314,17 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     for name in ("roster", "file", "move", "amend", "attendance", "results"):
         add(f"backoffice:workspace_{name}", pk=own.pk)
     add("backoffice:workspace_amendment_withdraw", pk=own.pk, amendment=1)
+    claim, batch = world["claim"], world["batch"]
+    add("backoffice:claim", "320613", pk=claim.pk)
+    for name in ("claim_review", "claim_interest"):
+        add(f"backoffice:{name}", "320613", pk=claim.pk)
+    add("backoffice:claim_objection", "320613", pk=claim.pk, objection=claim.objections.get().pk)
+    add("backoffice:claim_batch", "320600", pk=batch.pk)
+    add("backoffice:claim_batch_export", "320600", pk=batch.pk)
+    add("backoffice:claim_batch_results", "320600", pk=batch.pk)
+    add("backoffice:claim_batch_download", "320600", pk=batch.pk, fmt="csv")
+    add("backoffice:workspace_claim", pk=claim.pk)
+    add("portal:claim", pk=claim.pk)
     add("backoffice:draft_start", "320000", catalog_id="jiangsu-2025")
     add("backoffice:logout")
     add("backoffice:upload", "320600", pk=world["upload"].pk)
@@ -317,6 +369,8 @@ NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_get", "api:entry_patch
               "api:call_move", "api:call_decision", "api:call_notice_publish", "api:call_objection_file",
               "api:call_objection_answer", "api:call_filing", "api:call_filing_result",
               "api:call_application_track",
+              # Claims through the API need a clerk's or worker's token: test_web_claims.py walks them.
+              "api:claim_submit", "api:claim_list", "api:claim_status",
               # The class API's writes: tests/web/test_web_class_api.py posts to each as each role.
               "api:class_create", "api:class_roster", "api:class_file", "api:class_move",
               "api:class_attendance", "api:class_results"}  # fmt: skip
@@ -325,12 +379,14 @@ NOT_WALKED = {"api:quote", "api:draft_create", "api:entry_get", "api:entry_patch
 def expected(actor: Actor, name: str, region: str | None) -> int:
     if name in PUBLIC or name in API_READS:
         return 200
+    if name == "portal:claim":  # a worker's own claim; anyone else is sent to the claims page
+        return 404 if actor.role is Role.WORKER else 302
     if name == "backoffice:logout":
         return 405  # logging out is a POST
     if name in API_SIGNED_IN:
         if actor.anonymous:
             return 401
-        if actor.role is None:
+        if actor.role in (None, Role.WORKER):  # a worker reads no class through the API
             return 403
         if actor.role is Role.INSTITUTION:
             return 200 if region in (None, "320613") else 404  # its own institution's classes only
@@ -349,6 +405,8 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 405 if actor.role is Role.INSTITUTION else 403
     if actor.role is Role.INSTITUTION:
         return 302 if name == "backoffice:home" else 403  # home sends a clerk to the workspace
+    if actor.role is Role.WORKER:
+        return 302 if name == "backoffice:home" else 403  # home sends a worker to the portal's claims
     if actor.role is None:
         return 403
     if name in ADMIN_ONLY:
@@ -372,6 +430,10 @@ def login(actor: Actor, world: dict[str, Any] | None = None) -> Client:
         return client_for(clerk.user)
     if actor.role is None:
         return client_for(get_user_model().objects.create_user("plain", password="x" * 20))
+    if actor.role is Role.WORKER:
+        account = claim_services.worker_register(username="walk-worker", password=PASSWORD, name="张三",
+                                                 id_number=id_number("19900101", 123))  # fmt: skip
+        return client_for(account.user)
     return client_for(make_staff(actor.name.replace(" ", "-"), actor.role, actor.region))
 
 
@@ -676,7 +738,7 @@ def test_only_the_city_reinstates_a_suspended_institution(
 
 
 @pytest.mark.parametrize(
-    "actor", [a for a in ACTORS[2:] if a.role is not Role.INSTITUTION], ids=lambda a: a.name
+    "actor", [a for a in ACTORS[2:] if a.role not in (Role.INSTITUTION, Role.WORKER)], ids=lambda a: a.name
 )
 def test_the_institution_api_writes_answer_each_role_as_the_back_office_does(
     actor: Actor, world: dict[str, Any]

@@ -23,7 +23,10 @@ class RoleField(forms.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         # Clerk accounts are made on their institution's page, which links them (institutions.services).
-        staff_roles = [(value, label) for value, label in Role.choices if value != Role.INSTITUTION]
+        # Worker accounts are made by the worker through the portal (claims.services.worker_register).
+        staff_roles = [
+            (value, label) for value, label in Role.choices if value not in (Role.INSTITUTION, Role.WORKER)
+        ]
         super().__init__(choices=staff_roles, **kwargs)
 
     def validate(self, value: Any) -> None:

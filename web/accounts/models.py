@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     # An institution's clerk (机构经办人) acts for one institution, never for a region: the
     # institutions app links the account to it, and bureau pages refuse it.
     INSTITUTION = "institution", _("Institution clerk")
+    # A worker (劳动者) claims their own subsidy (个人申领) through the portal; the claims app links the
+    # account to the ID number it was verified against. It never acts for a region either.
+    WORKER = "worker", _("Worker")
 
 
 class StaffProfile(models.Model):

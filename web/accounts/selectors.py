@@ -52,9 +52,10 @@ def account_role(user: User | AnonymousUser | None) -> Role | None:
 
 def staff_scope(user: User | AnonymousUser | None) -> Scope | None:
     """The regions a bureau account acts for. None for anonymous users, users without a profile and
-    institution clerks: none of them acts for a region, so no bureau page or write lets them in."""
+    institution clerks and workers: none of them acts for a region, so no bureau page or write lets
+    them in."""
     profile = _profile(user)
-    if profile is None or profile.role == Role.INSTITUTION:
+    if profile is None or profile.role in (Role.INSTITUTION, Role.WORKER):
         return None
     role = Role(profile.role)
     if role is Role.PLATFORM_ADMIN:

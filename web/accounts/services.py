@@ -69,6 +69,14 @@ def clerk_account_create(*, username: str, password: str, region: str, email: st
     )
 
 
+def worker_account_create(*, username: str, password: str, region: str, email: str = "") -> User:
+    """A worker's account. Only `claims.services.worker_register` calls this: it verifies the ID number,
+    links the account to it and writes the audit row."""
+    if not username.strip():
+        raise ValidationError({"username": "a user name is required"})
+    return _new_account(username=username, password=password, email=email, role=Role.WORKER, region=region)
+
+
 @transaction.atomic
 def staff_create(
     *,
@@ -96,6 +104,8 @@ def staff_create(
                 )
             }
         )
+    if role is Role.WORKER:
+        raise ValidationError({"role": "a worker's account is made by the worker through the portal"})
     if not username.strip():
         raise ValidationError({"username": _("A user name is required.")})
     code = ""

@@ -21,6 +21,7 @@ from api.auth import WRITE_AUTH
 from calendars import api as calendars_api
 from calls import api as calls_api
 from catalogs import api as catalogs_api
+from claims import api as claims_api
 from classes import api as classes_api
 from common.api_schemas import Out
 from institutions import api as institutions_api
@@ -79,3 +80,4 @@ api.add_router("", classes_api.router)
 api.add_router("", classes_api.writes, auth=WRITE_AUTH)
 api.add_router("", calls_api.router)
 api.add_router("", calls_api.writes, auth=WRITE_AUTH)
+api.add_router("", claims_api.router, auth=WRITE_AUTH)

@@ -41,6 +41,10 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_OCCUPATION = "unknown_occupation", 404
     UNKNOWN_INSTITUTION = "unknown_institution", 404
     UNKNOWN_CLASS = "unknown_class", 404
+    UNKNOWN_CLAIM = "unknown_claim", 404
+    UNKNOWN_CERTIFICATE = "unknown_certificate", 422
+    NOT_ELIGIBLE = "not_eligible", 422
+    DUPLICATE_CLAIM = "duplicate_claim", 409
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
     CONFLICT = "conflict", 409
     STALE_REVISION = "stale_revision", 409

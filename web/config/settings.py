@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "institutions",
     "calls",
     "classes",
+    "claims",
     "portal",
     "backoffice",
     "api",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import calls, views
+from portal import calls, claim_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     path("developers/", views.api_docs, name="api"),
     path("calls/", calls.calls, name="calls"),
     path("calls/<int:pk>/notice/", calls.call_notice, name="call_notice"),
+    path("claims/", claim_views.my_claims, name="claims"),
+    path("claims/register/", claim_views.register, name="claim_register"),
+    path("claims/notice/", claim_views.notice, name="claim_notice"),
+    path("claims/figures/", claim_views.figures, name="claim_figures"),
+    path("claims/<int:pk>/", claim_views.my_claim, name="claim"),
 ]

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from accounts.selectors import account_role
 from audit.selectors import audit_list
 from backoffice.views.access import scope_of, staff_required
 from catalogs import selectors
@@ -17,6 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where a login lands: a clerk goes to the institution's workspace, staff to the overview."""
     if clerk_institution(request.user) is not None:
         return redirect("backoffice:workspace")
+    if account_role(request.user) is Role.WORKER:
+        return redirect("portal:claims")
     return _overview(request)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import staff_create
 from calls.demo import load_call_demo
+from claims.demo import ClaimsStaff, load_claims
 from classes.demo import load_classes
 from institutions.demo import DISTRICTS, DemoStaff, load_institutions
 from institutions.models import Institution
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                 loaded = load_institutions(staff, timezone.localdate())
                 call = load_call_demo(city=staff.city, districts=staff.districts, today=timezone.localdate())
                 classes = load_classes(districts=staff.districts, city=staff.city, today=timezone.localdate())
+                # Claims build on the demo's closed classes.
+                claims = load_claims(ClaimsStaff(staff.city, dict(staff.districts)), timezone.localdate())
         except ValidationError as exc:
             # A demo account already exists (an earlier demo whose institutions were deleted).
             raise CommandError(f"{'; '.join(exc.messages)}; nothing was changed") from None
@@ -71,3 +74,5 @@ class Command(BaseCommand):
         self.stdout.write(f"demo call: {call.title}, {call.applications.count()} applications, {call.status}")
         shown = ", ".join(f"{status} {n}" for status, n in sorted(classes.items()))
         self.stdout.write(f"demo classes: {sum(classes.values())} ({shown})")
+        if claims:
+            self.stdout.write(f"demo claims: {len(claims)}")

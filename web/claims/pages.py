@@ -1,0 +1,87 @@
+"""Page helpers shared by the back office, the institution workspace and the portal: what a claim's page
+shows, and the claimant's correction (resubmit or withdraw) after a return."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from claims import present, selectors, services
+from claims.errors import DuplicateClaim
+from claims.forms import CorrectionForm
+from claims.models import Claim
+from common.actor import signed_in
+from common.errors import Conflict
+
+
+def refused(exc: Exception) -> list[str]:
+    if isinstance(exc, DuplicateClaim):
+        return [str(exc)]
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc)]
+
+
+def row(c: Claim) -> dict[str, Any]:
+    return {
+        "c": c,
+        "status": present.status_label(c.status),
+        "channel": present.channel_label(c.channel),
+        "level": present.level_label(c.level),
+        "amount": present.yuan(c.amount_fen),
+        "mismatches": [present.match_label(m["code"]) for m in c.mismatches],
+    }
+
+
+def claim_context(c: Claim) -> dict[str, Any]:
+    return {
+        **row(c),
+        "payee": present.payee_label(c.payee_kind),
+        "trace": c.decision.get("trace", []),
+        "reasons": c.decision.get("reasons", []),
+        "match_rows": [
+            (present.match_label(m["code"]), present.field_label(m["field"]), m["message"])
+            for m in c.mismatches
+        ],
+        "corrections": [(present.field_label(k), v) for k, v in c.corrections.items()],
+        "evidence": list(c.evidence.items()),
+        "objections": [(o, present.objection_label(o.status)) for o in selectors.objections_of(c)],
+        "reject": present.reject_label(c.reject_reason) if c.reject_reason else "",
+        "lines": [
+            (line, present.outcome_label(line.outcome)) for line in c.payment_lines.select_related("batch")
+        ],
+    }
+
+
+def correct(
+    request: HttpRequest, c: Claim, page: Callable[[list[str]], HttpResponse], target: str
+) -> HttpResponse:
+    """Resubmit after a return (with a corrected payee or evidence), or withdraw."""
+    actor = signed_in(request)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.claim_withdraw(actor=actor, pk=c.pk, reason=request.POST.get("reason", ""))
+        else:
+            form = CorrectionForm(request.POST)
+            if not form.is_valid():
+                return page([_("Check the corrected fields.")])
+            data = form.cleaned_data
+            payee = (
+                services.PayeeInput(data["payee_kind"], data["payee_account"], data["payee_name"])
+                if data["payee_account"]
+                else None
+            )
+            evidence = {**c.evidence, "correction": data["evidence"]} if data["evidence"] else None
+            services.claim_resubmit(actor=actor, pk=c.pk, payee=payee, evidence=evidence)
+    except (ValidationError, Conflict, PermissionDenied) as exc:
+        return page(refused(exc))
+    c.refresh_from_db()
+    messages.success(request, _("Now: %(status)s.") % {"status": present.status_label(c.status)})
+    return redirect(reverse(target, kwargs={"pk": c.pk}))

@@ -1,0 +1,889 @@
+"""Writes to claims (ADR 0020). A claim is submitted by a worker (个人申领) or an institution's clerk
+(代领), decided by the rules engine and matched before review; reviewed by the district then the city;
+published (公示), objected to and answered; batched, exported and paid from the bank's answers.
+
+Every state change goes through common.transitions.change_state (conditional UPDATE, audit row in the
+same transaction). Never twice is the database's: the partial unique indexes of claims.models refuse a
+second live claim, and the refusal names the claim that holds the certificate.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.selectors import account_role, staff_scope
+from accounts.services import worker_account_create
+from audit.services import audit_record
+from calendars.selectors import work_calendar
+from claims import facts
+from claims.errors import DuplicateClaim, NotEligible, UnknownCertificate
+from claims.models import Claim, Interest, NoticeSetting, Objection, PaymentBatch, PaymentLine, WorkerAccount
+from classes.models import PersonLock, Result, Trainee
+from common.actor import Actor, actor_user, authorise
+from common.errors import Conflict, required_reason
+from common.personal import digest, seal, unseal
+from common.transitions import change_state
+from institutions.selectors import clerk_institution
+from skillsubsidy.calendar import CalendarError
+from skillsubsidy.catalog.model import CertificateType
+from skillsubsidy.claims import matching, payment
+from skillsubsidy.claims.decide import ClaimInput, decide
+from skillsubsidy.claims.lifecycle import CLAIM, LIVE, OBJECTION, PAYMENT_BATCH
+from skillsubsidy.claims.notice import NOTICE_DAYS, notice_end
+from skillsubsidy.claims.payee import PERSONAL, PayeeError, PayeeKind, check_payee, mask_account
+from skillsubsidy.classes.ids import check_id
+from skillsubsidy.classes.ids import mask as mask_id
+from skillsubsidy.occupations import Level
+from skillsubsidy.regions import resolve_region
+from skillsubsidy.rules import checks
+from skillsubsidy.rules.engine import default_engine
+from skillsubsidy.rules.request import Program, RequestError
+
+CLOSED_CLASS = "closed"
+
+
+# -- workers ------------------------------------------------------------------------------------
+
+
+def worker_register(*, username: str, password: str, name: str, id_number: str) -> WorkerAccount:
+    """A worker's account, verified against the ID number: the number must be valid and a roster must
+    hold it under the same name. The number is sealed; the account is linked to its digest."""
+    checked = check_id(id_number)
+    if not checked.ok:
+        raise ValidationError({"id_number": checked.problems[0].message})
+    person = digest(checked.number)
+    name = name.strip()
+    if not Trainee.objects.filter(id_digest=person, name=name).exists():
+        raise ValidationError(
+            {"id_number": "没有培训记录载有该身份证号和姓名；请核对，或联系培训机构确认花名册信息"}
+        )
+    region = Trainee.objects.filter(id_digest=person).values_list("training_class__region", flat=True)[0]
+    try:
+        with transaction.atomic():
+            user = worker_account_create(username=username, password=password, region=region)
+            sealed = seal(checked.number, masked=mask_id(checked.number))
+            account = WorkerAccount.objects.create(
+                user=user,
+                name=name,
+                id_sealed=sealed.token,
+                id_digest=sealed.digest,
+                id_masked=sealed.masked,
+                verified_at=timezone.now(),
+            )
+            audit_record(
+                actor=user,
+                action="worker.register",
+                target_type="worker_account",
+                target_id=account.pk,
+                region=region,
+                summary=f"劳动者 {name} 实名注册（{sealed.masked}）",
+            )
+    except IntegrityError:
+        raise Conflict("该身份证号已注册账户，请直接登录") from None
+    return account
+
+
+def worker_of(actor: Actor) -> WorkerAccount | None:
+    user = actor_user(actor)
+    if user is None or account_role(user) is not Role.WORKER:
+        return None
+    return WorkerAccount.objects.filter(user=user).first()
+
+
+# -- submission ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PayeeInput:
+    kind: str
+    account: str
+    name: str
+
+
+def _claim_number(region: str) -> str:
+    return f"SQ{region}{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}"
+
+
+def _find_result(actor: Actor, certificate_no: str) -> tuple[Result, str]:
+    """The passed result that carries `certificate_no` and belongs to the claimant; the channel."""
+    number = certificate_no.strip()
+    found = Result.objects.filter(certificate_no=number, passed=True).select_related(
+        "trainee__training_class__institution"
+    )
+    worker = worker_of(actor)
+    if worker is not None:
+        mine = [r for r in found if r.trainee.id_digest == worker.id_digest]
+        channel = Claim.Channel.WORKER
+    else:
+        institution = clerk_institution(actor)
+        if institution is None:
+            raise PermissionDenied("只有实名注册的劳动者或培训机构经办人可以申领")
+        mine = [r for r in found if r.trainee.training_class.institution_id == institution.pk]
+        channel = Claim.Channel.INSTITUTION
+    if len(mine) != 1:
+        raise UnknownCertificate(number)
+    return mine[0], channel
+
+
+def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
+    try:
+        payee = check_payee(given.kind, given.account, given.name)
+    except PayeeError as exc:
+        raise ValidationError({exc.field: f"{exc.problem}（{exc.shown}）"}) from None
+    if channel == Claim.Channel.WORKER and payee.kind not in PERSONAL:
+        raise ValidationError({"payee_kind": "个人申领只能领到本人社会保障卡或银行卡"})
+    return payee.kind, payee.account, payee.name
+
+
+def _minimum_hours(region: str, on: date, level: Level | None) -> Decimal | None:
+    if level is None:
+        return None
+    value = default_engine().regime(resolve_region(region), on).value(checks.hours_minimum_name(level))
+    return Decimal(value) if isinstance(value, int | Decimal) else None
+
+
+def _held(person: str, exclude: int | None = None) -> tuple[tuple[str, Level], ...]:
+    """Every live or paid claim of the person, in every region: the certificates the held rule
+    compares with (000 · 附件1 · 备注3)."""
+    rows = Claim.objects.filter(person_digest=person, status__in=LIVE, level__gt=0)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return tuple((key, Level(level)) for key, level in rows.values_list("occupation_key", "level"))
+
+
+def _evaluate(
+    result: Result, claimed_on: date, exclude: int | None = None
+) -> tuple[Any, tuple[matching.Mismatch, ...]]:
+    trainee = result.trainee
+    klass = trainee.training_class
+    level = facts.level_of(result.level)
+    # The engine checks the class's planned hours against the level's minimum (000 · 附件1 · 备注2);
+    # matching checks each trainee's attendance against the plan.
+    planned, planned_online = facts.planned_hours(klass)
+    claim_input = ClaimInput(
+        region=klass.region,
+        claimed_on=claimed_on,
+        program=Program(klass.program),
+        certificate_type=CertificateType(result.certificate_type),
+        occupation=facts.occupation_key(klass),
+        level=level,
+        issued_on=result.issued_on or claimed_on,
+        held=_held(trainee.id_digest, exclude),
+        hours=planned,
+        online_hours=planned_online if planned is not None else None,
+    )
+    try:
+        frozen = decide(claim_input)
+    except RequestError as exc:
+        raise ValidationError({exc.field: exc.problem}) from None
+    minimum = _minimum_hours(klass.region, frozen.standards_date, level)
+    claimed, known = facts.known_for(result, minimum_hours=minimum)
+    return frozen, matching.match(claimed, known)
+
+
+def _lock_person(person: str) -> None:
+    """Serialise a person's claims (the held rule reads their other claims): PostgreSQL locks the row;
+    SQLite queues writers at BEGIN IMMEDIATE."""
+    PersonLock.objects.get_or_create(digest=person)
+    list(PersonLock.objects.select_for_update().filter(digest=person).values_list("digest", flat=True))
+
+
+def claim_submit(
+    *,
+    actor: Actor,
+    certificate_no: str,
+    payee: PayeeInput,
+    pledge_signed: bool = False,
+    evidence: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> Claim:
+    """Submit a claim for a certificate. The amount is the engine's (a client's amount is never read);
+    a refused decision (e.g. `claim_window_expired`) is a NotEligible naming its codes, and nothing is
+    written. A second live claim of the certificate is a DuplicateClaim naming the first."""
+    result, channel = _find_result(actor, certificate_no)
+    trainee = result.trainee
+    klass = trainee.training_class
+    if channel == Claim.Channel.INSTITUTION:
+        if klass.status != CLOSED_CLASS:
+            raise ValidationError({"certificate_no": f"该证书所属班级“{klass.title}”尚未结班，不能代领"})
+        if not pledge_signed:
+            # 002 · 附件4 · 8③: the institution files a signed integrity pledge with its claim.
+            raise ValidationError({"pledge_signed": "机构代领须签署诚信承诺书（002 · 附件4 · 8③）"})
+    kind, account, payee_name = _payee(channel, payee)
+    claimed_on = today or timezone.localdate()
+    winner = Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
+    if winner is not None:
+        raise DuplicateClaim(winner)
+    try:
+        with transaction.atomic():
+            _lock_person(trainee.id_digest)
+            # Read again under the lock: a claim committed meanwhile is this one's duplicate, not a
+            # certificate "held" (which the engine would report as higher_or_same_level_held).
+            winner = (
+                Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
+            )
+            if winner is not None:
+                raise DuplicateClaim(winner)
+            frozen, mismatches = _evaluate(result, claimed_on)
+            if not frozen.eligible:
+                raise NotEligible(frozen.reasons, [r.message for r in frozen.blocking])
+            sealed = seal(account, masked=mask_account(account))
+            claim = Claim.objects.create(
+                number=_claim_number(klass.region),
+                channel=channel,
+                result=result,
+                training_class=klass,
+                institution=klass.institution,
+                region=klass.region,
+                program=klass.program,
+                certificate_type=result.certificate_type,
+                certificate_no=result.certificate_no,
+                occupation=klass.occupation,
+                occupation_key=facts.occupation_key(klass),
+                level=result.level or 0,
+                issued_on=result.issued_on or claimed_on,
+                person_digest=trainee.id_digest,
+                person_name=trainee.name,
+                person_masked=trainee.id_masked,
+                payee_kind=kind,
+                payee_name=payee_name,
+                payee_sealed=sealed.token,
+                payee_masked=sealed.masked,
+                amount_fen=frozen.amount_fen,
+                standards_date=frozen.standards_date,
+                decision=frozen.decision,
+                mismatches=[m.to_json() for m in mismatches],
+                mismatch_count=len(mismatches),
+                evidence=dict(evidence or {}),
+                pledge_signed=pledge_signed,
+                submitted_at=timezone.now(),
+                submitted_by=actor_user(actor),
+            )
+            audit_record(
+                actor=actor,
+                action="claim.submit",
+                target_type=CLAIM.name,
+                target_id=claim.pk,
+                region=claim.region,
+                summary=f"{claim.get_channel_display()} {claim.number}：{claim.occupation}，"
+                f"{frozen.amount_fen} 分",
+                changes={
+                    "to": claim.status,
+                    "amount_fen": frozen.amount_fen,
+                    "mismatches": [m.code.value for m in mismatches],
+                },
+            )
+    except IntegrityError:
+        winner = Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
+        if winner is None:  # the person × occupation × level × programme index refused it
+            winner = (
+                Claim.objects.filter(
+                    person_digest=trainee.id_digest,
+                    occupation_key=facts.occupation_key(klass),
+                    level=result.level or 0,
+                    program=klass.program,
+                    status__in=LIVE,
+                )
+                .values_list("number", flat=True)
+                .first()
+            )
+        raise DuplicateClaim(winner or "?") from None
+    return claim
+
+
+def _claimant_may(actor: Actor, claim: Claim) -> None:
+    worker = worker_of(actor)
+    if (
+        worker is not None
+        and claim.channel == Claim.Channel.WORKER
+        and worker.id_digest == claim.person_digest
+    ):
+        return
+    institution = clerk_institution(actor)
+    if (
+        institution is not None
+        and claim.channel == Claim.Channel.INSTITUTION
+        and claim.institution_id == institution.pk
+    ):
+        return
+    raise PermissionDenied("只有提交该申领的人可以修改或撤回")
+
+
+def claim_resubmit(
+    *, actor: Actor, pk: int, payee: PayeeInput | None = None, evidence: Mapping[str, str] | None = None
+) -> Claim:
+    """After a return: the claimant corrects the payee or the evidence; matching runs again (the class's
+    records may have been corrected meanwhile); the frozen decision stays."""
+    claim = Claim.objects.select_related("result__trainee__training_class").get(pk=pk)
+    _claimant_may(actor, claim)
+    values: dict[str, Any] = {"corrections": {}}
+    if payee is not None:
+        kind, account, name = _payee(claim.channel, payee)
+        sealed = seal(account, masked=mask_account(account))
+        values.update(payee_kind=kind, payee_name=name, payee_sealed=sealed.token, payee_masked=sealed.masked)
+    if evidence is not None:
+        values["evidence"] = dict(evidence)
+    _frozen, mismatches = _evaluate(claim.result, claim.submitted_at.date(), exclude=claim.pk)
+    values.update(mismatches=[m.to_json() for m in mismatches], mismatch_count=len(mismatches))
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action="resubmit",
+        actor=actor,
+        reason="",
+        summary=f"重新提交申领 {claim.number}",
+        region=claim.region,
+        values=values,
+        changes={"mismatches": [m.code.value for m in mismatches]},
+    )
+
+
+def claim_withdraw(*, actor: Actor, pk: int, reason: str) -> Claim:
+    claim = Claim.objects.get(pk=pk)
+    _claimant_may(actor, claim)
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action="withdraw",
+        actor=actor,
+        reason=reason,
+        summary=f"撤回申领 {claim.number}",
+        region=claim.region,
+    )
+
+
+# -- review -------------------------------------------------------------------------------------
+
+
+def _reviewable(actor: Actor, claim: Claim) -> None:
+    """The reviewer acts for the claim's region, did not submit it and declared no interest in its
+    institution."""
+    authorise(actor, claim.region)
+    user = actor_user(actor)
+    if user is not None and claim.submitted_by_id == user.pk:
+        raise PermissionDenied("不能审核本人提交的申领")
+    declared = Interest.objects.filter(user=user, institution_id=claim.institution_id or 0)
+    if user is not None and claim.institution_id is not None and declared.exists():
+        raise PermissionDenied("已申报与该机构存在利害关系，应当回避")
+
+
+def _no_mismatch(claim: Claim) -> None:
+    if claim.mismatch_count:
+        codes = "、".join(m["code"] for m in claim.mismatches)
+        raise ValidationError({"mismatches": f"比对不一致（{codes}），不能通过；请退回修改"})
+
+
+def claim_return(*, actor: Actor, pk: int, corrections: Mapping[str, str], reason: str = "") -> Claim:
+    """Return for correction, with a comment per field (at least one)."""
+    claim = Claim.objects.get(pk=pk)
+    _reviewable(actor, claim)
+    comments = {k: v.strip() for k, v in corrections.items() if v and v.strip()}
+    if not comments:
+        raise ValidationError({"corrections": "退回修改须至少对一项写明修改意见"})
+    action = "return_district" if claim.status == "district_review" else "return_city"
+    why = reason.strip() or "；".join(f"{k}：{v}" for k, v in comments.items())
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action=action,
+        actor=actor,
+        reason=why,
+        summary=f"退回申领 {claim.number}",
+        region=claim.region,
+        values={"corrections": comments},
+        changes={"corrections": comments},
+    )
+
+
+def claim_pass_district(*, actor: Actor, pk: int) -> Claim:
+    claim = Claim.objects.get(pk=pk)
+    _reviewable(actor, claim)
+    _no_mismatch(claim)
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action="pass_district",
+        actor=actor,
+        reason="",
+        summary=f"区县审核通过 {claim.number}",
+        region=claim.region,
+        values={"district_reviewer": actor_user(actor)},
+        changes={"rule": "claim.no_mismatch"},
+    )
+
+
+def notice_days(region: str, on: date) -> int | None:
+    """The notice length in force for `region` on `on`: a bureau's setting for the region or a region
+    above it, else the policy parameter (which the documents leave empty)."""
+    codes = _ancestors(region)
+    setting = (
+        NoticeSetting.objects.filter(region__in=codes, effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("region", "working_days")
+    )
+    by_region: dict[str, int] = {}
+    for code, days in setting:
+        by_region.setdefault(code, days)
+    for code in codes:
+        if code in by_region:
+            return by_region[code]
+    value = default_engine().regime(resolve_region(region), on).value(NOTICE_DAYS)
+    return value if isinstance(value, int) else None
+
+
+def _ancestors(region: str) -> list[str]:
+    """The region and those above it, nearest first (district, city, province)."""
+    codes = [region]
+    if region[4:] != "00":
+        codes.append(region[:4] + "00")
+    if region[2:] != "0000":
+        codes.append(region[:2] + "0000")
+    return codes
+
+
+def claim_approve(*, actor: Actor, pk: int, today: date | None = None) -> Claim:
+    """The city approves: the claim goes on public notice from today. Its last day is set now when the
+    region has a notice length, else when the bureau sets one (payment waits until then)."""
+    claim = Claim.objects.get(pk=pk)
+    _reviewable(actor, claim)
+    _no_mismatch(claim)
+    day = today or timezone.localdate()
+    days = notice_days(claim.region, day)
+    until = None
+    if days is not None:
+        try:
+            until = notice_end(work_calendar(), day, days)
+        except CalendarError as exc:
+            raise ValidationError({"notice_until": str(exc)}) from None
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action="approve",
+        actor=actor,
+        reason="",
+        summary=f"市级审核通过并公示 {claim.number}",
+        region=claim.region,
+        values={"notice_from": day, "notice_until": until},
+        changes={"notice_from": day.isoformat(), "notice_until": until.isoformat() if until else None},
+    )
+
+
+def claim_reject(*, actor: Actor, pk: int, reason_code: str, reason: str) -> Claim:
+    claim = Claim.objects.get(pk=pk)
+    _reviewable(actor, claim)
+    code = reason_code.strip()
+    if code not in REJECT_REASONS:
+        raise ValidationError(
+            {"reason_code": f"不予补贴的原因应为 {'、'.join(REJECT_REASONS)} 之一（填写值：{code}）"}
+        )
+    action = {"district_review": "reject_district", "city_review": "reject_city"}.get(
+        claim.status, "reject_district"
+    )
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action=action,
+        actor=actor,
+        reason=reason,
+        summary=f"不予补贴 {claim.number}（{REJECT_REASONS[code]}）",
+        region=claim.region,
+        values={"reject_reason": code},
+        changes={"reason_code": code},
+    )
+
+
+# Stable codes of a reviewer's rejection (docs/reason-codes.md · Rejection).
+REJECT_REASONS: Mapping[str, str] = {
+    "records_false": "培训或考核记录不实",
+    "not_the_trainee": "持证人与培训学员不是同一人",
+    "not_eligible": "不符合补贴条件",
+    "evidence_missing": "材料不全且逾期未补正",
+    "objection_upheld": "公示异议成立",
+    "other": "其他原因",
+}
+
+
+def claims_bulk_approve(
+    *, actor: Actor, pks: Iterable[int], reason: str, today: date | None = None
+) -> dict[str, list[str]]:
+    """Approve (city) or pass (district) every listed claim that has no mismatch, with one reason for all.
+    Returns the claim numbers done and those skipped with why; one claim's refusal stops no other."""
+    why = required_reason(reason)
+    scope = staff_scope(actor)
+    done: list[str] = []
+    skipped: list[str] = []
+    for pk in sorted(set(pks)):
+        claim = Claim.objects.filter(pk=pk).first()
+        if claim is None:
+            continue
+        try:
+            if scope is not None and scope.role is Role.CITY_BUREAU:
+                claim_approve(actor=actor, pk=pk, today=today)
+            else:
+                claim_pass_district(actor=actor, pk=pk)
+            done.append(claim.number)
+        except (ValidationError, PermissionDenied, Conflict) as exc:
+            skipped.append(f"{claim.number}：{_first_message(exc)}")
+    if done:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="claim.bulk_approve",
+                target_type=CLAIM.name,
+                target_id="bulk",
+                summary=f"批量审核通过 {len(done)} 件",
+                reason=why,
+                changes={"claims": done},
+            )
+    return {"done": done, "skipped": skipped}
+
+
+def _first_message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(str(m) for m in exc.messages)
+    return str(exc)
+
+
+# -- notice and objections ----------------------------------------------------------------------
+
+
+def notice_setting_set(
+    *, actor: Actor, region: str, effective_from: date, working_days: int, reason: str
+) -> NoticeSetting:
+    authorise(actor, region)
+    why = required_reason(reason)
+    if working_days <= 0:
+        raise ValidationError({"working_days": f"公示期应为正整数个工作日（填写值：{working_days}）"})
+    try:
+        with transaction.atomic():
+            setting = NoticeSetting.objects.create(
+                region=region,
+                effective_from=effective_from,
+                working_days=working_days,
+                reason=why,
+                set_by=actor_user(actor),
+            )
+            audit_record(
+                actor=actor,
+                action="claim.notice_setting",
+                target_type="notice_setting",
+                target_id=setting.pk,
+                region=region,
+                summary=f"申领公示期自 {effective_from} 起为 {working_days} 个工作日",
+                reason=why,
+            )
+            # Claims already on notice without a last day get one, counted from their publication.
+            for claim in Claim.objects.filter(
+                status="notice", notice_until__isnull=True, region__startswith=region.rstrip("0")
+            ):
+                if claim.notice_from is not None and claim.notice_from >= effective_from:
+                    until = notice_end(work_calendar(), claim.notice_from, working_days)
+                    Claim.objects.filter(pk=claim.pk, notice_until__isnull=True).update(notice_until=until)
+    except IntegrityError:
+        raise Conflict(f"{region} 在 {effective_from} 已设定公示期") from None
+    return setting
+
+
+def objection_raise(
+    *, claim_number: str, text: str, raised_by: str, contact: str = "", today: date | None = None
+) -> Objection:
+    """Anyone may object to a claim on notice, until the notice's last day."""
+    claim = Claim.objects.filter(number=claim_number.strip(), status="notice").first()
+    if claim is None:
+        raise ValidationError({"claim_number": f"没有正在公示的申领“{claim_number}”"})
+    if claim.notice_until is not None and (today or timezone.localdate()) > claim.notice_until:
+        raise ValidationError({"claim_number": f"申领 {claim.number} 的公示期已于 {claim.notice_until} 结束"})
+    if not text.strip():
+        raise ValidationError({"text": "请写明异议内容"})
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            claim=claim, text=text.strip(), raised_by=raised_by.strip() or "匿名", contact=contact.strip()
+        )
+        audit_record(
+            actor=None,
+            action="claim_objection.raise",
+            target_type=OBJECTION.name,
+            target_id=objection.pk,
+            region=claim.region,
+            summary=f"对申领 {claim.number} 提出异议",
+        )
+    return objection
+
+
+def objection_answer(*, actor: Actor, pk: int, upheld: bool, answer: str) -> Objection:
+    objection = Objection.objects.select_related("claim").get(pk=pk)
+    claim = objection.claim
+    _reviewable(actor, claim)
+    text = answer.strip()
+    if not text:
+        raise ValidationError({"answer": "请写明答复"})
+    with transaction.atomic():
+        done = change_state(
+            model=Objection,
+            pk=pk,
+            machine=OBJECTION,
+            action="uphold" if upheld else "dismiss",
+            actor=actor,
+            reason=text,
+            summary=f"答复对申领 {claim.number} 的异议",
+            region=claim.region,
+            values={"answer": text, "answered_by": actor_user(actor), "answered_at": timezone.now()},
+        )
+        if upheld:
+            change_state(
+                model=Claim,
+                pk=claim.pk,
+                machine=CLAIM,
+                action="reject_after_objection",
+                actor=actor,
+                reason=text,
+                summary=f"异议成立，不予补贴 {claim.number}",
+                region=claim.region,
+                values={"reject_reason": "objection_upheld"},
+            )
+    return done
+
+
+def claim_clear_notice(*, actor: Actor, pk: int, today: date | None = None) -> Claim:
+    """A claim whose notice has ended with no open objection (and no mismatch) becomes payable."""
+    claim = Claim.objects.get(pk=pk)
+    day = today or timezone.localdate()
+    if claim.notice_until is None:
+        raise ValidationError({"notice_until": f"{claim.region} 尚未设定申领公示期（文件未规定），不能支付"})
+    if day <= claim.notice_until:
+        raise ValidationError({"notice_until": f"公示期至 {claim.notice_until}，期满后才能支付"})
+    if Objection.objects.filter(claim_id=pk, status="open").exists():
+        raise ValidationError({"objections": "有未答复的异议，不能支付"})
+    _no_mismatch(claim)
+    return change_state(
+        model=Claim,
+        pk=pk,
+        machine=CLAIM,
+        action="clear_notice",
+        actor=actor,
+        reason="",
+        summary=f"公示期满无异议 {claim.number}",
+        region=claim.region,
+        changes={"notice_until": claim.notice_until.isoformat()},
+    )
+
+
+def notices_clear_due(*, actor: Actor, region: str, today: date | None = None) -> list[str]:
+    """Every claim of `region` whose notice has ended and that may be paid; the others are left."""
+    authorise(actor, region)
+    day = today or timezone.localdate()
+    cleared = []
+    for pk in Claim.objects.filter(
+        status="notice", notice_until__lt=day, region__startswith=region.rstrip("0")
+    ).values_list("pk", flat=True):
+        try:
+            cleared.append(claim_clear_notice(actor=actor, pk=pk, today=day).number)
+        except (ValidationError, Conflict):
+            continue
+    return cleared
+
+
+# -- payment ------------------------------------------------------------------------------------
+
+
+def _batch_number(region: str) -> str:
+    return f"PB-{region}-{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBatch:
+    """A batch of the region's payable claims (no mismatch, no open objection), oldest first."""
+    authorise(actor, region)
+    prefix = region.rstrip("0") or region
+    candidates = list(
+        Claim.objects.filter(status="payable", mismatch_count=0, region__startswith=prefix)
+        .exclude(objections__status="open")
+        .order_by("submitted_at", "pk")
+        .values_list(
+            "pk",
+            "number",
+            "amount_fen",
+            "payee_kind",
+            "payee_name",
+            "payee_sealed",
+            "payee_masked",
+            "payment_attempt",
+        )[:limit]
+    )
+    if not candidates:
+        raise ValidationError({"region": "没有待支付的申领"})
+    with transaction.atomic():
+        batch = PaymentBatch.objects.create(
+            number=_batch_number(region), region=region, created_by=actor_user(actor)
+        )
+        audit_record(
+            actor=actor,
+            action="payment_batch.create",
+            target_type=PAYMENT_BATCH.name,
+            target_id=batch.pk,
+            region=region,
+            summary=f"组建支付批次 {batch.number}",
+        )
+        lines = []
+        total = 0
+        for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(candidates, start=1):
+            change_state(
+                model=Claim,
+                pk=pk,
+                machine=CLAIM,
+                action="batch",
+                actor=actor,
+                reason="",
+                summary=f"{number} 纳入支付批次 {batch.number}",
+                region=region,
+                values={"payment_attempt": F("payment_attempt") + 1},
+                changes={"batch": batch.number},
+            )
+            lines.append(
+                PaymentLine(
+                    batch=batch,
+                    line_no=n,
+                    claim_id=pk,
+                    key=payment.idempotency_key(number, attempt + 1),
+                    attempt=attempt + 1,
+                    amount_fen=amount,
+                    payee_kind=kind,
+                    payee_name=name,
+                    payee_sealed=sealed,
+                    payee_masked=masked,
+                )
+            )
+            total += amount
+        PaymentLine.objects.bulk_create(lines, batch_size=2000)
+        PaymentBatch.objects.filter(pk=batch.pk).update(line_count=len(lines), total_fen=total)
+    batch.refresh_from_db()
+    return batch
+
+
+def payment_file(batch: PaymentBatch) -> payment.PaymentFile:
+    """The batch's file, rebuilt from its stored lines (so a later download is byte-identical)."""
+    rows = batch.lines.select_related("claim").order_by("line_no")
+    return payment.PaymentFile(
+        batch.number,
+        tuple(
+            payment.Line(
+                line.line_no,
+                line.claim.number,
+                line.payee_name,
+                unseal(line.payee_sealed),
+                line.payee_kind,
+                line.amount_fen,
+                line.attempt,
+            )
+            for line in rows
+        ),
+    )
+
+
+def batch_export(*, actor: Actor, pk: int) -> PaymentBatch:
+    """Fix the batch: its files' checksums are stored and it waits for the bank."""
+    batch = PaymentBatch.objects.get(pk=pk)
+    authorise(actor, batch.region)
+    built = payment_file(batch)
+    assert built.total_fen == batch.total_fen
+    return change_state(
+        model=PaymentBatch,
+        pk=pk,
+        machine=PAYMENT_BATCH,
+        action="export",
+        actor=actor,
+        reason="",
+        summary=f"导出支付文件 {batch.number}（{batch.line_count} 笔，{payment.yuan(batch.total_fen)} 元）",
+        region=batch.region,
+        values={
+            "csv_sha256": payment.checksum(built.csv_bytes()),
+            "xlsx_sha256": "",
+            "exported_at": timezone.now(),
+        },
+        changes={"lines": batch.line_count, "total_fen": batch.total_fen},
+    )
+
+
+def bank_results_import(*, actor: Actor, pk: int, content: bytes) -> dict[str, int]:
+    """Apply the bank's answers. A line already answered keeps its answer (re-importing changes
+    nothing); when every line is answered the batch is reconciled."""
+    batch = PaymentBatch.objects.get(pk=pk)
+    authorise(actor, batch.region)
+    if batch.status != "exported":
+        raise Conflict(f"批次 {batch.number} 不在等待银行结果的状态")
+    keys = dict(batch.lines.values_list("line_no", "key"))
+    try:
+        results = payment.parse_results(content, batch_number=batch.number, keys=keys)
+    except payment.BankFileError as exc:
+        raise ValidationError({"file": list(exc.problems)}) from None
+    counts = {"paid": 0, "failed": 0, "returned": 0, "already": 0}
+    action = {"paid": "pay", "failed": "fail", "returned": "bounce"}
+    with transaction.atomic():
+        for result in results:
+            line = batch.lines.get(line_no=result.line)
+            now = timezone.now()
+            if not PaymentLine.objects.filter(pk=line.pk, outcome="").update(
+                outcome=result.outcome.value, message=result.message, answered_at=now
+            ):
+                counts["already"] += 1
+                continue
+            values: dict[str, Any] = {"paid_at": now} if result.outcome.value == "paid" else {}
+            change_state(
+                model=Claim,
+                pk=line.claim_id,
+                machine=CLAIM,
+                action=action[result.outcome.value],
+                actor=actor,
+                reason=result.message,
+                summary=f"银行结果 {batch.number} 第{line.line_no}行：{result.outcome.label_zh}",
+                region=batch.region,
+                values=values,
+                changes={"batch": batch.number, "line": line.line_no},
+            )
+            counts[result.outcome.value] += 1
+        if not batch.lines.filter(outcome="").exists():
+            change_state(
+                model=PaymentBatch,
+                pk=pk,
+                machine=PAYMENT_BATCH,
+                action="reconcile",
+                actor=actor,
+                reason="",
+                summary=f"批次 {batch.number} 对账完成",
+                region=batch.region,
+                changes={"rule": "payment_batch.every_line_answered"},
+            )
+    return counts
+
+
+def interest_declare(*, actor: User, institution_id: int, note: str) -> Interest:
+    with transaction.atomic():
+        interest, _ = Interest.objects.get_or_create(
+            user=actor, institution_id=institution_id, defaults={"note": note}
+        )
+        audit_record(
+            actor=actor,
+            action="claim.interest_declare",
+            target_type="institution",
+            target_id=institution_id,
+            summary="申报利害关系，回避该机构的申领审核",
+            reason=note,
+        )
+    return interest
