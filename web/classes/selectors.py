@@ -113,6 +113,9 @@ def status_label(status: str) -> str:
     return CLASS.states[status].label_zh if status in CLASS.states else status
 
 
+_TENTH = Decimal("0.1")
+
+
 @dataclass(frozen=True, slots=True)
 class Hours:
     total: Decimal
@@ -123,7 +126,9 @@ def hours_of(training_class: TrainingClass) -> Hours:
     rows = training_class.sessions.values("mode").annotate(h=Sum("hours"))
     by = {r["mode"]: r["h"] or Decimal(0) for r in rows}
     online = by.get(Session.Mode.ONLINE, Decimal(0))
-    return Hours(online + by.get(Session.Mode.OFFLINE, Decimal(0)), online)
+    total = online + by.get(Session.Mode.OFFLINE, Decimal(0))
+    # One decimal place, as stored: SQLite's SUM gives 56, PostgreSQL's 56.0.
+    return Hours(total.quantize(_TENTH), online.quantize(_TENTH))
 
 
 def required_hours(training_class: TrainingClass) -> Decimal:
