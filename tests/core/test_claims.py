@@ -98,7 +98,8 @@ def test_the_window_is_checked_for_a_guangzhou_training_claim_too() -> None:
         issued_on=date(2023, 9, 1),
     )
     frozen = decide(claim)
-    assert frozen.reasons == ("claim_window_expired",)
+    # Guangdong 2023 (002) publishes no amount for skill-level training, so nothing could be paid anyway.
+    assert frozen.reasons == ("claim_window_expired", "no_standard")
     window = [s for s in frozen.decision["trace"] if s["rule"] == "project.claim_window_months"]
     assert window[0]["outcome"] == "failed"
     assert window[0]["source"].startswith("002_192cf03f49fda43c.txt · 附件4")
@@ -107,6 +108,15 @@ def test_the_window_is_checked_for_a_guangzhou_training_claim_too() -> None:
 def test_nantong_sets_no_claim_window_and_the_trace_says_it_was_not_checked() -> None:
     steps = [s for s in decide(nantong()).decision["trace"] if s["rule"] == "project.claim_window_months"]
     assert steps[0]["outcome"] == "not_checked"
+
+
+def test_a_certificate_issued_after_nantongs_2025_catalog_expired_is_refused_not_paid_zero() -> None:
+    # Nantong's catalogs run to 2025-12-31 (000): on 2026-01-05 no catalog or standard is in force, so
+    # the quote is undecided; a claim, which pays money, is refused and names the nearest version.
+    frozen = decide(nantong(issued_on=date(2026, 1, 5), claimed_on=date(2026, 2, 1)))
+    assert (frozen.eligible, frozen.amount_fen) == (False, 0)
+    assert frozen.reasons[0] == "outside_published_periods"
+    assert frozen.blocking[0].code.value == "outside_published_periods"
 
 
 def test_fen_refuses_an_amount_finer_than_one_fen() -> None:

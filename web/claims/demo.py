@@ -8,12 +8,13 @@ It builds on the closed classes the classes part of the demo leaves; with none, 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 
 from claims import services
+from claims.errors import NotEligible
 from claims.models import Claim, PaymentBatch, WorkerAccount
 from classes.models import Result
 from common.personal import unseal
@@ -43,11 +44,18 @@ def _results(limit: int) -> list[Result]:
     )
 
 
-def load_claims(staff: ClaimsStaff, today: date) -> list[Claim]:
+@dataclass
+class ClaimsDemo:
+    made: list[Claim] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)  # certificates refused, by first reason code
+
+
+def load_claims(staff: ClaimsStaff, today: date) -> ClaimsDemo:
+    demo = ClaimsDemo()
     results = _results(len(PLAN) * 2)
     if not results:
-        return []
-    made: list[Claim] = []
+        return demo
+    made = demo.made
     regions = {r.trainee.training_class.region[:4] + "00" for r in results}
     for region in sorted(regions):
         services.notice_setting_set(
@@ -76,10 +84,16 @@ def load_claims(staff: ClaimsStaff, today: date) -> list[Claim]:
                 continue
             actor, pledge = clerk.user, True
             payee = services.PayeeInput("institution_account", "310012345678", klass.institution.name)
-        claim = services.claim_submit(
-            actor=actor, certificate_no=result.certificate_no, payee=payee, pledge_signed=pledge,
-            evidence={"note": "培训签到表、考核成绩单、视频记录"},
-        )  # fmt: skip
+        try:
+            claim = services.claim_submit(
+                actor=actor, certificate_no=result.certificate_no, payee=payee, pledge_signed=pledge,
+                evidence={"note": "培训签到表、考核成绩单、视频记录"},
+            )  # fmt: skip
+        except NotEligible as refused:
+            # The engine decides, also for the demo: a certificate with nothing to pay is refused.
+            for code in refused.codes[:1]:
+                demo.refused[code] = demo.refused.get(code, 0) + 1
+            continue
         _move(claim, target, actor, district, staff.city, published)
         made.append(claim)
     payable = Claim.objects.filter(pk__in=[c.pk for c in made], status="payable")
@@ -92,7 +106,7 @@ def load_claims(staff: ClaimsStaff, today: date) -> list[Claim]:
         services.bank_results_import(actor=staff.city, pk=batch.pk, content="\n".join(rows).encode())
     Claim.objects.filter(pk__in=[c.pk for c in made]).update(demo=True)
     PaymentBatch.objects.filter(created_by=staff.city).update(demo=True)
-    return made
+    return demo
 
 
 def _move(claim: Claim, target: str, claimant: User, district: User, city: User, published: date) -> None:

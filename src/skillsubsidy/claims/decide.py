@@ -116,19 +116,25 @@ def decide(claim: ClaimInput, *, engine: Engine | None = None) -> Frozen:
         trace[-1:-1] = window.steps  # before the amount step
         if window.outcome is Outcome.FAILED and window.reason is not None:
             reasons.insert(0, window.reason)
-    eligible = not any(r.code.blocking for r in reasons)
+    # A quote may be eligible with no amount (no standard published) or undecided (a date outside
+    # every published period); a claim pays money, so for a claim both are refusals.
+    unpaid = decision.eligible is not True or decision.amount is None or decision.amount <= 0
+    refusing = [r for r in reasons if r.code.blocking or (unpaid and r.code in _NO_AMOUNT)]
+    eligible = not refusing and not unpaid
     if not eligible:
-        reasons = [r for r in reasons if r.code.blocking or r.code in _ALWAYS]
+        reasons = [r for r in reasons if r in refusing or r.code in _ALWAYS]
     amount = decision.amount if eligible else Decimal("0.00")
     frozen_decision = Decision(eligible, amount, tuple(reasons), tuple(trace)).to_json()
     return Frozen(
         eligible=eligible,
         amount_fen=fen(amount) if amount is not None else 0,
         reasons=tuple(r.code.value for r in reasons),
-        blocking=tuple(r for r in reasons if r.code.blocking),
+        blocking=tuple(refusing),
         standards_date=request.standards_date,
         decision=frozen_decision,
     )
 
 
 _ALWAYS = frozenset({ReasonCode.INPUT_MISSING, ReasonCode.RULE_LAPSED})
+# The reasons a quote gives for having no amount to pay.
+_NO_AMOUNT = frozenset({ReasonCode.NO_STANDARD, ReasonCode.OUTSIDE_PUBLISHED_PERIODS})
