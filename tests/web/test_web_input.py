@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
-from test_web_permissions import cases, world  # noqa: F401  (the fixture the URL walk needs)
+from test_web_permissions import cases, walk_world, world  # noqa: F401  (the fixtures the URL walk needs)
 from web_support import client_for, if_match
 
 from accounts.services import token_create
@@ -39,12 +39,12 @@ def api_write(
 
 
 def test_every_page_and_endpoint_refuses_a_nul_in_its_query(
-    world: dict[str, Any],  # noqa: F811  (the fixture imported above)
+    walk_world: dict[str, Any],  # noqa: F811  (the fixture imported above)
     admin: AbstractUser,
 ) -> None:
     client = client_for(admin)
     with translation.override("zh-hans"):
-        walk = cases(world)
+        walk = cases(walk_world)
     got = {url: client.get(url, {"q": NUL}).status_code for _, url, _ in walk if "?" not in url}
     want = {url: 422 if url.startswith("/api/") else 400 for url in got}
     assert got == want
@@ -154,7 +154,7 @@ def test_matched_must_be_true_or_false(client: Client, draft: tuple[CatalogVersi
 def test_a_back_office_text_input_has_a_length_limit_naming_the_field(admin: AbstractUser) -> None:
     response = client_for(admin).post("/office/tokens/", {"name": "t" * 2001})
     assert response.status_code == 200
-    assert "name：共 2001 个字符，最多 2000 个。" in response.content.decode()
+    assert "名称：共 2001 个字符，最多 2000 个。" in response.content.decode()
 
 
 # --- formula injection ----------------------------------------------------------------------------

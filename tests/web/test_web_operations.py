@@ -21,7 +21,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.utils import translation
-from test_web_permissions import cases, world  # noqa: F401  (the fixture the URL walk needs)
+from test_web_permissions import cases, walk_world, world  # noqa: F401  (the fixtures the URL walk needs)
 from web_support import client_for
 
 from common.backup import backup_postgresql, backup_sqlite, restore_postgresql, restore_sqlite
@@ -47,13 +47,13 @@ def walked(objects: dict[str, Any]) -> list[tuple[str, str]]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["anonymous", "admin"])
 def test_every_url_sends_the_security_headers(
-    world: dict[str, Any],  # noqa: F811  (the fixture imported above)
+    walk_world: dict[str, Any],  # noqa: F811  (the fixture imported above)
     admin: AbstractUser,
     who: str,
 ) -> None:
     client = client_for(admin if who == "admin" else None)
     got, want = {}, {}
-    for name, url in walked(world):
+    for name, url in walked(walk_world):
         response = client.get(url, secure=True)
         got[url] = (
             response.get("X-Content-Type-Options"),
