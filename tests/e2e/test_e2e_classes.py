@@ -34,7 +34,7 @@ d = staff_create(username="e2e-class-tianhe", password=pw, role=Role.DISTRICT_BU
                  actor=None)
 c = staff_create(username="e2e-class-gz", password=pw, role=Role.CITY_BUREAU, region="440100",
                  actor=None)
-first17 = "52440106MJE2E0020"
+first17 = "52440106MJE2E0030"  # its own code: the browser tests share one database
 i = s.institution_register(actor=d, name="天河区浏览器开班测试学校",
     uscc=first17 + uscc.calc_check_digit(first17),
     kind="hr_approved", region="440106", address="广州市天河区体育西路2号", legal_rep_name="张三",
