@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -435,6 +436,28 @@ def _bool(text: str) -> int:
     raise ValueError(text)
 
 
+def _region_index(regions: list[str], value: str) -> int:
+    """The index of `value`'s region code in `regions`, appended when first met (both engines)."""
+    try:
+        code = resolve_region(value).code
+    except UnknownRegion:
+        raise ValueError(value) from None
+    if code not in regions:
+        regions.append(code)
+    return regions.index(code)
+
+
+def _group_mask(group_bits: dict[str, int], value: str) -> int:
+    """The bit mask of a `|`-separated list of group codes (both engines)."""
+    mask = 0
+    for g in (g.strip() for g in value.split("|")):
+        if g and g not in group_bits:
+            raise ValueError(g)
+        if g:
+            mask |= group_bits[g]
+    return mask
+
+
 class _Input:
     """The claims as compact typed numpy arrays, validated; a bad cell raises RequestError naming it."""
 
@@ -451,7 +474,9 @@ class _Input:
             return df[name] if name in df.columns else _null_column(name, n)
 
         self.regions: list[str] = []
-        self.region = _codes(col("region"), "region", self._region_index, "is not a known region", np.int16)
+        self.region = _codes(
+            col("region"), "region", partial(_region_index, self.regions), "is not a known region", np.int16
+        )
         if (self.region < 0).any():
             raise _fail("region", _first_bad(self.region < 0), None, "is required")
         self.date, null = _days(col("date"), "date")
@@ -521,30 +546,12 @@ class _Input:
         self.groups = _codes(
             col("groups"),
             "groups",
-            self._group_mask,
+            partial(_group_mask, self.group_bits),
             f"must be group codes from {', '.join(groups)}",
             np.int64,
         )
         self.held = col("held")
         self.person_id, self.certificate_no = col("person_id"), col("certificate_no")
-
-    def _region_index(self, value: str) -> int:
-        try:
-            code = resolve_region(value).code
-        except UnknownRegion:
-            raise ValueError(value) from None
-        if code not in self.regions:
-            self.regions.append(code)
-        return self.regions.index(code)
-
-    def _group_mask(self, value: str) -> int:
-        mask = 0
-        for g in (g.strip() for g in value.split("|")):
-            if g and g not in self.group_bits:
-                raise ValueError(g)
-            if g:
-                mask |= self.group_bits[g]
-        return mask
 
     def is_type(self, types: frozenset[CertificateType] | set[CertificateType]) -> B:
         table = np.array([t in types for t in TYPES])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,6 @@ import numpy as np
 import pyarrow as pa
 
 from skillsubsidy.catalog.model import CertificateType
-from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules.batch import (
     _GROUPS,
     ABSENT,
@@ -46,10 +46,12 @@ from skillsubsidy.rules.batch import (
     _bool,
     _course_slots,
     _fail,
+    _group_mask,
     _held_items,
     _level,
     _listings,
     _one_of,
+    _region_index,
     _Tables,
 )
 from skillsubsidy.rules.engine import Engine, default_engine
@@ -157,24 +159,6 @@ class _Plan:
     def register(self, name: str, columns: dict[str, Any]) -> None:
         self.con.register(name, pa.table(columns))
 
-    def region_index(self, value: str) -> int:
-        try:
-            code = resolve_region(value).code
-        except UnknownRegion:
-            raise ValueError(value) from None
-        if code not in self.regions:
-            self.regions.append(code)
-        return self.regions.index(code)
-
-    def group_mask(self, value: str) -> int:
-        mask = 0
-        for g in (g.strip() for g in value.split("|")):
-            if g and g not in self.group_bits:
-                raise ValueError(g)
-            if g:
-                mask |= self.group_bits[g]
-        return mask
-
     def coded(self, column: str, convert: Callable[[str], int], problem: str) -> tuple[str, str]:
         """(join clause, expression) giving the column's code, -1 for null."""
         if column not in self.columns:
@@ -258,7 +242,7 @@ class _Plan:
     def typed(self) -> None:
         joins, exprs = [], {}
         for column, name, convert, problem in (
-            ("region", "region", self.region_index, "is not a known region"),
+            ("region", "region", partial(_region_index, self.regions), "is not a known region"),
             ("program", "program", lambda v: PROGRAMS.index(Program(v)), _one_of(Program)),
             (
                 "certificate_type",
@@ -274,7 +258,7 @@ class _Plan:
             (
                 "groups",
                 "groups",
-                self.group_mask,
+                partial(_group_mask, self.group_bits),
                 f"must be group codes from {', '.join(self.group_bits)}",
             ),
         ):
