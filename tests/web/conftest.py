@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as site_settings
 from django.contrib.auth.models import AbstractUser
+from django.utils import translation
 from web_support import make_staff
 
 from accounts.models import Role
@@ -43,6 +45,15 @@ def _fresh_caches() -> Iterator[None]:
     published_cache.clear()
     engine_cache.clear()
     calendar_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    # A request under /en/ leaves English active in the thread, and services speak the active
+    # language, so each test starts from the site's language (Chinese) whatever ran before it.
+    translation.activate(site_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(site_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
