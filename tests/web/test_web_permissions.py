@@ -691,7 +691,7 @@ def test_create_staff_refuses_a_region_of_the_wrong_level_with_exit_2(
     region: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STAFF_PW", PASSWORD)
-    with pytest.raises(CommandError) as err:
+    with translation.override("en"), pytest.raises(CommandError) as err:
         call_command("create_staff", "clerk", "--role", "district_bureau", "--region", region,
                      "--password-env", "STAFF_PW")  # fmt: skip
     assert (str(err.value), err.value.returncode) == (message, 2)
