@@ -63,22 +63,54 @@ def _quote_outcome(
 
 
 def _agreement(rows: list[dict[str, Any]], engine: Engine | None = None) -> tuple[list[Any], list[Any]]:
-    """(batch, quote) outcomes of the rows the quote can decide. A quote on a date outside every
-    published catalog or standard is neither eligible nor ineligible (`outside_published_periods`);
-    the batch does not tell those dates apart yet, which test_the_batch_leaves_a_date_outside_every_
-    period_undecided records."""
+    """(batch, quote) outcomes of every row, those outside every published period included."""
     quoted = [_quote_outcome(r, engine) for r in rows]
     batch = _batch_outcomes(_frame(rows), **({"engine": engine} if engine else {}))
-    keep = [i for i, q in enumerate(quoted) if q[0] is not None]
-    return [batch[i] for i in keep], [quoted[i] for i in keep]
+    return batch, quoted
 
 
-@pytest.mark.xfail(strict=True, reason="the batch engine does not yet give outside_published_periods")
+# A date outside every published catalog or standard is neither eligible nor ineligible
+# (`outside_published_periods`, ADR 0014): Nantong's 2025 catalogs (000 · 附件4/附件5) and the
+# 2025 standards of 000 · 附件1 end on 2025-12-31, and nothing is published for 2024 or 2026.
+def _welder(on: str, occupation: str = "焊工") -> dict[str, Any]:
+    return {"region": "南通", "date": on, "certificate_type": "skill_level", "occupation": occupation,
+            "level": "3"}  # fmt: skip
+
+
+OUTSIDE_ROWS = [
+    # No catalog in force: 焊工 level 3, after and before the 2025 catalogs.
+    _welder("2026-03-01"),
+    _welder("2024-05-01"),
+    # No standard in force: 职工岗前培训 500 (附件1 line 154) is for 2025 only; no catalog is needed.
+    {"region": "南通", "date": "2026-03-01", "certificate_type": "pre_job"},
+    # Outside the period, a blocking reason is still listed, and the claim still not decided.
+    _welder("2026-03-01", "不存在的职业"),
+    # A region that never published an amount keeps no_standard (004, Shanghai 2026).
+    {**_welder("2026-03-01", "人工智能训练师"), "region": "上海"},
+]  # fmt: skip
+
+
 def test_the_batch_leaves_a_date_outside_every_period_undecided():
-    row = {"region": "南通", "date": "2026-03-01", "certificate_type": "skill_level", "occupation": "焊工",
-           "level": "3"}  # fmt: skip
+    row = OUTSIDE_ROWS[0]
     assert _batch_outcomes(_frame([row])) == [_quote_outcome(row)]
     assert _quote_outcome(row) == (None, None, ["outside_published_periods", "rule_lapsed"])
+
+
+def test_the_batch_answers_every_date_outside_the_periods_as_the_quote_does():
+    assert (
+        _batch_outcomes(_frame(OUTSIDE_ROWS))
+        == [_quote_outcome(r) for r in OUTSIDE_ROWS]
+        == [
+            (None, None, ["outside_published_periods", "rule_lapsed"]),
+            (None, None, ["outside_published_periods", "rule_lapsed"]),
+            (None, None, ["outside_published_periods"]),
+            (None, None, ["outside_published_periods", "rule_lapsed", "unknown_occupation"]),
+            (True, None, ["no_standard"]),
+        ]
+    )
+    result = evaluate_batch(_frame(OUTSIDE_ROWS), progress=False)
+    assert result.frame["amount_fen"].to_list() == [None] * 5
+    assert (result.report.eligible, result.report.undecided, result.report.without_standard) == (1, 4, 1)
 
 
 def _row_from_request(region: str, when: Any, request: dict[str, Any]) -> dict[str, Any]:
@@ -114,8 +146,6 @@ def test_the_batch_engine_gives_every_policy_case_its_expected_outcome():
     cases, rows = [], []
     for path in sorted((package_policy_dir() / "tests").glob("*/*.yaml")):
         for case in yaml.safe_load(path.read_text("utf-8"))["cases"]:
-            if case["output"]["eligible"] is None:
-                continue  # outside every period: see _agreement
             cases.append(case)
             rows.append(_row_from_request(path.parent.name, case["date"], case["input"]))
     got = _batch_outcomes(_frame(rows))

@@ -18,7 +18,7 @@ from skillsubsidy.rules.engine import default_engine
 from skillsubsidy.rules.parameters import package_policy_dir
 from skillsubsidy.rules.synthetic import generate_claims
 
-from .test_rules_batch import CSV, _claim, _cli, _frame, _row_from_request
+from .test_rules_batch import CSV, OUTSIDE_ROWS, _claim, _cli, _frame, _quote_outcome, _row_from_request
 
 
 def _both(frame: pl.DataFrame, tmp_path: Path, suffix: str = ".parquet") -> tuple[Any, Any, Any, Any]:
@@ -50,6 +50,19 @@ def test_duckdb_gives_every_policy_case_the_polars_engines_outcome_from_a_csv(tm
     ours, theirs, _, _ = _both(_frame(rows), tmp_path, ".csv")
     columns = ["eligible", "amount", "amount_fen", "reasons"]
     assert theirs.select(columns).rows() == ours.select(columns).rows()
+
+
+def test_duckdb_leaves_a_date_outside_every_period_undecided_as_the_quote_does(tmp_path: Path):
+    columns = ["region", "date", "certificate_type", "occupation", "level"]
+    ours, theirs, our_report, their_report = _both(_frame(OUTSIDE_ROWS, columns), tmp_path)
+    assert theirs.equals(ours)
+    assert their_report == our_report and their_report.undecided == 4
+    assert [
+        (r["eligible"], r["amount"], sorted(r["reasons"].split("|"))) for r in theirs.iter_rows(named=True)
+    ] == [_quote_outcome(r) for r in OUTSIDE_ROWS]
+    # The synthetic input of the 100,000-claim test has such rows too (certificates issued before a
+    # region's first catalog), so that equality covers them.
+    assert evaluate_batch(generate_claims(20_000, seed=7), progress=False).report.undecided > 0
 
 
 def test_duckdb_checks_claims_against_each_other_as_the_polars_engine(tmp_path: Path):

@@ -21,6 +21,10 @@ Input columns (CSV or Parquet), one claim per row:
 | groups | trainee groups (policy/groups.yaml), `pensioner|veteran`; empty: none; absent or null: unknown |
 | person_id, certificate_no, project_id | for the checks across claims and project totals |
 
+A claim dated outside every published catalog or standard it needs is neither eligible nor
+ineligible, as in `quote`: `eligible`, `amount` and `amount_fen` are null and its reasons include
+`outside_published_periods` (with the blocking reasons found, never the informational ones).
+
 Across claims (whole input): a person's certificate in an occupation at a level already claimed at
 the same or a higher level (`higher_or_same_level_claimed`), the same certificate claimed twice
 (`duplicate_claim`), and more claims per person per year than a region allows
@@ -50,7 +54,14 @@ from skillsubsidy.occupations import Marker, parse_level
 from skillsubsidy.regions import UnknownRegion, resolve_region
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.checks import Standing, hours_minimum_name, standing
-from skillsubsidy.rules.engine import Engine, default_engine
+from skillsubsidy.rules.engine import (
+    Engine,
+    _catalog_versions,
+    _nearest,
+    _standard_versions,
+    _Version,
+    default_engine,
+)
 from skillsubsidy.rules.parameters import Value
 from skillsubsidy.rules.reasons import BLOCKING, ReasonCode
 from skillsubsidy.rules.regime import Regime, course_key, listing_kinds, look_up
@@ -82,6 +93,9 @@ MASK = np.uint32
 assert len(CODES) <= 32, "more reason codes than bits in the mask"
 BIT = {code: MASK(1 << i) for i, code in enumerate(CODES)}
 BLOCKING_MASK = MASK(sum(int(BIT[c]) for c in BLOCKING))
+# A date outside every published period: neither eligible nor ineligible (engine.gap).
+OUTSIDE = BIT[ReasonCode.OUTSIDE_PUBLISHED_PERIODS]
+NOT_ELIGIBLE_MASK = MASK(int(BLOCKING_MASK) | int(OUTSIDE))
 # Shown only on eligible claims, as in the scalar decision.
 INFO_MASK = MASK(
     sum(
@@ -122,6 +136,7 @@ class BatchReport:
     rows: int
     eligible: int
     without_standard: int
+    undecided: int  # outside every published period: eligible and amount null
     total_fen: int
     reason_counts: dict[str, int]
     notes: list[str]
@@ -135,6 +150,7 @@ class BatchReport:
         out = [
             f"claims: {self.rows}",
             f"eligible: {self.eligible} (without a standard, amount empty: {self.without_standard})",
+            f"undecided, outside every published period: {self.undecided}",
             f"total payable: {self.total:.2f} CNY",
         ]
         out += [f"  {code}: {n}" for code, n in sorted(self.reason_counts.items(), key=lambda kv: -kv[1])]
@@ -642,6 +658,7 @@ class _Tables:
         self.row: I16 = regime_of_key[inverse]
         self.groups = list(group_bits)
         self.group_bits = group_bits
+        self.params = engine.store.params
         r = len(self.regimes)
         full = np.full
         # The amount table: price[regime, certificate type, sub-key, level] in fen, -1 where no
@@ -650,6 +667,9 @@ class _Tables:
         self.courses = [sorted(set(g.courses.values())) for g in self.regimes]
         self.no_slot = max([NO_CATEGORY, *(len(c) for c in self.courses)])
         self.price = full((r, len(TYPES), self.no_slot + 1, 6), -1, np.int32)
+        # Beside each price, the standards' published periods on the regime's dates (_period_state).
+        self.price_state = full((r, len(TYPES), self.no_slot + 1, 6), NO_PERIOD, np.int8)
+        self.catalog_gap = full(r, False)
         self.cap = full(r, -1, np.int32)
         self.cap_types = full((r, len(TYPES)), True)
         self.same_as_training = full(r, False)
@@ -668,30 +688,39 @@ class _Tables:
         self.has_courses = full(r, False)
         self.yearly_limit = full(r, -1, np.int32)
         for i, g in enumerate(self.regimes):
-            self._fill(i, g)
+            self._fill(i, g, engine)
 
-    def _fill(self, i: int, g: Regime) -> None:
+    def _fill(self, i: int, g: Regime, engine: Engine) -> None:
         v = g.value
-        price = self.price[i]
+        price, state = self.price[i], self.price_state[i]
+
+        def standard(name: str) -> tuple[int, int]:
+            return _fen(v(name)), _period_state(self.params, g, name)
+
         for c, cat in enumerate(CATEGORIES):
             for lv in range(1, 6):
-                amount = _fen(v(f"standard.skill_level.{cat}.level_{lv}"))
+                amount = standard(f"standard.skill_level.{cat}.level_{lv}")
                 for t in LEVEL_TYPES:
-                    price[TYPES.index(t), c, lv] = amount
+                    price[TYPES.index(t), c, lv], state[TYPES.index(t), c, lv] = amount
             for t in (CertificateType.SPECIAL_ABILITY, CertificateType.TRAINING_QUALIFICATION):
-                price[TYPES.index(t), c, :] = _fen(v(f"standard.{t.value}.{cat}"))
+                price[TYPES.index(t), c, :], state[TYPES.index(t), c, :] = standard(
+                    f"standard.{t.value}.{cat}"
+                )
+        se = TYPES.index(CertificateType.SKILL_EVALUATION)
         for lv in range(1, 6):
-            price[TYPES.index(CertificateType.SKILL_EVALUATION), :, lv] = _fen(
-                v(f"standard.skill_evaluation.level_{lv}")
-            )
+            price[se, :, lv], state[se, :, lv] = standard(f"standard.skill_evaluation.level_{lv}")
             # ×100, like the hours
             self.min_hours[i, lv] = _coded(g, hours_minimum_name(parse_level(lv)), _fen)
         for t in (CertificateType.PRE_JOB, CertificateType.APPRENTICESHIP):
-            price[TYPES.index(t)] = _fen(v(f"standard.{t.value}"))
+            price[TYPES.index(t)], state[TYPES.index(t)] = standard(f"standard.{t.value}")
         ent = TYPES.index(CertificateType.ENTREPRENEURSHIP)
         for slot, name in enumerate(self.courses[i]):
-            price[ent, slot, :] = _fen(v(name))
-        price[ent, self.no_slot, :] = -1
+            price[ent, slot, :], state[ent, slot, :] = standard(name)
+        price[ent, self.no_slot, :], state[ent, self.no_slot, :] = -1, NO_PERIOD
+        # No catalog in force, but one published for another period (engine.gap).
+        self.catalog_gap[i] = not g.catalog.in_force and _outside(
+            _catalog_versions(engine.dataset, g.region), g
+        )
         self.cap[i] = _fen(v("project.max_per_person"))
         covered = v("project.certificate_types")
         if isinstance(covered, tuple):
@@ -715,6 +744,25 @@ class _Tables:
         self.yearly_limit[i] = _int(v("claims.max_per_person_per_year"))
 
 
+# What the published periods of a standard (or of the standards a claim tries) say on a regime's
+# dates: none published, some published but none in force (outside: engine.gap), one in force. The
+# periods of several standards combine by their maximum.
+NO_PERIOD, OUT_OF_PERIOD, IN_PERIOD = 0, 1, 2
+
+
+def _outside(versions: list[_Version], g: Regime) -> bool:
+    """Versions exist and none is in force in the regime's period (every version starts or ends at
+    one of the regime's breakpoints, so any day of the period gives the same answer)."""
+    return _nearest(versions, g.start or date.min, "") is not None
+
+
+def _period_state(params: Any, g: Regime, name: str) -> int:
+    versions = _standard_versions(params, g.chain, [name])
+    if not versions:
+        return NO_PERIOD
+    return OUT_OF_PERIOD if _outside(versions, g) else IN_PERIOD
+
+
 _HELD_ITEM = re.compile(r"^(.+)[:：]\s*([^:：]+)$")
 
 
@@ -733,7 +781,7 @@ def _group_of() -> npt.NDArray[np.int8]:
 GROUP_OF = _group_of()
 
 
-_Listing = tuple[bool, int, bool, int, bool, bool, list[int]]
+_Listing = tuple[bool, int, bool, int, bool, bool, list[int], list[int]]
 _Memo = dict[int, tuple[Regime, dict[tuple[int, str], _Listing]]]
 
 
@@ -743,16 +791,17 @@ def _listings(
     occ_values: list[str],
     names: Any,
     memo: _Memo | None = None,
-) -> tuple[B, I8, B, I32, B, B, I32]:
+) -> tuple[B, I8, B, I32, B, B, I32, I8]:
     """Per distinct lookup key ((regime × group) × (occupations + 1) + occupation + 1; -1: none):
     listed, category, exempt from the online limit, uplift (basis points), known name, listed under
-    another spelling, and the occupation's own standard per level (fen). `memo` carries the answers
-    from one chunk of an input to the next."""
+    another spelling, and the occupation's own standard per level (fen) with its published periods
+    (_period_state). `memo` carries the answers from one chunk of an input to the next."""
     n_occ, u = len(occ_values), len(keys)
     listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int8)
     exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int32), np.zeros(u, bool)
     other = np.zeros(u, bool)
     occ_std = np.full((u, 6), -1, np.int32)
+    occ_state = np.full((u, 6), NO_PERIOD, np.int8)
     memo = {} if memo is None else memo
     for j, k in enumerate(keys.tolist()):
         if k < 0:
@@ -763,12 +812,12 @@ def _listings(
         # Keyed by the regime's identity, the regime itself kept alive beside its answers.
         answers = memo.setdefault(id(regime), (regime, {}))[1]
         if (gi, occ) not in answers:
-            answers[gi, occ] = _listing(regime, gi, occ, names)
-        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j] = answers[gi, occ]
-    return listed, cat, exempt, bp, known, other, occ_std
+            answers[gi, occ] = _listing(regime, gi, occ, names, t.params)
+        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j], occ_state[j] = answers[gi, occ]
+    return listed, cat, exempt, bp, known, other, occ_std, occ_state
 
 
-def _listing(regime: Regime, gi: int, occ: str, names: Any) -> _Listing:
+def _listing(regime: Regime, gi: int, occ: str, names: Any, params: Any) -> _Listing:
     """One occupation looked up in a regime's catalog for lookup group gi."""
     gt, gp = _GROUPS[gi]
     listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
@@ -776,19 +825,17 @@ def _listing(regime: Regime, gi: int, occ: str, names: Any) -> _Listing:
     known = names.known(occ)
     shortage = listing.uplift
     bp = int(shortage.uplift_pct * 100) if shortage is not None and shortage.uplift_pct is not None else -1
-    std = [-1] * 6
+    std, state = [-1] * 6, [NO_PERIOD] * 6
     if not entries:
-        return False, NO_CATEGORY, False, bp, known, False, std
+        return False, NO_CATEGORY, False, bp, known, False, std, state
     entry = next((e for e in entries if e.category is not None), entries[0])
     occ_key = entry.code or entry.name
-    if gt in LEVEL_TYPES:
-        for lv in range(1, 6):
-            std[lv] = _fen(regime.value(f"standard.occupation.{occ_key}.level_{lv}"))
-    else:
-        std[0] = _fen(regime.value(f"standard.occupation.{occ_key}"))
+    for lv in range(1, 6) if gt in LEVEL_TYPES else [0]:
+        name = f"standard.occupation.{occ_key}" + (f".level_{lv}" if lv else "")
+        std[lv], state[lv] = _fen(regime.value(name)), _period_state(params, regime, name)
     category = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
     exempt = Marker.ONLINE_OVER_40 in entry.markers
-    return True, category, exempt, bp, known, listing.printed_as is not None, std
+    return True, category, exempt, bp, known, listing.printed_as is not None, std, state
 
 
 def _course_slots(keys: I64, t: _Tables, occ_values: list[str]) -> I8:
@@ -866,7 +913,9 @@ class _Lookups:
             group >= 0, (t.row.astype(np.int64) * len(_GROUPS) + group) * (n_occ + 1) + x.occ + 1, -1
         )
         uniq, inv = _factorize(key)
-        listed, cat, exempt, bp, known, other, occ_std = _listings(uniq, t, x.occ_values, names, memo)
+        listed, cat, exempt, bp, known, other, occ_std, occ_state = _listings(
+            uniq, t, x.occ_values, names, memo
+        )
         self.key: I32 = inv
         self.listed: B = listed[inv]
         self.category: I8 = cat[inv]
@@ -876,6 +925,8 @@ class _Lookups:
         self.other_spelling: B = other[inv]
         self.occ_std_by_key = occ_std
         self.any_specific = bool((occ_std >= 0).any())
+        self.occ_state_by_key = occ_state
+        self.any_specific_period = bool((occ_state != NO_PERIOD).any())
 
         # Entrepreneurship: the slot of the course named, per regime.
         ent = x.is_type({CertificateType.ENTREPRENEURSHIP}) & (x.occ >= 0)
@@ -906,6 +957,10 @@ class _Lookups:
     def occ_std(self, level: I8) -> I32:
         std: I32 = self.occ_std_by_key[self.key, level]
         return std
+
+    def occ_state(self, level: I8) -> I8:
+        state: I8 = self.occ_state_by_key[self.key, level]
+        return state
 
 
 @dataclass
@@ -1014,6 +1069,19 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
         std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
     timings["amount lookup"] = time.perf_counter() - t0
 
+    # A date outside every published period (engine.gap): no catalog in force where one is looked
+    # up (and no project cap stands in for it), or no standard the claim tries has a value on the
+    # date while one has a value in another period. Neither eligible nor ineligible.
+    periods = t.price_state[r, x.ctype, sub, lv]
+    if k.any_specific_period:
+        specific_period = k.occ_state(np.where(level_type, lv, 0))
+        periods = np.maximum(periods, np.where(catalog_type & k.listed, specific_period, NO_PERIOD))
+    priced = ~project | (~cap_active & t.same_as_training[r])
+    catalog_gap = catalog_type & ~cap_active & t.catalog_gap[r]
+    flag(
+        catalog_gap | (priced & (std < 0) & (periods == OUT_OF_PERIOD)), ReasonCode.OUTSIDE_PUBLISHED_PERIODS
+    )
+
     # Exceptions: the project cap (002 · 附件4 · 6) and the shortage uplift (000 · 附件3).
     higher = std > t.cap[r]
     base = np.where(cap_active, np.where(higher, std, t.cap[r]), std)
@@ -1104,9 +1172,15 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     flag(groups_rule & (x.groups < 0), missing)
     flag(groups_rule & (x.groups >= 0) & ((x.groups & t.excluded[r]) != 0), ReasonCode.EXCLUDED_GROUP)
 
-    eligible = (reasons & BLOCKING_MASK) == 0
+    eligible = _eligible(reasons)
     flag(eligible & (base < 0), ReasonCode.NO_STANDARD)
     return _Decided(reasons, base, eligible)
+
+
+def _eligible(reasons: U32) -> B:
+    """Neither a blocking reason nor a date outside every published period."""
+    eligible: B = (reasons & NOT_ELIGIBLE_MASK) == 0
+    return eligible
 
 
 def _group_order(groups: I64, order: I64) -> tuple[I64, B]:
@@ -1215,7 +1289,7 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
 
     # More claims per person per year than the region allows, counting only claims otherwise payable.
     limit = x.yearly_limit
-    payable = (d.reasons & BLOCKING_MASK) == 0
+    payable = _eligible(d.reasons)
     if (limit >= 0).any():
         year, _ = _ymd(x.date)
         counted = np.flatnonzero(payable & (limit >= 0) & (x.person >= 0))
@@ -1231,7 +1305,7 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
             "claims.max_per_person_per_year has no value for any region and date in this input "
             "(no seed document sets one), so no yearly limit was applied"
         )
-    d.eligible = (d.reasons & BLOCKING_MASK) == 0
+    d.eligible = _eligible(d.reasons)
     return notes
 
 
@@ -1246,8 +1320,10 @@ def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport
     reasons[~d.eligible] &= ~INFO_MASK
     reasons[d.eligible & (d.base >= 0)] &= ~BIT[ReasonCode.NO_STANDARD]
     no_standard = d.eligible & (d.base < 0)
+    undecided = (reasons & OUTSIDE) != 0
     fen = d.base
     fen[~d.eligible] = 0
+    fen[undecided] = -1
     amounts, which_amount = _factorize(fen.astype(np.int64))
     spelled_amounts = [None if f < 0 else f"{f // 100}.{f % 100:02d}" for f in amounts.tolist()]
     amount_enum = pl.Enum([a for a in spelled_amounts if a is not None])
@@ -1258,13 +1334,13 @@ def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport
             "eligible": d.eligible,
             "amount": pl.Series(spelled_amounts, dtype=amount_enum).gather(which_amount),
             "amount_fen": fen,
-            "no_standard": no_standard,
+            "undecided": undecided,
             "reasons": pl.Series(spelled, dtype=pl.Enum(spelled)).gather(which),
         }
     ).select(
-        "eligible",
+        pl.when(pl.col("undecided")).then(None).otherwise(pl.col("eligible")).alias("eligible"),
         "amount",
-        pl.when(pl.col("no_standard"))
+        pl.when(pl.col("amount_fen") < 0)
         .then(None)
         .otherwise(pl.col("amount_fen").cast(pl.Int64))
         .alias("amount_fen"),
@@ -1281,6 +1357,7 @@ def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport
         rows=len(d.eligible),
         eligible=int(d.eligible.sum()),
         without_standard=int(no_standard.sum()),
+        undecided=int(undecided.sum()),
         total_fen=int(fen[d.eligible & (d.base >= 0)].sum(dtype=np.int64)),
         reason_counts=counts,
         notes=notes,
@@ -1420,5 +1497,5 @@ class _Kept:
             held_on=self.held_on,
             yearly_limit=self.yearly_limit,
         )
-        decided = _Decided(self.reasons, self.base, (self.reasons & BLOCKING_MASK) == 0)
+        decided = _Decided(self.reasons, self.base, _eligible(self.reasons))
         return claims, decided

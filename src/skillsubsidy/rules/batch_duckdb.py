@@ -31,13 +31,15 @@ from skillsubsidy.rules.batch import (
     _GROUPS,
     ABSENT,
     BIT,
-    BLOCKING_MASK,
     CODES,
     GROUP_OF,
     INFO_MASK,
     NO_CATEGORY,
     NO_VALUE,
+    NOT_ELIGIBLE_MASK,
+    OUT_OF_PERIOD,
     OUTPUT_COLUMNS,
+    OUTSIDE,
     PROGRAMS,
     REQUIRED,
     SEXES,
@@ -362,6 +364,7 @@ class _Plan:
             "excluded": t.excluded,
             "excluded_state": t.excluded_state,
             "has_catalog": t.has_catalog,
+            "catalog_gap": t.catalog_gap,
             "has_courses": t.has_courses,
             "yearly_limit": t.yearly_limit,
             **{f"min_hours_{lv}": t.min_hours[:, lv] for lv in range(6)},
@@ -376,6 +379,7 @@ class _Plan:
                 "sub": pa.array(si.astype(np.int32)),
                 "lv": pa.array(li.astype(np.int32)),
                 "fen": pa.array(t.price.reshape(-1).astype(np.int64)),
+                "period": pa.array(t.price_state.reshape(-1).astype(np.int32)),
             },
         )
         cr, ct = np.indices(t.cap_types.shape).reshape(2, -1)
@@ -409,7 +413,7 @@ class _Plan:
         keys = np.asarray(
             self.con.execute("SELECT DISTINCT lkey FROM keyed ORDER BY 1").fetchnumpy()["lkey"], np.int64
         )
-        listed, cat, exempt, bp, known, other, occ_std = _listings(keys, t, self.occ_values, names)
+        listed, cat, exempt, bp, known, other, occ_std, occ_state = _listings(keys, t, self.occ_values, names)
         self.register(
             "listing",
             {
@@ -421,6 +425,7 @@ class _Plan:
                 "known": pa.array(known),
                 "other": pa.array(other),
                 **{f"std_{lv}": pa.array(occ_std[:, lv]) for lv in range(6)},
+                **{f"period_{lv}": pa.array(occ_state[:, lv].astype(np.int32)) for lv in range(6)},
             },
         )
         ckeys = np.asarray(
@@ -470,6 +475,11 @@ class _Plan:
         yield code.NOT_IN_CATALOG, "open_catalog AND NOT fallen_back"
         yield code.LISTED_UNDER_OTHER_SPELLING, "catalog_type AND listed AND other"
         yield code.UNKNOWN_OCCUPATION, f"entrepreneurship AND slot = {self.t.no_slot} AND has_courses"
+        yield (
+            code.OUTSIDE_PUBLISHED_PERIODS,
+            "(catalog_type AND NOT cap_active AND catalog_gap) OR ((NOT project OR (NOT cap_active "
+            f"AND same_as_training)) AND std < 0 AND periods = {OUT_OF_PERIOD})",
+        )
         yield code.AMOUNT_IS_MAXIMUM, "cap_active AND NOT higher"
         yield code.SHORTAGE_UPLIFT, "uplift"
         # check_held
@@ -544,6 +554,9 @@ class _Plan:
                 coalesce([listing.std_0, listing.std_1, listing.std_2, listing.std_3, listing.std_4,
                           listing.std_5][CASE WHEN {ctype(LEVEL_TYPES)} THEN lv ELSE 0 END + 1], -1)
                     AS specific,
+                coalesce([listing.period_0, listing.period_1, listing.period_2, listing.period_3,
+                          listing.period_4, listing.period_5][
+                            CASE WHEN {ctype(LEVEL_TYPES)} THEN lv ELSE 0 END + 1], 0) AS specific_period,
                 coalesce(course.slot, {self.t.no_slot}) AS slot, coalesce(ident.ident, -1) AS ident,
                 held_item.lowest,
                 [min_hours_0, min_hours_1, min_hours_2, min_hours_3, min_hours_4, min_hours_5][lv + 1]
@@ -597,7 +610,9 @@ class _Plan:
             ), d AS (
                 SELECT c.*,
                     CASE WHEN catalog_type AND listed AND specific >= 0 THEN specific ELSE price.fen END
-                        AS std
+                        AS std,
+                    greatest(price.period, CASE WHEN catalog_type AND listed THEN specific_period ELSE 0 END)
+                        AS periods
                 FROM c JOIN price ON price.r = c.r AND price.ctype = c.ctype AND price.sub = c.sub
                     AND price.lv = c.lv
             ), e AS (
@@ -623,7 +638,7 @@ class _Plan:
 
     def across(self) -> tuple[str, list[str]]:
         notes: list[str] = []
-        blocking = int(BLOCKING_MASK)
+        not_eligible = int(NOT_ELIGIBLE_MASK)
         if "person_id" not in self.columns and "certificate_no" not in self.columns:
             notes.append("no person_id or certificate_no column: the checks across claims were not run")
             return "SELECT *, mask0 AS mask FROM staged", notes
@@ -679,7 +694,7 @@ class _Plan:
         # More claims per person per year than the region allows, counting payable claims only.
         sql = f"""
             WITH i AS ({marked}), j AS (
-                SELECT *, (mask1 & {blocking}) = 0 AND yearly_limit >= 0 AND person IS NOT NULL AS counted
+                SELECT *, (mask1 & {not_eligible}) = 0 AND yearly_limit >= 0 AND person IS NOT NULL AS counted
                 FROM i
             )
             SELECT *,
@@ -692,7 +707,8 @@ class _Plan:
 
     def output(self, target: Path) -> list[str]:
         decided, notes = self.across()
-        info, blocking, no_std = int(INFO_MASK), int(BLOCKING_MASK), int(BIT[ReasonCode.NO_STANDARD])
+        info, no_std, outside = int(INFO_MASK), int(BIT[ReasonCode.NO_STANDARD]), int(OUTSIDE)
+        not_eligible = int(NOT_ELIGIBLE_MASK)
         spelled = ", ".join(f"CASE WHEN (shown & {int(BIT[c])}) <> 0 THEN '{c.value}' END" for c in CODES)
         kept = [c for c in self.columns if c not in OUTPUT_COLUMNS]
         source_columns = ", ".join(f"src.{_q(c)}" for c in kept)
@@ -700,16 +716,19 @@ class _Plan:
             f"""
             CREATE TEMP TABLE decided AS
             WITH k AS ({decided}), m AS (
-                SELECT __row, base, (mask & {blocking}) = 0 AS eligible FROM k
+                SELECT __row, base, (mask & {not_eligible}) = 0 AS eligible,
+                    (mask & {outside}) <> 0 AS undecided
+                FROM k
             ), n AS (
-                SELECT k.__row, m.eligible, m.base,
+                SELECT k.__row, m.eligible, m.undecided, m.base,
                     CASE WHEN m.eligible AND m.base < 0 THEN (k.mask | {no_std})
                          WHEN m.eligible THEN k.mask & ~{no_std}
                          ELSE k.mask & ~{info} END AS shown
                 FROM k JOIN m USING (__row)
             )
-            SELECT __row, eligible,
-                CASE WHEN NOT eligible THEN 0 WHEN base < 0 THEN NULL ELSE base END AS amount_fen,
+            SELECT __row, CASE WHEN NOT undecided THEN eligible END AS eligible,
+                CASE WHEN undecided THEN NULL WHEN NOT eligible THEN 0 WHEN base < 0 THEN NULL ELSE base END
+                    AS amount_fen,
                 concat_ws('|', {spelled}) AS reasons
             FROM n
             ORDER BY __row
@@ -775,7 +794,8 @@ def _report(con: duckdb.DuckDBPyConnection, target: Path, notes: list[str]) -> B
     path = str(target).replace("'", "''")
     row = con.execute(
         f"SELECT count(*), count(*) FILTER (eligible), count(*) FILTER (eligible AND amount_fen IS NULL), "
-        f"coalesce(sum(amount_fen) FILTER (eligible), 0) FROM read_parquet('{path}')"
+        f"coalesce(sum(amount_fen) FILTER (eligible), 0), count(*) FILTER (eligible IS NULL) "
+        f"FROM read_parquet('{path}')"
     ).fetchone()
     assert row is not None
     counted = dict(
@@ -789,6 +809,7 @@ def _report(con: duckdb.DuckDBPyConnection, target: Path, notes: list[str]) -> B
         rows=int(row[0]),
         eligible=int(row[1]),
         without_standard=int(row[2]),
+        undecided=int(row[4]),
         total_fen=int(row[3]),
         reason_counts=counts,
         notes=notes,

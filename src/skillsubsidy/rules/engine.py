@@ -11,7 +11,7 @@ on. The checks themselves live in rules.checks: a check whose input is missing s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,7 +25,7 @@ from skillsubsidy.regions import Region, ancestry
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.checks import CheckResult, ClaimWindowFacts, HeldFacts, HoursFacts, TraineeFacts
 from skillsubsidy.rules.decision import Decision, TraceStep
-from skillsubsidy.rules.parameters import PolicyStore, Unit
+from skillsubsidy.rules.parameters import ParameterSet, PolicyStore, Unit
 from skillsubsidy.rules.reasons import Reason, ReasonCode
 from skillsubsidy.rules.regime import (
     Listing,
@@ -220,6 +220,22 @@ def _catalog_versions(dataset: Dataset, region: Region) -> list[_Version]:
     ]
 
 
+def _standard_versions(params: ParameterSet, chain: Iterable[Region], names: Iterable[str]) -> list[_Version]:
+    """The periods in which any of these standards has a value, in the region or its ancestors."""
+    versions: list[_Version] = []
+    for name in names:
+        for region in chain:
+            p = params.region(region.code).get(name)
+            if p is None:
+                continue
+            for i, dv in enumerate(p.values):
+                if dv.value is None:
+                    continue
+                nxt = p.values[i + 1].since - timedelta(days=1) if i + 1 < len(p.values) else None
+                versions.append(_Version(f"补贴标准“{p.label}”", dv.since, nxt))
+    return versions
+
+
 def _nearest(versions: list[_Version], on: date, what: str) -> _Gap | None:
     if not versions or any(v.start <= on and (v.end is None or on <= v.end) for v in versions):
         return None
@@ -311,18 +327,7 @@ class _Evaluation:
         std = self._std
         if std is None or std.amount is not None or (req.program is Program.PROJECT and cap is not None):
             return None
-        params = self.engine.store.params
-        versions: list[_Version] = []
-        for name in std.tried:
-            for region in self.regime.chain:
-                p = params.region(region.code).get(name)
-                if p is None:
-                    continue
-                for i, dv in enumerate(p.values):
-                    if dv.value is None:
-                        continue
-                    nxt = p.values[i + 1].since - timedelta(days=1) if i + 1 < len(p.values) else None
-                    versions.append(_Version(f"补贴标准“{p.label}”", dv.since, nxt))
+        versions = _standard_versions(self.engine.store.params, self.regime.chain, std.tried)
         return _nearest(versions, self.on, "补贴标准")
 
     def outside(self, gap: _Gap) -> Decision:
