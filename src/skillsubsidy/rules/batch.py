@@ -405,13 +405,54 @@ def _centi(series: pl.Series, column: str, places: int) -> I64:
 
 
 def _dense(key: npt.NDArray[Any]) -> I32:
-    """Per row a dense integer standing for its key, numbered in order of first appearance: one hash
-    pass, no sort."""
+    """Per row a dense integer standing for its key: hash passes, no sort. Over millions of rows one
+    hash table misses the cache on nearly every row (and its memory stays with the allocator), so
+    the rows are split by their key's hash into parts of ~65,536 (`_parts`) and numbered part by
+    part; equal keys fall in one part."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    indices: I32 = pc.dictionary_encode(pa.array(key)).indices.to_numpy().astype(np.int32, copy=False)
-    return indices
+    ids = np.empty(len(key), dtype=np.int32)
+    offset = 0
+    for rows in _parts(_mix(key)):
+        indices = pc.dictionary_encode(pa.array(key[rows])).indices.to_numpy().astype(np.int32, copy=False)
+        ids[rows] = indices + offset
+        offset += int(indices.max()) + 1 if len(indices) else 0
+    return ids
+
+
+_PART_ROWS = 1 << 16
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(key: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
+    """A well-spread 64-bit number per key (Fibonacci hashing), whose top bits pick its part."""
+    with np.errstate(over="ignore"):
+        mixed: npt.NDArray[np.uint64] = key.astype(np.uint64, copy=False) * _GOLDEN
+    return mixed
+
+
+def _parts(mixed: npt.NDArray[np.uint64]) -> list[I64 | slice]:
+    """The row positions of each part, in input order within a part (a stable counting sort on the
+    top bits of `mixed`); one part of everything for an input of up to ~65,536 rows."""
+    n = len(mixed)
+    bits = int(np.clip(np.ceil(np.log2(max(n, 1) / _PART_ROWS)), 0, 12))
+    if bits == 0:
+        return [slice(None)]
+    bucket = (mixed >> np.uint64(64 - bits)).astype(np.uint16)
+    order = np.argsort(bucket, kind="stable")  # a radix sort for 16-bit keys
+    ends = np.cumsum(np.bincount(bucket, minlength=1 << bits)).tolist()
+    return [order[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _first_distinct(columns: dict[str, npt.NDArray[Any]], mixed: npt.NDArray[np.uint64]) -> B:
+    """Per row, whether it is the first in input order of its combination of `columns`; part by part
+    (`mixed` must be equal for equal combinations, so that they share a part)."""
+    first = np.empty(len(mixed), dtype=bool)
+    for rows in _parts(mixed):
+        frame = pl.DataFrame({name: values[rows] for name, values in columns.items()})
+        first[rows] = frame.select(pl.struct(frame.columns).is_first_distinct()).to_series().to_numpy()
+    return first
 
 
 def _hashes(series: pl.Series) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
@@ -588,7 +629,8 @@ class _Input:
 
 def _factorize(key: I64) -> tuple[I64, I32]:
     """The distinct keys (sorted) and, per row, the position of its key: a dense table when the keys
-    span a small range (no sort), else np.unique."""
+    span a small range, else a hash numbering (`_dense`) with only the distinct keys sorted (reason
+    masks span 2^30 but take a few hundred values: np.unique sorted all the rows)."""
     if not len(key):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     lo, hi = int(key.min()), int(key.max())
@@ -598,8 +640,13 @@ def _factorize(key: I64) -> tuple[I64, I32]:
         present[offset] = True
         position = np.cumsum(present, dtype=np.int32) - 1
         return np.flatnonzero(present).astype(np.int64) + lo, position[offset]
-    uniq, inverse = np.unique(key, return_inverse=True)
-    return uniq, inverse.reshape(-1).astype(np.int32)
+    ids = _dense(key)
+    found = np.empty(int(ids.max()) + 1, dtype=np.int64)
+    found[ids] = key
+    order = np.argsort(found)
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return found[order], rank[ids]
 
 
 def _one_of(enum: Any) -> str:
@@ -1269,25 +1316,21 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
     first_hash, second_hash, no_number = x.certificate_no
     by_number = np.flatnonzero(~no_number)
     if len(by_number):
-        # Both hashes as the key: no dense numbering (a hash table over n values) is needed.
-        numbers = pl.DataFrame(
-            {"h1": first_hash[by_number], "h2": second_hash[by_number], "ctype": x.ctype[by_number]}
-        )
-        duplicate[by_number] = ~numbers.select(pl.struct("h1", "h2", "ctype").is_first_distinct()).to_series()
+        # Both hashes as the key: no dense numbering of the numbers is needed.
+        first = first_hash[by_number]
+        numbers = {"h1": first, "h2": second_hash[by_number], "ctype": x.ctype[by_number]}
+        duplicate[by_number] = ~_first_distinct(numbers, first)
     by_person = np.flatnonzero(no_number & (x.person >= 0))
     if len(by_person):
-        part = pl.DataFrame(
-            {
-                "person": x.person[by_person],
-                "ctype": x.ctype[by_person],
-                "ident": x.ident[by_person],
-                "level": x.level[by_person],
-                "issued": issued[by_person],
-            }
-        )
-        duplicate[by_person] = (
-            ~part.select(pl.struct(part.columns).is_first_distinct()).to_series().to_numpy()
-        )
+        person = x.person[by_person]
+        claim = {
+            "person": person,
+            "ctype": x.ctype[by_person],
+            "ident": x.ident[by_person],
+            "level": x.level[by_person],
+            "issued": issued[by_person],
+        }
+        duplicate[by_person] = ~_first_distinct(claim, _mix(person))
     d.reasons |= duplicate * BIT[ReasonCode.DUPLICATE_CLAIM]
 
     # The same person and occupation at the same or a lower level than an earlier claim (备注3).
