@@ -1497,6 +1497,7 @@ def evaluate_file(
         del frame, x, t, k, d
     c1 = time.process_time()
     claims, decided = kept.finish(len(ident_ids), scan)
+    del kept  # its columns live on in `claims` only until the checks across claims are done
     notes = _across_claims(claims, decided)
     del claims
     c2 = time.process_time()
