@@ -1318,12 +1318,16 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
     if len(by_number):
         # Both hashes as the key: no dense numbering of the numbers is needed.
         first = first_hash[by_number]
-        numbers = {"h1": first, "h2": second_hash[by_number], "ctype": x.ctype[by_number]}
+        numbers: dict[str, npt.NDArray[Any]] = {
+            "h1": first,
+            "h2": second_hash[by_number],
+            "ctype": x.ctype[by_number],
+        }
         duplicate[by_number] = ~_first_distinct(numbers, first)
     by_person = np.flatnonzero(no_number & (x.person >= 0))
     if len(by_person):
         person = x.person[by_person]
-        claim = {
+        claim: dict[str, npt.NDArray[Any]] = {
             "person": person,
             "ctype": x.ctype[by_person],
             "ident": x.ident[by_person],
