@@ -155,8 +155,8 @@ class BatchReport:
         out = [
             f"claims: {self.rows}",
             f"eligible: {self.eligible} (without a standard, amount empty: {self.without_standard})",
-            f"undecided, outside every published period: {self.undecided}",
             f"total payable: {self.total:.2f} CNY",
+            f"undecided, outside every published period: {self.undecided}",
         ]
         out += [f"  {code}: {n}" for code, n in sorted(self.reason_counts.items(), key=lambda kv: -kv[1])]
         out += [f"note: {n}" for n in self.notes]
