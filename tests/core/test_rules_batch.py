@@ -485,3 +485,24 @@ def test_a_bad_cell_in_a_later_chunk_is_named_by_its_row_in_the_input(tmp_path: 
     _frame(rows, sorted(rows[0])).write_parquet(source := tmp_path / "claims.parquet")
     with pytest.raises(RequestError, match=r"^level \(row 8\): must be a skill level 1–5 \(got '7'\)$"):
         evaluate_file(source, tmp_path / "out.parquet", chunk_rows=3, progress=False)
+
+
+def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
+    # More rows than one part (~65,536) holds: groups are numbered and sorted part by part.
+    import numpy as np
+
+    from skillsubsidy.rules.batch import _group_order
+
+    rng = np.random.default_rng(1)
+    n = 300_000
+    groups = rng.integers(0, 40_000, n).astype(np.int64) * 7919
+    order = rng.integers(0, 400, n).astype(np.int64)
+    perm, starts = _group_order(groups, order)
+    assert np.array_equal(np.sort(perm), np.arange(n))
+    in_groups = groups[perm]
+    assert np.array_equal(starts[1:], in_groups[1:] != in_groups[:-1]) and starts[0]
+    # Each group's rows together, by `order` then position, as one lexicographic sort gives them.
+    expected = np.lexsort((np.arange(n), order, groups))
+    ours = pl.DataFrame({"group": in_groups, "row": perm}).group_by("group").agg("row").sort("group")
+    theirs = pl.DataFrame({"group": groups[expected], "row": expected}).group_by("group").agg("row")
+    assert ours.equals(theirs.sort("group"))
