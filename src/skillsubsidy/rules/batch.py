@@ -1249,36 +1249,21 @@ def _eligible(reasons: U32) -> B:
 
 def _group_order(groups: I64, order: I64) -> tuple[I64, B]:
     """Positions sorted by group, then `order`, then position (every key a non-negative integer):
-    the permutation, and where each group starts. The groups come in no particular order: the rows
-    are split into parts by their group (`_parts`; a group never spans two parts) and each part is
-    numbered and sorted on its own, a sort that stays in the cache."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+    the permutation, and where each group starts."""
     m = len(groups)
-    perm = np.empty(m, dtype=np.int64)
-    starts = np.ones(m, dtype=bool)
     if not m:
-        return perm, starts
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    groups = _dense(groups).astype(np.int64)  # dense: fewer bits for one sort key
     order = order - order.min()
-    span_o = int(order.max()) + 1
-    done = 0
-    for rows in _parts(_mix(groups)):
-        positions = np.arange(m)[rows]  # ascending: a part keeps input order
-        k = len(positions)
-        if not k:
-            continue
-        local = pc.dictionary_encode(pa.array(groups[positions])).indices.to_numpy().astype(np.int64)
-        within = order[positions]
-        if (int(local.max()) + 1) * span_o * k < 1 << 62:
-            sub = np.argsort((local * span_o + within) * k + np.arange(k))
-        else:
-            sub = np.lexsort((np.arange(k), within, local))
-        perm[done : done + k] = positions[sub]
-        ordered = local[sub]
-        starts[done + 1 : done + k] = ordered[1:] != ordered[:-1]
-        done += k
-    return perm, starts
+    span_g, span_o = int(groups.max()) + 1, int(order.max()) + 1
+    if span_g * span_o * m < 1 << 62:
+        perm = np.argsort((groups * span_o + order) * m + np.arange(m))
+    else:
+        perm = np.lexsort((np.arange(m), order, groups))
+    sorted_groups = groups[perm]
+    starts = np.ones(m, dtype=bool)
+    starts[1:] = sorted_groups[1:] != sorted_groups[:-1]
+    return perm.astype(np.int64), starts
 
 
 @dataclass
