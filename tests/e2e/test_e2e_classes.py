@@ -153,8 +153,10 @@ def test_a_clerk_files_a_class_on_time_and_it_runs_to_its_close(
     page.goto(detail)
     page.get_by_role("button", name="开班", exact=True).click()
     page.wait_for_load_state()
-    header = ("课次", "证件号码", "出勤情况", "来源", "时间")
-    rows = [(s, n, "出勤", "人脸识别", f"{start} 09:00") for s in range(1, 9) for _, n in PEOPLE]
+    # Each row names its session by its date (one session a day, as filed above).
+    header = ("上课日期", "证件号码", "出勤情况", "来源", "时间")
+    days = [start + timedelta(days=i) for i in range(8)]
+    rows = [(d.isoformat(), n, "出勤", "人脸识别", f"{d} 09:00") for d in days for _, n in PEOPLE]
     page.locator("#a-file").set_input_files(str(xlsx(tmp_path / "考勤.xlsx", header, rows)))
     page.get_by_role("button", name="导入考勤").click()
     page.wait_for_load_state()

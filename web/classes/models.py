@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from institutions.models import Institution, Teacher
 from skillsubsidy.catalog.model import CertificateType
@@ -85,8 +86,10 @@ class Session(models.Model):
     online (the online share is limited by 000 · 附件4/5 · 备注)."""
 
     class Mode(models.TextChoices):
-        OFFLINE = "offline", _("Offline")
-        ONLINE = "online", _("Online")
+        # A session is online or offline (线上/线下); the call's "Online" is a whole project's form of
+        # delivery (全线上), hence the context.
+        OFFLINE = "offline", pgettext_lazy("class session", "Offline")
+        ONLINE = "online", pgettext_lazy("class session", "Online")
 
     training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="sessions")
     on = models.DateField()
