@@ -80,7 +80,8 @@ def _fill(classes: int, trainees: int) -> dict[str, Any]:
     day0 = date(2025, 1, 1)
     spans: list[tuple[date, date]] = []
     t0 = time.perf_counter()
-    with connection.cursor() as cur:
+    # One transaction for the whole fill: in autocommit SQLite would commit (and sync) every row.
+    with transaction.atomic(), connection.cursor() as cur:
         rows = []
         for i in range(classes):
             inst = institutions[i % len(institutions)]
@@ -100,7 +101,7 @@ def _fill(classes: int, trainees: int) -> dict[str, Any]:
         ids = [r[0] for r in cur.fetchall()]
     per_class = max(1, trainees // classes)
     digests: list[str] = []
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         batch: list[tuple[Any, ...]] = []
         for n, (cid, (start, end)) in enumerate(zip(ids, spans, strict=True)):
             for r in range(per_class):
@@ -158,7 +159,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     rnd = random.Random(5)
     digests = filled["digests"]
     out: dict[str, Any] = {"vendor": connection.vendor, "trainees": Trainee.objects.count(),
-                           "fill_seconds": round(filled["fill_seconds"], 1)}  # fmt: skip
+                           "fill_seconds": round(filled["fill_seconds"], 1),
+                           "load_before": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
     start, end = date(2025, 6, 1), date(2025, 6, 20)
     for size in (50, 5000):
         times = []
@@ -194,6 +196,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
             times.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         out[f"{name}_ms"] = {"p50": round(_pct(times, 50), 2), "p99": round(_pct(times, 99), 2)}
+    out["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
 
 
@@ -217,6 +220,8 @@ def _show(result: dict[str, Any]) -> None:
         print(f"  error: {result['error']}")
         return
     print(f"  {result['vendor']}: {result['trainees']:,} trainee rows (filled in {result['fill_seconds']} s)")
+    # The machine's load while measuring (1, 5, 15 minutes): figures taken on a busy machine run high.
+    print(f"  load average before {result['load_before']}, after {result['load_after']}")
     for key in ("floor_lookup_ms", "overlap_50_ms", "overlap_5000_ms", "health_ms", "class_list_ms",
                 "class_list_filtered_ms"):  # fmt: skip
         v = result[key]

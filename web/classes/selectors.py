@@ -291,6 +291,6 @@ def sessions_with_attendance(training_class: TrainingClass) -> list[SessionAtten
         n_excused=Count("attendance", filter=Q(attendance__mark=Attendance.Mark.EXCUSED)),
     )
     return [
-        SessionAttendance(n, s, s.n_present, s.n_absent, s.n_excused)  # type: ignore[attr-defined]
+        SessionAttendance(n, s, s.n_present, s.n_absent, s.n_excused)
         for n, s in enumerate(rows, 1)
     ]
