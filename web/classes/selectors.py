@@ -290,7 +290,4 @@ def sessions_with_attendance(training_class: TrainingClass) -> list[SessionAtten
         n_absent=Count("attendance", filter=Q(attendance__mark=Attendance.Mark.ABSENT)),
         n_excused=Count("attendance", filter=Q(attendance__mark=Attendance.Mark.EXCUSED)),
     )
-    return [
-        SessionAttendance(n, s, s.n_present, s.n_absent, s.n_excused)
-        for n, s in enumerate(rows, 1)
-    ]
+    return [SessionAttendance(n, s, s.n_present, s.n_absent, s.n_excused) for n, s in enumerate(rows, 1)]

@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calls', '0002_application'),
-        ('classes', '0003_project_application'),
-        ('institutions', '0002_clerk'),
+        ("calls", "0002_application"),
+        ("classes", "0003_project_application"),
+        ("institutions", "0002_clerk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='trainingclass',
-            index=models.Index(fields=['region', 'start', 'id'], name='class_region_start_id'),
+            model_name="trainingclass",
+            index=models.Index(fields=["region", "start", "id"], name="class_region_start_id"),
         ),
         migrations.AddIndex(
-            model_name='trainingclass',
-            index=models.Index(fields=['start', 'id'], name='class_start_id'),
+            model_name="trainingclass",
+            index=models.Index(fields=["start", "id"], name="class_start_id"),
         ),
     ]
