@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from class_support import clerk_of, id_number, listed_institution, roster_xlsx, staff
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 from test_web_chinese_only import leaks, visible_text
 from web_support import client_for
 
 from audit.models import AuditRecord
+from classes import present
 from classes.models import ClassInspection, TrainingClass
 
 ZHANG = id_number("19900101", 123)
@@ -200,3 +202,14 @@ def test_attendance_imported_by_session_date_shows_on_the_class_page_by_date(wor
     )
     assert "全线下" not in shown
     assert leaks(client_for(world.district).get(f"/office/classes/{cls.pk}/").content.decode()) == []
+
+
+def test_a_session_reads_online_or_offline_where_the_calls_project_reads_wholly_so() -> None:
+    # 002 (附件1, line 288) offers a project's 培训形式 as 全线下、全线上、线上+线下比例; a class's
+    # session is simply 线上 or 线下. Both translate the msgid "Online", told apart by context.
+    with translation.override("zh-hans"):
+        assert (present.mode_label("online"), present.mode_label("offline")) == ("线上", "线下")
+        assert pgettext("project delivery", "Online") == "全线上"
+        assert pgettext("project delivery", "Offline") == "全线下"
+    with translation.override("en"):
+        assert present.mode_label("online") == "Online"
