@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from stdnum.cn import ric
+from test_e2e_phone import LEAK, PHONE, keep
 
 from conftest import PASSWORD, LiveServer
 
@@ -137,6 +138,23 @@ def test_a_clerk_files_a_class_on_time_and_it_runs_to_its_close(
     assert "已提交开班备案。" in page.locator("body").inner_text()
     assert "已备案" in page.locator("dl.facts").inner_text()
 
+    # The public finds it among the classes open for enrolment, on a phone, by its city.
+    phone = browser.new_context(
+        base_url=web_server.url, viewport=PHONE, locale="zh-CN", device_scale_factor=1
+    ).new_page()
+    phone.goto("/")
+    phone.get_by_role("link", name="招生班级").click()
+    phone.get_by_label("地区").select_option(label="广州市")
+    phone.get_by_role("button", name="查找").click()
+    phone.wait_for_load_state()
+    card = phone.locator("li.card", has_text="焊工四级浏览器测试班")
+    assert "天河区浏览器开班测试学校" in card.inner_text() and "广州市天河区" in card.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert card.bounding_box()["width"] > 300
+    assert LEAK.findall(phone.locator("main").inner_text()) == []
+    assert all(name not in phone.content() for name, _ in PEOPLE)
+    keep(phone, "phone-open-classes")
+
     district = browser.new_context(base_url=web_server.url, locale="zh-CN").new_page()
     login(district, "e2e-class-tianhe")
     district.goto("/office/classes/?status=filed")
@@ -153,8 +171,10 @@ def test_a_clerk_files_a_class_on_time_and_it_runs_to_its_close(
     page.goto(detail)
     page.get_by_role("button", name="开班", exact=True).click()
     page.wait_for_load_state()
-    header = ("课次", "证件号码", "出勤情况", "来源", "时间")
-    rows = [(s, n, "出勤", "人脸识别", f"{start} 09:00") for s in range(1, 9) for _, n in PEOPLE]
+    # Each row names its session by its date (one session a day, as filed above).
+    header = ("上课日期", "证件号码", "出勤情况", "来源", "时间")
+    days = [start + timedelta(days=i) for i in range(8)]
+    rows = [(d.isoformat(), n, "出勤", "人脸识别", f"{d} 09:00") for d in days for _, n in PEOPLE]
     page.locator("#a-file").set_input_files(str(xlsx(tmp_path / "考勤.xlsx", header, rows)))
     page.get_by_role("button", name="导入考勤").click()
     page.wait_for_load_state()

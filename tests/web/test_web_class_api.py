@@ -98,3 +98,27 @@ def test_a_bad_draft_names_the_field_and_the_value(world: Any) -> None:
     assert (answer.status_code, body["field"]) == (422, "occupation")
     expected = "occupation: 职业（工种）“焊公”不在任何已载入的目录中；您是不是要找：焊工"
     assert body["message"].startswith(expected)
+
+
+def test_attendance_through_the_api_names_each_session_by_its_date(world: Any) -> None:
+    clerk = session(world.clerk)
+    pk = clerk.post("/api/v1/classes", DRAFT, content_type="application/json").json()["id"]
+    roster = SimpleUploadedFile("r.xlsx", roster_xlsx([("张三", ZHANG)]))
+    clerk.post(f"/api/v1/classes/{pk}/roster", {"file": roster})
+    clerk.post(f"/api/v1/classes/{pk}/filing")
+    started = clerk.post(f"/api/v1/classes/{pk}/moves", {"action": "start"}, content_type="application/json")
+    assert started.json()["status"] == "running"
+    row = {"id_number": ZHANG, "mark": "present", "source": "device", "at": "2025-10-09T09:00:00+08:00"}
+    rows = [{**row, "on": "2025-10-09"}, {**row, "on": "2025-10-10", "session": 2},
+            {**row, "on": "2025-10-10", "session": 5}, {**row, "on": "2025-10-08"}]  # fmt: skip
+    answer = clerk.post(f"/api/v1/classes/{pk}/attendance", rows, content_type="application/json")
+    assert answer.json() == {
+        "written": 2,
+        "refused": [
+            "第3行：课次 5 不在 2025-10-10（该日的课次为 2）。",
+            "第4行：上课日期 2025-10-08 本班没有课（本班上课日期为 2025-10-09 – 2025-10-16）。",
+        ],
+    }
+    undated = clerk.post(f"/api/v1/classes/{pk}/attendance", [row], content_type="application/json")
+    assert undated.status_code == 422
+    assert undated.json()["error"]["field"].endswith("on")

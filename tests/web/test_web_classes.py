@@ -18,7 +18,7 @@ from accounts.models import Role
 from audit.models import AuditRecord
 from classes import selectors
 from classes import services as classes
-from classes.models import Trainee, TrainingClass
+from classes.models import Attendance, Trainee, TrainingClass
 from common.errors import Conflict
 from common.personal import digest, unseal
 from institutions import services as institutions
@@ -272,15 +272,61 @@ def test_completion_comes_from_attendance_against_the_class_hours_where_the_regi
 ) -> None:
     cls = classes.class_move(actor=world.clerk, training_class=filed(world, [ZHANG, LI]), action="start")
     at = timezone.make_aware(datetime(2025, 10, 9, 9))
-    rows = [classes.AttendanceInput(s, ZHANG, "present", "device", at) for s in range(1, 9)]
-    rows += [
-        classes.AttendanceInput(s, LI, "present" if s < 8 else "absent", "face", at) for s in range(1, 9)
+    days = [START + timedelta(days=i) for i in range(8)]  # one session a day (class_support.sessions)
+    rows = [
+        classes.AttendanceInput(on=d, id_number=ZHANG, mark="present", source="device", at=at) for d in days
     ]
-    rows.append(classes.AttendanceInput(9, LI, "present", "face", at))
+    rows += [
+        classes.AttendanceInput(
+            on=d, id_number=LI, mark="present" if i < 7 else "absent", source="face", at=at
+        )
+        for i, d in enumerate(days)
+    ]
+    rows.append(
+        classes.AttendanceInput(on=date(2025, 10, 17), id_number=LI, mark="present", source="face", at=at)
+    )
     written, problems = classes.attendance_record(actor=world.clerk, training_class=cls, rows=rows)
-    assert (written, problems) == (16, ["第17行：课次 9 不存在（本班共8次课）"])
+    assert (written, problems) == (
+        16,
+        ["第17行：上课日期 2025-10-17 本班没有课（本班上课日期为 2025-10-09 – 2025-10-16）。"],
+    )
     done = {c.trainee.name: (c.attended, c.required, c.completed) for c in selectors.completion(cls)}
     assert done == {"学员0": (56, 56, True), "学员1": (49, 56, False)}
+
+
+@pytest.mark.django_db
+def test_attendance_names_a_session_by_its_date_and_by_its_number_only_when_the_day_has_two(
+    world: Any,
+) -> None:
+    # The first day has a morning and an afternoon session: numbers 1 and 2 in the timetable (by
+    # date, then as entered), so the next day's session is number 3.
+    two = [*sessions(START), classes.SessionInput(START, "第1天下午：实操", Decimal(3), False)]
+    cls = draft(world.clerk, START, sessions=two)
+    classes.roster_upload(
+        actor=world.clerk, training_class=cls, file_name="r.xlsx", data=roster_xlsx([("张三", ZHANG)])
+    )
+    cls = classes.class_file(actor=world.clerk, training_class=cls, today=LAST_ON_TIME)
+    cls = classes.class_move(actor=world.clerk, training_class=cls, action="start")
+    at = timezone.make_aware(datetime(2025, 10, 9, 14))
+    second_day = START + timedelta(days=1)
+
+    def row(on: date, session: int | None = None) -> classes.AttendanceInput:
+        return classes.AttendanceInput(
+            on=on, session=session, id_number=ZHANG, mark="present", source="device", at=at
+        )
+
+    rows = [row(START), row(START, 2), row(START, 3), row(second_day), row(second_day, 3)]
+    written, problems = classes.attendance_record(actor=world.clerk, training_class=cls, rows=rows)
+    assert problems == [
+        "第1行：上课日期 2025-10-09 有2次课（课次 1, 2），请同时填写课次。",
+        "第3行：课次 3 不在 2025-10-09（该日的课次为 1, 2）。",
+    ]
+    # Rows 4 and 5 name the same session (the second day's only one, number 3): one record.
+    assert written == 2
+    recorded = {(a.session.on, a.session.topic) for a in Attendance.objects.select_related("session")}
+    assert recorded == {(START, "第1天下午：实操"), (second_day, "第2次课")}
+    numbered = [(s.number, s.session.on, s.present) for s in selectors.sessions_with_attendance(cls)][:3]
+    assert numbered == [(1, START, 0), (2, START, 1), (3, second_day, 1)]
 
 
 @pytest.mark.django_db

@@ -71,7 +71,7 @@ PUBLIC = {
     "portal:home", "portal:search", "portal:occupation", "portal:catalogs", "portal:catalog",
     "portal:catalog_download", "portal:calculator", "portal:quality", "portal:api", "portal:source",
     "portal:institutions", "portal:institution_removals", "portal:institution", "portal:sources",
-    "portal:calls", "portal:call_notice",
+    "portal:calls", "portal:call_notice", "portal:classes",
     "portal:claims", "portal:claim_register", "portal:claim_notice", "portal:claim_figures",
 }  # fmt: skip
 API_READS = {

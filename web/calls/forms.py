@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from calls.models import TrackingEvent
 from common.forms import ServiceForm
@@ -109,7 +110,12 @@ _CERTIFICATE_NAMES = {
     "skill_level": _("Skill level certificate"),
     "special_ability": _("Special ability certificate"),
 }
-_DELIVERY_NAMES = {"offline": _("Offline"), "online": _("Online"), "mixed": _("Online and offline")}
+# The call's forms of delivery are a whole project's (全线上/全线下); a class session's mode is not.
+_DELIVERY_NAMES = {
+    "offline": pgettext_lazy("project delivery", "Offline"),
+    "online": pgettext_lazy("project delivery", "Online"),
+    "mixed": _("Online and offline"),
+}
 _STANDARD_NAMES = {
     "national": _("National standard"),
     "industry": _("Industry standard"),

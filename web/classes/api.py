@@ -124,7 +124,13 @@ class RowOut(Out):
 
 
 class AttendanceIn(BaseModel):
-    session: int = Field(description="the session's number in the timetable, from 1")
+    on: date = Field(description="the session's date")
+    session: int | None = Field(
+        None,
+        ge=1,
+        description="the session's number in the timetable, from 1: needed only when the class has "
+        "more than one session on that date",
+    )
     id_number: str
     mark: str = Field(description="present, absent or excused")
     source: str = Field(description="device, person, face or platform")

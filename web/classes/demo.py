@@ -157,8 +157,15 @@ def _move(
         actor=district, training_class=cls, kind="first_class", on=cls.start, outcome="passed",
         findings="演示：首期班实地检查，人数与名册相符", present=len(people),
     )  # fmt: skip
+    # One session a day from the start (above): each row names its session by that date.
     rows = [
-        services.AttendanceInput(s, number, "present" if (i + s) % 9 else "absent", "face", _aware(cls.start))
+        services.AttendanceInput(
+            on=cls.start + timedelta(days=s - 1),
+            id_number=number,
+            mark="present" if (i + s) % 9 else "absent",
+            source="face",
+            at=_aware(cls.start),
+        )
         for i, (_, number) in enumerate(people)
         for s in range(1, 9)
         if cls.start + timedelta(days=s - 1) <= today

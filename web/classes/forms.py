@@ -12,12 +12,13 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from classes import services
-from classes.models import ClassInspection, TrainingClass
+from classes.models import Amendment, ClassInspection, TrainingClass
 from common.actor import Actor
-from common.forms import IsoDateField, ReasonField, ServiceForm, WholeNumberField
+from common.forms import IsoDateField, ReasonField, ServiceForm, WholeNumberField, quoted
 from institutions.models import Institution
 from skillsubsidy.ingest.tables import RawTable
 
@@ -123,17 +124,38 @@ class MoveForm(ServiceForm):
 
 
 class InspectionForm(ServiceForm):
-    inputs: ClassVar[tuple[str, ...]] = ("kind", "on", "outcome", "findings", "present")
-    kind = forms.ChoiceField(choices=ClassInspection.Kind.choices, label=_("Kind of check"))
+    """A district's check of a class. The class page lists every refusal above its forms, so no field
+    is an input shown beside its own message: each one names its field by its label."""
+
+    inputs: ClassVar[tuple[str, ...]] = ()
+    # Plain text: the service refuses an unknown kind or outcome, naming it, as the API gets it too.
+    kind = forms.CharField(required=False, label=_("Kind of check"))
     on = IsoDateField(label=_("Date"))
-    outcome = forms.ChoiceField(choices=ClassInspection.Outcome.choices, label=_("Result"))
+    outcome = forms.CharField(required=False, label=_("Result"))
     findings = forms.CharField(required=False, label=_("Findings"))
     present = WholeNumberField(required=False, label=_("Trainees present"))
     suspend = forms.BooleanField(required=False, label=_("Suspend the class"))
 
+    def submit(self, *, actor: Actor, training_class: TrainingClass) -> ClassInspection | None:
+        return self.run(
+            lambda d: services.inspection_record(
+                actor=actor,
+                training_class=training_class,
+                kind=d["kind"],
+                on=d["on"],
+                outcome=d["outcome"],
+                findings=d["findings"],
+                present=d["present"],
+                suspend=d["suspend"],
+            )
+        )
+
 
 class AmendmentForm(ServiceForm):
-    inputs: ClassVar[tuple[str, ...]] = (*services.AMENDABLE, "reason")
+    """A clerk's amendment of a filed class; as on the inspection form, every refusal names its field
+    by its label above the form."""
+
+    inputs: ClassVar[tuple[str, ...]] = ()
     start = forms.CharField(required=False, label=_("Start date"))
     end = forms.CharField(required=False, label=_("End date"))
     venue = forms.CharField(required=False, label=_("Venue"))
@@ -142,6 +164,15 @@ class AmendmentForm(ServiceForm):
     online_platform = forms.CharField(required=False, label=_("Online platform"))
     online_courses = forms.CharField(required=False, label=_("Online courses and resources"))
     reason = ReasonField(label=_("Reason"))
+
+    def submit(self, *, actor: Actor, training_class: TrainingClass) -> Amendment | None:
+        def propose(d: dict[str, Any]) -> Amendment:
+            changes = {f: d[f] for f in services.AMENDABLE if d.get(f, "").strip()}
+            return services.amendment_propose(
+                actor=actor, training_class=training_class, changes=changes, reason=d["reason"]
+            )
+
+        return self.run(propose)
 
 
 class RevealForm(ServiceForm):
@@ -157,8 +188,9 @@ class CompletionForm(ServiceForm):
 
 _MARKS = {"出勤": "present", "缺勤": "absent", "请假": "excused", "present": "present", "absent": "absent"}
 _SOURCES = {"考勤机": "device", "人工": "person", "人脸识别": "face", "平台": "platform"}
-_ATTENDANCE = {"课次": "session", "证件号码": "id", "身份证号": "id", "出勤情况": "mark", "来源": "source"}
-_ATTENDANCE |= {"时间": "at", "平台学习时长（分钟）": "minutes", "平台学习时长(分钟)": "minutes"}
+_ATTENDANCE = {"上课日期": "on", "日期": "on", "课次": "session", "证件号码": "id", "身份证号": "id"}
+_ATTENDANCE |= {"出勤情况": "mark", "来源": "source", "时间": "at"}
+_ATTENDANCE |= {"平台学习时长（分钟）": "minutes", "平台学习时长(分钟)": "minutes"}
 _RESULTS = {
     "证件号码": "id",
     "身份证号": "id",
@@ -185,22 +217,39 @@ def _rows(
 
 
 def attendance_rows(tables: Sequence[RawTable]) -> tuple[list[services.AttendanceInput], list[str]]:
-    """Attendance rows: 课次, 证件号码, 出勤情况 (出勤/缺勤/请假), 来源 (考勤机/人工/人脸识别/平台), 时间,
-    and for online sessions the platform's 学习时长（分钟）."""
+    """Attendance rows: 上课日期 (the session's date), 课次 (its number in the timetable, needed only
+    when the class has two sessions that day), 证件号码, 出勤情况 (出勤/缺勤/请假), 来源
+    (考勤机/人工/人脸识别/平台), 时间, and for online sessions the platform's 学习时长（分钟）."""
     out, problems = [], []
-    for n, r in enumerate(_rows(tables, _ATTENDANCE, ("session", "id", "mark", "source", "at")), 1):
+    for n, r in enumerate(_rows(tables, _ATTENDANCE, ("on", "id", "mark", "source", "at")), 1):
+        try:
+            on = date.fromisoformat(r["on"].replace("/", "-")[:10])
+        except ValueError:
+            problems.append(
+                gettext("Row %(row)d: session date “%(value)s” is not a date; write it as YYYY-MM-DD.")
+                % {"row": n, "value": quoted(r["on"])}
+            )
+            continue
+        number = r.get("session", "")
+        if number and not number.isdecimal():
+            problems.append(
+                gettext("Row %(row)d: session number “%(value)s” is not a whole number.")
+                % {"row": n, "value": quoted(number)}
+            )
+            continue
         try:
             at = datetime.fromisoformat(r["at"].replace("/", "-"))
         except ValueError:
-            problems.append(f"第{n}行：时间“{r['at']}”无效，应为 YYYY-MM-DD HH:MM")
-            continue
-        if not r["session"].isdecimal():
-            problems.append(f"第{n}行：课次“{r['session']}”不是数字")
+            problems.append(
+                gettext("Row %(row)d: time “%(value)s” is not a time; write it as YYYY-MM-DD HH:MM.")
+                % {"row": n, "value": quoted(r["at"])}
+            )
             continue
         minutes = r.get("minutes", "")
         out.append(
             services.AttendanceInput(
-                session=int(r["session"]),
+                on=on,
+                session=int(number) if number else None,
                 id_number=r["id"],
                 mark=_MARKS.get(r["mark"], r["mark"]),
                 source=_SOURCES.get(r["source"], r["source"]),

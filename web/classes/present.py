@@ -10,6 +10,7 @@ from skillsubsidy.calls.lifecycle import APPLICATION
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.classes.lifecycle import AMENDMENT, CLASS
 from skillsubsidy.occupations import Level
+from skillsubsidy.regions import all_regions
 from skillsubsidy.rules.request import Program
 from skillsubsidy.workflow import StateMachine
 
@@ -28,7 +29,6 @@ PROGRAMS = {
     Program.INSURED_UPGRADE: ("参保职工技能提升", "Skill upgrade of insured employees"),
     Program.PROJECT: ("项目制培训", "Project-based training"),
 }
-_MODES = {Session.Mode.OFFLINE: ("线下", "Offline"), Session.Mode.ONLINE: ("线上", "Online")}
 _MARKS = {
     Attendance.Mark.PRESENT: ("出勤", "Present"),
     Attendance.Mark.ABSENT: ("缺勤", "Absent"),
@@ -115,7 +115,7 @@ def level_label(level: int | None) -> str:
 
 
 def mode_label(value: str) -> str:
-    return _pick_from(_MODES, value)  # type: ignore[arg-type]
+    return str(Session.Mode(value).label) if value in Session.Mode.values else value
 
 
 def mark_label(value: str) -> str:
@@ -149,3 +149,14 @@ def certificates() -> list[tuple[str, str]]:
 
 def programs() -> list[tuple[str, str]]:
     return [(p.value, _pick(pair)) for p, pair in PROGRAMS.items()]
+
+
+def region_label(code: str) -> str:
+    """广州市天河区 on a Chinese page; "Tianhe, Guangzhou" on an English one."""
+    region = all_regions().get(code)
+    if region is None:
+        return code
+    if _zh():
+        return region.qualified
+    parent = all_regions().get(region.parent or "") if region.level == "district" else None
+    return f"{region.en}, {parent.en}" if parent is not None else region.en

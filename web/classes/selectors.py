@@ -12,13 +12,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.selectors import staff_scope
-from classes.models import Attendance, Session, Trainee, TrainingClass
+from classes.models import Amendment, Attendance, Session, Trainee, TrainingClass
 from common.actor import Actor
 from institutions.models import Institution
 from skillsubsidy.classes.lifecycle import CLASS
 from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.occupations import Level
-from skillsubsidy.regions import all_regions, ancestry
+from skillsubsidy.regions import Region, all_regions, ancestry, descendants, with_ancestors
 from skillsubsidy.rules import checks
 from standards.selectors import engine
 
@@ -229,14 +229,65 @@ def public_outcomes(institution: Institution) -> PublicOutcomes:
     )
 
 
-def open_classes(*, occupation: str = "", region: str = "", today: date) -> QuerySet[TrainingClass]:
-    """Classes open for enrolment (filed, starting after today), for the public: no roster, no names."""
+def open_classes(
+    *, occupation: str = "", region: str = "", institution: Institution | None = None, today: date
+) -> QuerySet[TrainingClass]:
+    """Classes open for enrolment (filed, starting after today), for the public: no roster, no names;
+    each with its class hours. A city's or province's code includes every region below it."""
     qs = TrainingClass.objects.filter(status__in=OPEN_STATES, start__gt=today).select_related("institution")
     if occupation:
-        qs = qs.filter(occupation__contains=occupation)
+        qs = qs.filter(Q(occupation__contains=occupation) | Q(occupation_code=occupation))
     if region:
-        qs = qs.filter(
-            region__in={region}
-            | {r.code for r in all_regions().values() if region in {a.code for a in ancestry(r)}}
-        )
-    return qs.order_by("start", "id")
+        qs = qs.filter(region__in=[region, *(r.code for r in descendants(region))])
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    return qs.annotate(hours=Sum("sessions__hours")).order_by("start", "id")
+
+
+def open_class_regions(today: date) -> list[Region]:
+    """The regions with a class open for enrolment, and the cities and provinces above them: what the
+    public page offers to choose from."""
+    codes = TrainingClass.objects.filter(status__in=OPEN_STATES, start__gt=today).values_list(
+        "region", flat=True
+    )
+    return with_ancestors(c for c in set(codes) if c in all_regions())
+
+
+def amendment_of(training_class: TrainingClass, pk: int) -> Amendment:
+    """One amendment of this class; another class's is the same 404 as a missing one."""
+    found = Amendment.objects.filter(pk=pk, training_class=training_class).first()
+    if found is None:
+        raise Http404("no such amendment")
+    return found
+
+
+def trainee_of(training_class: TrainingClass, pk: int) -> Trainee:
+    """One trainee on this class's roster; another class's is the same 404 as a missing one."""
+    found = (
+        Trainee.objects.filter(pk=pk, training_class=training_class).select_related("training_class").first()
+    )
+    if found is None:
+        raise Http404("no such trainee")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAttendance:
+    """A session as the class pages list it: its number in the timetable (what an attendance row
+    gives besides the date when a day has two sessions), and the attendance recorded for it."""
+
+    number: int
+    session: Session
+    present: int
+    absent: int
+    excused: int
+
+
+def sessions_with_attendance(training_class: TrainingClass) -> list[SessionAttendance]:
+    """The timetable in the order attendance numbers it (date, then entry), with each mark counted."""
+    rows = training_class.sessions.order_by("on", "id").annotate(
+        n_present=Count("attendance", filter=Q(attendance__mark=Attendance.Mark.PRESENT)),
+        n_absent=Count("attendance", filter=Q(attendance__mark=Attendance.Mark.ABSENT)),
+        n_excused=Count("attendance", filter=Q(attendance__mark=Attendance.Mark.EXCUSED)),
+    )
+    return [SessionAttendance(n, s, s.n_present, s.n_absent, s.n_excused) for n, s in enumerate(rows, 1)]

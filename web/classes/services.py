@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from calendars.selectors import work_calendar
@@ -43,6 +44,7 @@ from classes.models import (
 )
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
+from common.forms import quoted
 from common.personal import digest, seal, unseal
 from common.transitions import actor_role, change_state, remove_in_state
 from institutions.models import Approval, Institution, Teacher
@@ -770,44 +772,96 @@ def amendment_decide(*, actor: Actor, amendment: Amendment, action: str, reason:
 
 @dataclass(frozen=True, slots=True)
 class AttendanceInput:
-    session: int  # the session's number in the timetable, from 1
+    on: date  # the session's date
     id_number: str
     mark: str
     source: str
     at: datetime
+    # The session's number in the timetable, from 1: needed only when the class has more than one
+    # session that day (the timetable keeps no time of day).
+    session: int | None = None
     platform_minutes: int | None = None
+
+
+def _numbers(day: Sequence[tuple[int, Session]]) -> str:
+    return ", ".join(str(n) for n, _s in day)
+
+
+def _session_of(
+    row: int, r: AttendanceInput, by_day: Mapping[date, list[tuple[int, Session]]], span: str
+) -> Session | str:
+    """The session an attendance row names by its date (and number, when its day has two), or why
+    none: each message names the field and the value given."""
+    day = by_day.get(r.on, [])
+    if not day:
+        return _(
+            "Row %(row)d: session date %(value)s: the class has no session that day (its sessions: %(span)s)."
+        ) % {"row": row, "value": r.on.isoformat(), "span": span}
+    if r.session is None:
+        if len(day) > 1:
+            return _(
+                "Row %(row)d: session date %(value)s has %(n)d sessions (numbers %(numbers)s): "
+                "give the session number too."
+            ) % {"row": row, "value": r.on.isoformat(), "n": len(day), "numbers": _numbers(day)}
+        return day[0][1]
+    for n, session in day:
+        if n == r.session:
+            return session
+    return _("Row %(row)d: session number %(value)d is not on %(date)s (that day's: %(numbers)s).") % {
+        "row": row,
+        "value": r.session,
+        "date": r.on.isoformat(),
+        "numbers": _numbers(day),
+    }
 
 
 def attendance_record(
     *, actor: Actor, training_class: TrainingClass, rows: Sequence[AttendanceInput]
 ) -> tuple[int, list[str]]:
-    """Record attendance (one row per session and trainee; a second record replaces the first).
-    Returns how many were written and a message per refused row; valid rows are kept."""
+    """Record attendance (one row per session and trainee; a second record replaces the first). A row
+    names its session by date, and by its number in the timetable when that day has two. Returns how
+    many were written and a message per refused row; valid rows are kept."""
     if actor_role(actor) == "institution":
         _clerk_of(actor, training_class)
     else:
         _bureau(actor, training_class)
     if training_class.status not in ("running", "suspended", "finished"):
-        raise Conflict("考勤只能在开班后录入")
+        raise Conflict(
+            "attendance is recorded once the class has started",
+            shown=_("Attendance can be recorded only once the class has started."),
+        )
     sessions = list(training_class.sessions.order_by("on", "id"))
+    by_day: dict[date, list[tuple[int, Session]]] = {}
+    for n, s in enumerate(sessions, 1):
+        by_day.setdefault(s.on, []).append((n, s))
+    span = f"{sessions[0].on.isoformat()} – {sessions[-1].on.isoformat()}" if sessions else "—"
     trainees = {t.id_digest: t for t in training_class.trainees.all()}
     problems: list[str] = []
     keep: dict[tuple[int, int], Attendance] = {}
     for i, r in enumerate(rows, 1):
-        if not 1 <= r.session <= len(sessions):
-            problems.append(f"第{i}行：课次 {r.session} 不存在（本班共{len(sessions)}次课）")
+        session = _session_of(i, r, by_day, span)
+        if isinstance(session, str):
+            problems.append(session)
             continue
         trainee = trainees.get(digest(r.id_number.strip().upper()))
         if trainee is None:
-            problems.append(f"第{i}行：证件号码 {mask(r.id_number.strip())} 不在本班名册中")
+            problems.append(
+                _("Row %(row)d: ID number %(value)s is not on this class's roster.")
+                % {"row": i, "value": mask(r.id_number.strip())}
+            )
             continue
         if r.mark not in Attendance.Mark.values:
-            problems.append(f"第{i}行：出勤情况“{r.mark}”无效，应为出勤、缺勤或请假")
+            problems.append(
+                _("Row %(row)d: attendance “%(value)s” is not one of present, absent or excused.")
+                % {"row": i, "value": quoted(r.mark)}
+            )
             continue
         if r.source not in Attendance.Source.values:
-            problems.append(f"第{i}行：记录来源“{r.source}”无效")
+            problems.append(
+                _("Row %(row)d: source “%(value)s” is not one of device, person, face check or platform.")
+                % {"row": i, "value": quoted(r.source)}
+            )
             continue
-        session = sessions[r.session - 1]
         keep[(session.pk, trainee.pk)] = Attendance(
             session=session,
             trainee=trainee,

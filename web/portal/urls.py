@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import calls, claim_views, views
+from portal import calls, claim_views, classes, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("sources/", views.sources, name="sources"),
     path("sources/<str:seed>/", views.source, name="source"),
     path("developers/", views.api_docs, name="api"),
+    path("classes/", classes.open_classes, name="classes"),
     path("calls/", calls.calls, name="calls"),
     path("calls/<int:pk>/notice/", calls.call_notice, name="call_notice"),
     path("claims/", claim_views.my_claims, name="claims"),

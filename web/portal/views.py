@@ -34,6 +34,7 @@ from institutions import present as inst_present
 from institutions import selectors as institutions
 from portal import charts
 from portal.calculator import build_request, form_defaults
+from portal.classes import open_row
 from skillsubsidy.catalog.dataset import row_end, shipped_sources, source_lines, source_title
 from skillsubsidy.catalog.export import FORMATS, export_catalog
 from skillsubsidy.catalog.model import Category, CertificateType
@@ -45,6 +46,8 @@ from skillsubsidy.rules.request import RequestError
 from standards import selectors as standards
 from standards.present import decision_view
 
+# An institution's page lists at most this many of its classes open for enrolment.
+OPEN_SHOWN = 20
 SORTS = {
     "position": lambda e: 0,
     "code": lambda e: (e["code"] is None, e["code"] or ""),
@@ -440,6 +443,12 @@ def institution_public(request: HttpRequest, pk: int) -> HttpResponse:
             "row": _public_row(record.shown),
             "removal": record.removal,
             "outcomes": class_selectors.public_outcomes(inst),
+            "rows": [
+                open_row(c)
+                for c in class_selectors.open_classes(institution=inst, today=timezone.localdate())[
+                    :OPEN_SHOWN
+                ]
+            ],
         },
     )
 

@@ -33,7 +33,7 @@ from classes.forms import (
     attendance_rows,
     result_rows,
 )
-from classes.models import Amendment, ClassInspection, Trainee, TrainingClass
+from classes.models import ClassInspection, TrainingClass
 from common.actor import signed_in
 from common.errors import Conflict
 from common.forms import IsoDateField
@@ -75,7 +75,8 @@ def _class_context(c: TrainingClass) -> dict[str, Any]:
         "region": selectors.region_name(c.region),
         "flag": selectors.institution_flag(c),
         "hours": hours,
-        "sessions": [(i, s, present.mode_label(s.mode)) for i, s in enumerate(c.sessions.all(), 1)],
+        "sessions": [(a, present.mode_label(a.session.mode)) for a in selectors.sessions_with_attendance(c)],
+        "attendance_shown": c.status not in ("draft", "filed", "cancelled"),
         "teachers": list(c.teachers.all()),
         "trainees": trainees,
         "results": [(t, getattr(t, "result", None)) for t in trainees],
@@ -158,10 +159,6 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.class_for(request.user, pk))
 
 
-def _form_errors(form: Any) -> list[str]:
-    return [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
-
-
 def _refused(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return [str(m) for m in exc.messages]
@@ -197,22 +194,12 @@ def class_move(request: HttpRequest, pk: int) -> HttpResponse:
 def class_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.class_for(request.user, pk)
     form = InspectionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, c, _form_errors(form))
-    d = form.cleaned_data
     try:
-        services.inspection_record(
-            actor=signed_in(request),
-            training_class=c,
-            kind=d["kind"],
-            on=d["on"],
-            outcome=d["outcome"],
-            findings=d["findings"],
-            present=d["present"],
-            suspend=d["suspend"],
-        )
-    except (ValidationError, Conflict) as exc:
+        recorded = form.submit(actor=signed_in(request), training_class=c)
+    except Conflict as exc:
         return _detail(request, c, _refused(exc))
+    if recorded is None:
+        return _detail(request, c, form.general)
     messages.success(request, _("Recorded."))
     return _back(pk)
 
@@ -263,9 +250,7 @@ def _results(request: HttpRequest, c: TrainingClass, fail: Any, done: HttpRespon
 @require_POST
 def amendment_decide(request: HttpRequest, pk: int, amendment: int) -> HttpResponse:
     c = selectors.class_for(request.user, pk)
-    found = Amendment.objects.filter(pk=amendment, training_class=c).first()
-    if found is None:
-        raise Http404("no such amendment")
+    found = selectors.amendment_of(c, amendment)
     action = request.POST.get("action", "")
     if action not in ("approve", "refuse"):
         return _detail(request, c, [_("Choose one of the moves offered.")])
@@ -279,18 +264,11 @@ def amendment_decide(request: HttpRequest, pk: int, amendment: int) -> HttpRespo
     return _back(pk)
 
 
-def _trainee(c: TrainingClass, pk: int) -> Trainee:
-    found = Trainee.objects.filter(pk=pk, training_class=c).select_related("training_class").first()
-    if found is None:
-        raise Http404("no such trainee")
-    return found
-
-
 @staff_required
 @require_POST
 def trainee_reveal(request: HttpRequest, pk: int, trainee: int) -> HttpResponse:
     c = selectors.class_for(request.user, pk)
-    t = _trainee(c, trainee)
+    t = selectors.trainee_of(c, trainee)
     form = RevealForm(request.POST)
     form.is_valid()
     try:
@@ -308,7 +286,7 @@ def trainee_reveal(request: HttpRequest, pk: int, trainee: int) -> HttpResponse:
 @require_POST
 def trainee_completion(request: HttpRequest, pk: int, trainee: int) -> HttpResponse:
     c = selectors.class_for(request.user, pk)
-    t = _trainee(c, trainee)
+    t = selectors.trainee_of(c, trainee)
     form = CompletionForm(request.POST)
     if not form.is_valid():
         return _detail(request, c, [_("Choose one of the moves offered.")])
@@ -492,16 +470,12 @@ def workspace_move(request: HttpRequest, pk: int) -> HttpResponse:
 def workspace_amend(request: HttpRequest, pk: int) -> HttpResponse:
     c = _own(request, pk)
     form = AmendmentForm(request.POST)
-    if not form.is_valid():
-        return _workspace_detail(request, c, _form_errors(form))
-    d = form.cleaned_data
-    changes = {f: d[f] for f in services.AMENDABLE if d.get(f, "").strip()}
     try:
-        services.amendment_propose(
-            actor=signed_in(request), training_class=c, changes=changes, reason=d["reason"]
-        )
-    except (ValidationError, Conflict) as exc:
+        proposed = form.submit(actor=signed_in(request), training_class=c)
+    except Conflict as exc:
         return _workspace_detail(request, c, _refused(exc))
+    if proposed is None:
+        return _workspace_detail(request, c, form.general)
     messages.success(request, _("Amendment sent to the district."))
     return _ws_back(pk)
 
@@ -510,9 +484,7 @@ def workspace_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def workspace_amendment_withdraw(request: HttpRequest, pk: int, amendment: int) -> HttpResponse:
     c = _own(request, pk)
-    found = Amendment.objects.filter(pk=amendment, training_class=c).first()
-    if found is None:
-        raise Http404("no such amendment")
+    found = selectors.amendment_of(c, amendment)
     try:
         services.amendment_decide(actor=signed_in(request), amendment=found, action="withdraw")
     except (ValidationError, Conflict) as exc:
