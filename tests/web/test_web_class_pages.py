@@ -19,6 +19,7 @@ from web_support import client_for
 from audit.models import AuditRecord
 from classes import present
 from classes.models import ClassInspection, TrainingClass
+from institutions.services import institution_move
 
 ZHANG = id_number("19900101", 123)
 LI = id_number("19920202", 224)
@@ -30,7 +31,9 @@ def world(db: None, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 9, 25, 2, 0, tzinfo=UTC))
     district, city = staff()
     inst = listed_institution(district, city)
-    return type("World", (), {"district": district, "inst": inst, "clerk": clerk_of(inst, district)})
+    return type(
+        "World", (), {"district": district, "city": city, "inst": inst, "clerk": clerk_of(inst, district)}
+    )
 
 
 NEW_CLASS = {
@@ -143,6 +146,21 @@ def test_the_public_sees_classes_open_for_enrolment_by_occupation_and_region_wit
     # The institution's public page lists it and links to the whole list.
     own = public.get(f"/institutions/{world.inst.pk}/").content.decode()
     assert "焊工四级培训班" in own and 'href="/classes/"' in own
+
+
+def test_a_suspended_institutions_filed_class_is_no_longer_offered_for_enrolment(world: Any) -> None:
+    filed_class(world, [("张三", ZHANG)])
+    public = client_for(None)
+    assert "焊工四级培训班" in public.get("/classes/").content.decode()
+    institution_move(
+        institution=world.inst, actor=world.city, action="suspend", reason="抽查发现问题",
+        today=date(2025, 9, 25),
+    )  # fmt: skip
+    # The bureau still sees the class (flagged); the public is no longer invited to enrol in it.
+    assert "焊工四级培训班" not in public.get("/classes/").content.decode()
+    assert "焊工四级培训班" not in public.get(f"/institutions/{world.inst.pk}/").content.decode()
+    assert public.get("/api/v1/classes/open").json() == []
+    assert "焊工四级培训班" in client_for(world.district).get("/office/classes/").content.decode()
 
 
 def test_the_open_classes_page_refuses_a_region_not_offered_naming_the_field_and_the_value(

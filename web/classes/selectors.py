@@ -229,12 +229,19 @@ def public_outcomes(institution: Institution) -> PublicOutcomes:
     )
 
 
+def _enrolling(today: date) -> QuerySet[TrainingClass]:
+    # Only a listed institution's classes are advertised: a suspended one may not start new classes and
+    # a removed one is out of the catalog (001 · 二（二）5), so a worker must not be invited to enrol in
+    # a class that the bureau's list already flags.
+    return TrainingClass.objects.filter(status__in=OPEN_STATES, start__gt=today, institution__status="listed")
+
+
 def open_classes(
     *, occupation: str = "", region: str = "", institution: Institution | None = None, today: date
 ) -> QuerySet[TrainingClass]:
     """Classes open for enrolment (filed, starting after today), for the public: no roster, no names;
     each with its class hours. A city's or province's code includes every region below it."""
-    qs = TrainingClass.objects.filter(status__in=OPEN_STATES, start__gt=today).select_related("institution")
+    qs = _enrolling(today).select_related("institution")
     if occupation:
         qs = qs.filter(Q(occupation__contains=occupation) | Q(occupation_code=occupation))
     if region:
@@ -247,9 +254,7 @@ def open_classes(
 def open_class_regions(today: date) -> list[Region]:
     """The regions with a class open for enrolment, and the cities and provinces above them: what the
     public page offers to choose from."""
-    codes = TrainingClass.objects.filter(status__in=OPEN_STATES, start__gt=today).values_list(
-        "region", flat=True
-    )
+    codes = _enrolling(today).values_list("region", flat=True)
     return with_ancestors(c for c in set(codes) if c in all_regions())
 
 
