@@ -89,6 +89,10 @@ class Level(IntEnum):
     def label_zh(self) -> str:
         return _LEVEL_LABELS[self]
 
+    @property
+    def label_en(self) -> str:
+        return _LEVEL_LABELS_EN[self]
+
 
 _LEVEL_LABELS = {
     Level.L1: "一级/高级技师",
@@ -96,6 +100,13 @@ _LEVEL_LABELS = {
     Level.L3: "三级/高级工",
     Level.L4: "四级/中级工",
     Level.L5: "五级/初级工",
+}
+_LEVEL_LABELS_EN = {
+    Level.L1: "level 1 / senior technician",
+    Level.L2: "level 2 / technician",
+    Level.L3: "level 3 / senior worker",
+    Level.L4: "level 4 / intermediate worker",
+    Level.L5: "level 5 / junior worker",
 }
 _LEVEL_WORDS = (
     ("一级", 1), ("二级", 2), ("三级", 3), ("四级", 4), ("五级", 5),

@@ -125,7 +125,8 @@ def test_a_district_registers_through_the_form_and_lands_on_the_detail_page(tian
     assert "<td>具备相应的师资、设施和场地</td><td>未核验</td>" in page
     assert "<td>培训资质：办学许可、经营范围或培训基地</td><td>不通过</td>" in page
     assert ">institution." not in page and ">applied<" not in page  # values of options are not shown
-    assert "002_192cf03f49fda43c.txt" in page  # the source sentence of each condition
+    # The source sentence of each condition, its document named by its printed title.
+    assert "《广州市人力资源和社会保障局关于征集“揭榜领题”职业技能培训项目的通知》 · 附件4" in page
     assert '<button type="submit" name="action" value="review">开始审核</button>' in page
     assert 'value="list"' not in page  # the district cannot list
 

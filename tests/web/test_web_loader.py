@@ -96,5 +96,5 @@ def test_a_changed_catalog_import_is_audited_with_its_reason() -> None:
     )
     dataset_import(dataset=replace(shipped, catalogs=catalogs))
     record = AuditRecord.objects.filter(action="catalog.import").latest("id")
-    assert record.summary.startswith("imported nantong-2025 v2 from the shipped dataset")
+    assert record.summary.startswith("从随附数据集导入 nantong-2025 第2版")
     assert record.reason == IMPORT_REASON

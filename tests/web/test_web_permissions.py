@@ -577,7 +577,7 @@ def test_a_platform_administrator_creates_staff_accounts_with_an_audit_record(ad
                         actor=admin)  # fmt: skip
     record = AuditRecord.objects.get(action="staff.create", target_id=str(user.pk))
     assert (record.actor, record.region) == (admin, "440106")
-    assert record.summary == "created district_bureau clerk for 440106"
+    assert record.summary == "创建区局工作人员账户 clerk（440106）"
 
 
 @pytest.mark.parametrize(
@@ -799,7 +799,7 @@ def test_a_district_creates_a_clerk_account_for_its_institution_with_an_audit_re
     assert (record.actor, record.target_id, record.summary) == (
         district,
         str(own.pk),
-        "created clerk account zhang-clerk",
+        "创建机构经办人账户 zhang-clerk",
     )
     clerk_client = Client()
     clerk_client.force_login(get_user_model().objects.get(username="zhang-clerk"))

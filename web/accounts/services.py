@@ -132,7 +132,7 @@ def staff_create(
         target_type="user",
         target_id=user.pk,
         region=code,
-        summary=f"created {role.value} {username} for {code or 'all regions'}",
+        summary=f"创建{role.label}账户 {username}（{code or '全部地区'}）",
     )
     return user
 
@@ -150,7 +150,7 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         action="token.create",
         target_type="api_token",
         target_id=token.pk,
-        summary=f"created API token {token.name!r} ({prefix}…)",
+        summary=f"创建API令牌“{token.name}”（{prefix}…）",
     )
     return token, f"{TOKEN_PREFIX}{prefix}_{secret}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from skillsubsidy.catalog.fields import ANOMALY_FIELDS, ENTRY_FIELDS, to_json
@@ -50,7 +51,14 @@ PROGRAM_LABELS = {
     Program.INSURED_UPGRADE: _("insured-worker skill upgrade"),
     Program.PROJECT: _("project-based training"),
 }
-LEVEL_LABELS = {lv.value: lv.label_zh for lv in Level}
+
+
+def level_labels() -> dict[int, str]:
+    """The skill levels named in the page's language (the core names them in both)."""
+    zh = (get_language() or "zh-hans").lower().startswith("zh")
+    return {lv.value: lv.label_zh if zh else lv.label_en for lv in Level}
+
+
 NO_REGION = "none"  # URL segment for catalogs whose document states no region (seed 003)
 
 

@@ -92,7 +92,7 @@ def _dataset_fingerprint(per_catalog: dict[str, str], global_anomalies: list[cor
 
 
 # The import is a machine step; its audit rows still say why, as every change must.
-IMPORT_REASON = "the shipped dataset (built from the official documents) changed"
+IMPORT_REASON = "随附数据集（由官方文件生成）有变化"
 
 
 @transaction.atomic
@@ -137,7 +137,7 @@ def dataset_import(*, dataset: Dataset, actor: Actor = None) -> ImportResult:
             version,
             actor=actor,
             action="catalog.import",
-            summary=f"imported {c.id} v{version.number} from the shipped dataset ({len(c.entries)} entries)",
+            summary=f"从随附数据集导入 {c.id} 第{version.number}版（{len(c.entries)}行）",
             reason=IMPORT_REASON,
         )
         result.created.append(c.id)

@@ -15,6 +15,7 @@ from stdnum.cn import uscc
 from institutions import services
 from institutions.models import Institution
 from skillsubsidy.institutions.eligibility import RESOURCES, SYSTEMS
+from skillsubsidy.institutions.lifecycle import INSTITUTION
 
 PREFIX = "【演示】"
 
@@ -163,7 +164,11 @@ def load_institutions(staff: DemoStaff, today: date) -> list[Institution]:
                     today=today,
                 )
             inst = services.institution_move(
-                institution=inst, actor=actor[who], action=action, reason=f"演示：{action}", today=today
+                institution=inst,
+                actor=actor[who],
+                action=action,
+                reason=f"演示：{INSTITUTION.transition(action).label_zh}",
+                today=today,
             )
         if inst.status == "listed" and plan.inspection:
             services.inspection_record(

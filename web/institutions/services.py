@@ -132,7 +132,7 @@ def institution_register(
         # The unique constraint decides, so two clerks registering the same code at once get one row.
         other = Institution.objects.filter(uscc=parsed.code).values_list("name", flat=True).first()
         raise ValidationError({"uscc": f"统一社会信用代码 {parsed.code} 已登记（{other}）"}) from None
-    _audit(institution, actor, "register", f"registered {institution.name} ({parsed.code})", reason="")
+    _audit(institution, actor, "register", f"登记 {institution.name}（{parsed.code}）", reason="")
     return institution
 
 
@@ -186,7 +186,7 @@ def basis_add(
         valid_from=valid_from,
         valid_to=valid_to,
     )
-    _audit(institution, actor, "basis.add", f"added {kind}: {basis.text[:100]}")
+    _audit(institution, actor, "basis.add", f"添加{basis.get_kind_display()}：{basis.text[:100]}")
     return basis
 
 
@@ -202,7 +202,7 @@ def clerk_create(*, institution: Institution, actor: Actor, username: str, passw
         username=_text("username", username, limit=150), password=password, region=institution.region
     )
     clerk = Clerk.objects.create(user=user, institution=institution, created_by=actor_user(actor))
-    _audit(institution, actor, "clerk_create", f"created clerk account {user.get_username()}", reason="")
+    _audit(institution, actor, "clerk_create", f"创建机构经办人账户 {user.get_username()}", reason="")
     return clerk
 
 
@@ -224,7 +224,7 @@ def teacher_add(
         certificate=_text("certificate", certificate, limit=100, required=False),
         certificate_no=_text("certificate_no", certificate_no, limit=50, required=False),
     )
-    _audit(institution, actor, "teacher.add", f"added teacher for {teacher.occupation}")
+    _audit(institution, actor, "teacher.add", f"添加{teacher.occupation}师资")
     return teacher
 
 
@@ -241,7 +241,7 @@ def premises_add(
         capacity=capacity,
         equipment=_text("equipment", equipment, limit=2000, required=False),
     )
-    _audit(institution, actor, "premises.add", f"added premises for {capacity} at {premises.address}")
+    _audit(institution, actor, "premises.add", f"添加培训场地 {premises.address}（可容纳{capacity}人）")
     return premises
 
 
@@ -332,7 +332,13 @@ def finding_record(
         evidence=_text("evidence", evidence, limit=4000),
         reviewer=user,
     )
-    _audit(institution, actor, "finding", f"{rule}: {outcome}", reason=finding.evidence)
+    _audit(
+        institution,
+        actor,
+        "finding",
+        f"{condition_label(rule)}：{finding.get_outcome_display()}",
+        reason=finding.evidence,
+    )
     return finding
 
 
@@ -355,7 +361,13 @@ def inspection_record(
         findings=_text("findings", findings, limit=4000),
         inspector=user,
     )
-    _audit(institution, actor, "inspection", f"{kind} on {on}: {result}", reason=inspection.findings)
+    _audit(
+        institution,
+        actor,
+        "inspection",
+        f"{on} {inspection.get_kind_display()}：{inspection.get_result_display()}",
+        reason=inspection.findings,
+    )
     return inspection
 
 
@@ -375,7 +387,9 @@ def credit_event_record(
         summary=_text("summary", summary, limit=4000),
         recorded_by=user,
     )
-    _audit(institution, actor, "credit", f"{kind} on {on}: {event.summary[:100]}", reason=why)
+    _audit(
+        institution, actor, "credit", f"{on} {event.get_kind_display()}：{event.summary[:100]}", reason=why
+    )
     return event
 
 
@@ -413,7 +427,7 @@ def institution_move(
         actor=actor,
         reason=reason,
         region=institution.region,
-        summary=f"{move.label_en}: {institution.name}",
+        summary=f"{move.label_zh}：{institution.name}",
         values={"status_changed_at": timezone.now()},
         changes={"checks": checks} if checks else None,
     )
@@ -453,7 +467,7 @@ def evaluation_record(
             )
     except IntegrityError:
         raise ValidationError({"year": f"{year} 年度的评估已经记录"}) from None
-    _audit(institution, actor, "evaluation", f"{year} evaluation by {evaluation.evaluator}: {total}")
+    _audit(institution, actor, "evaluation", f"{year}年度评估（{evaluation.evaluator}）：{total}分")
     return evaluation
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from skillsubsidy.occupations import Level
+from catalogs.present import level_labels
 
 # Each bar has its label on the line above it, so the chart is narrow enough for a phone (390 px
 # wide) without shrinking: drawn at its own width, text is 13 px, and at most scaled to 350/360.
@@ -32,7 +32,7 @@ class Bar:
 
     @property
     def level_label(self) -> str:
-        return Level(self.level).label_zh if self.level is not None else ""
+        return level_labels()[self.level] if self.level is not None else ""
 
 
 @dataclass(frozen=True, slots=True)

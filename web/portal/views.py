@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET
 from catalogs import selectors
 from catalogs.present import (
     CERTIFICATE_LABELS,
-    LEVEL_LABELS,
     MARKER_LABELS,
     PROGRAM_LABELS,
     HitView,
     catalog_data,
     entry_data,
     group_hits,
+    level_labels,
     occupation_data,
     region_name,
     region_slug,
@@ -164,7 +164,7 @@ def occupation(request: HttpRequest, query: str) -> HttpResponse:
             "profile": data,
             "standards": prices,
             "chart": charts.region_comparison(prices),
-            "level_labels": LEVEL_LABELS,
+            "level_labels": level_labels(),
             "programs": PROGRAM_LABELS,
             "sources": shipped_sources(),
         },
@@ -366,7 +366,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "regions": standards.regions_in_use(),
         "certificate_types": [(c.value, CERTIFICATE_LABELS[c]) for c in CertificateType],
         "programs": list(PROGRAM_LABELS.items()),
-        "levels": list(LEVEL_LABELS.items()),
+        "levels": list(level_labels().items()),
         "groups": sorted(standards.parameters().groups.items()),
         "selected_groups": request.GET.getlist("groups"),
     }
@@ -374,7 +374,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         payload = build_request(request.GET)
         context["request_json"] = json.dumps(payload, ensure_ascii=False, indent=2)
         try:
-            context["decision"] = decision_view(standards.quote(payload).to_json())
+            context["decision"] = decision_view(standards.quote(payload))
         except RequestError as exc:
             context["error"] = exc
     return render(request, "portal/calculator.html", context)

@@ -806,7 +806,7 @@ NO_PERIOD, OUT_OF_PERIOD, IN_PERIOD = 0, 1, 2
 def _outside(versions: list[_Version], g: Regime) -> bool:
     """Versions exist and none is in force in the regime's period (every version starts or ends at
     one of the regime's breakpoints, so any day of the period gives the same answer)."""
-    return _nearest(versions, g.start or date.min, "") is not None
+    return _nearest(versions, g.start or date.min, "", "") is not None
 
 
 def _period_state(params: Any, g: Regime, name: str) -> int:

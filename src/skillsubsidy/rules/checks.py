@@ -210,6 +210,20 @@ def _periods(r: Resolved) -> str:
     return "、".join(spans) or "从未有有效值"
 
 
+def _periods_en(r: Resolved) -> str:
+    """`_periods` in English: `in force 2025-01-01 to 2025-12-31`, `in force from 2023-07-30`."""
+    values = r.parameter.values if r.parameter else ()
+    spans = []
+    for i, v in enumerate(values):
+        if v.value is None:
+            continue
+        if i + 1 < len(values):
+            spans.append(f"in force {v.since} to {values[i + 1].since - timedelta(days=1)}")
+        else:
+            spans.append(f"in force from {v.since}")
+    return ", ".join(spans) or "never had a value"
+
+
 def _source(r: Resolved) -> str:
     if r.source:
         return r.source
@@ -223,38 +237,67 @@ def not_in_force(rule: str, r: Resolved | None, on: date) -> CheckResult | None:
     if s is Standing.IN_FORCE:
         return None
     if s is Standing.ABSENT or r is None:
-        step = TraceStep(rule, "", "未核验：所在地区及其上级地区均未规定此项规则", Outcome.NOT_CHECKED)
+        step = TraceStep(
+            rule,
+            "",
+            "未核验：所在地区及其上级地区均未规定此项规则",
+            Outcome.NOT_CHECKED,
+            "not checked: neither the region nor the regions above it set this rule",
+        )
         return CheckResult(rule, Outcome.NOT_CHECKED, None, (step,))
     if s is Standing.OFF:
         since = r.dated.since if r.dated else on
         step = TraceStep(
-            rule, _source(r), f"未核验：该参数规定自{since}起不适用此项规则", Outcome.NOT_CHECKED
+            rule,
+            _source(r),
+            f"未核验：该参数规定自{since}起不适用此项规则",
+            Outcome.NOT_CHECKED,
+            f"not checked: the parameter turns this rule off from {since}",
         )
         return CheckResult(rule, Outcome.NOT_CHECKED, None, (step,))
     periods = _periods(r)
     label = r.parameter.label if r.parameter else rule
     reason = Reason(ReasonCode.RULE_LAPSED, f"“{label}”在{on}无有效值（{periods}），未核验")
-    step = TraceStep(rule, _source(r), f"未核验：该参数在{on}无有效值（{periods}）", Outcome.NOT_CHECKED)
+    step = TraceStep(
+        rule,
+        _source(r),
+        f"未核验：该参数在{on}无有效值（{periods}）",
+        Outcome.NOT_CHECKED,
+        f"not checked: the parameter has no value on {on} ({_periods_en(r)})",
+    )
     return CheckResult(rule, Outcome.NOT_CHECKED, reason, (step,))
 
 
 def missing_input(rule: str, r: Resolved, field: str, what: str) -> CheckResult:
     reason = Reason(ReasonCode.INPUT_MISSING, f"未提供 {field}，未核验{what}")
-    step = TraceStep(rule, r.source, f"未核验：缺少 {field}", Outcome.NOT_CHECKED)
+    step = TraceStep(
+        rule, r.source, f"未核验：缺少 {field}", Outcome.NOT_CHECKED, f"not checked: {field} not given"
+    )
     return CheckResult(rule, Outcome.NOT_CHECKED, reason, (step,))
 
 
 def passed(
-    r: Resolved, value: str, *, source: str | None = None, before: tuple[TraceStep, ...] = ()
+    r: Resolved,
+    value: str,
+    *,
+    en: str = "",
+    source: str | None = None,
+    before: tuple[TraceStep, ...] = (),
 ) -> CheckResult:
-    step = TraceStep(r.name, r.source if source is None else source, value, Outcome.PASSED)
+    step = TraceStep(r.name, r.source if source is None else source, value, Outcome.PASSED, en)
     return CheckResult(r.name, Outcome.PASSED, None, (*before, step))
 
 
 def failed(
-    r: Resolved, value: str, code: ReasonCode, message: str, *, before: tuple[TraceStep, ...] = ()
+    r: Resolved,
+    value: str,
+    code: ReasonCode,
+    message: str,
+    *,
+    en: str = "",
+    before: tuple[TraceStep, ...] = (),
 ) -> CheckResult:
-    step = TraceStep(r.name, r.source, value, Outcome.FAILED)
+    step = TraceStep(r.name, r.source, value, Outcome.FAILED, en)
     return CheckResult(r.name, Outcome.FAILED, Reason(code, message), (*before, step))
 
 
@@ -282,11 +325,20 @@ def check_held(
                 f"已持 {h.occupation} {h.level.label_zh} ≥ 申领的{facts.level.label_zh}：不通过",
                 ReasonCode.HIGHER_OR_SAME_LEVEL_HELD,
                 f"已持有“{h.occupation}”{h.level.label_zh}证书，不得再申领同一职业同等级或低等级证书补贴",
+                en=f"holds {h.occupation} {h.level.label_en}, not below the {facts.level.label_en} "
+                "claimed: failed",
             )
     if same:
         lowest = ", ".join(sorted({h.level.label_zh for h in same}))
-        return passed(rule, f"已持同一职业 {lowest}，低于申领的{facts.level.label_zh}：通过")
-    return passed(rule, "已持证书中没有同一职业的证书：通过")
+        lowest_en = ", ".join(sorted({h.level.label_en for h in same}))
+        return passed(
+            rule,
+            f"已持同一职业 {lowest}，低于申领的{facts.level.label_zh}：通过",
+            en=f"holds the same occupation at {lowest_en}, below the {facts.level.label_en} claimed: passed",
+        )
+    return passed(
+        rule, "已持证书中没有同一职业的证书：通过", en="no certificate held in the same occupation: passed"
+    )
 
 
 def check_hours(
@@ -318,19 +370,28 @@ def check_hours(
                 minutes_per_hour.name,
                 minutes_per_hour.source,
                 f"{_num(total)} 分钟 ÷ {per} = {_num(total / per)} 课时",
+                value_en=f"{_num(total)} minutes ÷ {per} = {_num(total / per)} class hours",
             ),
         )
         shown = f"{_num(total / per)} 课时（{_num(total)}分钟折算）"
+        shown_en = f"{_num(total / per)} class hours (from {_num(total)} minutes)"
     else:
         ok = total >= least
         shown = f"{_num(total)} 课时"
+        shown_en = f"{_num(total)} class hours"
     if ok:
-        return passed(minimum, f"{shown} ≥ {_num(least)} 课时：通过", before=before)
+        return passed(
+            minimum,
+            f"{shown} ≥ {_num(least)} 课时：通过",
+            en=f"{shown_en} ≥ {_num(least)} class hours: passed",
+            before=before,
+        )
     return failed(
         minimum,
         f"{shown} < {_num(least)} 课时：不通过",
         ReasonCode.INSUFFICIENT_HOURS,
         f"{level.label_zh}培训不低于{_num(least)}课时，实际{shown}",
+        en=f"{shown_en} < {_num(least)} class hours: failed",
         before=before,
     )
 
@@ -349,11 +410,15 @@ def check_online_share(facts: HoursFacts, *, max_pct: Resolved | None, on: date)
             max_pct.source,
             "未核验：该职业（工种）不在目录中，无从判断是否带“*”标识",
             Outcome.NOT_CHECKED,
+            "not checked: the occupation is not in the catalog, so whether it is marked “*” is unknown",
         )
         return CheckResult(ONLINE_MAX_PCT, Outcome.NOT_CHECKED, None, (step,))
     if Marker.ONLINE_OVER_40 in entry.markers:
         return passed(
-            max_pct, f"{entry.name}带“*”标识，线上课时可高于{pct}%：通过", source=entry.provenance.cite()
+            max_pct,
+            f"{entry.name}带“*”标识，线上课时可高于{pct}%：通过",
+            en=f"{entry.name} is marked “*”: online hours may exceed {pct}%: passed",
+            source=entry.provenance.cite(),
         )
     what = f"线上课时占比（不高于{pct}%）"
     if facts.total is None:
@@ -363,13 +428,15 @@ def check_online_share(facts: HoursFacts, *, max_pct: Resolved | None, on: date)
     total, online = facts.total, facts.online
     share = (online * 100 / total).quantize(CENT, rounding=ROUND_HALF_UP) if total else Decimal(0)
     shown = f"线上 {_num(online)}/{_num(total)} = {share}%"
+    shown_en = f"online {_num(online)}/{_num(total)} = {share}%"
     if online * 100 <= pct * total:
-        return passed(max_pct, f"{shown} ≤ {pct}%：通过")
+        return passed(max_pct, f"{shown} ≤ {pct}%：通过", en=f"{shown_en} ≤ {pct}%: passed")
     return failed(
         max_pct,
         f"{shown} > {pct}%：不通过",
         ReasonCode.ONLINE_HOURS_EXCEEDED,
         f"{entry.name}未带“*”标识，线上培训课时不得高于总课时的{pct}%，实际{share}%",
+        en=f"{shown_en} > {pct}%: failed",
     )
 
 
@@ -385,12 +452,17 @@ def check_claim_window(facts: ClaimWindowFacts, *, months: Resolved | None, on: 
         )
     last = add_months(facts.issued_on, months.value)
     if facts.claimed_on <= last:
-        return passed(months, f"{facts.issued_on} 核发，{last} 截止可申领，申领日 {facts.claimed_on}：通过")
+        return passed(
+            months,
+            f"{facts.issued_on} 核发，{last} 截止可申领，申领日 {facts.claimed_on}：通过",
+            en=f"issued {facts.issued_on}, claimable until {last}, claimed {facts.claimed_on}: passed",
+        )
     return failed(
         months,
         f"申领日 {facts.claimed_on} 晚于 {last}：不通过",
         ReasonCode.CLAIM_WINDOW_EXPIRED,
         f"证书{facts.issued_on}核发，应在{months.value}个月内（截至{last}）申领，申领日为{facts.claimed_on}",
+        en=f"claimed {facts.claimed_on}, after {last}: failed",
     )
 
 
@@ -408,8 +480,13 @@ def check_min_age(facts: TraineeFacts, *, min_age: Resolved | None, on: date) ->
             f"{age} 周岁 < {min_age.value}：不通过",
             ReasonCode.AGE_OUT_OF_RANGE,
             f"{on}年满{age}周岁，未满{min_age.value}周岁",
+            en=f"aged {age} < {min_age.value}: failed",
         )
-    return passed(min_age, f"{on} 年满 {age} 周岁 ≥ {min_age.value}：通过")
+    return passed(
+        min_age,
+        f"{on} 年满 {age} 周岁 ≥ {min_age.value}：通过",
+        en=f"aged {age} on {on} ≥ {min_age.value}: passed",
+    )
 
 
 def check_max_age(
@@ -434,6 +511,7 @@ def check_max_age(
         return done
     assert high is not None and isinstance(high.value, int)
     sex = "男性" if facts.sex is Sex.M else "女性"
+    sex_en = "man" if facts.sex is Sex.M else "woman"
     if facts.birth_date is None:
         return missing_input(
             high.name, high, "trainee.birth_date", f"最高年龄（{sex}不超过{high.value}周岁）"
@@ -445,8 +523,11 @@ def check_max_age(
             f"{sex} {age} 周岁 > {high.value}：不通过",
             ReasonCode.AGE_OUT_OF_RANGE,
             f"{sex}年龄不超过{high.value}周岁，{on}已满{age}周岁",
+            en=f"{sex_en} aged {age} > {high.value}: failed",
         )
-    return passed(high, f"{sex} {age} 周岁 ≤ {high.value}：通过")
+    return passed(
+        high, f"{sex} {age} 周岁 ≤ {high.value}：通过", en=f"{sex_en} aged {age} ≤ {high.value}: passed"
+    )
 
 
 def check_residency(facts: TraineeFacts, *, rule: Resolved | None, region_name: str, on: date) -> CheckResult:
@@ -457,13 +538,18 @@ def check_residency(facts: TraineeFacts, *, rule: Resolved | None, region_name: 
     assert rule is not None
     known = (facts.hukou_local, facts.social_insurance_local, facts.unemployment_registered)
     if any(f is True for f in known):
-        return passed(rule, "具有本地户籍、本地社保或本地失业登记之一：通过")
+        return passed(
+            rule,
+            "具有本地户籍、本地社保或本地失业登记之一：通过",
+            en="local hukou, local social insurance or local unemployment registration: passed",
+        )
     if all(f is False for f in known):
         return failed(
             rule,
             "户籍、社保、失业登记均不在本地：不通过",
             ReasonCode.RESIDENCY_REQUIRED,
             f"须具有{region_name}户籍，或在当地参加社会保险，或在当地进行失业登记",
+            en="neither hukou, social insurance nor unemployment registration is local: failed",
         )
     return missing_input(
         RESIDENCY,
@@ -485,10 +571,16 @@ def check_excluded_groups(
     if groups is None:
         return missing_input(EXCLUDED_GROUPS, rule, "trainee.groups", "是否属于不予补贴的人员")
     year = facts.graduation_year
-    graduation = ""
+    graduation = graduation_en = ""
     if year is not None:
         when = "属毕业年度" if on.year == year else ("属非毕业年度" if on.year < year else "已毕业")
         graduation = f"{year}年毕业，{on}{when}；"
+        when_en = (
+            "in the graduation year"
+            if on.year == year
+            else ("before the graduation year" if on.year < year else "graduated")
+        )
+        graduation_en = f"graduating in {year}, on {on} {when_en}; "
     hit = [g for g in rule.value if g in groups]
     if hit:
         return failed(
@@ -496,5 +588,10 @@ def check_excluded_groups(
             f"{graduation}属于 {', '.join(hit)}：不通过",
             ReasonCode.EXCLUDED_GROUP,
             f"培训对象不含{'、'.join(labels[g] for g in hit)}",
+            en=f"{graduation_en}belongs to {', '.join(hit)}: failed",
         )
-    return passed(rule, f"{graduation}不属于不予补贴的人员：通过")
+    return passed(
+        rule,
+        f"{graduation}不属于不予补贴的人员：通过",
+        en=f"{graduation_en}not in a group left out of the subsidy: passed",
+    )

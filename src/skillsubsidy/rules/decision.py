@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -27,6 +27,12 @@ class TraceStep:
     source: str  # the sentence of the document it comes from, or the request field
     value: str  # what was used or found, in words
     outcome: Outcome | None = None  # None: a step that looks something up rather than checks a rule
+    # The same finding in English, for pages in English. Data values (occupation, region and
+    # catalog names, the documents' own words) stay as printed. Not in `to_json`: the API's trace
+    # speaks the documents' language, as its reasons do (ADR 0014). Empty: no English wording yet
+    # (a workflow check outside the quote), and pages fall back to `value`. Left out of equality: a
+    # step is what was found (`value`); the English is how it reads, checked on its own.
+    value_en: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, str | None]:
         # The key is always present, so every step has the same shape for API clients.

@@ -124,7 +124,9 @@ class Engine:
         self._sync()
         if self.regime(region, on).catalog.in_force:
             return on, None
-        gap = _nearest(_catalog_versions(self.dataset, region), on, "补贴性培训目录")
+        gap = _nearest(
+            _catalog_versions(self.dataset, region), on, "补贴性培训目录", "subsidised training catalog"
+        )
         if gap is None:
             return on, None
         if gap.before is not None and gap.before.end is not None:
@@ -161,6 +163,10 @@ def _since(r: Resolved) -> str:
     return f"{r.dated.since} 起" if r.dated else ""
 
 
+def _since_en(r: Resolved) -> str:
+    return f"from {r.dated.since}" if r.dated else ""
+
+
 def _shown(r: Resolved) -> str:
     p = r.parameter
     unit = p.unit.label_zh if p else ""
@@ -172,6 +178,23 @@ def _shown(r: Resolved) -> str:
     else:
         text = f"{value}{unit}" if p and p.unit is not Unit.FLAG else str(value)
     return f"{text}（{_since(r)}）" if r.dated else text
+
+
+def _shown_en(r: Resolved) -> str:
+    """`_shown` in English: "2000.00 yuan per person (from 2025-01-01)"."""
+    p = r.parameter
+    value = r.value
+    if isinstance(value, Decimal) and p and p.unit is Unit.CNY:
+        text = f"{money(value)} {p.unit.label_en}"
+    elif isinstance(value, tuple):
+        text = ", ".join(value)
+    elif p and p.unit is Unit.CATEGORY:
+        text = f"category {value}"
+    elif p and p.unit is Unit.PERCENT:
+        text = f"{value}%"
+    else:
+        text = f"{value} {p.unit.label_en}" if p and p.unit is not Unit.FLAG else str(value)
+    return f"{text} ({_since_en(r)})" if r.dated else text
 
 
 def _other_spelling(asked: str, entry: Entry, printed: Entry) -> str:
@@ -197,6 +220,7 @@ class _Version:
     label: str  # 江苏省2025年…目录, or the standard's label
     start: date
     end: date | None  # last day; None: open-ended
+    label_en: str  # a catalog's printed title (a data value), or "standard “…”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +228,7 @@ class _Gap:
     """The date falls outside every published version: the nearest one before and after it."""
 
     what: str  # 补贴性培训目录 / 补贴标准
+    what_en: str
     before: _Version | None
     after: _Version | None
 
@@ -212,7 +237,7 @@ def _catalog_versions(dataset: Dataset, region: Region) -> list[_Version]:
     """The dated catalogs of what is subsidised that apply in the region (its own and its ancestors')."""
     codes = {r.code for r in ancestry(region)}
     return [
-        _Version(c.title, c.effective_from, c.effective_to)
+        _Version(c.title, c.effective_from, c.effective_to, c.title)
         for c in dataset.catalogs
         if c.region in codes
         and c.effective_from is not None
@@ -232,18 +257,18 @@ def _standard_versions(params: ParameterSet, chain: Iterable[Region], names: Ite
                 if dv.value is None:
                     continue
                 nxt = p.values[i + 1].since - timedelta(days=1) if i + 1 < len(p.values) else None
-                versions.append(_Version(f"补贴标准“{p.label}”", dv.since, nxt))
+                versions.append(_Version(f"补贴标准“{p.label}”", dv.since, nxt, f"standard “{p.label}”"))
     return versions
 
 
-def _nearest(versions: list[_Version], on: date, what: str) -> _Gap | None:
+def _nearest(versions: list[_Version], on: date, what: str, what_en: str) -> _Gap | None:
     if not versions or any(v.start <= on and (v.end is None or on <= v.end) for v in versions):
         return None
     ended = [v for v in versions if v.end is not None and v.end < on]
     later = [v for v in versions if v.start > on]
     before = max(ended, key=lambda v: (v.end, v.start), default=None)
     after = min(later, key=lambda v: v.start, default=None)
-    return _Gap(what, before, after)
+    return _Gap(what, what_en, before, after)
 
 
 class _Evaluation:
@@ -262,8 +287,8 @@ class _Evaluation:
         self.category: str | None = None
         self._hours: HoursFacts | None = None
 
-    def step(self, rule: str, source: str, value: str) -> None:
-        self.trace.append(TraceStep(rule, source, value))
+    def step(self, rule: str, source: str, value: str, en: str) -> None:
+        self.trace.append(TraceStep(rule, source, value, value_en=en))
 
     def reason(self, code: ReasonCode, message: str) -> None:
         self.reasons.append(Reason(code, message))
@@ -280,9 +305,20 @@ class _Evaluation:
 
     def run(self) -> Decision:
         req, cert = self.req, self.req.certificate
-        self.step("region", "GB/T 2260", " → ".join(f"{r.name} {r.code}" for r in self.regime.chain))
+        chain = self.regime.chain
+        self.step(
+            "region",
+            "GB/T 2260",
+            " → ".join(f"{r.name} {r.code}" for r in chain),
+            " → ".join(f"{r.en} {r.code}" for r in chain),
+        )
         source = "certificate.issued_on" if cert.issued_on else "date"
-        self.step("standards_date", source, f"{self.on}：适用该日有效的目录与补贴标准")
+        self.step(
+            "standards_date",
+            source,
+            f"{self.on}：适用该日有效的目录与补贴标准",
+            f"{self.on}: the catalogs and standards in force on this date apply",
+        )
 
         cap = self.param("project.max_per_person") if req.program is Program.PROJECT else None
         covered = self.param("project.certificate_types")
@@ -322,55 +358,79 @@ class _Evaluation:
         req, cert = self.req, self.req.certificate
         if cert.type in CATALOG_TYPES and cap is None and not self.regime.catalog.in_force:
             catalogs = _catalog_versions(self.engine.dataset, self.req.region)
-            if found := _nearest(catalogs, self.on, "补贴性培训目录"):
+            if found := _nearest(catalogs, self.on, "补贴性培训目录", "subsidised training catalog"):
                 return found
         std = self._std
         if std is None or std.amount is not None or (req.program is Program.PROJECT and cap is not None):
             return None
         versions = _standard_versions(self.engine.store.params, self.regime.chain, std.tried)
-        return _nearest(versions, self.on, "补贴标准")
+        return _nearest(versions, self.on, "补贴标准", "subsidy standard")
 
     def outside(self, gap: _Gap) -> Decision:
         region, on = self.req.region.name, self.on
         parts: list[str] = []
+        parts_en: list[str] = []
         nearest: date | None = None
         if gap.before is not None and gap.before.end is not None:
             nearest = gap.before.end
-            parts.append(f"{gap.before.label}在{gap.before.end}失效{self.then(gap.before.end, '当时')}")
+            then, then_en = self.then(gap.before.end, "当时", "then")
+            parts.append(f"{gap.before.label}在{gap.before.end}失效{then}")
+            parts_en.append(f"{gap.before.label_en} ended on {gap.before.end}{then_en}")
         if gap.after is not None:
             nearest = nearest or gap.after.start
-            parts.append(f"{gap.after.label}自{gap.after.start}起施行{self.then(gap.after.start, '届时')}")
+            then, then_en = self.then(gap.after.start, "届时", "from then")
+            parts.append(f"{gap.after.label}自{gap.after.start}起施行{then}")
+            parts_en.append(f"{gap.after.label_en} takes effect on {gap.after.start}{then_en}")
         message = f"{region}在{on}没有有效的{gap.what}，无法判断是否符合条件" + (
             "：" + "；".join(parts) if parts else ""
         )
+        message_en = (
+            f"{self.req.region.en} has no {gap.what_en} in force on {on}: eligibility cannot be decided"
+            + ("; " + "; ".join(parts_en) if parts_en else "")
+        )
         reasons = [Reason(ReasonCode.OUTSIDE_PUBLISHED_PERIODS, message)]
         reasons += [r for r in self.reasons if r.code is not ReasonCode.NO_STANDARD]
-        self.step("period", "", message)
-        self.step("amount", "", "不在已公布的有效期内，不作判断，金额为空")
+        self.step("period", "", message, message_en)
+        self.step(
+            "amount",
+            "",
+            "不在已公布的有效期内，不作判断，金额为空",
+            "outside the published periods: no decision, no amount",
+        )
         return Decision(None, None, tuple(reasons), tuple(self.trace), nearest)
 
-    def then(self, on: date, when: str) -> str:
-        """What the nearest period gives the same request: "，当时该证书补贴2600.00元"."""
+    def then(self, on: date, when: str, when_en: str) -> tuple[str, str]:
+        """What the nearest period gives the same request, in Chinese and in English:
+        "，当时该证书补贴2600.00元", ", when the certificate was subsidised with 2600.00 yuan"."""
         if self.nested:
-            return ""
+            return "", ""
         d = self.engine.quote_on(self.req, on)
         if d.eligible and d.amount is not None:
-            return f"，{when}该{_TYPE_ZH[self.req.certificate.type]}补贴{money(d.amount)}元"
+            return (
+                f"，{when}该{_TYPE_ZH[self.req.certificate.type]}补贴{money(d.amount)}元",
+                f"; {when_en} the subsidy for this certificate is {money(d.amount)} yuan",
+            )
         if d.eligible is False:
-            return f"，{when}不符合补贴条件"
-        return ""
+            return f"，{when}不符合补贴条件", f"; {when_en} it is not eligible"
+        return "", ""
 
     def conclude(self, eligible: bool, amount: Decimal | None) -> None:
         if amount is None:
-            self.step("amount", "", "无补贴标准，金额为空")
+            self.step("amount", "", "无补贴标准，金额为空", "no subsidy standard, no amount")
             return
-        self.step("amount", "", f"{money(amount)} 元" + ("" if eligible else "（不符合条件）"))
+        self.step(
+            "amount",
+            "",
+            f"{money(amount)} 元" + ("" if eligible else "（不符合条件）"),
+            f"{money(amount)} yuan" + ("" if eligible else " (not eligible)"),
+        )
         n = self.req.qualified_trainees
         if eligible and n is not None and self.req.program is Program.PROJECT:
             self.step(
                 "project.total",
                 "project.qualified_trainees",
                 f"{n} 人 × {money(amount)} = {money(amount * n)} 元",
+                f"{n} trainees × {money(amount)} = {money(amount * n)} yuan",
             )
 
     # -- the general rule and its exceptions ------------------------------------------------
@@ -395,16 +455,22 @@ class _Evaluation:
             self.entry = entry
             self.category = entry.category.value if entry.category else None
             shown = f"{self.category}类" if self.category else "目录未分类"
+            shown_en = f"category {self.category}" if self.category else "no category in the catalog"
             code = f" {entry.code}" if entry.code else ""
             self.step(
                 "catalog.entry",
                 entry.provenance.cite(),
                 f"{entry.name}{code} · {shown}（{entry.catalog_id}）",
+                f"{entry.name}{code} · {shown_en} ({entry.catalog_id})",
             )
             return
         if cap is not None:
             self.step(
-                "catalog.entry", cap.source, "目录中未列出；项目制培训按每人补贴上限执行，不以列入目录为条件"
+                "catalog.entry",
+                cap.source,
+                "目录中未列出；项目制培训按每人补贴上限执行，不以列入目录为条件",
+                "not in the catalog; project-based training is paid up to the cap per person, "
+                "whether listed or not",
             )
             return
         if not self.engine.names.known(cert.occupation):
@@ -414,12 +480,17 @@ class _Evaluation:
                 f"“{cert.occupation}”既不是有效的职业编码，也不是已载入文件中的职业（工种）或项目名称"
                 + (f"；您是不是要找：{'、'.join(near)}？" if near else ""),
             )
-            self.step("catalog.entry", f"目录：{in_force}", "无法识别")
+            self.step("catalog.entry", f"目录：{in_force}", "无法识别", "not recognised")
             return
         if not self.regime.catalog.in_force:
             # No catalog published for this date: nothing can be priced, which is not the same as
             # the occupation being left out of a catalog.
-            self.step("catalog.entry", "", f"{self.req.region.name}在{self.on}没有有效的补贴性培训目录")
+            self.step(
+                "catalog.entry",
+                "",
+                f"{self.req.region.name}在{self.on}没有有效的补贴性培训目录",
+                f"{self.req.region.en} has no subsidised training catalog in force on {self.on}",
+            )
             return
         fallback = self.param("insured_upgrade.out_of_catalog_category")
         if req.program is Program.INSURED_UPGRADE and fallback is not None:
@@ -431,14 +502,18 @@ class _Evaluation:
                 )
             )
             self.step(
-                fallback.name, fallback.source, f"目录外职业按{self.category}类执行（{_since(fallback)}）"
+                fallback.name,
+                fallback.source,
+                f"目录外职业按{self.category}类执行（{_since(fallback)}）",
+                f"occupations outside the catalog are paid as category {self.category} "
+                f"({_since_en(fallback)})",
             )
             return
         self.reason(
             ReasonCode.NOT_IN_CATALOG,
             f"“{cert.occupation}”不在{self.req.region.name}{self.on}有效的补贴性职业技能培训目录内",
         )
-        self.step("catalog.entry", f"目录：{in_force}", "未列入")
+        self.step("catalog.entry", f"目录：{in_force}", "未列入", "not listed")
 
     def look_up_course(self) -> str | None:
         occupation = self.req.certificate.occupation
@@ -452,7 +527,12 @@ class _Evaluation:
                 ReasonCode.UNKNOWN_OCCUPATION,
                 f"“{occupation}”不是{self.req.region.name}创业培训补贴标准中的项目（可选：{offered}）",
             )
-            self.step("standard.entrepreneurship", "", f"“{occupation}”未匹配任何创业培训项目")
+            self.step(
+                "standard.entrepreneurship",
+                "",
+                f"“{occupation}”未匹配任何创业培训项目",
+                f"“{occupation}” matches no entrepreneurship course",
+            )
         return name
 
     def matches(self, name: str) -> tuple[str, ...]:
@@ -499,33 +579,55 @@ class _Evaluation:
     def base_amount(self, cap: Resolved | None, course: str | None) -> Decimal | None:
         req = self.req
         if req.program is Program.PROJECT and cap is None and self.flag("project.same_as_training") is None:
-            self.step("project", "", f"{req.region.name}{self.on}未规定项目制培训的补贴标准")
+            self.step(
+                "project",
+                "",
+                f"{req.region.name}{self.on}未规定项目制培训的补贴标准",
+                f"{req.region.en} sets no standard for project-based training on {self.on}",
+            )
             return None
         std = self._std = self.standard(course)
         if std.amount is not None and std.resolved is not None:
-            self.step(std.resolved.name, std.resolved.source, _shown(std.resolved))
+            self.step(std.resolved.name, std.resolved.source, _shown(std.resolved), _shown_en(std.resolved))
         elif std.resolved is not None and std.resolved.parameter is not None:
-            note = std.resolved.parameter.note or "该日无标准"
-            self.step(std.resolved.name, std.resolved.source, f"无金额：{note}")
+            # The note is the parameter file's own words (a data value, like the documents' quotes).
+            note = std.resolved.parameter.note
+            self.step(
+                std.resolved.name,
+                std.resolved.source,
+                f"无金额：{note or '该日无标准'}",
+                f"no amount: {note or 'no standard on this date'}",
+            )
         elif std.tried:
-            self.step("standard", "", f"未配置：{'、'.join(std.tried)}")
+            self.step("standard", "", f"未配置：{'、'.join(std.tried)}", f"not set: {', '.join(std.tried)}")
         if req.program is Program.PROJECT and cap is None:
             same = self.flag("project.same_as_training")
             assert same is not None
-            self.step(same.name, same.source, "项目制培训按同职业技能培训标准执行")
+            self.step(
+                same.name,
+                same.source,
+                "项目制培训按同职业技能培训标准执行",
+                "project-based training is paid at the standard of the same occupation's training",
+            )
         base = std.amount
         if cap is not None:
             assert isinstance(cap.value, Decimal)
-            self.step(cap.name, cap.source, _shown(cap))
+            self.step(cap.name, cap.source, _shown(cap), _shown_en(cap))
             if base is not None and base > cap.value:
                 self.step(
                     "project.higher_standard",
                     std.resolved.source if std.resolved else "",
                     f"目录证书标准 {money(base)} 元高于上限，按更高标准执行",
+                    f"the catalog certificate's standard of {money(base)} yuan is above the cap and applies",
                 )
             else:
                 if base is None:
-                    self.step("project.higher_standard", "", "该证书未配置更高的目录标准")
+                    self.step(
+                        "project.higher_standard",
+                        "",
+                        "该证书未配置更高的目录标准",
+                        "no higher catalog standard is set for this certificate",
+                    )
                 base = cap.value
                 self.info.append(
                     Reason(
@@ -552,6 +654,7 @@ class _Evaluation:
                 "shortage_uplift",
                 e.provenance.cite(),
                 f"列入紧缺型目录（{e.catalog_id}），文件未规定上浮比例",
+                f"listed as a shortage occupation ({e.catalog_id}); the document sets no uplift percentage",
             )
             return base
         pct = with_pct.uplift_pct
@@ -561,6 +664,7 @@ class _Evaluation:
                 "shortage_uplift",
                 with_pct.provenance.cite(),
                 f"上浮{pct}%仅适用于高技能（一至三级），{cert.level.label_zh}不上浮",
+                f"the {pct}% uplift applies to high skill levels (1 to 3) only, not to {cert.level.label_en}",
             )
             return base
         amount = uplifted(base, pct)
@@ -568,6 +672,7 @@ class _Evaluation:
             "shortage_uplift",
             with_pct.provenance.cite(),
             f"+{pct}%：{money(base)} × {100 + pct}% = {money(amount)}",
+            f"+{pct}%: {money(base)} × {100 + pct}% = {money(amount)}",
         )
         self.info.append(
             Reason(ReasonCode.SHORTAGE_UPLIFT, f"{with_pct.name}列入紧缺型职业目录，高技能等级补贴上浮{pct}%")

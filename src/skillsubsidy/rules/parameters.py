@@ -61,6 +61,10 @@ class Unit(StrEnum):
     def label_zh(self) -> str:
         return _UNIT_LABELS[self]
 
+    @property
+    def label_en(self) -> str:
+        return _UNIT_LABELS_EN[self]
+
 
 _UNIT_LABELS = {
     Unit.CNY: "元/人",
@@ -73,6 +77,21 @@ _UNIT_LABELS = {
     Unit.COUNT: "次",
     Unit.FLAG: "",
     Unit.CATEGORY: "类",
+    Unit.GROUPS: "",
+    Unit.CERTIFICATE_TYPES: "",
+    Unit.TEXTS: "",
+}
+_UNIT_LABELS_EN = {
+    Unit.CNY: "yuan per person",
+    Unit.PERCENT: "%",
+    Unit.CLASS_HOURS: "class hours",
+    Unit.MINUTES: "minutes",
+    Unit.MONTHS: "months",
+    Unit.WORKING_DAYS: "working days",
+    Unit.YEARS: "years of age",
+    Unit.COUNT: "times",
+    Unit.FLAG: "",
+    Unit.CATEGORY: "category",
     Unit.GROUPS: "",
     Unit.CERTIFICATE_TYPES: "",
     Unit.TEXTS: "",

@@ -21,6 +21,14 @@ from skillsubsidy.rules.parameters import Unit
 from standards import selectors
 from standards.forms import NewPeriodForm, StandardForm
 
+# What a parameter without a unit of measure holds, for the editor's "Unit" line.
+UNITLESS = {
+    Unit.FLAG: _lazy("yes or no"),
+    Unit.GROUPS: _lazy("groups of people"),
+    Unit.CERTIFICATE_TYPES: _lazy("certificate types"),
+    Unit.TEXTS: _lazy("phrases as the document prints them"),
+}
+
 
 @staff_required
 def standards(request: HttpRequest) -> HttpResponse:
@@ -151,7 +159,7 @@ def standard_edit(request: HttpRequest, region: str, name: str) -> HttpResponse:
             "region": reg,
             "name": name,
             "unit": known[name][0],
-            "unit_label": Unit(known[name][0]).label_zh or known[name][0],
+            "unit_label": Unit(known[name][0]).label_zh or str(UNITLESS[Unit(known[name][0])]),
             "label": known[name][1],
             "parameter": selectors.parameters().region(reg.code).get(name),
             "history": selectors.history(region=reg.code, name=name),
