@@ -16,6 +16,7 @@ from calls.models import Application, DeadlineExtension, Objection, ProjectCall,
 from calls.sealing import opened_form
 from catalogs.selectors import dated_dataset
 from common.actor import Actor
+from common.personal import unseal
 from institutions.models import Institution
 from skillsubsidy.calls.call import Call, Extension, load_call
 from skillsubsidy.calls.forms import (
@@ -225,6 +226,7 @@ def public_calls() -> QuerySet[ProjectCall]:
 
 @dataclass(frozen=True, slots=True)
 class NoticeRow:
+    pk: int
     institution: str
     project: str
     occupations: str
@@ -251,6 +253,7 @@ def notice_projects(record: ProjectCall) -> list[NoticeRow]:
         districts = {str(d) for p in projects if isinstance(p, dict) for d in (p.get("districts") or [])}
         rows.append(
             NoticeRow(
+                a.pk,
                 a.institution.name,
                 a.project_name,
                 "、".join(o.name for o in a.occupations.all()),
@@ -260,4 +263,26 @@ def notice_projects(record: ProjectCall) -> list[NoticeRow]:
                 a.status,
             )
         )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionRow:
+    objection: Objection
+    online: bool
+    objector: str
+    contact: str
+
+
+def objections_shown(record: ProjectCall, *, unsealed: bool) -> list[ObjectionRow]:
+    """The call's objections with who filed them online: in full for the city, which answers them,
+    masked for everyone else (002 names the city as the one who publishes and answers)."""
+    rows = []
+    for o in record.objections.all():
+        online = o.channel == "online"
+        if online and unsealed:
+            objector, contact = unseal(o.objector_sealed), unseal(o.contact_sealed)
+        else:
+            objector, contact = o.objector_masked, o.contact_masked
+        rows.append(ObjectionRow(o, online, objector, contact))
     return rows

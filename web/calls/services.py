@@ -9,13 +9,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import account_role
@@ -39,7 +41,8 @@ from calls.models import (
 from calls.sealing import opened_form, sealed_form
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
-from common.personal import seal
+from common.forms import quoted
+from common.personal import digest, mask_name, seal
 from common.transitions import change_state
 from institutions.models import Clerk, Institution
 from institutions.selectors import clerk_institution
@@ -57,6 +60,7 @@ from skillsubsidy.calls.lifecycle import (
     TO_DISTRICT_IN_TIME,
     WITHIN_BUDGET,
     Notice,
+    NoticeState,
     accept_objection,
     answer_objection,
     filing_blockers,
@@ -490,7 +494,7 @@ def application_return(*, actor: Actor, pk: int, comments: list[tuple[str, str]]
             reason=reason,
             summary=f"退回 {application.institution.name} 的申报修改（{len(kept)}处意见）",
             region=application.district,
-            changes={"comments": [p for p, _ in kept]},
+            changes={"comments": [path for path, _text in kept]},
         )
         ReturnComment.objects.bulk_create(
             ReturnComment(
@@ -925,6 +929,145 @@ def objection_file(
             region=record.region,
             summary=f"收到公示异议 #{objection.pk}",
             changes={"objection": objection.pk, "application": application},
+        )
+    return objection
+
+
+class Throttled(Conflict):
+    """More public filings from one sender or contact than the throttle allows (answered 429)."""
+
+
+OBJECTOR_MAX = 50
+CONTACT_MAX = 100
+GROUNDS_MAX = 2000
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _contact(raw: str) -> str:
+    """A mobile, a landline or an e-mail address, normalised; the city answers through it."""
+    text = raw.strip().replace(" ", "")
+    if not text:
+        raise ValidationError(
+            {"contact": _("Give a telephone number or an e-mail address to answer you at.")}
+        )
+    if len(text) > CONTACT_MAX:
+        raise ValidationError(
+            {
+                "contact": _("At most %(limit)d characters (%(length)d given).")
+                % {"limit": CONTACT_MAX, "length": len(text)}
+            }
+        )
+    if not (_MOBILE.fullmatch(text) or _LANDLINE.fullmatch(text) or _EMAIL.fullmatch(text)):
+        raise ValidationError(
+            {
+                "contact": _("“%(value)s” is neither a telephone number nor an e-mail address.")
+                % {"value": quoted(text)}
+            }
+        )
+    return text.lower() if "@" in text else text
+
+
+def objection_submit_online(
+    *,
+    call_pk: int,
+    application: int | None,
+    name: str,
+    contact: str,
+    grounds: str,
+    sender: str,
+    today: date | None = None,
+) -> Objection:
+    """An objection filed by anyone on the public notice page while the notice runs (002 · 四（二）
+    asks for a public notice; it names no channel for objections, so the page offers one). The name
+    and the contact are sealed; the sender's address and the contact count against the throttle
+    through keyed digests only. The city answers it as any other."""
+    on = today or timezone.localdate()
+    record = selectors.public_calls().filter(pk=call_pk).first()
+    if record is None or record.notice_starts_on is None or record.notice_ends_on is None:
+        raise Http404(f"no notice for call {call_pk}")
+    notice = _notice_of(record)
+    state = notice.state_on(on)
+    if record.status != "notice" or state is not NoticeState.RUNNING:
+        period = {"start": notice.starts_on.isoformat(), "end": notice.ends_on.isoformat()}
+        message = (
+            _("The notice runs from %(start)s to %(end)s; objections can be filed from its first day.")
+            if state is NoticeState.PENDING
+            else _("The notice ran from %(start)s to %(end)s; objections are no longer accepted.")
+        ) % period
+        raise Conflict(
+            f"objection outside the notice period {period['start']}–{period['end']}", shown=message
+        )
+    who = name.strip()
+    if not who:
+        raise ValidationError({"name": _("Give your name.")})
+    if len(who) > OBJECTOR_MAX:
+        raise ValidationError(
+            {
+                "name": _("At most %(limit)d characters (%(length)d given).")
+                % {"limit": OBJECTOR_MAX, "length": len(who)}
+            }
+        )
+    reach = _contact(contact)
+    text = grounds.strip()
+    if not text:
+        raise ValidationError({"grounds": _("Say what the objection is and on what grounds.")})
+    if len(text) > GROUNDS_MAX:
+        raise ValidationError(
+            {
+                "grounds": _("At most %(limit)d characters (%(length)d given).")
+                % {"limit": GROUNDS_MAX, "length": len(text)}
+            }
+        )
+    if application is None:
+        raise ValidationError({"application": _("Choose the project the objection is about.")})
+    target = Application.objects.filter(pk=application, call=record, status="in_notice").first()
+    if target is None:
+        raise ValidationError(
+            {"application": _("Not a project on this notice: %(value)s") % {"value": application}}
+        )
+    sealed_name = seal(who, masked=mask_name(who))
+    sealed_contact = seal(reach)
+    sender_digest = digest(f"call-objection-sender:{sender}")
+    since = timezone.now() - timedelta(days=1)
+    with transaction.atomic():
+        # The call's row lock orders concurrent filings, so the counts below hold until the insert.
+        ProjectCall.objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).get()
+        recent = Objection.objects.filter(call=record, channel="online", created_at__gte=since)
+        if (
+            recent.filter(sender_digest=sender_digest).count() >= settings.CALL_OBJECTIONS_PER_SENDER
+            or recent.filter(contact_digest=sealed_contact.digest).count()
+            >= settings.CALL_OBJECTIONS_PER_CONTACT
+        ):
+            raise Throttled(
+                "too many objections from this sender or contact in 24 hours",
+                shown=_(
+                    "Too many objections were filed from here or with this contact today; "
+                    "try again tomorrow or write to the bureau."
+                ),
+            )
+        objection = Objection.objects.create(
+            call=record,
+            application=target,
+            filed_on=on,
+            text=text,
+            channel="online",
+            objector_sealed=sealed_name.token,
+            objector_masked=sealed_name.masked,
+            contact_sealed=sealed_contact.token,
+            contact_masked=sealed_contact.masked,
+            contact_digest=sealed_contact.digest,
+            sender_digest=sender_digest,
+        )
+        audit_record(
+            actor=None,
+            action="call.objection",
+            target_type=CALL.name,
+            target_id=record.pk,
+            region=record.region,
+            summary=f"公示页收到异议 #{objection.pk}（{sealed_name.masked}）",
+            changes={"objection": objection.pk, "application": target.pk, "channel": "online"},
         )
     return objection
 

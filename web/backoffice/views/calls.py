@@ -370,7 +370,7 @@ def _call_context(request: HttpRequest, record: ProjectCall) -> dict[str, Any]:
         "scored": [a for a in apps if a.status == "scored"],
         "meeting": getattr(record, "meeting", None) if hasattr(record, "meeting") else None,
         "forwards": [(f, present.region_name(f.district)) for f in record.forwards.all()],
-        "objections": record.objections.all(),
+        "objections": selectors.objections_shown(record, unsealed=scope.role is not Role.DISTRICT_BUREAU),
         "notice": notice,
         "notice_state": present.notice_state(notice, today) if notice else "",
         "in_notice": [a for a in apps if a.status == "in_notice"],
