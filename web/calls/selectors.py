@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -18,7 +19,7 @@ from catalogs.selectors import dated_dataset
 from common.actor import Actor
 from common.personal import unseal
 from institutions.models import Institution
-from skillsubsidy.calls.call import Call, Extension, load_call
+from skillsubsidy.calls.call import Call, Extension, load_call, yuan
 from skillsubsidy.calls.forms import (
     ApplicationForm,
     CatalogLookup,
@@ -27,8 +28,9 @@ from skillsubsidy.calls.forms import (
     catalog_lookup,
     read_application,
 )
-from skillsubsidy.regions import all_regions, ancestry
+from skillsubsidy.regions import Region, all_regions, ancestry
 from skillsubsidy.rules.checks import CheckResult
+from skillsubsidy.rules.request import ProjectStandard, RequestError
 from standards.selectors import engine
 
 
@@ -286,3 +288,48 @@ def objections_shown(record: ProjectCall, *, unsealed: bool) -> list[ObjectionRo
             objector, contact = o.objector_masked, o.contact_masked
         rows.append(ObjectionRow(o, online, objector, contact))
     return rows
+
+
+QUOTED_STATES = ("tracking", "warned")
+
+
+def accepted_standard(pk: int, region: Region) -> ProjectStandard:
+    """The standard the city accepted for project `pk` (002 · 六), for a quote in `region`: the project
+    must be on the accepted list and tracked (a warned project still is; a removed or completed one
+    is not), in a district `region` covers."""
+    found = (
+        Application.objects.filter(pk=pk, status__in=QUOTED_STATES, accepted_standard_fen__isnull=False)
+        .select_related("institution")
+        .first()
+    )
+    if found is None:
+        raise RequestError("project.id", pk, "is not a project of a call being tracked")
+    assert found.accepted_standard_fen is not None
+    district = all_regions().get(found.district)
+    if district is None or region.code not in {r.code for r in ancestry(district)}:
+        raise RequestError(
+            "project.id",
+            pk,
+            f"is tracked in {district.name if district else found.district}, not in {region.name}",
+        )
+    return ProjectStandard(
+        Decimal(found.accepted_standard_fen) / 100, f"项目“{found.project_name}”（{found.institution.name}）"
+    )
+
+
+def quoted_projects() -> list[tuple[int, str]]:
+    """The projects a quote may name (accepted_standard), for the calculator's list."""
+    return [
+        (
+            a.pk,
+            f"{a.institution.name} · {a.project_name} · {_region_name(a.district)} · {yuan(a.accepted_standard_fen or 0)}元",
+        )
+        for a in Application.objects.filter(status__in=QUOTED_STATES, accepted_standard_fen__isnull=False)
+        .select_related("institution")
+        .order_by("district", "pk")
+    ]
+
+
+def _region_name(code: str) -> str:
+    found = all_regions().get(code)
+    return found.name if found else code

@@ -29,6 +29,7 @@ from catalogs.present import (
     region_name,
     region_slug,
 )
+from calls import selectors as call_selectors
 from classes import selectors as class_selectors
 from institutions import present as inst_present
 from institutions import selectors as institutions
@@ -366,6 +367,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "levels": list(LEVEL_LABELS.items()),
         "groups": sorted(standards.parameters().groups.items()),
         "selected_groups": request.GET.getlist("groups"),
+        "projects": call_selectors.quoted_projects(),
     }
     if submitted:
         payload = build_request(request.GET)
