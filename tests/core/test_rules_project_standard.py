@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,7 +77,8 @@ def test_a_higher_catalog_standard_is_paid_instead_and_the_trace_says_which(engi
     higher = step(decision, "project.higher_standard")
     assert higher["source"] == f"{SOURCE}；录入示例"
     assert higher["value"] == (
-        "目录证书标准 700.00 元高于项目“粤菜师傅”中式烹调培训项目核定标准 600.00 元，按更高标准执行（002 · 六）"
+        "目录证书标准 700.00 元高于项目“粤菜师傅”中式烹调培训项目核定标准 600.00 元，"
+        "按更高标准执行（002 · 六）"
     )
     assert not any(s["rule"] == "project.accepted_standard" for s in decision["trace"])
     generous = ProjectStandard(Decimal("750"), "项目甲")

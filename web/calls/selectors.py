@@ -322,7 +322,8 @@ def quoted_projects() -> list[tuple[int, str]]:
     return [
         (
             a.pk,
-            f"{a.institution.name} · {a.project_name} · {_region_name(a.district)} · {yuan(a.accepted_standard_fen or 0)}元",
+            f"{a.institution.name} · {a.project_name} · {_region_name(a.district)} · "
+            f"{yuan(a.accepted_standard_fen or 0)}元",
         )
         for a in Application.objects.filter(status__in=QUOTED_STATES, accepted_standard_fen__isnull=False)
         .select_related("institution")

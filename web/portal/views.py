@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from calls import selectors as call_selectors
 from catalogs import selectors
 from catalogs.present import (
     CERTIFICATE_LABELS,
@@ -29,7 +30,6 @@ from catalogs.present import (
     region_name,
     region_slug,
 )
-from calls import selectors as call_selectors
 from classes import selectors as class_selectors
 from institutions import present as inst_present
 from institutions import selectors as institutions
