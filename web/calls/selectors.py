@@ -251,10 +251,9 @@ def notice_projects(record: ProjectCall) -> list[NoticeRow]:
     occupations, districts, planned trainees and the standard set; a project taken off the list after
     an objection stays off. Read as plain rows, not model instances: a notice of a thousand projects
     otherwise spends most of its time building objects (benchmarks/bench_calls.py)."""
+    states = ("in_notice", "filed", "tracking", "warned", "completed")
     listed = list(
-        Application.objects.filter(
-            call=record, status__in=("in_notice", "filed", "tracking", "warned", "completed")
-        )
+        Application.objects.filter(call=record, status__in=states)
         .order_by("district", "pk")
         .values_list(
             "pk", "institution__name", "project_name", "form", "trainees", "accepted_standard_fen", "status"
@@ -262,7 +261,7 @@ def notice_projects(record: ProjectCall) -> list[NoticeRow]:
     )
     occupations: dict[int, list[str]] = {}
     for application, name in (
-        ApplicationOccupation.objects.filter(application_id__in=[row[0] for row in listed])
+        ApplicationOccupation.objects.filter(application__call=record, application__status__in=states)
         .order_by("pk")
         .values_list("application_id", "name")
     ):
