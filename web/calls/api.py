@@ -51,6 +51,7 @@ class CallOut(Out):
 
 
 class NoticeRowOut(Out):
+    id: int = Field(description="the project's id; POST /quote takes it as project.id once it is tracked")
     institution: str
     project: str
     occupations: str
@@ -299,6 +300,7 @@ def call_notice(request: HttpRequest, call_id: int) -> dict[str, Any]:
         "state": notice.state_on(timezone.localdate()).value,
         "projects": [
             {
+                "id": p.pk,
                 "institution": p.institution,
                 "project": p.project,
                 "occupations": p.occupations,

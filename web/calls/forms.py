@@ -381,6 +381,28 @@ class ObjectionForm(ServiceForm):
     application = forms.IntegerField(label=_("Project concerned"), required=False)
 
 
+class PublicObjectionForm(ServiceForm):
+    """An objection filed on the public notice page: who, how to answer them, which project, why."""
+
+    inputs: ClassVar[tuple[str, ...]] = ("application", "name", "contact", "grounds")
+    application = forms.TypedChoiceField(label=_("Project concerned"), coerce=int, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=50, required=False)
+    contact = forms.CharField(label=_("Telephone or e-mail to answer you at"), max_length=100, required=False)
+    grounds = forms.CharField(
+        label=_("The objection and its grounds"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["application"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—"), *projects]
+        field.empty_value = None
+
+
 class AnswerForm(ServiceForm):
     inputs: ClassVar[tuple[str, ...]] = ("answer",)
     answer = forms.CharField(label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -261,14 +261,25 @@ class Meeting(models.Model):
 
 
 class Objection(models.Model):
-    """An objection received during the notice, and the city's answer."""
+    """An objection received during the notice, and the city's answer. The city records what reaches
+    it by other channels; anyone may also file one on the public notice page, giving a name and a
+    contact, which are personal data: sealed, with their masks beside them, and a keyed digest of the
+    contact and of the sender's address for the throttle (calls.services.objection_submit_online)."""
 
+    CHANNELS = (("city", "recorded by the city"), ("online", "filed on the notice page"))
     call = models.ForeignKey(ProjectCall, on_delete=models.PROTECT, related_name="objections")
     application = models.ForeignKey(
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="objections"
     )
     filed_on = models.DateField()
     text = models.TextField()
+    channel = models.CharField(max_length=8, choices=CHANNELS, default="city")
+    objector_sealed = models.TextField(blank=True)
+    objector_masked = models.CharField(max_length=60, blank=True)
+    contact_sealed = models.TextField(blank=True)
+    contact_masked = models.CharField(max_length=120, blank=True)
+    contact_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    sender_digest = models.CharField(max_length=64, blank=True, db_index=True)
     received_by = models.ForeignKey(_USER, null=True, on_delete=models.SET_NULL, related_name="+")
     answer = models.TextField(blank=True)
     answered_on = models.DateField(null=True, blank=True)

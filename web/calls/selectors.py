@@ -6,18 +6,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.selectors import staff_scope
-from calls.models import Application, DeadlineExtension, Objection, ProjectCall, Review, Revision
+from calls.models import (
+    Application,
+    ApplicationOccupation,
+    DeadlineExtension,
+    Objection,
+    ProjectCall,
+    Review,
+    Revision,
+)
 from calls.sealing import opened_form
 from catalogs.selectors import dated_dataset
 from common.actor import Actor
+from common.personal import unseal
 from institutions.models import Institution
-from skillsubsidy.calls.call import Call, Extension, load_call
+from skillsubsidy.calls.call import Call, Extension, load_call, yuan
 from skillsubsidy.calls.forms import (
     ApplicationForm,
     CatalogLookup,
@@ -26,8 +36,9 @@ from skillsubsidy.calls.forms import (
     catalog_lookup,
     read_application,
 )
-from skillsubsidy.regions import all_regions, ancestry
+from skillsubsidy.regions import Region, all_regions, ancestry
 from skillsubsidy.rules.checks import CheckResult
+from skillsubsidy.rules.request import ProjectStandard, RequestError
 from standards.selectors import engine
 
 
@@ -225,6 +236,7 @@ def public_calls() -> QuerySet[ProjectCall]:
 
 @dataclass(frozen=True, slots=True)
 class NoticeRow:
+    pk: int
     institution: str
     project: str
     occupations: str
@@ -237,27 +249,106 @@ class NoticeRow:
 def notice_projects(record: ProjectCall) -> list[NoticeRow]:
     """The projects selected for the notice, as the public sees them: institution, project,
     occupations, districts, planned trainees and the standard set; a project taken off the list after
-    an objection stays off."""
-    rows = []
-    for a in (
-        Application.objects.filter(
-            call=record, status__in=("in_notice", "filed", "tracking", "warned", "completed")
-        )
-        .select_related("institution")
-        .prefetch_related("occupations")
+    an objection stays off. Read as plain rows, not model instances: a notice of a thousand projects
+    otherwise spends most of its time building objects (benchmarks/bench_calls.py)."""
+    states = ("in_notice", "filed", "tracking", "warned", "completed")
+    listed = list(
+        Application.objects.filter(call=record, status__in=states)
         .order_by("district", "pk")
+        .values_list(
+            "pk", "institution__name", "project_name", "form", "trainees", "accepted_standard_fen", "status"
+        )
+    )
+    occupations: dict[int, list[str]] = {}
+    for application, name in (
+        ApplicationOccupation.objects.filter(application__call=record, application__status__in=states)
+        .order_by("pk")
+        .values_list("application_id", "name")
     ):
-        projects = opened_form(a.form).get("projects") or []
-        districts = {str(d) for p in projects if isinstance(p, dict) for d in (p.get("districts") or [])}
+        occupations.setdefault(application, []).append(name)
+    rows = []
+    for pk, institution, project, form, trainees, standard, status in listed:
+        # The districts are not personal data: read from the stored form, without unsealing its
+        # mobiles for every row.
+        projects = form.get("projects") if isinstance(form, dict) else None
+        districts = {
+            str(d)
+            for p in (projects if isinstance(projects, list) else [])
+            if isinstance(p, dict)
+            for d in (p.get("districts") or [])
+        }
         rows.append(
             NoticeRow(
-                a.institution.name,
-                a.project_name,
-                "、".join(o.name for o in a.occupations.all()),
-                "、".join(sorted(districts)),
-                a.trainees,
-                a.accepted_standard_fen,
-                a.status,
+                pk, institution, project, "、".join(occupations.get(pk, [])), "、".join(sorted(districts)),
+                trainees, standard, status,
             )
-        )
+        )  # fmt: skip
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionRow:
+    objection: Objection
+    online: bool
+    objector: str
+    contact: str
+
+
+def objections_shown(record: ProjectCall, *, unsealed: bool) -> list[ObjectionRow]:
+    """The call's objections with who filed them online: in full for the city, which answers them,
+    masked for everyone else (002 names the city as the one who publishes and answers)."""
+    rows = []
+    for o in record.objections.all():
+        online = o.channel == "online"
+        if online and unsealed:
+            objector, contact = unseal(o.objector_sealed), unseal(o.contact_sealed)
+        else:
+            objector, contact = o.objector_masked, o.contact_masked
+        rows.append(ObjectionRow(o, online, objector, contact))
+    return rows
+
+
+QUOTED_STATES = ("tracking", "warned")
+
+
+def accepted_standard(pk: int, region: Region) -> ProjectStandard:
+    """The standard the city accepted for project `pk` (002 · 六), for a quote in `region`: the project
+    must be on the accepted list and tracked (a warned project still is; a removed or completed one
+    is not), in a district `region` covers."""
+    found = (
+        Application.objects.filter(pk=pk, status__in=QUOTED_STATES, accepted_standard_fen__isnull=False)
+        .select_related("institution")
+        .first()
+    )
+    if found is None:
+        raise RequestError("project.id", pk, "is not a project of a call being tracked")
+    assert found.accepted_standard_fen is not None
+    district = all_regions().get(found.district)
+    if district is None or region.code not in {r.code for r in ancestry(district)}:
+        raise RequestError(
+            "project.id",
+            pk,
+            f"is tracked in {district.name if district else found.district}, not in {region.name}",
+        )
+    return ProjectStandard(
+        Decimal(found.accepted_standard_fen) / 100, f"项目“{found.project_name}”（{found.institution.name}）"
+    )
+
+
+def quoted_projects() -> list[tuple[int, str]]:
+    """The projects a quote may name (accepted_standard), for the calculator's list."""
+    return [
+        (
+            a.pk,
+            f"{a.institution.name} · {a.project_name} · {_region_name(a.district)} · "
+            f"{yuan(a.accepted_standard_fen or 0)}元",
+        )
+        for a in Application.objects.filter(status__in=QUOTED_STATES, accepted_standard_fen__isnull=False)
+        .select_related("institution")
+        .order_by("district", "pk")
+    ]
+
+
+def _region_name(code: str) -> str:
+    found = all_regions().get(code)
+    return found.name if found else code

@@ -9,18 +9,20 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import account_role
 from audit.services import audit_record
-from calls import selectors
+from calls import present, selectors
 from calls.models import (
     Application,
     ApplicationOccupation,
@@ -39,7 +41,8 @@ from calls.models import (
 from calls.sealing import opened_form, sealed_form
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
-from common.personal import seal
+from common.forms import quoted
+from common.personal import digest, mask_name, seal
 from common.transitions import change_state
 from institutions.models import Clerk, Institution
 from institutions.selectors import clerk_institution
@@ -57,6 +60,7 @@ from skillsubsidy.calls.lifecycle import (
     TO_DISTRICT_IN_TIME,
     WITHIN_BUDGET,
     Notice,
+    NoticeState,
     accept_objection,
     answer_objection,
     filing_blockers,
@@ -92,8 +96,18 @@ def call_create(*, actor: Actor, call_file: str, demo: bool = False) -> ProjectC
                 summary=f"创建征集 {call.title}",
             )
     except IntegrityError:
-        raise Conflict(f"征集 {call.id} 已创建") from None
+        raise Conflict(
+            f"call {call.id} exists", shown=_("Call %(call)s is already created.") % {"call": call.id}
+        ) from None
     return record
+
+
+def _closed_to_applications(status: str) -> Conflict:
+    return Conflict(
+        f"call is {status}: no new application",
+        shown=_("The call is “%(state)s”: it takes no new applications.")
+        % {"state": present.call_state(status)},
+    )
 
 
 def call_configure(
@@ -110,13 +124,27 @@ def call_configure(
     authorise(actor, record.region)
     why = required_reason(reason)
     if budget_fen is not None and budget_fen <= 0:
-        raise ValidationError({"budget_fen": f"培训资金预算应为正数（填写值：{budget_fen}）"})
+        raise ValidationError(
+            {"budget_fen": _("The budget must be positive (given: %(value)s).") % {"value": budget_fen}}
+        )
     if notice_days is not None and notice_days <= 0:
-        raise ValidationError({"notice_days": f"公示期天数应为正整数（填写值：{notice_days}）"})
+        raise ValidationError(
+            {
+                "notice_days": _(
+                    "The notice length must be a whole number of days above 0 (given: %(value)s)."
+                )
+                % {"value": notice_days}
+            }
+        )
     values = {"budget_fen": budget_fen, "notice_days": notice_days, "rubric_confirmed": rubric_confirmed}
     with transaction.atomic():
         if not ProjectCall.objects.filter(pk=pk, status="draft").update(**values):
-            raise Conflict("征集已开放，不能再修改预算、公示期和评分细则")
+            raise Conflict(
+                "the call is open: settings are fixed",
+                shown=_(
+                    "The call is open: the budget, the notice length and the rubric can no longer change."
+                ),
+            )
         audit_record(
             actor=actor,
             action="call.configure",
@@ -163,7 +191,7 @@ def call_extend_deadline(
     authorise(actor, record.region)
     call = selectors.effective_call(record)
     if deadline not in {d.code for d in call.deadlines}:
-        raise ValidationError({"deadline": f"不是本次征集的截止日期：{deadline}"})
+        raise ValidationError({"deadline": _("Not a deadline of this call: %(value)s") % {"value": deadline}})
     user = actor_user(actor)
     name = user.get_username() if user is not None else "system"
     try:
@@ -177,7 +205,11 @@ def call_extend_deadline(
                 ProjectCall.objects.select_for_update().filter(pk=pk).values_list("status", flat=True).get()
             )
             if state not in ("open", "district_review"):
-                raise Conflict(f"征集处于“{CALL.states[state].label_zh}”，不能延期")
+                raise Conflict(
+                    f"call is {state}: no extension",
+                    shown=_("The call is “%(state)s”: no deadline can be extended.")
+                    % {"state": present.call_state(state)},
+                )
             extension = DeadlineExtension.objects.create(
                 call=record,
                 deadline=deadline,
@@ -201,7 +233,10 @@ def call_extend_deadline(
                 },
             )
     except IntegrityError:
-        raise Conflict(f"截止日已延至 {until.isoformat()}") from None
+        raise Conflict(
+            f"already extended to {until.isoformat()}",
+            shown=_("The deadline is already extended to %(day)s.") % {"day": until.isoformat()},
+        ) from None
     return extension
 
 
@@ -252,10 +287,15 @@ def _read(record: ProjectCall, form: dict[str, Any]) -> ApplicationForm:
 
 def _bounded(form: object) -> dict[str, Any]:
     if not isinstance(form, dict):
-        raise ValidationError({"form": "申报表应为一组字段（JSON 对象）"})
+        raise ValidationError({"form": _("The form must be a set of fields (a JSON object).")})
     size = len(json.dumps(form, ensure_ascii=False).encode())
     if size > FORM_MAX_BYTES:
-        raise ValidationError({"form": f"申报表过大：{size} 字节，上限 {FORM_MAX_BYTES} 字节"})
+        raise ValidationError(
+            {
+                "form": _("The form is too large: %(size)s bytes; at most %(limit)s.")
+                % {"size": size, "limit": FORM_MAX_BYTES}
+            }
+        )
     return form
 
 
@@ -277,11 +317,14 @@ def application_start(
     if record is None:
         raise Http404(f"no call {call_pk}")
     if record.status != "open":
-        raise Conflict(f"征集处于“{CALL.states[record.status].label_zh}”，不接受新的申报")
+        raise _closed_to_applications(record.status)
     districts = {c: n for n, c in call_districts(selectors.effective_call(record)).items()}
     if district not in districts:
         raise ValidationError(
-            {"district": f"不是本次征集所在地的区：{district}；可选 {'、'.join(districts.values())}"}
+            {
+                "district": _("Not a district of this call: %(value)s; choose one of %(choices)s")
+                % {"value": district, "choices": "、".join(districts.values())}
+            }
         )
     data = _bounded(form or {})
     try:
@@ -304,7 +347,10 @@ def application_start(
                 summary=f"{institution.name} 起草申报（{districts[district]}）",
             )
     except IntegrityError:
-        raise Conflict(f"{institution.name} 已申报本次征集") from None
+        raise Conflict(
+            "the institution has applied already",
+            shown=_("%(name)s has already applied to this call.") % {"name": institution.name},
+        ) from None
     return application
 
 
@@ -316,7 +362,10 @@ def application_save(*, actor: Actor, pk: int, form: dict[str, Any]) -> Applicat
         if not Application.objects.filter(pk=pk, status__in=EDITABLE).update(
             form=sealed_form(data), **_summary_fields(data)
         ):
-            raise Conflict("申报已提交，不能修改；待区人社部门退回后再修改")
+            raise Conflict(
+                "submitted: not editable",
+                shown=_("The application is submitted and cannot change until the district returns it."),
+            )
         audit_record(
             actor=actor,
             action="call_application.save",
@@ -339,7 +388,10 @@ def application_submit(*, actor: Actor, pk: int, at: datetime | None = None) -> 
     read = _read(application.call, form)
     if read.unit.uscc != institution.uscc:
         raise ValidationError(
-            {"unit.uscc": f"应为本单位的统一社会信用代码 {institution.uscc}（填写值：{read.unit.uscc!r}）"}
+            {
+                "unit.uscc": _("Must be your own unit's code %(code)s (given: %(value)s)")
+                % {"code": institution.uscc, "value": repr(read.unit.uscc)}
+            }
         )
     try:
         selectors.ensure_in_time(record=application.call, deadline="to_district", at=when)
@@ -391,7 +443,10 @@ def application_submit(*, actor: Actor, pk: int, at: datetime | None = None) -> 
             ApplicationOccupation.objects.filter(application=application).delete()
             ApplicationOccupation.objects.bulk_create(occupations)
     except IntegrityError:
-        raise Conflict("申报已由他人同时提交") from None
+        raise Conflict(
+            "submitted by someone else at the same time",
+            shown=_("Someone else submitted the application at the same moment."),
+        ) from None
     return moved
 
 
@@ -413,11 +468,19 @@ def _attachment_kind(file_name: str, data: bytes) -> str:
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if extension not in ATTACHMENT_KINDS:
         raise ValidationError(
-            {"file": f"附件 {file_name} 的类型不受理：只接受 {'、'.join(sorted(ATTACHMENT_KINDS))} 文件"}
+            {
+                "file": _("Attachment %(name)s is of a type not taken: only %(kinds)s files")
+                % {"name": file_name, "kinds": "、".join(sorted(ATTACHMENT_KINDS))}
+            }
         )
     magic, content_type = ATTACHMENT_KINDS[extension]
     if not data.startswith(magic):
-        raise ValidationError({"file": f"附件 {file_name} 的内容不是 {extension.upper()} 文件，与文件名不符"})
+        raise ValidationError(
+            {
+                "file": _("Attachment %(name)s is not a %(kind)s file, whatever its name says")
+                % {"name": file_name, "kind": extension.upper()}
+            }
+        )
     return content_type
 
 
@@ -428,23 +491,33 @@ def attachment_add(*, actor: Actor, pk: int, label: str, file_name: str, data: b
     name = re.sub(r"[\\/\x00-\x1f]", "_", file_name.strip())[-200:] or "附件"
     what = label.strip()
     if not what:
-        raise ValidationError({"label": "请写明附件名称（如：营业执照扫描件）"})
+        raise ValidationError({"label": _("Say what the attachment is (e.g. business licence scan).")})
     if len(what) > 100:
-        raise ValidationError({"label": f"附件名称不超过100字（{len(what)}字）"})
+        raise ValidationError(
+            {"label": _("At most 100 characters for the name (%(length)s given).") % {"length": len(what)}}
+        )
     if not data:
-        raise ValidationError({"file": f"附件 {name} 是空文件"})
+        raise ValidationError({"file": _("Attachment %(name)s is empty.") % {"name": name}})
     if len(data) > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            {"file": f"附件 {name} 超过大小上限 {ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB"}
+            {
+                "file": _("Attachment %(name)s is larger than %(limit)s MB.")
+                % {"name": name, "limit": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            }
         )
     content_type = _attachment_kind(name, data)
     with transaction.atomic():
         # The row lock keeps the state and the count read here true until the attachment is written.
         status = Application.objects.select_for_update().filter(pk=pk).values_list("status", flat=True).get()
         if status not in EDITABLE:
-            raise Conflict("申报已提交，不能再添加附件")
+            raise Conflict(
+                "submitted: no attachment",
+                shown=_("The application is submitted: no attachment can be added."),
+            )
         if Attachment.objects.filter(application_id=pk).count() >= ATTACHMENTS_MAX:
-            raise ValidationError({"file": f"每份申报最多 {ATTACHMENTS_MAX} 个附件"})
+            raise ValidationError(
+                {"file": _("At most %(limit)s attachments per application.") % {"limit": ATTACHMENTS_MAX}}
+            )
         attachment = Attachment.objects.create(
             application=application,
             label=what,
@@ -474,12 +547,21 @@ def application_return(*, actor: Actor, pk: int, comments: list[tuple[str, str]]
     application = _staff_application(actor, pk)
     kept = [(p.strip(), t.strip()) for p, t in comments if p.strip() or t.strip()]
     if not kept:
-        raise ValidationError({"comments": "退回修改须至少对一个字段写明意见"})
+        raise ValidationError({"comments": _("Comment on at least one field to return the application.")})
     for i, (path, text) in enumerate(kept):
         if not path or not text:
-            raise ValidationError({f"comments[{i}]": f"字段和意见都须填写（字段：{path!r}，意见：{text!r}）"})
+            raise ValidationError(
+                {
+                    f"comments[{i}]": _(
+                        "Give both the field and the comment (field: %(path)s, comment: %(text)s)"
+                    )
+                    % {"path": repr(path), "text": repr(text)}
+                }
+            )
         if not selectors.form_has_path(opened_form(application.form), path):
-            raise ValidationError({f"comments[{i}].path": f"申报表中没有字段 {path}"})
+            raise ValidationError(
+                {f"comments[{i}].path": _("The form has no field %(path)s") % {"path": path}}
+            )
     with transaction.atomic():
         moved = change_state(
             model=Application,
@@ -490,7 +572,7 @@ def application_return(*, actor: Actor, pk: int, comments: list[tuple[str, str]]
             reason=reason,
             summary=f"退回 {application.institution.name} 的申报修改（{len(kept)}处意见）",
             region=application.district,
-            changes={"comments": [p for p, _ in kept]},
+            changes={"comments": [path for path, _text in kept]},
         )
         ReturnComment.objects.bulk_create(
             ReturnComment(
@@ -560,12 +642,17 @@ def district_stamp(*, actor: Actor, call_pk: int, district: str, signer: str, ph
         raise PermissionDenied("only the district bureau stamps its summary")
     name = signer.strip()
     if not name or len(name) > 50:
-        raise ValidationError({"signer": f"填报人应为1–50字（填写值：{signer!r}）"})
+        raise ValidationError({"signer": _("1–50 characters (given: %(value)s)") % {"value": repr(signer)}})
     digits = re.sub(r"[\s-]", "", phone)
     if not re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}", digits):
-        raise ValidationError({"phone": f"联系电话 {phone!r} 不是有效的手机号或固定电话"})
+        raise ValidationError(
+            {"phone": _("%(value)s is neither a mobile nor a landline number") % {"value": repr(phone)}}
+        )
     if not Application.objects.filter(call=record, district=district, status="forwarded").exists():
-        raise Conflict("本区尚无已初审通过、报送市级的申报，不能汇总盖章")
+        raise Conflict(
+            "nothing forwarded in the district",
+            shown=_("The district has forwarded no application yet: there is nothing to stamp."),
+        )
     try:
         with transaction.atomic():
             stamped = DistrictForward.objects.create(
@@ -584,7 +671,9 @@ def district_stamp(*, actor: Actor, call_pk: int, district: str, signer: str, ph
                 summary=f"{district} 汇总表（附件3）盖章报送，填报人 {name}",
             )
     except IntegrityError:
-        raise Conflict("本区汇总表已盖章报送") from None
+        raise Conflict(
+            "already stamped", shown=_("The district summary is already stamped and sent.")
+        ) from None
     return stamped
 
 
@@ -620,9 +709,17 @@ def call_start_city_review(*, actor: Actor, pk: int) -> ProjectCall:
 def _city_review_application(actor: Actor, pk: int) -> Application:
     application = _staff_application(actor, pk)
     if application.call.status != "city_review":
-        raise Conflict(f"征集处于“{CALL.states[application.call.status].label_zh}”，不在市级评审阶段")
+        raise Conflict(
+            "not in city review",
+            shown=_("The call is “%(state)s”, not in the city review.")
+            % {"state": present.call_state(application.call.status)},
+        )
     if application.status != "forwarded":
-        raise Conflict(f"申报处于“{APPLICATION.states[application.status].label_zh}”，不在评分阶段")
+        raise Conflict(
+            "not being scored",
+            shown=_("The application is “%(state)s”, not being scored.")
+            % {"state": present.application_state(application.status)},
+        )
     return application
 
 
@@ -636,7 +733,12 @@ def conflict_declare(*, actor: Actor, pk: int, reason: str) -> ConflictDeclarati
         with transaction.atomic():
             Application.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
             if Review.objects.filter(application_id=pk, reviewer=user).exists():
-                raise Conflict("已对该申报评分，须先由市人社部门处理后再申报利益冲突")
+                raise Conflict(
+                    "scored already",
+                    shown=_(
+                        "You have scored this application: the city handles it before you declare a conflict."
+                    ),
+                )
             declared = ConflictDeclaration.objects.create(application=application, reviewer=user, reason=why)
             audit_record(
                 actor=actor,
@@ -648,7 +750,7 @@ def conflict_declare(*, actor: Actor, pk: int, reason: str) -> ConflictDeclarati
                 reason=why,
             )
     except IntegrityError:
-        raise Conflict("已申报过利益冲突") from None
+        raise Conflict("declared already", shown=_("You have declared this conflict already.")) from None
     return declared
 
 
@@ -662,7 +764,9 @@ def review_submit(*, actor: Actor, pk: int, marks: list[dict[str, Any]]) -> Revi
     try:
         review = _score_review(user.get_username(), str(pk), marks)
     except (KeyError, TypeError, ValueError):
-        raise ValidationError({"marks": "每项评分应有 criterion、points（整数）和 justification"}) from None
+        raise ValidationError(
+            {"marks": _("Each mark needs criterion, points (a whole number) and justification.")}
+        ) from None
     try:
         with transaction.atomic():
             # The lock makes a conflict declared at the same moment either come first (and refuse this
@@ -695,7 +799,9 @@ def review_submit(*, actor: Actor, pk: int, marks: list[dict[str, Any]]) -> Revi
                 changes={"marks": stored.marks},
             )
     except IntegrityError:
-        raise Conflict("已对该申报评过分，每名评审人只评一次") from None
+        raise Conflict(
+            "scored already", shown=_("You have scored this application; each reviewer scores once.")
+        ) from None
     return stored
 
 
@@ -726,7 +832,9 @@ def scoring_close(*, actor: Actor, call_pk: int) -> list[Application]:
         raise ValidationError(
             {
                 "reviews": [
-                    f"{a.institution.name}：评审人数不足，需要至少{rubric.min_reviewers}名" for a in short
+                    _("%(name)s: too few reviewers; at least %(count)s are needed")
+                    % {"name": a.institution.name, "count": rubric.min_reviewers}
+                    for a in short
                 ]
             }
         )
@@ -779,12 +887,17 @@ def meeting_record(
     given = {c.application for c in choices}
     if given != set(scored):
         missing = "、".join(scored[p].institution.name for p in set(scored) - given) or "—"
-        raise ValidationError({"choices": f"须对每个已评分的申报作出决定（未决定：{missing}）"})
+        raise ValidationError(
+            {"choices": _("Decide on every scored application (not decided: %(names)s)") % {"names": missing}}
+        )
     cap = call.max_per_trainee_fen
     for c in choices:
         if c.selected and (c.standard_fen is None or not 0 < c.standard_fen <= cap):
             raise ValidationError(
-                {f"standard[{c.application}]": f"补贴标准应在0.01–{yuan(cap)}元之间（{c.standard_fen}分）"}
+                {
+                    f"standard[{c.application}]": _("The standard must be 0.01–%(cap)s yuan (%(value)s fen)")
+                    % {"cap": yuan(cap), "value": c.standard_fen}
+                }
             )
     try:
         decision = decide(
@@ -843,7 +956,9 @@ def meeting_record(
                 },
             )
     except IntegrityError:
-        raise Conflict("本次征集的集体决策已记录") from None
+        raise Conflict(
+            "decision recorded already", shown=_("The collective decision of this call is already recorded.")
+        ) from None
     return meeting
 
 
@@ -886,7 +1001,7 @@ def notice_publish(*, actor: Actor, call_pk: int, starts_on: date) -> ProjectCal
 
 def _notice_of(record: ProjectCall) -> Notice:
     if record.notice_starts_on is None or record.notice_ends_on is None:
-        raise Conflict("尚未发布公示")
+        raise Conflict("no notice yet", shown=_("The notice is not published yet."))
     return Notice(record.notice_starts_on, record.notice_ends_on)
 
 
@@ -897,9 +1012,15 @@ def objection_file(
     record = selectors.call_of(actor, call_pk)
     authorise(actor, record.region)
     if record.status != "notice":
-        raise Conflict(f"征集处于“{CALL.states[record.status].label_zh}”，不在公示期")
+        raise Conflict(
+            f"call is {record.status}: no notice",
+            shown=_("The call is “%(state)s”, not in its notice.")
+            % {"state": present.call_state(record.status)},
+        )
     if filed_on > timezone.localdate():
-        raise ValidationError({"filed_on": f"异议提出日期 {filed_on.isoformat()} 晚于今天"})
+        raise ValidationError(
+            {"filed_on": _("The objection is dated %(day)s, after today.") % {"day": filed_on.isoformat()}}
+        )
     try:
         accepted = accept_objection(notice=_notice_of(record), filed_on=filed_on, text=text, id="new")
     except ValueError as exc:
@@ -908,7 +1029,9 @@ def objection_file(
     if application is not None:
         target = Application.objects.filter(pk=application, call=record, status="in_notice").first()
         if target is None:
-            raise ValidationError({"application": f"不是本次公示中的项目：{application}"})
+            raise ValidationError(
+                {"application": _("Not a project on this notice: %(value)s") % {"value": application}}
+            )
     with transaction.atomic():
         objection = Objection.objects.create(
             call=record,
@@ -929,6 +1052,145 @@ def objection_file(
     return objection
 
 
+class Throttled(Conflict):
+    """More public filings from one sender or contact than the throttle allows (answered 429)."""
+
+
+OBJECTOR_MAX = 50
+CONTACT_MAX = 100
+GROUNDS_MAX = 2000
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _contact(raw: str) -> str:
+    """A mobile, a landline or an e-mail address, normalised; the city answers through it."""
+    text = raw.strip().replace(" ", "")
+    if not text:
+        raise ValidationError(
+            {"contact": _("Give a telephone number or an e-mail address to answer you at.")}
+        )
+    if len(text) > CONTACT_MAX:
+        raise ValidationError(
+            {
+                "contact": _("At most %(limit)d characters (%(length)d given).")
+                % {"limit": CONTACT_MAX, "length": len(text)}
+            }
+        )
+    if not (_MOBILE.fullmatch(text) or _LANDLINE.fullmatch(text) or _EMAIL.fullmatch(text)):
+        raise ValidationError(
+            {
+                "contact": _("“%(value)s” is neither a telephone number nor an e-mail address.")
+                % {"value": quoted(text)}
+            }
+        )
+    return text.lower() if "@" in text else text
+
+
+def objection_submit_online(
+    *,
+    call_pk: int,
+    application: int | None,
+    name: str,
+    contact: str,
+    grounds: str,
+    sender: str,
+    today: date | None = None,
+) -> Objection:
+    """An objection filed by anyone on the public notice page while the notice runs (002 · 四（二）
+    asks for a public notice; it names no channel for objections, so the page offers one). The name
+    and the contact are sealed; the sender's address and the contact count against the throttle
+    through keyed digests only. The city answers it as any other."""
+    on = today or timezone.localdate()
+    record = selectors.public_calls().filter(pk=call_pk).first()
+    if record is None or record.notice_starts_on is None or record.notice_ends_on is None:
+        raise Http404(f"no notice for call {call_pk}")
+    notice = _notice_of(record)
+    state = notice.state_on(on)
+    if record.status != "notice" or state is not NoticeState.RUNNING:
+        period = {"start": notice.starts_on.isoformat(), "end": notice.ends_on.isoformat()}
+        message = (
+            _("The notice runs from %(start)s to %(end)s; objections can be filed from its first day.")
+            if state is NoticeState.PENDING
+            else _("The notice ran from %(start)s to %(end)s; objections are no longer accepted.")
+        ) % period
+        raise Conflict(
+            f"objection outside the notice period {period['start']}–{period['end']}", shown=message
+        )
+    who = name.strip()
+    if not who:
+        raise ValidationError({"name": _("Give your name.")})
+    if len(who) > OBJECTOR_MAX:
+        raise ValidationError(
+            {
+                "name": _("At most %(limit)d characters (%(length)d given).")
+                % {"limit": OBJECTOR_MAX, "length": len(who)}
+            }
+        )
+    reach = _contact(contact)
+    text = grounds.strip()
+    if not text:
+        raise ValidationError({"grounds": _("Say what the objection is and on what grounds.")})
+    if len(text) > GROUNDS_MAX:
+        raise ValidationError(
+            {
+                "grounds": _("At most %(limit)d characters (%(length)d given).")
+                % {"limit": GROUNDS_MAX, "length": len(text)}
+            }
+        )
+    if application is None:
+        raise ValidationError({"application": _("Choose the project the objection is about.")})
+    target = Application.objects.filter(pk=application, call=record, status="in_notice").first()
+    if target is None:
+        raise ValidationError(
+            {"application": _("Not a project on this notice: %(value)s") % {"value": application}}
+        )
+    sealed_name = seal(who, masked=mask_name(who))
+    sealed_contact = seal(reach)
+    sender_digest = digest(f"call-objection-sender:{sender}")
+    since = timezone.now() - timedelta(days=1)
+    with transaction.atomic():
+        # The call's row lock orders concurrent filings, so the counts below hold until the insert.
+        ProjectCall.objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).get()
+        recent = Objection.objects.filter(call=record, channel="online", created_at__gte=since)
+        if (
+            recent.filter(sender_digest=sender_digest).count() >= settings.CALL_OBJECTIONS_PER_SENDER
+            or recent.filter(contact_digest=sealed_contact.digest).count()
+            >= settings.CALL_OBJECTIONS_PER_CONTACT
+        ):
+            raise Throttled(
+                "too many objections from this sender or contact in 24 hours",
+                shown=_(
+                    "Too many objections were filed from here or with this contact today; "
+                    "try again tomorrow or write to the bureau."
+                ),
+            )
+        objection = Objection.objects.create(
+            call=record,
+            application=target,
+            filed_on=on,
+            text=text,
+            channel="online",
+            objector_sealed=sealed_name.token,
+            objector_masked=sealed_name.masked,
+            contact_sealed=sealed_contact.token,
+            contact_masked=sealed_contact.masked,
+            contact_digest=sealed_contact.digest,
+            sender_digest=sender_digest,
+        )
+        audit_record(
+            actor=None,
+            action="call.objection",
+            target_type=CALL.name,
+            target_id=record.pk,
+            region=record.region,
+            summary=f"公示页收到异议 #{objection.pk}（{sealed_name.masked}）",
+            changes={"objection": objection.pk, "application": target.pk, "channel": "online"},
+        )
+    return objection
+
+
 def objection_answer(*, actor: Actor, pk: int, answer: str, on: date, uphold: bool = False) -> Objection:
     """The city's answer; an upheld objection takes its project off the list. Answered once."""
     objection = (
@@ -945,12 +1207,17 @@ def objection_answer(*, actor: Actor, pk: int, answer: str, on: date, uphold: bo
     except ValueError as exc:
         raise ValidationError({"answer" if "答复不能为空" in str(exc) else "answered_on": str(exc)}) from None
     if uphold and objection.application_id is None:
-        raise ValidationError({"uphold": "该异议未指向具体项目，无法据此取消入选"})
+        raise ValidationError(
+            {"uphold": _("The objection names no project, so upholding it cannot take one off the list.")}
+        )
     with transaction.atomic():
         if not Objection.objects.filter(pk=pk, answered_on__isnull=True).update(
             answer=answered.answer, answered_on=on, answered_by=actor_user(actor)
         ):
-            raise Conflict(f"异议 #{pk} 已答复")
+            raise Conflict(
+                f"objection {pk} answered already",
+                shown=_("Objection #%(number)s is answered already.") % {"number": pk},
+            )
         audit_record(
             actor=actor,
             action="call.objection_answer",
@@ -980,10 +1247,17 @@ def call_file_with_province(*, actor: Actor, call_pk: int, filed_on: date, refer
     record = selectors.call_of(actor, call_pk)
     authorise(actor, record.region)
     if filed_on > timezone.localdate():
-        raise ValidationError({"filed_on": f"备案日期 {filed_on.isoformat()} 晚于今天"})
+        raise ValidationError(
+            {"filed_on": _("Filed on %(day)s, after today.") % {"day": filed_on.isoformat()}}
+        )
     ref = reference.strip()
     if not ref or len(ref) > 100:
-        raise ValidationError({"reference": f"备案文号应为1–100字（填写值：{reference!r}）"})
+        raise ValidationError(
+            {
+                "reference": _("The reference must be 1–100 characters (given: %(value)s)")
+                % {"value": repr(reference)}
+            }
+        )
     with transaction.atomic():
         # Locked so that an objection recorded at the same moment comes before or after, not between.
         ProjectCall.objects.select_for_update().filter(pk=call_pk).values_list("pk", flat=True).get()
@@ -1026,7 +1300,11 @@ def application_track(*, actor: Actor, pk: int) -> Application:
     its classes may be filed (calls.selectors.project_for_filing)."""
     application = _staff_application(actor, pk)
     if application.call.status != "tracking":
-        raise Conflict(f"征集处于“{CALL.states[application.call.status].label_zh}”，尚未进入跟踪实施")
+        raise Conflict(
+            "call not in tracking",
+            shown=_("The call is “%(state)s”, not yet in tracking.")
+            % {"state": present.call_state(application.call.status)},
+        )
     return change_state(
         model=Application,
         pk=pk,
@@ -1050,10 +1328,17 @@ def tracking_record(*, actor: Actor, pk: int, kind: str, on: date, text: str) ->
     application = _staff_application(actor, pk)
     kinds = dict(TrackingEvent.KINDS)
     if kind not in kinds:
-        raise ValidationError({"kind": f"跟踪记录类型 {kind!r} 无效，应为：{'、'.join(kinds.values())}"})
+        raise ValidationError(
+            {
+                "kind": _("%(value)s is not a kind of tracking record; choose one of %(choices)s")
+                % {"value": repr(kind), "choices": "、".join(present.tracking_label(k) for k in kinds)}
+            }
+        )
     what = text.strip()
     if not what:
-        raise ValidationError({"text": f"请写明{kinds[kind]}的情况和理由"})
+        raise ValidationError(
+            {"text": _("Say what was found and why (%(kind)s).") % {"kind": present.tracking_label(kind)}}
+        )
     with transaction.atomic():
         if kind in TRACKING_MOVES:
             change_state(
@@ -1072,7 +1357,11 @@ def tracking_record(*, actor: Actor, pk: int, kind: str, on: date, text: str) ->
                 Application.objects.select_for_update().filter(pk=pk).values_list("status", flat=True).get()
             )
             if status not in ("tracking", "warned"):
-                raise Conflict(f"申报处于“{APPLICATION.states[status].label_zh}”，不在跟踪实施中")
+                raise Conflict(
+                    "not in tracking",
+                    shown=_("The application is “%(state)s”, not in tracking.")
+                    % {"state": present.application_state(status)},
+                )
             audit_record(
                 actor=actor,
                 action="call_application.evaluation",
@@ -1102,7 +1391,7 @@ def applicant_register(
     clerk can file the application at once (002 · 一: applicants are checked against the registry)."""
     record = selectors.call_of(actor, call_pk)
     if record.status != "open":
-        raise Conflict(f"征集处于“{CALL.states[record.status].label_zh}”，不接受新的申报")
+        raise _closed_to_applications(record.status)
     with transaction.atomic():
         registered = institution_register(actor=actor, demo=demo, **institution)
         return clerk_create(institution=registered, actor=actor, username=username, password=password)

@@ -242,6 +242,12 @@ UPLOAD_PARSE_NICE = env_int("SKILLSUBSIDY_UPLOAD_PARSE_NICE", 10)
 # Uploads read at once per server process; the rest are refused, so request threads stay free.
 UPLOAD_PARSE_CONCURRENCY = env_int("SKILLSUBSIDY_UPLOAD_PARSE_CONCURRENCY", 2)
 
+# Objections filed on a call's public notice page, per sender address and per contact, in any 24
+# hours. 002 asks for a notice but says nothing about how objections reach the city; these bound a
+# public form against flooding and are the city's to change.
+CALL_OBJECTIONS_PER_SENDER = env_int("SKILLSUBSIDY_CALL_OBJECTIONS_PER_SENDER", 5)
+CALL_OBJECTIONS_PER_CONTACT = env_int("SKILLSUBSIDY_CALL_OBJECTIONS_PER_CONTACT", 3)
+
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this much idle time: each request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("SKILLSUBSIDY_SESSION_IDLE_MINUTES", 30) * 60

@@ -83,4 +83,7 @@ def build_request(data: QueryDict) -> dict[str, Any]:
         request["trainee"] = trainee
     if get("qualified_trainees"):
         request["project"] = {"qualified_trainees": _number(get("qualified_trainees"))}
+    if get("project"):
+        # A project of a call: its accepted standard applies (standards.selectors.quote).
+        request.setdefault("project", {})["id"] = _number(get("project"))
     return request

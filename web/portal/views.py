@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from calls import selectors as call_selectors
 from catalogs import selectors
 from catalogs.present import (
     CERTIFICATE_LABELS,
@@ -369,6 +370,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "levels": list(level_labels().items()),
         "groups": sorted(standards.parameters().groups.items()),
         "selected_groups": request.GET.getlist("groups"),
+        "projects": call_selectors.quoted_projects(),
     }
     if submitted:
         payload = build_request(request.GET)

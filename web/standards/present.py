@@ -62,6 +62,7 @@ STEP_LABELS = {
     "project": _lazy("Project-based training"),
     "project.total": _lazy("Project total"),
     "project.higher_standard": _lazy("Higher catalog standard"),
+    "project.accepted_standard": _lazy("The project's accepted standard"),
     "period": _lazy("Published periods"),
     "amount": _lazy("Amount"),
 }

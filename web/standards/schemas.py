@@ -95,6 +95,12 @@ class QuoteTrainee(_Strict):
 
 class QuoteProject(_Strict):
     qualified_trainees: int | None = None
+    id: int | None = Field(
+        None,
+        description="a project of a call (揭榜领题) being tracked in the region (its id in GET "
+        "/calls/{call_id}/notice): its accepted standard is paid, or the certificate's catalog standard "
+        "where that is higher (002 · 六); program must be project. Without it, the region's cap applies.",
+    )
 
 
 class QuoteIn(_Strict):

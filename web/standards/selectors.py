@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +20,8 @@ from skillsubsidy.regions import Region, ancestry, with_ancestors
 from skillsubsidy.rules.decision import Decision
 from skillsubsidy.rules.engine import Engine
 from skillsubsidy.rules.parameters import Parameter, ParameterSet, load_parameters, package_policy_dir
-from skillsubsidy.rules.request import LEVEL_TYPES, Program
+from skillsubsidy.rules.request import LEVEL_TYPES, Program, RequestError
+from standards import projects
 from standards.models import StandardValue
 from standards.policy import Override, materialise
 
@@ -118,8 +119,24 @@ def regions_in_use() -> list[Region]:
 
 
 def quote(raw: Mapping[str, Any]) -> Decision:
-    """Decide a quote request (the JSON of `skillsubsidy quote`); raises RequestError naming the field."""
-    return engine().quote(raw)
+    """Decide a quote request (the JSON of `skillsubsidy quote`); raises RequestError naming the field.
+
+    `project.id`, which the web adds to the core's request, names a project of a call: the standard
+    the city accepted for it is handed to the core quote (standards.projects), which pays it, or the
+    higher catalog standard of the certificate (002 · 六)."""
+    project = raw.get("project")
+    if not isinstance(project, Mapping) or "id" not in project:
+        return engine().quote(raw)
+    pk = project["id"]
+    rest = {k: v for k, v in project.items() if k != "id"}
+    request = engine().parse({**raw, "project": rest or None})
+    if pk is None:
+        return engine().quote(request)
+    if isinstance(pk, bool) or not isinstance(pk, int) or pk < 1:
+        raise RequestError("project.id", pk, "must be the whole-number id of a project")
+    if request.program is not Program.PROJECT:
+        raise RequestError("project.id", pk, f"applies to program {Program.PROJECT.value} only")
+    return engine().quote(replace(request, project_standard=projects.accepted_standard(pk, request.region)))
 
 
 def answerable_date(region: Region, on: date) -> tuple[date, str | None]:

@@ -106,16 +106,21 @@ def rank(*, rubric: Rubric, reviews: Sequence[Review], applications: Sequence[st
     the applications were submitted (the order given), which the trace states. Reviews are assumed
     checked; a second review by the same reviewer of the same application is refused."""
     seen: set[tuple[str, str]] = set()
+    ranked = set(applications)
+    # Grouped once, so that a call with thousands of applications ranks in time linear in the reviews
+    # (benchmarks/bench_calls.py), not applications × reviews.
+    by_application: dict[str, list[Review]] = {}
     for r in reviews:
         key = (r.reviewer, r.application)
         if key in seen:
             raise ScoringError("reviews", key, "同一评审人对同一申报只能评分一次")
         seen.add(key)
-        if r.application not in applications:
+        if r.application not in ranked:
             raise ScoringError("reviews", r.application, "不是本次评审的申报")
+        by_application.setdefault(r.application, []).append(r)
     rows = []
     for order, app in enumerate(applications):
-        totals = {r.reviewer: weighted_total(rubric, r) for r in reviews if r.application == app}
+        totals = {r.reviewer: weighted_total(rubric, r) for r in by_application.get(app, ())}
         mean = sum(totals.values(), Fraction(0)) / len(totals) if totals else Fraction(0)
         spread = max(totals.values()) - min(totals.values()) if totals else Fraction(0)
         trace = [f"{who}：{shown(t)}分" for who, t in sorted(totals.items())]

@@ -44,6 +44,7 @@ from skillsubsidy.rules.request import (
     LEVEL_TYPES,
     TRAINING_PROGRAMS,
     Program,
+    ProjectStandard,
     QuoteRequest,
     Sex,
     parse_request,
@@ -610,9 +611,30 @@ class _Evaluation:
                 "project-based training is paid at the standard of the same occupation's training",
             )
         base = std.amount
+        accepted = req.project_standard
+        if accepted is not None and (req.program is not Program.PROJECT or cap is None):
+            self.step(
+                "project.accepted_standard",
+                "",
+                f"{accepted.project}核定标准 {money(accepted.amount)} 元未适用："
+                + (
+                    "仅适用于项目制培训"
+                    if req.program is not Program.PROJECT
+                    else f"{req.region.name}{self.on}该证书不适用项目制培训的每人补贴上限（002 · 六）"
+                ),
+                f"the accepted standard of {accepted.project}, {money(accepted.amount)} yuan, does not apply: "
+                + (
+                    "it applies to project-based training only"
+                    if req.program is not Program.PROJECT
+                    else f"in {req.region.en} on {self.on} no per-person cap of project-based training "
+                    "applies to this certificate (002 · 六)"
+                ),
+            )
         if cap is not None:
             assert isinstance(cap.value, Decimal)
             self.step(cap.name, cap.source, _shown(cap), _shown_en(cap))
+            if accepted is not None:
+                return self.uplift(self.accepted_amount(cap, accepted, std))
             if base is not None and base > cap.value:
                 self.step(
                     "project.higher_standard",
@@ -636,6 +658,41 @@ class _Evaluation:
                     )
                 )
         return self.uplift(base) if base is not None else None
+
+    def accepted_amount(self, cap: Resolved, accepted: ProjectStandard, std: _Standard) -> Decimal:
+        """The project's accepted standard within the cap, or the catalog standard of the certificate
+        where it is higher (002 · 六: 获得目录相应证书、可按规定申领更高标准培训补贴的，按更高标准计算)."""
+        assert isinstance(cap.value, Decimal)
+        limit = accepted.amount
+        if limit > cap.value:
+            self.step(
+                "project.accepted_standard",
+                cap.source,
+                f"{accepted.project}核定标准 {money(limit)} 元高于每人上限 {money(cap.value)} 元，按上限执行",
+                f"the accepted standard of {accepted.project}, {money(limit)} yuan, is above the per-person "
+                f"cap of {money(cap.value)} yuan: the cap applies",
+            )
+            limit = cap.value
+        if std.amount is not None and std.amount > limit:
+            self.step(
+                "project.higher_standard",
+                f"{cap.source}；{std.resolved.source if std.resolved else ''}",
+                f"目录证书标准 {money(std.amount)} 元高于{accepted.project}核定标准 {money(limit)} 元，"
+                "按更高标准执行（002 · 六）",
+                f"the catalog certificate's standard of {money(std.amount)} yuan is above the accepted standard "
+                f"of {accepted.project}, {money(limit)} yuan: the higher standard applies (002 · 六)",
+            )
+            return std.amount
+        self.step(
+            "project.accepted_standard",
+            cap.source,
+            f"{accepted.project}核定标准 {money(limit)} 元/人（002 · 六：具体执行标准由市人社部门按项目确定）"
+            + ("" if std.amount is None else f"，不低于目录证书标准 {money(std.amount)} 元"),
+            f"the accepted standard of {accepted.project}: {money(limit)} yuan per person (002 · 六: the city "
+            "sets each project's standard)"
+            + ("" if std.amount is None else f", not below the catalog certificate's {money(std.amount)} yuan"),
+        )
+        return limit
 
     def uplift(self, base: Decimal) -> Decimal:
         req, cert = self.req, self.req.certificate

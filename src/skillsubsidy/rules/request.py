@@ -86,6 +86,16 @@ class Trainee:
 
 
 @dataclass(frozen=True, slots=True)
+class ProjectStandard:
+    """The standard per qualified trainee the city accepted for one project (002 · 六: 具体执行标准由市
+    人力资源社会保障部门按照各培训项目情况确定). Whoever records projects (the web's calls app) supplies
+    it; a JSON request cannot, so that no client names its own standard."""
+
+    amount: Decimal  # 元 per qualified trainee
+    project: str  # how the trace names the project
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteRequest:
     region: Region
     date: date
@@ -95,6 +105,7 @@ class QuoteRequest:
     training: Training | None = None
     trainee: Trainee | None = None
     qualified_trainees: int | None = None  # project.qualified_trainees
+    project_standard: ProjectStandard | None = None  # the accepted standard of the project, if one
 
     @property
     def standards_date(self) -> Date:

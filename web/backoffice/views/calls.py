@@ -8,18 +8,21 @@ the page, naming the field and the value (or the deadline)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -51,6 +54,7 @@ from calls.models import Application, Attachment, ProjectCall
 from calls.sealing import opened_form
 from common.actor import signed_in
 from common.errors import Conflict
+from common.forms import ServiceForm
 from institutions import present as institution_present
 from skillsubsidy.calls.call import call_districts, load_call, shipped_calls
 from skillsubsidy.calls.forms import FormInvalid, read_application
@@ -73,9 +77,43 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+# What the services name their refusals by, as the pages label them (the forms' own labels first:
+# common.forms.ServiceForm.report does the same). An indexed name (marks[2].points, standard[7],
+# comments[0].path) takes the label of its leading name.
+_LABELS: dict[str, Promise] = {
+    "call_file": _lazy("Call file"),
+    "budget_fen": _lazy("Budget (yuan)"),
+    "comments": _lazy("Comment"),
+    "reviewer": _lazy("Reviewer"),
+    "marks": _lazy("Points"),
+    "reviews": _lazy("Reviews"),
+    "held_on": _lazy("Meeting held on"),
+    "members": _lazy("Members (separated by commas)"),
+    "choices": _lazy("Collective decision"),
+    "standard": _lazy("Standard per trainee (yuan)"),
+    "overrun_reason": _lazy("Reason for exceeding the budget (if it does)"),
+    "answered_on": _lazy("Date"),
+    "forwarded_at": _lazy("Forward to the city"),
+    "form": _lazy("The form (附件1)"),
+}
+_LEADING_NAME = re.compile(r"[A-Za-z_]+")
+
+
+def _label(name: str, form: type[ServiceForm] | None) -> str:
+    leading = _LEADING_NAME.match(name)
+    key = leading.group(0) if leading else name
+    field = form.base_fields.get(key) if form is not None else None
+    if field is not None and field.label:
+        return str(field.label)
+    return str(_LABELS.get(key, name))
+
+
+def _attempt(
+    request: HttpRequest, action: Callable[[], Any], done: str, form: type[ServiceForm] | None = None
+) -> bool:
     """Run one service call; its refusal (a field error, a state conflict, a deadline) is a message
-    on the page the user comes back to."""
+    on the page the user comes back to, naming the field by the label of `form` (the inputs the
+    action posts) or of the page."""
     try:
         action()
     except ValidationError as exc:
@@ -83,7 +121,12 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool
             exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         ).items():
             for problem in problems:
-                messages.error(request, f"{field}: {problem}" if field else problem)
+                messages.error(
+                    request,
+                    _("%(field)s: %(message)s") % {"field": _label(field, form), "message": problem}
+                    if field and field != NON_FIELD_ERRORS
+                    else problem,
+                )
         return False
     except Conflict as exc:
         messages.error(request, exc.shown)
@@ -229,7 +272,11 @@ def workspace_attach(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, _("file: choose a file to upload."))
+        messages.error(
+            request,
+            _("%(field)s: %(message)s")
+            % {"field": _label("file", AttachmentForm), "message": _("Choose a file to upload.")},
+        )
     else:
         _attempt(
             request,
@@ -241,6 +288,7 @@ def workspace_attach(request: HttpRequest, pk: int) -> HttpResponse:
                 data=upload.read(services.ATTACHMENT_MAX_BYTES + 1),
             ),
             _("Attachment added."),
+            AttachmentForm,
         )
     return redirect(reverse("backoffice:workspace_application", kwargs={"pk": pk}))
 
@@ -255,6 +303,7 @@ def workspace_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, pk=application.pk, reason=request.POST.get("reason", "")
         ),
         _("Withdrawn."),
+        ReasonOnlyForm,
     )
     return redirect(reverse("backoffice:workspace_application", kwargs={"pk": pk}))
 
@@ -370,7 +419,7 @@ def _call_context(request: HttpRequest, record: ProjectCall) -> dict[str, Any]:
         "scored": [a for a in apps if a.status == "scored"],
         "meeting": getattr(record, "meeting", None) if hasattr(record, "meeting") else None,
         "forwards": [(f, present.region_name(f.district)) for f in record.forwards.all()],
-        "objections": record.objections.all(),
+        "objections": selectors.objections_shown(record, unsealed=scope.role is not Role.DISTRICT_BUREAU),
         "notice": notice,
         "notice_state": present.notice_state(notice, today) if notice else "",
         "in_notice": [a for a in apps if a.status == "in_notice"],
@@ -504,8 +553,25 @@ def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in actions:
         raise Http404(action)
     run, done = actions[action]
-    _attempt(request, run, done)
+    _attempt(request, run, done, _CALL_FORMS.get(action))
     return redirect(reverse("backoffice:call", kwargs={"pk": pk}))
+
+
+# The inputs each move of the call page posts, for the labels of its refusals.
+_CALL_FORMS: dict[str, type[ServiceForm]] = {
+    "configure": SettingsForm,
+    "extend": ExtensionForm,
+    "notice": NoticeForm,
+    "objection": ObjectionForm,
+    "file": FilingForm,
+    "stamp": StampForm,
+}
+_APPLICATION_FORMS: dict[str, type[ServiceForm]] = {
+    "return": ReturnForm,
+    "decline": ReasonOnlyForm,
+    "conflict": ConflictForm,
+    "track": TrackingForm,
+}
 
 
 @staff_required
@@ -522,6 +588,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
             uphold=request.POST.get("uphold") in ("on", "true", "1"),
         ),
         _("Objection answered."),
+        AnswerForm,
     )
     return redirect(reverse("backoffice:call", kwargs={"pk": call_pk}))
 
@@ -707,7 +774,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404(action)
     run, done = actions[action]
     try:
-        _attempt(request, run, done)
+        _attempt(request, run, done, _APPLICATION_FORMS.get(action))
     except PermissionDenied:
         messages.error(request, _("Your role may not do this."))
     return redirect(reverse("backoffice:call_application", kwargs={"pk": pk}))
