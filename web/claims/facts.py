@@ -113,11 +113,11 @@ def known_for(
         roster=roster,
         attended_hours={d: h for d, h in by_person.items() if h is not None},
         project_in_tracking=project_in_tracking(klass),
-        completion_set=dict(
-            klass.trainees.filter(completion_override__isnull=False).values_list(
-                "id_digest", "completion_override"
-            )
-        ),
+        completion_set={
+            digest: decided
+            for digest, decided in klass.trainees.values_list("id_digest", "completion_override")
+            if decided is not None
+        },
     )
     return claimed, matching.Known(
         results=results, klass=facts, registry=registry_of(klass), minimum_hours=minimum_hours
