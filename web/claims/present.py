@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from catalogs.present import region_name
 from skillsubsidy.claims.lifecycle import CLAIM, OBJECTION, PAYMENT_BATCH
@@ -123,6 +124,15 @@ def level_label(level: int) -> str:
 
 def statuses() -> list[tuple[str, str]]:
     return [(code, status_label(code)) for code in CLAIM.states]
+
+
+# Each dashboard grouping's heading and first column, in the page's language.
+GROUP_TITLES: dict[str, Callable[[], tuple[str, str]]] = {
+    "district": lambda: (gettext("By district"), gettext("District")),
+    "occupation": lambda: (gettext("By occupation"), gettext("Occupation (work type)")),
+    "institution": lambda: (gettext("By institution"), gettext("Institution")),
+    "month": lambda: (gettext("By month"), gettext("Month")),
+}
 
 
 def group_rows(groups: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:

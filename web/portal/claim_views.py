@@ -136,7 +136,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "f": f,
             "paid": present.yuan(f["paid_fen"]),
             "tables": [
-                (str(_("By district") if name == "district" else _("By occupation")), rows)
+                (*present.GROUP_TITLES[name](), rows)
                 for name, rows in present.group_rows(f["groups"]).items()
             ],
             "below": selectors.SUPPRESS_BELOW,

@@ -328,10 +328,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _tables(groups: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    titles = {"district": _("By district"), "occupation": _("By occupation"),
-              "institution": _("By institution"), "month": _("By month")}  # fmt: skip
-    return [(str(titles[name]), rows) for name, rows in groups.items()]
+def _tables(groups: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    return [(*present.GROUP_TITLES[name](), rows) for name, rows in groups.items()]
 
 
 # -- the institution workspace -------------------------------------------------------------------
