@@ -52,6 +52,7 @@ def _args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--submissions", type=int, default=600, help="submissions per client count")
     parser.add_argument("--repeat", type=int, default=300, help="review-list requests")
+    parser.add_argument("--batch-lines", type=int, default=PAYABLE, help="lines of the batch built")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -323,7 +324,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
     city = get_user_model().objects.get(username="bench-nantong")
     t = time.perf_counter()
-    batch = services.batch_create(actor=city, region="320600", limit=PAYABLE)
+    batch = services.batch_create(actor=city, region="320600", limit=args.batch_lines)
     out["batch_seconds"] = round(time.perf_counter() - t, 2)
     out["batch_lines"] = batch.line_count
     out["load_batch"] = [round(v, 1) for v in os.getloadavg()]
@@ -337,7 +338,8 @@ def _run(url: str, args: argparse.Namespace, var: Path) -> dict[str, Any]:
                 "DJANGO_SECRET_KEY": "bench-only", "DATABASE_URL": url, "SKILLSUBSIDY_VAR_DIR": str(var),
                 "SKILLSUBSIDY_DATA_KEYS": key})  # fmt: skip
     cmd = [sys.executable, "-m", "benchmarks.bench_claims_db", "--child", "--claims", str(args.claims),
-           "--submissions", str(args.submissions), "--repeat", str(args.repeat)]  # fmt: skip
+           "--submissions", str(args.submissions), "--repeat", str(args.repeat),
+           "--batch-lines", str(args.batch_lines)]  # fmt: skip
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
@@ -357,8 +359,10 @@ def _show(r: dict[str, Any]) -> None:
         v = r[key]
         print(f"  {key[:-3]:<22} p50 {v['p50']:>8.2f} ms   p99 {v['p99']:>8.2f} ms")
     print(f"  load average after the review list: {r['load_review']}")
+    rate = r["batch_lines"] / r["batch_seconds"]
     print(f"  payment batch of {r['batch_lines']:,} lines built in {r['batch_seconds']} s "
-          f"(load average {r['load_batch']})")  # fmt: skip
+          f"({rate:.0f} lines/s; {PAYABLE:,} lines at that rate: {PAYABLE / rate:.0f} s), "
+          f"load average {r['load_batch']}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
