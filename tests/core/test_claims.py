@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -80,6 +81,23 @@ def test_a_guangzhou_project_claim_on_the_last_day_of_12_months_is_paid_800_yuan
     frozen = decide(guangzhou_project(date(2024, 9, 1)))
     assert (frozen.eligible, frozen.amount_fen) == (True, 80000)
     assert "amount_is_maximum" in frozen.reasons
+
+
+def test_a_guangzhou_project_claim_pays_the_projects_accepted_standard_below_the_cap() -> None:
+    # 002 · 六: the city sets each project's standard, at most 800 元 (附件4 · 6); a training
+    # qualification has no catalog amount in Guangdong, so no higher catalog standard applies.
+    frozen = decide(replace(guangzhou_project(date(2024, 3, 1)), project_standard_fen=65000))
+    assert (frozen.eligible, frozen.amount_fen) == (True, 65000)
+    steps = {s["rule"]: s["value"] for s in frozen.decision["trace"]}
+    assert (steps["project.accepted_standard"], steps["amount"]) == ("项目执行标准 650.00 元", "650.00 元")
+
+
+def test_a_project_standard_above_the_cap_is_paid_at_the_cap() -> None:
+    frozen = decide(replace(guangzhou_project(date(2024, 3, 1)), project_standard_fen=120000))
+    assert frozen.amount_fen == 80000
+    assert {s["rule"]: s["value"] for s in frozen.decision["trace"]}["project.max_per_person"] == (
+        "高于每人上限，按上限 800.00 元"
+    )
 
 
 def test_a_guangzhou_project_claim_one_day_after_12_months_is_refused_with_the_window_code() -> None:
@@ -170,6 +188,21 @@ def test_short_attendance_is_one_mismatch_naming_the_hours() -> None:
     found = matching.match(CERT, matching.Known(results=(PASSED,), klass=klass, registry=REGISTERED))
     assert [m.to_json() for m in found] == [
         {"code": "match.attendance_short", "field": "attendance", "message": "出勤52课时，少于应出勤的60课时"}
+    ]
+
+
+def test_the_bureaus_completion_decision_settles_attendance_either_way() -> None:
+    # A completion confirmed by hand (after the bureau checked a leave note) is not matched on hours;
+    # one refused by hand is a mismatch whatever the hours say.
+    short = matching.ClassFacts(
+        CLASS.starts_on, CLASS.ends_on, Decimal(60), frozenset({"p1"}), {"p1": Decimal(52)},
+        completion_set={"p1": True},
+    )  # fmt: skip
+    assert matching.match(CERT, matching.Known(results=(PASSED,), klass=short, registry=REGISTERED)) == ()
+    full = replace(CLASS, completion_set={"p1": False})
+    found = matching.match(CERT, matching.Known(results=(PASSED,), klass=full, registry=REGISTERED))
+    assert [m.to_json() for m in found] == [
+        {"code": "match.attendance_short", "field": "attendance", "message": "区县已认定该学员未达到结业要求"}
     ]
 
 

@@ -148,3 +148,33 @@ def build(
         )
         people.append(trainee)
     return World(institution, user, klass, people, results)
+
+
+GUANGZHOU_ISSUED = date(2023, 10, 1)
+
+
+def project_world(*, status: str, accepted_standard_fen: int | None, tag: str = "-gz") -> World:
+    """The same class moved to 天河区 (Guangzhou 440106) as project-based training (002 · 附件4 ·
+    （三）) for an accepted project of Guangzhou's 2023 call in `status`, with certificates issued
+    inside Guangdong's 2023 catalog period. The call's records are written directly, as the class's
+    are: they are the calls app's, tested there."""
+    from calls.models import Application, ProjectCall
+
+    world = build(tag=tag, trainees=2, uscc_serial=7, region="440106")
+    call = ProjectCall.objects.create(
+        call_file=f"guangzhou-2023{tag}", region="440100", status="tracking",
+        title="广州市“揭榜领题”职业技能培训项目征集（首批）",
+    )  # fmt: skip
+    project = Application.objects.create(
+        call=call, institution=world.institution, district="440106", status=status,
+        project_name="砌筑工技能提升项目", accepted_standard_fen=accepted_standard_fen,
+    )  # fmt: skip
+    TrainingClass.objects.filter(pk=world.klass.pk).update(
+        program="project", project=project, start=date(2023, 8, 7), end=date(2023, 9, 15)
+    )
+    Approval.objects.filter(institution=world.institution).update(valid_from=date(2023, 1, 1))
+    Result.objects.filter(trainee__training_class=world.klass).update(issued_on=GUANGZHOU_ISSUED)
+    world.klass.refresh_from_db()
+    for result in world.results:
+        result.refresh_from_db()
+    return world

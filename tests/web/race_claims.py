@@ -24,10 +24,12 @@ from django.db import connection  # noqa: E402
 
 from audit.models import AuditRecord  # noqa: E402
 from audit.selectors import chain_verdict  # noqa: E402
+from catalogs.services import dataset_import  # noqa: E402
 from claims import services  # noqa: E402
 from claims.errors import DuplicateClaim  # noqa: E402
 from claims.models import Claim  # noqa: E402
 from common.actor import Actor  # noqa: E402
+from skillsubsidy.catalog.dataset import load_dataset  # noqa: E402
 
 CARD = services.PayeeInput("bank_card", "6222021234567890128", "张伟")
 SCHOOL = services.PayeeInput("institution_account", "310012345678", "南通市示范职业培训学校")
@@ -56,6 +58,8 @@ def _submit(
 
 def main(rounds: int, threads: int) -> dict[str, object]:
     call_command("migrate", verbosity=0)
+    # Claims are priced by the published catalogs, as after `manage.py bootstrap`.
+    dataset_import(dataset=load_dataset())
     world = claims_world.build(trainees=rounds)
     report: list[dict[str, object]] = []
     for n in range(rounds):

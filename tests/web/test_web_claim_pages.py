@@ -19,7 +19,6 @@ from web_support import client_for, make_staff
 from accounts.models import Role
 from claims import services
 from claims.models import Claim, PaymentBatch
-from classes.models import Attendance
 from skillsubsidy.claims import payment
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +64,13 @@ def test_a_claim_runs_from_the_workspace_to_the_bank_through_the_pages() -> None
         f"/office/claims/{short.pk}/review/", {"action": "return", "fix_attendance": "补交第1讲签到记录"}
     )
     assert returned.status_code == 302
-    Attendance.objects.filter(trainee=world.trainees[1]).update(mark="present")
+    # The fix: the district checks the leave note the institution sends and confirms the trainee's
+    # completion by hand on the class page, with its reason; matching then runs again on resubmission.
+    confirmed = district.post(
+        f"/office/classes/{world.klass.pk}/trainees/{world.trainees[1].pk}/completion/",
+        {"completed": "yes", "reason": "核对第1讲请假条与补课记录，认定结业"},
+    )
+    assert confirmed.status_code == 302
     fixed = clerk.post(
         f"/office/workspace/claims/{short.pk}/", {"action": "resubmit", "evidence": "已补交签到"}
     )
@@ -117,6 +122,12 @@ def test_a_claim_runs_from_the_workspace_to_the_bank_through_the_pages() -> None
 
     dashboard = city.get("/office/claims/dashboard/").content.decode()
     assert "已支付金额（元）" in dashboard and "1,500.00" in dashboard
+    # Per district, occupation, institution and month: 2 claims, 3,000.00 claimed, 1,500.00 paid.
+    assert (
+        dashboard.count('<td class="num">2</td><td class="num">3,000.00</td><td class="num">1,500.00</td>')
+        == 4
+    )
+    assert "南通市崇川区" in dashboard and world.institution.name in dashboard
 
 
 def test_the_public_figures_suppress_groups_of_fewer_than_ten_people() -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from audit.models import AuditRecord
+from catalogs.models import CatalogVersion
+from claims.models import Claim, Objection, PaymentBatch
 from classes import selectors
 from classes.models import TrainingClass
 from institutions.models import Clerk, Institution
+from standards.models import StandardValue
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +64,15 @@ def test_the_demo_has_a_class_in_every_state_filed_by_the_demo_clerks() -> None:
         "demo classes: 9 (assessed 1, cancelled 1, closed 1, draft 1, filed 1, finished 1, running 2, "
         "suspended 1)"
     )
-    # Guangdong's catalog (002) is in force in 2023 only, so the engine refuses every demo certificate
-    # issued now: the claims demo submits them through the service and records the refusals.
-    assert out.getvalue().strip().splitlines()[3] == (
-        "demo claims: 0; certificates refused by the engine: outside_published_periods 10"
+    # The claims part publishes its own demo catalog period first (claims.demo_standards), so the
+    # engine prices every demo certificate; the output says so.
+    assert (
+        out.getvalue()
+        .strip()
+        .splitlines()[3]
+        .startswith(
+            "demo catalog period: 【演示】广州市补贴性职业技能培训目录（演示用，非正式文件） (guangzhou-demo)"
+        )
     )
     classes = TrainingClass.objects.all()
     assert all(c.demo and c.title.startswith("【演示】") for c in classes)
@@ -81,3 +91,42 @@ def test_the_demo_has_a_class_in_every_state_filed_by_the_demo_clerks() -> None:
     # 12 trainees, every fifth failed: 10 passed, so the public page shows its figures.
     out_ = selectors.public_outcomes(closed.institution)
     assert (out_.trainees, out_.suppressed) == (12 + 6 + 8 + 10, False)
+
+
+def test_the_demo_has_claims_in_every_state_at_the_engines_amounts() -> None:
+    # Nothing of the demo's catalog period exists before the demo is loaded.
+    assert not CatalogVersion.objects.filter(title__startswith="【演示】").exists()
+    assert not StandardValue.objects.filter(source__startswith="【演示】").exists()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert out.getvalue().strip().splitlines()[4] == (
+        "demo claims: 10 (batched 2, city_review 1, district_review 1, notice 2, paid 1, payable 1, "
+        "rejected 1, returned 1); payment batches: 2"
+    )
+    demo = CatalogVersion.objects.get(catalog_id="guangzhou-demo")
+    assert (demo.status, demo.region, demo.effective_from) == (
+        "published",
+        "440100",
+        date(timezone.localdate().year - 1, 1, 1),
+    )
+    assert all(v.source.startswith("【演示】") for v in StandardValue.objects.filter(region="440100"))
+    claims = Claim.objects.all()
+    assert all(c.demo for c in claims) and all(b.demo for b in PaymentBatch.objects.all())
+    # 焊工 (6-18-02-04, 002 · 附件5 · line 1347) level 4, category A in the demo period: 1,500 元, the
+    # demo's borrowed standard (000 · 附件1 · A类 · 中级（四级） · line 27), frozen with its trace.
+    assert {c.amount_fen for c in claims} == {150000}
+    assert all(c.decision["trace"][-1]["value"] == "1500.00 元" for c in claims)
+    assert {c.channel for c in claims} == {"institution", "worker"}
+    # One claim was paid, one failed at the bank and went into the second batch, with an objection
+    # open on one claim on notice and one answered (dismissed) on the payable claim.
+    first, second = PaymentBatch.objects.order_by("pk")
+    assert (first.status, second.status) == ("reconciled", "exported")
+    assert sorted(first.lines.values_list("outcome", flat=True)) == ["failed", "paid"]
+    failed = first.lines.get(outcome="failed").claim
+    assert second.lines.filter(claim=failed, attempt=2).exists() and failed.status == "batched"
+    assert Objection.objects.filter(status="open", claim__status="notice").count() == 1
+    assert Objection.objects.filter(status="dismissed", claim__status="payable").count() == 1
+    # The mismatch stays on the claims in district review and returned; the others passed matching
+    # after the district confirmed the trainee's completion by hand.
+    short = {c.status for c in claims if c.mismatch_count}
+    assert short == {"district_review", "returned", "rejected"}

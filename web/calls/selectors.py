@@ -96,6 +96,21 @@ def project_for_filing(*, institution: Institution, pk: int) -> Application | No
     )
 
 
+# A project's claims may be paid while it is tracked, warned (still tracked, awaiting correction) or
+# completed; not once it is removed from the list, nor before it is accepted (002 · 四).
+TRACKED_FOR_CLAIMS = ("tracking", "warned", "completed")
+
+
+def project_tracked(pk: int) -> bool:
+    """Whether accepted project `pk` is tracked for its claims now (TRACKED_FOR_CLAIMS)."""
+    return Application.objects.filter(pk=pk, status__in=TRACKED_FOR_CLAIMS).exists()
+
+
+def project_accepted_standard_fen(pk: int) -> int | None:
+    """The standard per trainee the city accepted for project `pk` (002 · 六), in fen; None unset."""
+    return Application.objects.filter(pk=pk).values_list("accepted_standard_fen", flat=True).first()
+
+
 def catalog_of(call: Call) -> CatalogLookup:
     """The occupations of the catalog in force for the call's region on the call's date (附件5 for
     Guangzhou 2023), from the published catalogs."""

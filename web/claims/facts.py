@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from calls import selectors as calls_selectors
 from classes.models import Attendance, Result, Session, TrainingClass
 from institutions.models import Approval
 from skillsubsidy.claims import matching
 from skillsubsidy.institutions.model import Role as CatalogRole
 from skillsubsidy.occupations import Level
+from skillsubsidy.rules.request import Program
 
 
 def level_of(value: int | None) -> Level | None:
@@ -42,6 +44,22 @@ def hours_of(klass: TrainingClass) -> tuple[Decimal | None, dict[int, Decimal], 
         if mode == Session.Mode.ONLINE:
             online[trainee_id] = online.get(trainee_id, Decimal(0)) + hours
     return (Decimal(planned) if planned is not None else None), total, online
+
+
+def project_in_tracking(klass: TrainingClass) -> bool | None:
+    """Whether the class's project is tracked now (002 · 四: a project removed from the list is not
+    paid); None for a class of another programme."""
+    if klass.program != Program.PROJECT.value:
+        return None
+    return klass.project_id is not None and calls_selectors.project_tracked(klass.project_id)
+
+
+def project_standard_fen(klass: TrainingClass) -> int | None:
+    """The standard the city accepted for the class's project (002 · 六: set per project), in fen;
+    None for another programme or while none is set."""
+    if klass.program != Program.PROJECT.value or klass.project_id is None:
+        return None
+    return calls_selectors.project_accepted_standard_fen(klass.project_id)
 
 
 def registry_of(klass: TrainingClass) -> matching.Registry:
@@ -94,8 +112,12 @@ def known_for(
         planned_hours=planned,
         roster=roster,
         attended_hours={d: h for d, h in by_person.items() if h is not None},
-        # The project call app does not yet keep its projects' tracking state, so this is not matched.
-        project_in_tracking=None,
+        project_in_tracking=project_in_tracking(klass),
+        completion_set={
+            digest: decided
+            for digest, decided in klass.trainees.values_list("id_digest", "completion_override")
+            if decided is not None
+        },
     )
     return claimed, matching.Known(
         results=results, klass=facts, registry=registry_of(klass), minimum_hours=minimum_hours

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from collections.abc import Callable
+from typing import Any
 
+from django.utils.translation import get_language, gettext
+
+from catalogs.present import region_name
 from skillsubsidy.claims.lifecycle import CLAIM, OBJECTION, PAYMENT_BATCH
 from skillsubsidy.claims.matching import MatchCode
 from skillsubsidy.claims.payee import PayeeKind
@@ -120,3 +124,43 @@ def level_label(level: int) -> str:
 
 def statuses() -> list[tuple[str, str]]:
     return [(code, status_label(code)) for code in CLAIM.states]
+
+
+# Each dashboard grouping's heading and first column, in the page's language.
+GROUP_TITLES: dict[str, Callable[[], tuple[str, str]]] = {
+    "district": lambda: (gettext("By district"), gettext("District")),
+    "occupation": lambda: (gettext("By occupation"), gettext("Occupation (work type)")),
+    "institution": lambda: (gettext("By institution"), gettext("Institution")),
+    "month": lambda: (gettext("By month"), gettext("Month")),
+}
+
+
+def group_rows(groups: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The dashboard's groups as the pages show them: a name in the page's language, 元 and shares."""
+    columns = {"district": "district", "occupation": "occupation", "institution": "inst", "month": "month"}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, items in groups.items():
+        rows = []
+        for g in items:
+            key = g.get(columns[name])
+            if name == "district":
+                label = region_name(key)
+            elif name == "month":
+                label = key.strftime("%Y-%m") if key is not None else "—"
+            else:
+                label = key or "—"
+            rows.append(
+                {
+                    "label": label,
+                    "suppressed": g.get("suppressed", False),
+                    "paid_suppressed": g.get("paid_suppressed", False),
+                    "claims": g.get("claims"),
+                    "amount": yuan(g.get("fen")),
+                    "paid": yuan(g.get("paid_fen")),
+                    "personal": g.get("personal"),
+                    "rejected": g.get("rejected"),
+                    "days": g.get("days_to_payment"),
+                }
+            )
+        out[name] = rows
+    return out

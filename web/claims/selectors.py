@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -98,48 +98,84 @@ def on_notice(today: date) -> list[dict[str, Any]]:
     ]
 
 
-def _grouped(rows: QuerySet[Claim], key: str) -> list[dict[str, Any]]:
-    return list(
+# Each grouping and the column it reads (see _keyed).
+GROUPS = {"district": "district", "occupation": "occupation", "institution": "inst", "month": "month"}
+
+
+def _median(values: list[int]) -> int | None:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else None
+
+
+def _keyed(rows: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims with one column per grouping: district, occupation, institution and month."""
+    return rows.annotate(district=F("region"), inst=F("institution__name"), month=TruncMonth("submitted_at"))
+
+
+def _grouped(rows: QuerySet[Claim], key: str, waits: dict[Any, list[int]]) -> list[dict[str, Any]]:
+    """Per group: claims and people, the amount claimed and the money paid (with the people paid), the
+    personal claims (001 · 三 · 8), the rejected claims and the median days to payment."""
+    paid = Q(status="paid")
+    out = []
+    for g in (
         rows.values(key)
-        .annotate(claims=Count("pk"), people=Count("person_digest", distinct=True), fen=Sum("amount_fen"))
+        .annotate(
+            claims=Count("pk"),
+            people=Count("person_digest", distinct=True),
+            fen=Sum("amount_fen"),
+            paid_fen=Sum("amount_fen", filter=paid),
+            paid_people=Count("person_digest", filter=paid, distinct=True),
+            personal=Count("pk", filter=Q(channel="worker")),
+            rejected=Count("pk", filter=Q(status="rejected")),
+        )
         .order_by(key)
-    )
+    ):
+        g["paid_fen"] = g["paid_fen"] or 0
+        g["days_to_payment"] = _median(waits.get(g[key], []))
+        out.append(g)
+    return out
+
+
+def _suppressed(group: dict[str, Any]) -> dict[str, Any]:
+    """A group of fewer than SUPPRESS_BELOW people keeps its name only. The money paid rests on the
+    people paid, so it is shown only when they too are SUPPRESS_BELOW or more."""
+    if group["people"] < SUPPRESS_BELOW:
+        return {k: v for k, v in group.items() if k in GROUPS.values()} | {"suppressed": True}
+    if group["paid_people"] < SUPPRESS_BELOW:
+        return {**group, "paid_fen": None, "days_to_payment": None, "paid_suppressed": True}
+    return group
 
 
 def dashboard(*, regions: Iterable[str] | None, public: bool = False) -> dict[str, Any]:
-    """Counts and fen by state, district, occupation, institution and month; the share of personal
-    claims (001 · 三 · 8); days from submission to payment; rejection reasons. `public` suppresses
-    every group of fewer than SUPPRESS_BELOW people."""
-    rows = _in_regions(Claim.objects.all(), regions)
+    """Counts and fen by state; per district, occupation, institution and month the claims, the amount
+    claimed, the money paid, the personal claims (001 · 三 · 8), the rejections and the days from
+    submission to payment; the rejection reasons. `public` suppresses every figure computed from
+    fewer than SUPPRESS_BELOW people, the totals included."""
+    rows = _keyed(_in_regions(Claim.objects.all(), regions))
     by_state = {s: {"claims": 0, "fen": 0} for s in CLAIM.states}
     for row in rows.values("status").annotate(claims=Count("pk"), fen=Sum("amount_fen")):
         by_state[row["status"]] = {"claims": row["claims"], "fen": row["fen"] or 0}
     paid = rows.filter(status="paid")
-    waits = sorted(
-        (p - s).days
-        for s, p in paid.values_list("submitted_at", "paid_at")
-        if p is not None and s is not None
-    )
-    groups = {
-        "district": _grouped(rows, "region"),
-        "occupation": _grouped(rows, "occupation"),
-        "institution": _grouped(rows.annotate(inst=F("institution__name")), "inst"),
-        "month": _grouped(rows.annotate(month=TruncMonth("submitted_at")), "month"),
-    }
-    if public:
-        for name, items in groups.items():
-            groups[name] = [
-                g if g["people"] >= SUPPRESS_BELOW else {**g, "claims": None, "fen": None, "suppressed": True}
-                for g in items
-            ]
-    return {
+    waits: dict[str, dict[Any, list[int]]] = {column: {} for column in GROUPS.values()}
+    every: list[int] = []
+    for values in paid.values("submitted_at", "paid_at", *GROUPS.values()):
+        if values["paid_at"] is None or values["submitted_at"] is None:
+            continue
+        days = (values["paid_at"] - values["submitted_at"]).days
+        every.append(days)
+        for column in GROUPS.values():
+            waits[column].setdefault(values[column], []).append(days)
+    groups = {name: _grouped(rows, column, waits[column]) for name, column in GROUPS.items()}
+    people = rows.aggregate(all=Count("person_digest", distinct=True))["all"]
+    paid_people = paid.aggregate(all=Count("person_digest", distinct=True))["all"]
+    figures: dict[str, Any] = {
         "by_state": by_state,
         "paid_fen": sum(paid.values_list("amount_fen", flat=True)),
         "personal_share": {"personal": rows.filter(channel="worker").count(), "all": rows.count()},
         "days_to_payment": {
-            "count": len(waits),
-            "median": waits[len(waits) // 2] if waits else None,
-            "max": waits[-1] if waits else None,
+            "count": len(every),
+            "median": _median(every),
+            "max": max(every) if every else None,
         },
         "rejections": list(
             rows.filter(status="rejected")
@@ -148,4 +184,14 @@ def dashboard(*, regions: Iterable[str] | None, public: bool = False) -> dict[st
             .order_by("-claims")
         ),
         "groups": groups,
+        "suppressed": False,
     }
+    if public:
+        figures["groups"] = {key: [_suppressed(g) for g in items] for key, items in groups.items()}
+        if people < SUPPRESS_BELOW:
+            figures.update(personal_share=None, rejections=[], suppressed=True)
+        if paid_people < SUPPRESS_BELOW:
+            figures.update(paid_fen=None, days_to_payment=None, paid_suppressed=True)
+        # Per institution and per month are for the bureaus; the public sees districts and occupations.
+        figures["groups"] = {k: v for k, v in figures["groups"].items() if k in ("district", "occupation")}
+    return figures

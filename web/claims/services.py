@@ -48,8 +48,8 @@ from skillsubsidy.classes.ids import mask as mask_id
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import resolve_region
 from skillsubsidy.rules import checks
-from skillsubsidy.rules.engine import default_engine
 from skillsubsidy.rules.request import Program, RequestError
+from standards.selectors import engine as rules_engine
 
 CLOSED_CLASS = "closed"
 
@@ -150,7 +150,7 @@ def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
 def _minimum_hours(region: str, on: date, level: Level | None) -> Decimal | None:
     if level is None:
         return None
-    value = default_engine().regime(resolve_region(region), on).value(checks.hours_minimum_name(level))
+    value = rules_engine().regime(resolve_region(region), on).value(checks.hours_minimum_name(level))
     return Decimal(value) if isinstance(value, int | Decimal) else None
 
 
@@ -183,9 +183,11 @@ def _evaluate(
         held=_held(trainee.id_digest, exclude),
         hours=planned,
         online_hours=planned_online if planned is not None else None,
+        project_standard_fen=facts.project_standard_fen(klass),
     )
     try:
-        frozen = decide(claim_input)
+        # The engine of the published catalogs and the standards the bureaus entered, as quotes use.
+        frozen = decide(claim_input, engine=rules_engine())
     except RequestError as exc:
         raise ValidationError({exc.field: exc.problem}) from None
     minimum = _minimum_hours(klass.region, frozen.standards_date, level)
@@ -443,7 +445,7 @@ def notice_days(region: str, on: date) -> int | None:
     for code in codes:
         if code in by_region:
             return by_region[code]
-    value = default_engine().regime(resolve_region(region), on).value(NOTICE_DAYS)
+    value = rules_engine().regime(resolve_region(region), on).value(NOTICE_DAYS)
     return value if isinstance(value, int) else None
 
 

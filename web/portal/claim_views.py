@@ -135,7 +135,10 @@ def figures(request: HttpRequest) -> HttpResponse:
         {
             "f": f,
             "paid": present.yuan(f["paid_fen"]),
-            "groups": {k: [(g, present.yuan(g["fen"])) for g in v] for k, v in f["groups"].items()},
+            "tables": [
+                (*present.GROUP_TITLES[name](), rows)
+                for name, rows in present.group_rows(f["groups"]).items()
+            ],
             "below": selectors.SUPPRESS_BELOW,
         },
     )

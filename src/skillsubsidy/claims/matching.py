@@ -97,6 +97,9 @@ class ClassFacts:
     roster: frozenset[str]  # person digests
     attended_hours: Mapping[str, Decimal]  # person digest → hours attended (课时)
     project_in_tracking: bool | None = None  # None: not a project class
+    # person digest → the bureau's completion decision (结业认定), set by hand with a reason after it
+    # checked the records (e.g. a leave note or a sign-in the device missed); it decides over the hours.
+    completion_set: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +169,12 @@ def _class(claim: ClaimedCertificate, klass: ClassFacts, minimum: Decimal | None
         yield Mismatch(MatchCode.TRAINEE_NOT_ON_ROSTER, "trainee", "持证人不在该班开班备案的花名册内")
     need = klass.planned_hours if klass.planned_hours is not None else minimum
     attended = klass.attended_hours.get(claim.person)
-    if attended is None:
+    decided = klass.completion_set.get(claim.person)
+    if decided is False:
+        yield Mismatch(MatchCode.ATTENDANCE_SHORT, "attendance", "区县已认定该学员未达到结业要求")
+    elif decided is True:
+        pass  # the bureau confirmed completion after checking the records: the hours are not matched
+    elif attended is None:
         yield Mismatch(MatchCode.ATTENDANCE_MISSING, "attendance", "该学员没有出勤记录")
     elif need is not None and attended < need:
         yield Mismatch(

@@ -6,6 +6,8 @@ user's scope or institution, so any other is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -321,9 +323,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rejections": [
                 (present.reject_label(r["reject_reason"]), r["claims"]) for r in figures["rejections"]
             ],
-            "groups": {k: [(g, present.yuan(g["fen"])) for g in v] for k, v in figures["groups"].items()},
+            "tables": _tables(present.group_rows(figures["groups"])),
         },
     )
+
+
+def _tables(groups: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    return [(*present.GROUP_TITLES[name](), rows) for name, rows in groups.items()]
 
 
 # -- the institution workspace -------------------------------------------------------------------

@@ -74,8 +74,5 @@ class Command(BaseCommand):
         self.stdout.write(f"demo call: {call.title}, {call.applications.count()} applications, {call.status}")
         shown = ", ".join(f"{status} {n}" for status, n in sorted(classes.items()))
         self.stdout.write(f"demo classes: {sum(classes.values())} ({shown})")
-        refused = ", ".join(f"{code} {n}" for code, n in sorted(claims.refused.items()))
-        self.stdout.write(
-            f"demo claims: {len(claims.made)}"
-            + (f"; certificates refused by the engine: {refused}" if refused else "")
-        )
+        for line in claims.lines():
+            self.stdout.write(line)
