@@ -18,7 +18,7 @@ from skillsubsidy.claims.decide import ClaimInput, decide, fen
 from skillsubsidy.claims.notice import notice_end
 from skillsubsidy.claims.payee import PayeeError, PayeeKind, check_payee, mask_account
 from skillsubsidy.occupations import Level
-from skillsubsidy.rules.request import Program
+from skillsubsidy.rules.request import Program, ProjectStandard
 
 BRICKLAYER = "6-29-01-01"  # 砌筑工, Jiangsu 2025 catalog category A (000 · 附件4 · line 1908)
 
@@ -36,6 +36,11 @@ def nantong(level: int = 4, **kw: object) -> ClaimInput:
     }
     base.update(kw)
     return ClaimInput(**base)  # type: ignore[arg-type]
+
+
+def accepted(yuan: int) -> ProjectStandard:
+    """A standard the city accepted for a project, as the calls app hands it to the engine."""
+    return ProjectStandard(Decimal(yuan), "项目“砌筑工培训”")
 
 
 def guangzhou_project(claimed_on: date) -> ClaimInput:
@@ -86,18 +91,20 @@ def test_a_guangzhou_project_claim_on_the_last_day_of_12_months_is_paid_800_yuan
 def test_a_guangzhou_project_claim_pays_the_projects_accepted_standard_below_the_cap() -> None:
     # 002 · 六: the city sets each project's standard, at most 800 元 (附件4 · 6); a training
     # qualification has no catalog amount in Guangdong, so no higher catalog standard applies.
-    frozen = decide(replace(guangzhou_project(date(2024, 3, 1)), project_standard_fen=65000))
+    frozen = decide(replace(guangzhou_project(date(2024, 3, 1)), project_standard=accepted(650)))
     assert (frozen.eligible, frozen.amount_fen) == (True, 65000)
     steps = {s["rule"]: s["value"] for s in frozen.decision["trace"]}
-    assert (steps["project.accepted_standard"], steps["amount"]) == ("项目执行标准 650.00 元", "650.00 元")
+    assert steps["project.accepted_standard"] == (
+        "项目“砌筑工培训”核定标准 650.00 元/人（002 · 六：具体执行标准由市人社部门按项目确定）"
+    )
+    assert steps["amount"] == "650.00 元"
 
 
 def test_a_project_standard_above_the_cap_is_paid_at_the_cap() -> None:
-    frozen = decide(replace(guangzhou_project(date(2024, 3, 1)), project_standard_fen=120000))
+    frozen = decide(replace(guangzhou_project(date(2024, 3, 1)), project_standard=accepted(1200)))
     assert frozen.amount_fen == 80000
-    assert {s["rule"]: s["value"] for s in frozen.decision["trace"]}["project.max_per_person"] == (
-        "高于每人上限，按上限 800.00 元"
-    )
+    steps = [s["value"] for s in frozen.decision["trace"] if s["rule"] == "project.accepted_standard"]
+    assert steps[0] == "项目“砌筑工培训”核定标准 1200.00 元高于每人上限 800.00 元，按上限执行"
 
 
 def test_a_guangzhou_project_claim_one_day_after_12_months_is_refused_with_the_window_code() -> None:

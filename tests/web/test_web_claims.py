@@ -371,7 +371,11 @@ def test_a_project_claim_pays_the_standard_the_city_accepted_for_the_project() -
     claim = project_claim(world)
     assert (claim.program, claim.amount_fen, claim.mismatch_count) == ("project", 60000, 0)
     steps = {s["rule"]: s["value"] for s in claim.decision["trace"]}
-    assert steps["project.accepted_standard"] == "项目执行标准 600.00 元"
+    # The engine prices it as the quote does (ADR 0016), naming the project and its institution.
+    assert steps["project.accepted_standard"].startswith("项目“砌筑工技能提升项目”（")
+    assert steps["project.accepted_standard"].endswith(
+        "）核定标准 600.00 元/人（002 · 六：具体执行标准由市人社部门按项目确定）"
+    )
     assert (steps["amount"], claim.decision["amount"]) == ("600.00 元", "600.00")
 
 

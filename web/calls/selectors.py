@@ -106,9 +106,14 @@ def project_tracked(pk: int) -> bool:
     return Application.objects.filter(pk=pk, status__in=TRACKED_FOR_CLAIMS).exists()
 
 
-def project_accepted_standard_fen(pk: int) -> int | None:
-    """The standard per trainee the city accepted for project `pk` (002 · 六), in fen; None unset."""
-    return Application.objects.filter(pk=pk).values_list("accepted_standard_fen", flat=True).first()
+def project_accepted_standard(pk: int) -> ProjectStandard | None:
+    """The standard per trainee the city accepted for project `pk` (002 · 六), as the engine takes it
+    (claims: whatever the project's state, which matching judges); None while unset."""
+    found = Application.objects.filter(pk=pk, accepted_standard_fen__isnull=False).select_related(
+        "institution"
+    )
+    application = found.first()
+    return None if application is None else _project_standard(application)
 
 
 def catalog_of(call: Call) -> CatalogLookup:
@@ -337,7 +342,6 @@ def accepted_standard(pk: int, region: Region) -> ProjectStandard:
     )
     if found is None:
         raise RequestError("project.id", pk, "is not a project of a call being tracked")
-    assert found.accepted_standard_fen is not None
     district = all_regions().get(found.district)
     if district is None or region.code not in {r.code for r in ancestry(district)}:
         raise RequestError(
@@ -345,8 +349,14 @@ def accepted_standard(pk: int, region: Region) -> ProjectStandard:
             pk,
             f"is tracked in {district.name if district else found.district}, not in {region.name}",
         )
+    return _project_standard(found)
+
+
+def _project_standard(application: Application) -> ProjectStandard:
+    assert application.accepted_standard_fen is not None
     return ProjectStandard(
-        Decimal(found.accepted_standard_fen) / 100, f"项目“{found.project_name}”（{found.institution.name}）"
+        Decimal(application.accepted_standard_fen) / 100,
+        f"项目“{application.project_name}”（{application.institution.name}）",
     )
 
 

@@ -14,7 +14,7 @@ from institutions.models import Approval
 from skillsubsidy.claims import matching
 from skillsubsidy.institutions.model import Role as CatalogRole
 from skillsubsidy.occupations import Level
-from skillsubsidy.rules.request import Program
+from skillsubsidy.rules.request import Program, ProjectStandard
 
 
 def level_of(value: int | None) -> Level | None:
@@ -54,12 +54,12 @@ def project_in_tracking(klass: TrainingClass) -> bool | None:
     return klass.project_id is not None and calls_selectors.project_tracked(klass.project_id)
 
 
-def project_standard_fen(klass: TrainingClass) -> int | None:
-    """The standard the city accepted for the class's project (002 · 六: set per project), in fen;
-    None for another programme or while none is set."""
+def project_standard(klass: TrainingClass) -> ProjectStandard | None:
+    """The standard the city accepted for the class's project (002 · 六: set per project); None for
+    another programme or while none is set."""
     if klass.program != Program.PROJECT.value or klass.project_id is None:
         return None
-    return calls_selectors.project_accepted_standard_fen(klass.project_id)
+    return calls_selectors.project_accepted_standard(klass.project_id)
 
 
 def registry_of(klass: TrainingClass) -> matching.Registry:

@@ -183,7 +183,7 @@ def _evaluate(
         held=_held(trainee.id_digest, exclude),
         hours=planned,
         online_hours=planned_online if planned is not None else None,
-        project_standard_fen=facts.project_standard_fen(klass),
+        project_standard=facts.project_standard(klass),
     )
     try:
         # The engine of the published catalogs and the standards the bureaus entered, as quotes use.

@@ -27,13 +27,12 @@ from typing import Any
 
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.occupations import Level
-from skillsubsidy.regions import Region
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.checks import ClaimWindowFacts
-from skillsubsidy.rules.decision import Decision, Outcome, TraceStep
-from skillsubsidy.rules.engine import Engine, default_engine, money
+from skillsubsidy.rules.decision import Decision, Outcome
+from skillsubsidy.rules.engine import Engine, default_engine
 from skillsubsidy.rules.reasons import Reason, ReasonCode
-from skillsubsidy.rules.request import Program
+from skillsubsidy.rules.request import Program, ProjectStandard
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +48,9 @@ class ClaimInput:
     hours: Decimal | None = None  # class hours attended (课时), where a class is claimed
     online_hours: Decimal | None = None
     trainee: Mapping[str, Any] | None = None  # the engine's trainee object (project programme)
-    # The standard per trainee the city accepted for the project (002 · 六), in fen; None: not set.
-    project_standard_fen: int | None = None
+    # The standard per trainee the city accepted for the project (002 · 六); None: not set. The engine
+    # applies it exactly as the quote does (the cap, the higher catalog standard), with its trace.
+    project_standard: ProjectStandard | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,8 @@ def decide(claim: ClaimInput, *, engine: Engine | None = None) -> Frozen:
     """Decide and freeze. Raises rules.request.RequestError for a request the engine cannot read."""
     engine = engine or default_engine()
     request = engine.parse(request_of(claim))
+    if claim.project_standard is not None:
+        request = replace(request, project_standard=claim.project_standard)
     decision = engine.quote(request)
     reasons = list(decision.reasons)
     trace = list(decision.trace)
@@ -127,9 +129,6 @@ def decide(claim: ClaimInput, *, engine: Engine | None = None) -> Frozen:
     if not eligible:
         reasons = [r for r in reasons if r in refusing or r.code in _ALWAYS]
     amount = decision.amount if eligible else Decimal("0.00")
-    if eligible and amount is not None and claim.project_standard_fen is not None:
-        amount, steps = _project_amount(claim, amount, engine, request.region, request.standards_date)
-        trace[-1:] = [*steps, TraceStep("amount", "", f"{money(amount)} 元")]
     frozen_decision = Decision(eligible, amount, tuple(reasons), tuple(trace)).to_json()
     return Frozen(
         eligible=eligible,
@@ -141,39 +140,6 @@ def decide(claim: ClaimInput, *, engine: Engine | None = None) -> Frozen:
     )
 
 
-def _project_amount(
-    claim: ClaimInput, quoted: Decimal, engine: Engine, region: Region, on: date
-) -> tuple[Decimal, list[TraceStep]]:
-    """002 · 六 / 附件4 · 6: a project pays per trainee who passes "up to the project's accepted
-    standard, or at the higher catalog standard where one applies". The engine knows the province's cap
-    (project.max_per_person) and pays the catalog standard above it; below it, the project's own
-    standard applies, unless the certificate's catalog standard (what the same certificate pays in
-    ordinary training) is higher."""
-    assert claim.project_standard_fen is not None
-    cap = engine.regime(region, on).value(PROJECT_CAP)
-    if isinstance(cap, Decimal) and quoted > cap:
-        return quoted, []  # the engine already paid the higher catalog standard, above the cap
-    accepted = Decimal(claim.project_standard_fen) / 100
-    steps = [TraceStep("project.accepted_standard", _ACCEPTED_SOURCE, f"项目执行标准 {money(accepted)} 元")]
-    if isinstance(cap, Decimal) and accepted > cap:
-        steps.append(TraceStep(PROJECT_CAP, "", f"高于每人上限，按上限 {money(cap)} 元"))
-        accepted = cap
-    training = engine.quote(request_of(replace(claim, program=Program.TRAINING, trainee=None)))
-    catalog = training.amount if training.eligible is True else None
-    if catalog is not None and catalog > accepted:
-        steps.append(
-            TraceStep(
-                "project.higher_standard",
-                "002 · 附件4 · 6",
-                f"目录证书标准 {money(catalog)} 元更高，按更高标准执行",
-            )
-        )
-        return catalog, steps
-    return accepted, steps
-
-
-PROJECT_CAP = "project.max_per_person"
-_ACCEPTED_SOURCE = "002 · 六 · 具体执行标准由各市按照各培训项目情况确定（市级集体决策）"
 _ALWAYS = frozenset({ReasonCode.INPUT_MISSING, ReasonCode.RULE_LAPSED})
 # The reasons a quote gives for having no amount to pay.
 _NO_AMOUNT = frozenset({ReasonCode.NO_STANDARD, ReasonCode.OUTSIDE_PUBLISHED_PERIODS})
