@@ -84,5 +84,8 @@ def one_code_many_names_csv(rows: int) -> bytes:
 def one_name_many_codes_csv(rows: int) -> bytes:
     """`rows` rows printing one name (焊工) under a code of its own each (6-18-AA-BB, up to 9,801)."""
     codes = (f"6-18-{a:02d}-{b:02d}" for a in range(1, 100) for b in range(1, 100))
-    lines = ["序号,职业名称,编码", *(f"{n},焊工,{code}" for n, code in zip(range(1, rows + 1), codes, strict=False))]
+    lines = [
+        "序号,职业名称,编码",
+        *(f"{n},焊工,{code}" for n, code in zip(range(1, rows + 1), codes, strict=False)),
+    ]
     return "\n".join(lines).encode()

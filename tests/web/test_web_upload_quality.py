@@ -90,7 +90,9 @@ def test_one_code_under_a_thousand_names_gives_findings_of_bounded_size(nantong_
         assert a.suggestion == "焊工"  # the published catalogs' name still outvotes each one
 
 
-def test_one_name_under_nine_hundred_codes_gives_findings_of_bounded_size(nantong_staff: AbstractUser) -> None:
+def test_one_name_under_nine_hundred_codes_gives_findings_of_bounded_size(
+    nantong_staff: AbstractUser,
+) -> None:
     upload = upload_create(
         actor=nantong_staff, file_name="附件2.csv", data=one_name_many_codes_csv(900), region="320600",
         catalog_id="nantong-2026", title="南通市2026年目录",
