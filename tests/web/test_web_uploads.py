@@ -18,10 +18,10 @@ from web_support import client_for
 
 from accounts.selectors import Scope, staff_scope
 from audit.models import AuditRecord
+from catalogs import uploads
 from catalogs.models import CatalogVersion, Upload
 from catalogs.selectors import current_dataset, search, version_in_scope
 from catalogs.services import draft_publish
-from catalogs import uploads
 from catalogs.uploads import (
     mapping_digest,
     upload_create,

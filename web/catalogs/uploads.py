@@ -71,7 +71,7 @@ def _reading(file_name: str) -> Iterator[None]:
         raise Busy(
             Path(file_name).name,
             f"the server is already reading {settings.UPLOAD_PARSE_CONCURRENCY} uploads, the limit; "
-            "upload it again in a minute",
+            "try again in a minute",
         )
     try:
         yield
@@ -151,10 +151,10 @@ def upload_create(
 
 
 def upload_tables(upload: Upload) -> list[RawTable]:
-    """The tables read at upload. An upload stored before they were kept is read now, once."""
+    """The tables read at upload. An upload stored before they were kept is read now, once. The
+    caller holds a place (`_reading`): building the tables and previewing them is the heavy part."""
     if upload.tables is None:
-        with _reading(upload.file_name):
-            upload.tables = _parse(upload.file_name, bytes(upload.data))
+        upload.tables = _parse(upload.file_name, bytes(upload.data))
         Upload.objects.filter(pk=upload.pk).update(tables=upload.tables)
     return tables_from_data(upload.tables)
 
@@ -245,7 +245,8 @@ def _anomaly(data: dict[str, Any]) -> Anomaly:
 
 
 def _shown_data(upload: Upload) -> dict[str, Any]:
-    """The preview of the upload's tables with its mapping and its findings, as stored."""
+    """The preview of the upload's tables with its mapping and its findings, as stored. The caller
+    holds a place (`_reading`): this is linear in the rows, but seconds for 100,000 of them."""
     key = {"mapping": upload.mapping_digest, "published": _published()}
     try:
         pv = upload_preview(upload)
@@ -284,7 +285,8 @@ def upload_shown(upload: Upload) -> Shown:
     catalogs published before the latest publication."""
     data = upload.shown
     if not data or data.get("mapping") != upload.mapping_digest or data.get("published") != _published():
-        data = _shown_data(upload)
+        with _reading(upload.file_name):
+            data = _shown_data(upload)
         _store_shown(upload, data)
     if data["error"] is not None:
         return Shown(error=data["error"])
@@ -333,7 +335,12 @@ def upload_set_mapping(
             summary=f"set the column mapping of {upload.file_name}",
             changes={"before": before, "after": upload.mapping},
         )
-    _store_shown(upload, _shown_data(upload))
+    try:
+        with _reading(upload.file_name):
+            data = _shown_data(upload)
+    except Busy:
+        return upload  # saved; the page makes its preview when a place is free
+    _store_shown(upload, data)
     return upload
 
 
@@ -350,21 +357,22 @@ def upload_to_draft(
     """Parse the upload with its mapping and save the result as a draft of its catalog."""
     authorise(actor, upload.region)
     try:
-        pv = upload_preview(upload)
-        catalog, anomalies = to_catalog(
-            pv,
-            catalog_id=upload.catalog_id,
-            region=upload.region,
-            title=upload.preview.get("title", upload.file_name),
-            effective_from=effective_from,
-            effective_to=effective_to,
-            source_name=upload.file_name,
-        )
+        with _reading(upload.file_name):
+            pv = upload_preview(upload)
+            catalog, anomalies = to_catalog(
+                pv,
+                catalog_id=upload.catalog_id,
+                region=upload.region,
+                title=upload.preview.get("title", upload.file_name),
+                effective_from=effective_from,
+                effective_to=effective_to,
+                source_name=upload.file_name,
+            )
+            if attachment:
+                catalog = replace(catalog, attachment=attachment)
+            anomalies = _merged(anomalies, checked_against_published(catalog))
     except TableImportError as exc:
         raise ValidationError({"file": str(exc)}) from None
-    if attachment:
-        catalog = replace(catalog, attachment=attachment)
-    anomalies = _merged(anomalies, checked_against_published(catalog))
     version = draft_from_core(catalog=catalog, anomalies=anomalies, actor=actor, reason=reason)
     upload.draft = version
     upload.save(update_fields=["draft"])
