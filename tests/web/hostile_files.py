@@ -72,3 +72,20 @@ def many_pages_pdf(pages: int) -> bytes:
         out.write(f"{offset:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+def one_code_many_names_csv(rows: int) -> bytes:
+    """`rows` rows printing one 大典 code (6-18-02-04, 焊工's), each under a name of its own: every
+    row conflicts with every other, so a check that lists the others in each finding writes n² text."""
+    lines = ["序号,职业名称,编码", *(f"{n},焊接工种{n},6-18-02-04" for n in range(1, rows + 1))]
+    return "\n".join(lines).encode()
+
+
+def one_name_many_codes_csv(rows: int) -> bytes:
+    """`rows` rows printing one name (焊工) under a code of its own each (6-18-AA-BB, up to 9,801)."""
+    codes = (f"6-18-{a:02d}-{b:02d}" for a in range(1, 100) for b in range(1, 100))
+    lines = [
+        "序号,职业名称,编码",
+        *(f"{n},焊工,{code}" for n, code in zip(range(1, rows + 1), codes, strict=False)),
+    ]
+    return "\n".join(lines).encode()

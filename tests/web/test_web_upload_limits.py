@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from hostile_files import many_pages_pdf, one_line_csv, padded_xlsx, sparse_xlsx
 from test_web_uploads import HEADER, ROWS, upload, xlsx
+from web_support import client_for
 
 from audit.models import AuditRecord
 from catalogs import uploads
@@ -112,9 +113,29 @@ def test_an_upload_past_the_concurrent_reads_is_refused_at_once(nantong_staff: A
     try:
         assert held == [True, True]
         assert refusal(nantong_staff, xlsx(HEADER, ROWS), "附件2.xlsx") == (
-            "附件2.xlsx: the server is already reading 2 uploads, the limit; upload it again in a minute"
+            "附件2.xlsx: the server is already reading 2 uploads, the limit; try again in a minute"
         )
     finally:
         for _ in held:
             uploads._PARSES.release()
     assert upload(nantong_staff, xlsx(HEADER, ROWS)).tables is not None
+
+
+def test_a_stored_preview_is_shown_while_every_place_is_taken_and_a_stale_one_waits(
+    nantong_staff: AbstractUser,
+) -> None:
+    item = upload(nantong_staff, xlsx(HEADER, ROWS))
+    office = client_for(nantong_staff)
+    held = [uploads._PARSES.acquire(blocking=False) for _ in range(2)]
+    try:
+        assert held == [True, True]
+        assert "家禽饲养员" in office.get(f"/office/uploads/{item.pk}/").content.decode()  # only read
+        Upload.objects.filter(pk=item.pk).update(shown=None)  # as an upload stored before previews were
+        page = office.get(f"/office/uploads/{item.pk}/").content.decode()
+        assert "the server is already reading 2 uploads, the limit; try again in a minute" in page
+        assert Upload.objects.get(pk=item.pk).shown is None
+    finally:
+        for _ in held:
+            uploads._PARSES.release()
+    assert "家禽饲养员" in office.get(f"/office/uploads/{item.pk}/").content.decode()
+    assert Upload.objects.get(pk=item.pk).shown is not None

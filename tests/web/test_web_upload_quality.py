@@ -3,12 +3,16 @@ its preview flags the rows whose name or code is probably wrong (issue 8, point 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import AbstractUser
+from hostile_files import one_code_many_names_csv, one_name_many_codes_csv
 from web_support import client_for
 
 from catalogs.models import Anomaly
 from catalogs.uploads import upload_create, upload_preview, upload_quality, upload_to_draft
+from skillsubsidy.catalog.quality import SHOWN_ELSEWHERE
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +65,41 @@ def test_the_preview_flags_the_rows_in_chinese(upload, admin: AbstractUser) -> N
     assert "该编码在其他文件中名称不同" in html
     assert "您是不是要找“焊工”？" in html and "您是不是要找“家政服务员”？" in html
     assert "code_name_conflict</strong>" not in html  # the kind's code is only a tooltip
+
+
+def elsewhere(message: str) -> tuple[list[str], int]:
+    """The places a conflict's message names, and how many more it says there are."""
+    listed = message.split(" elsewhere: ", 1)[1].split("; ")
+    more = re.fullmatch(r"and (\d+) more", listed[-1])
+    return (listed[:-1], int(more.group(1))) if more else (listed, 0)
+
+
+def test_one_code_under_a_thousand_names_gives_findings_of_bounded_size(nantong_staff: AbstractUser) -> None:
+    # Each finding listed the other 999 rows: 1,000 findings of ~30 KB here, and n² in general (8,000
+    # rows took a server past 4 GB, 100,000 past 19 GB). Now each names at most SHOWN_ELSEWHERE.
+    upload = upload_create(
+        actor=nantong_staff, file_name="附件2.csv", data=one_code_many_names_csv(1_000), region="320600",
+        catalog_id="nantong-2026", title="南通市2026年目录",
+    )  # fmt: skip
+    found = [a for a in upload_quality(upload, upload_preview(upload)) if a.kind == "code_name_conflict"]
+    assert len(found) == 1_000  # every row is still found
+    for a in found:
+        listed, more = elsewhere(a.message)
+        assert len(listed) == SHOWN_ELSEWHERE
+        assert more >= 1_000 - 1 - SHOWN_ELSEWHERE  # the other 999 rows, and the published 焊工s
+        assert a.suggestion == "焊工"  # the published catalogs' name still outvotes each one
+
+
+def test_one_name_under_nine_hundred_codes_gives_findings_of_bounded_size(
+    nantong_staff: AbstractUser,
+) -> None:
+    upload = upload_create(
+        actor=nantong_staff, file_name="附件2.csv", data=one_name_many_codes_csv(900), region="320600",
+        catalog_id="nantong-2026", title="南通市2026年目录",
+    )  # fmt: skip
+    found = [a for a in upload_quality(upload, upload_preview(upload)) if a.kind == "name_code_conflict"]
+    assert len(found) == 900
+    for a in found:
+        listed, more = elsewhere(a.message)
+        assert len(listed) == SHOWN_ELSEWHERE and more >= 900 - 1 - SHOWN_ELSEWHERE
+    assert {a.suggestion for a in found} == {"6-18-02-04"}  # the code the published catalogs print

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
+from web_support import client_for
 
 from accounts.selectors import Scope, staff_scope
 from audit.models import AuditRecord
+from catalogs import uploads
 from catalogs.models import CatalogVersion, Upload
 from catalogs.selectors import current_dataset, search, version_in_scope
 from catalogs.services import draft_publish
-from catalogs.uploads import upload_create, upload_preview, upload_set_mapping, upload_to_draft
+from catalogs.uploads import (
+    mapping_digest,
+    upload_create,
+    upload_preview,
+    upload_set_mapping,
+    upload_to_draft,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +171,88 @@ def test_an_upload_is_not_saved_as_a_draft_without_a_reason(nantong_staff: Abstr
     assert not CatalogVersion.objects.filter(catalog_id="nantong-2026").exists()
     assert Upload.objects.get(pk=item.pk).draft is None
     assert not AuditRecord.objects.filter(action="catalog.draft").exists()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Calls of the real table builder and mapping preview by the upload service, counted on their
+    way through (each still runs)."""
+    calls: Counter[str] = Counter()
+
+    def counted(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in ("tables_from_data", "preview"):
+        monkeypatch.setattr(uploads, name, counted(name, getattr(uploads, name)))
+    return calls
+
+
+def page(user: AbstractUser, item: Upload) -> tuple[str, list[str]]:
+    """The upload's page in the back office, and the SQL it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(user).get(f"/office/uploads/{item.pk}/")
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_page_view_shows_the_preview_stored_at_upload_and_reads_no_table(
+    nantong_staff: AbstractUser, reads: Counter[str]
+) -> None:
+    item = upload(nantong_staff, xlsx(HEADER, ROWS))
+    assert reads == {"tables_from_data": 1, "preview": 1}  # once, at upload
+    stored = Upload.objects.get(pk=item.pk).shown
+    assert stored is not None and stored["mapping"] == mapping_digest({}) and stored["row_count"] == 4
+    for _ in range(2):
+        html, sql = page(nantong_staff, item)
+        assert "航空器机械维护员" in html and "生活垃圾处理工" in html and "4 行" in html
+        assert not any('"tables"' in q or '"data"' in q for q in sql)  # not even loaded
+    assert reads == {"tables_from_data": 1, "preview": 1}
+
+
+def test_an_upload_stored_before_previews_were_kept_is_previewed_once_then_read(
+    nantong_staff: AbstractUser, reads: Counter[str]
+) -> None:
+    item = upload(nantong_staff, xlsx(HEADER, ROWS))
+    Upload.objects.filter(pk=item.pk).update(shown=None, mapping_digest="")  # as migration 0004 left it
+    reads.clear()
+    assert "家禽饲养员" in page(nantong_staff, item)[0]
+    assert "家禽饲养员" in page(nantong_staff, item)[0]
+    assert reads == {"tables_from_data": 1, "preview": 1}
+
+
+def test_a_saved_mapping_stores_its_own_preview(nantong_staff: AbstractUser, reads: Counter[str]) -> None:
+    item = upload(nantong_staff, xlsx(["项", "号", "类", "岗位", "代号"], ROWS))
+    assert "航空器机械维护员" not in page(nantong_staff, item)[0]  # 岗位 is not recognised as the name
+    reads.clear()
+    upload_set_mapping(
+        upload=item, actor=nantong_staff, columns={1: "serial", 2: "category", 3: "name", 4: "code"},
+        header_row=None,
+    )  # fmt: skip
+    assert reads == {"tables_from_data": 1, "preview": 1}
+    stored = Upload.objects.get(pk=item.pk)
+    assert stored.shown is not None and stored.shown["mapping"] == mapping_digest(stored.mapping)
+    assert [name for _, _, _, _, name, _, _ in stored.shown["sample"]] == [
+        "航空器机械维护员", "家禽饲养员", "生活垃圾清运工", "生活垃圾处理工",
+    ]  # fmt: skip
+    assert "航空器机械维护员" in page(nantong_staff, item)[0]
+    assert reads == {"tables_from_data": 1, "preview": 1}
+
+
+def test_a_preview_made_for_a_mapping_saved_over_meanwhile_is_not_stored(nantong_staff: AbstractUser) -> None:
+    # Two people save a mapping at once: A's preview is made, B saves, then A's preview arrives.
+    item = upload(nantong_staff, xlsx(["项", "号", "类", "岗位", "代号"], ROWS))
+    a, b = Upload.objects.get(pk=item.pk), Upload.objects.get(pk=item.pk)
+    a.mapping = {"columns": {"3": "name"}, "header_row": None}
+    a.mapping_digest = mapping_digest(a.mapping)
+    Upload.objects.filter(pk=item.pk).update(mapping=a.mapping, mapping_digest=a.mapping_digest)
+    made_for_a = uploads._shown_data(a)
+    upload_set_mapping(upload=b, actor=nantong_staff, columns={3: "name", 4: "code"}, header_row=None)
+    uploads._store_shown(a, made_for_a)
+    stored = Upload.objects.get(pk=item.pk)
+    assert stored.mapping == {"columns": {"3": "name", "4": "code"}, "header_row": None}
+    assert stored.shown is not None and stored.shown["mapping"] == mapping_digest(stored.mapping)
+    assert [field for _, field in stored.shown["columns"]] == ["name", "code"]

@@ -165,6 +165,12 @@ class Upload(models.Model):
     # The tables read from `data` when it was uploaded (ingest.bounded.tables_to_data): the preview
     # and the draft are made from these, so a page view never parses the file again.
     tables = models.JSONField(null=True, blank=True)
+    # The digest of `mapping` (uploads.mapping_digest), saved with it: a preview is stored only
+    # while the mapping it was made from is the saved one (an UPDATE … WHERE on this).
+    mapping_digest = models.CharField(max_length=64, default="", blank=True)
+    # What the page shows (uploads.Shown): the preview with this mapping and its findings, made at
+    # upload and at each mapping save, so a page view neither reads the tables nor checks them.
+    shown = models.JSONField(null=True, blank=True)
     draft = models.ForeignKey(
         CatalogVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -277,7 +277,9 @@ def anomaly_rows(*, version: CatalogVersion, limit: int) -> AnomalyRows:
 
 def upload_in_scope(*, pk: int, scope: Scope) -> Upload | None:
     """Upload `pk` when it belongs to `scope`'s regions; None as for a missing one (see version_in_scope)."""
-    upload = Upload.objects.filter(pk=pk).first()
+    # The file and its tables (megabytes for a large sheet) stay in the database unless a draft is
+    # made from them: the page shows the stored preview.
+    upload = Upload.objects.filter(pk=pk).defer("data", "tables").first()
     if upload is None or not scope.covers(upload.region):
         return None
     return upload

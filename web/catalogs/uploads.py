@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import threading
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from catalogs import selectors
 from catalogs.models import CatalogVersion, Upload
 from catalogs.services import check_catalog_id, draft_from_core
 from common.actor import Actor, actor_user, authorise
-from skillsubsidy.catalog.model import Anomaly
+from skillsubsidy.catalog.model import Anomaly, Severity
 from skillsubsidy.catalog.model import CatalogVersion as CatalogVersion_
 from skillsubsidy.catalog.quality import upload_anomalies
 from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded, tables_from_data
@@ -57,24 +60,33 @@ def parse_limits() -> ParseLimits:
 _PARSES = threading.BoundedSemaphore(settings.UPLOAD_PARSE_CONCURRENCY)
 
 
+class Busy(TableImportError):
+    """Every place for reading an upload is taken: try again soon (nothing about the file)."""
+
+
+@contextmanager
+def _reading(file_name: str) -> Iterator[None]:
+    """One of the UPLOAD_PARSE_CONCURRENCY places for reading an upload, or a refusal at once."""
+    if not _PARSES.acquire(blocking=False):
+        raise Busy(
+            Path(file_name).name,
+            f"the server is already reading {settings.UPLOAD_PARSE_CONCURRENCY} uploads, the limit; "
+            "try again in a minute",
+        )
+    try:
+        yield
+    finally:
+        _PARSES.release()
+
+
 def _parse(file_name: str, data: bytes) -> list[dict[str, Any]]:
     """The file's tables as stored (`tables_to_data`), read once in a bounded child process at a
     lower priority than the request threads; TableImportError names the limit. The tables come back
-    as data and are stored as such: this process never builds them as objects for an upload."""
-    name = Path(file_name).name
-    if not _PARSES.acquire(blocking=False):
-        raise TableImportError(
-            name,
-            f"the server is already reading {settings.UPLOAD_PARSE_CONCURRENCY} uploads, the limit; "
-            "upload it again in a minute",
-        )
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{_suffix(file_name)}"
-            path.write_bytes(data)
-            return read_tables_data_bounded(path, parse_limits(), name=name)
-    finally:
-        _PARSES.release()
+    as data and are stored as such. The caller holds a place (`_reading`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{_suffix(file_name)}"
+        path.write_bytes(data)
+        return read_tables_data_bounded(path, parse_limits(), name=Path(file_name).name)
 
 
 def upload_create(
@@ -106,21 +118,27 @@ def upload_create(
     if errors:
         raise ValidationError(errors)
     authorise(actor, code)
+    upload = Upload(
+        uploaded_by=actor_user(actor),
+        region=code,
+        catalog_id=catalog_id,
+        file_name=Path(file_name).name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        preview={"title": title.strip()},
+        mapping={},
+        mapping_digest=mapping_digest({}),
+    )
     try:
-        tables = _parse(file_name, data)
+        # The preview and its findings are made here too, in the same place as the parse: they
+        # are linear in the rows, and at most UPLOAD_PARSE_CONCURRENCY uploads are made at once.
+        with _reading(file_name):
+            upload.tables = _parse(file_name, data)
+            upload.shown = _shown_data(upload)
     except TableImportError as exc:
         raise ValidationError({"file": str(exc)}) from None
     with transaction.atomic():
-        upload = Upload.objects.create(
-            uploaded_by=actor_user(actor),
-            region=code,
-            catalog_id=catalog_id,
-            file_name=Path(file_name).name[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-            preview={"title": title.strip()},
-            tables=tables,
-        )
+        upload.save(force_insert=True)
         audit_record(
             actor=actor,
             action="upload.create",
@@ -133,7 +151,8 @@ def upload_create(
 
 
 def upload_tables(upload: Upload) -> list[RawTable]:
-    """The tables read at upload. An upload stored before they were kept is read now, once."""
+    """The tables read at upload. An upload stored before they were kept is read now, once. The
+    caller holds a place (`_reading`): building the tables and previewing them is the heavy part."""
     if upload.tables is None:
         upload.tables = _parse(upload.file_name, bytes(upload.data))
         Upload.objects.filter(pk=upload.pk).update(tables=upload.tables)
@@ -166,35 +185,162 @@ def upload_quality(upload: Upload, pv: MappingPreview) -> list[Anomaly]:
     return _merged(anomalies, checked_against_published(catalog))
 
 
+# Findings that mark their row in the preview: the name or the code is probably wrong.
+FLAGGED_KINDS = frozenset(
+    {"code_name_conflict", "name_code_conflict", "code_unknown_group", "name_unknown", "code_malformed"}
+)
+# The page lists this many findings; the draft made from the upload keeps them all. An upload of
+# 100,000 rows may have a finding on every row, which no page could usefully show.
+FINDINGS_SHOWN = 500
+SAMPLE_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ShownColumn:
+    column: int
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShownRow:
+    row: int
+    section: str | None
+    serial: str | None
+    code: str | None
+    name: str
+    category: str | None
+    matched: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the upload page shows for the saved mapping: made once, stored on `Upload.shown`."""
+
+    error: str | None  # why the tables could not be read with this mapping
+    header: tuple[str, ...] = ()
+    columns: tuple[ShownColumn, ...] = ()
+    row_count: int = 0
+    sample: tuple[ShownRow, ...] = ()
+    findings: tuple[Anomaly, ...] = ()  # the first FINDINGS_SHOWN
+    findings_total: int = 0
+    flagged: frozenset[int] = frozenset()  # rows of the sample a finding marks
+
+
+def mapping_digest(mapping: Mapping[str, Any]) -> str:
+    """What a stored preview was made for: the mapping's columns and header row."""
+    return hashlib.sha256(json.dumps(mapping, sort_keys=True).encode()).hexdigest()
+
+
+def _published() -> str:
+    """The published catalogs the findings were checked against (their generation), as text."""
+    return json.dumps([str(part) for part in selectors.generation()])
+
+
+def _anomaly_data(a: Anomaly) -> dict[str, Any]:
+    return {**asdict(a), "severity": a.severity.value}
+
+
+def _anomaly(data: dict[str, Any]) -> Anomaly:
+    return Anomaly(**{**data, "severity": Severity(data["severity"])})
+
+
+def _shown_data(upload: Upload) -> dict[str, Any]:
+    """The preview of the upload's tables with its mapping and its findings, as stored. The caller
+    holds a place (`_reading`): this is linear in the rows, but seconds for 100,000 of them."""
+    key = {"mapping": upload.mapping_digest, "published": _published()}
+    try:
+        pv = upload_preview(upload)
+    except Busy:
+        raise  # not the file's fault, so not stored
+    except TableImportError as exc:
+        return {**key, "error": str(exc)}
+    findings = upload_quality(upload, pv)
+    sample = {r.row for r in pv.sample}
+    return {
+        **key,
+        "error": None,
+        "header": list(pv.header),
+        "columns": [[m.column, m.field.value] for m in pv.columns],
+        "row_count": len(pv.rows),
+        "sample": [
+            [r.row, r.section, r.serial, r.code, r.parts.name, r.category and r.category.value, r.matched]
+            for r in pv.sample
+        ],
+        "findings": [_anomaly_data(a) for a in findings[:FINDINGS_SHOWN]],
+        "findings_total": len(findings),
+        "flagged": sorted({a.line for a in findings if a.kind in FLAGGED_KINDS} & sample),
+    }
+
+
+def _store_shown(upload: Upload, data: dict[str, Any]) -> None:
+    """Store a preview only while the mapping it was made from is still the saved one (a
+    conditional update: a mapping saved meanwhile has made and stored its own)."""
+    Upload.objects.filter(pk=upload.pk, mapping_digest=data["mapping"]).update(shown=data)
+    upload.shown = data
+
+
+def upload_shown(upload: Upload) -> Shown:
+    """What the upload page shows, as stored when the upload was read or its mapping saved. It is
+    made again (and stored) only when the stored one is for another mapping, or was checked against
+    catalogs published before the latest publication."""
+    data = upload.shown
+    if not data or data.get("mapping") != upload.mapping_digest or data.get("published") != _published():
+        with _reading(upload.file_name):
+            data = _shown_data(upload)
+        _store_shown(upload, data)
+    if data["error"] is not None:
+        return Shown(error=data["error"])
+    return Shown(
+        error=None,
+        header=tuple(data["header"]),
+        columns=tuple(ShownColumn(column, field) for column, field in data["columns"]),
+        row_count=data["row_count"],
+        sample=tuple(ShownRow(*row) for row in data["sample"]),
+        findings=tuple(_anomaly(a) for a in data["findings"]),
+        findings_total=data["findings_total"],
+        flagged=frozenset(data["flagged"]),
+    )
+
+
 def upload_preview(upload: Upload) -> MappingPreview:
     """The stored tables with the saved column mapping; raises TableImportError naming the problem."""
     mapping: dict[int | str, Field | str | None] = {
         int(k): (v or None) for k, v in upload.mapping.get("columns", {}).items()
     }
     header_row = upload.mapping.get("header_row")
-    return preview(upload_tables(upload), mapping or None, header_row=header_row, sample=20)
+    return preview(upload_tables(upload), mapping or None, header_row=header_row, sample=SAMPLE_ROWS)
 
 
-@transaction.atomic
 def upload_set_mapping(
     *, upload: Upload, actor: Actor, columns: dict[int, str | None], header_row: int | None
 ) -> Upload:
+    """Save the column mapping, then make and store the preview it gives. The preview is stored
+    only over the mapping it was made from: when two people save at once, each stores its own
+    preview only while its mapping is the one saved, so the one left matches the stored mapping."""
     authorise(actor, upload.region)
     bad = {str(k): f"{v!r} is not a field" for k, v in columns.items() if v and v not in FIELD_CHOICES}
     if bad:
         raise ValidationError(bad)
     before = dict(upload.mapping)
     upload.mapping = {"columns": {str(k): v for k, v in columns.items()}, "header_row": header_row}
-    upload.save(update_fields=["mapping"])
-    audit_record(
-        actor=actor,
-        action="upload.mapping",
-        target_type="upload",
-        target_id=upload.pk,
-        region=upload.region,
-        summary=f"set the column mapping of {upload.file_name}",
-        changes={"before": before, "after": upload.mapping},
-    )
+    upload.mapping_digest = mapping_digest(upload.mapping)
+    with transaction.atomic():
+        upload.save(update_fields=["mapping", "mapping_digest"])
+        audit_record(
+            actor=actor,
+            action="upload.mapping",
+            target_type="upload",
+            target_id=upload.pk,
+            region=upload.region,
+            summary=f"set the column mapping of {upload.file_name}",
+            changes={"before": before, "after": upload.mapping},
+        )
+    try:
+        with _reading(upload.file_name):
+            data = _shown_data(upload)
+    except Busy:
+        return upload  # saved; the page makes its preview when a place is free
+    _store_shown(upload, data)
     return upload
 
 
@@ -211,21 +357,22 @@ def upload_to_draft(
     """Parse the upload with its mapping and save the result as a draft of its catalog."""
     authorise(actor, upload.region)
     try:
-        pv = upload_preview(upload)
-        catalog, anomalies = to_catalog(
-            pv,
-            catalog_id=upload.catalog_id,
-            region=upload.region,
-            title=upload.preview.get("title", upload.file_name),
-            effective_from=effective_from,
-            effective_to=effective_to,
-            source_name=upload.file_name,
-        )
+        with _reading(upload.file_name):
+            pv = upload_preview(upload)
+            catalog, anomalies = to_catalog(
+                pv,
+                catalog_id=upload.catalog_id,
+                region=upload.region,
+                title=upload.preview.get("title", upload.file_name),
+                effective_from=effective_from,
+                effective_to=effective_to,
+                source_name=upload.file_name,
+            )
+            if attachment:
+                catalog = replace(catalog, attachment=attachment)
+            anomalies = _merged(anomalies, checked_against_published(catalog))
     except TableImportError as exc:
         raise ValidationError({"file": str(exc)}) from None
-    if attachment:
-        catalog = replace(catalog, attachment=attachment)
-    anomalies = _merged(anomalies, checked_against_published(catalog))
     version = draft_from_core(catalog=catalog, anomalies=anomalies, actor=actor, reason=reason)
     upload.draft = version
     upload.save(update_fields=["draft"])

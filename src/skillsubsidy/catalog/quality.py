@@ -9,14 +9,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, Severity, entry_anomaly
-from skillsubsidy.occupations import CodeKind, is_known_medium_group, normalise_text, parse_code
+from skillsubsidy.occupations import (
+    CodeKind,
+    OccupationCode,
+    is_known_medium_group,
+    normalise_text,
+    parse_code,
+)
 
-
-def _where(entries: Iterable[Entry]) -> str:
-    return "; ".join(sorted({f"{e.name} ({e.catalog_id} line {e.provenance.line})" for e in entries}))
+# An upload repeats a few codes on many rows; parsing each once took a third of the checks' time on
+# 100,000 rows. Codes are short and an upload has at most a few thousand distinct ones.
+_parse_code: Callable[[str], OccupationCode | None] = lru_cache(maxsize=16_384)(parse_code)
 
 
 def code_anomalies(entries: Iterable[Entry]) -> list[Anomaly]:
@@ -24,7 +31,7 @@ def code_anomalies(entries: Iterable[Entry]) -> list[Anomaly]:
     (`code_malformed`), since only the reader knows what else the cell could have been."""
     out = []
     for e in entries:
-        parsed = parse_code(e.code) if e.code else None
+        parsed = _parse_code(e.code) if e.code else None
         if parsed is not None and parsed.kind is CodeKind.DADIAN and not is_known_medium_group(parsed):
             out.append(
                 entry_anomaly(
@@ -37,13 +44,43 @@ def code_anomalies(entries: Iterable[Entry]) -> list[Anomaly]:
     return out
 
 
+# A conflict's message names at most this many of the other places, then how many more. Without a
+# cap, a group of n (one code printed under a different name on each of n rows of an upload) gives n
+# messages that each list the other n - 1: n² text, and 8,000 such rows took a server past 4 GB
+# (issue 14). The shipped documents name at most six, so their messages are unchanged.
+SHOWN_ELSEWHERE = 10
+
+
+def _elsewhere(labels: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """For (key, label) pairs, per key: the sorted labels of the other keys, at most SHOWN_ELSEWHERE
+    of them and then how many more. Linear in the pairs (after one sort): each key's walk skips only
+    labels that are its own alone, and stops at the cap."""
+    keys_of: dict[str, set[str]] = defaultdict(set)
+    for key, label in labels:
+        keys_of[label].add(key)
+    ordered = sorted(keys_of)
+    only: Counter[str] = Counter(next(iter(ks)) for ks in keys_of.values() if len(ks) == 1)
+    out: dict[str, str] = {}
+    for key in {k for ks in keys_of.values() for k in ks}:
+        total = len(ordered) - only[key]
+        shown: list[str] = []
+        for label in ordered:
+            if len(shown) == SHOWN_ELSEWHERE:
+                break
+            if keys_of[label] != {key}:
+                shown.append(label)
+        more = f"; and {total - len(shown)} more" if total > len(shown) else ""
+        out[key] = "; ".join(shown) + more
+    return out
+
+
 def conflicts(entries: list[Entry]) -> list[Anomaly]:
     """The same code under different occupation names, and the same name under different codes."""
     out: list[Anomaly] = []
     by_code: dict[str, list[Entry]] = defaultdict(list)
     by_name: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
-        if e.code and parse_code(e.code) is not None:
+        if e.code and _parse_code(e.code) is not None:
             by_code[e.code].append(e)
             by_name[e.occupation].append(e)
     for code, group in sorted(by_code.items()):
@@ -51,33 +88,33 @@ def conflicts(entries: list[Entry]) -> list[Anomaly]:
         if len(names) < 2:
             continue
         majority, top = names.most_common(1)[0]
+        elsewhere = _elsewhere(
+            (x.occupation, f"{x.name} ({x.catalog_id} line {x.provenance.line})") for x in group
+        )
         for e in group:
             # Only a name outvoted by other sources gets a suggestion; a tie is left to a person.
             suggest = majority if e.occupation != majority and top > names[e.occupation] else None
-            others = _where(x for x in group if x.occupation != e.occupation)
             out.append(
                 entry_anomaly(
                     "code_name_conflict",
                     e,
-                    f"code {code} is {e.occupation!r} here but named differently elsewhere: {others}",
+                    f"code {code} is {e.occupation!r} here but named differently elsewhere: "
+                    f"{elsewhere[e.occupation]}",
                     suggestion=suggest,
                 )
             )
     for name, group in sorted(by_name.items()):
-        codes = {e.code for e in group}
-        if len(codes) < 2:
+        if len({e.code for e in group}) < 2:
             continue
+        elsewhere = _elsewhere(
+            (x.code or "", f"{x.code} ({x.catalog_id} line {x.provenance.line})") for x in group
+        )
         for e in group:
-            others = "; ".join(
-                sorted(
-                    {f"{x.code} ({x.catalog_id} line {x.provenance.line})" for x in group if x.code != e.code}
-                )
-            )
             out.append(
                 entry_anomaly(
                     "name_code_conflict",
                     e,
-                    f"{name!r} has code {e.code} here but other codes elsewhere: {others}",
+                    f"{name!r} has code {e.code} here but other codes elsewhere: {elsewhere[e.code or '']}",
                 )
             )
     return out
@@ -106,17 +143,25 @@ def cross_source_anomalies(catalogs: list[CatalogVersion]) -> list[Anomaly]:
     return code_anomalies(entries) + conflicts(entries) + normalisation_anomalies(entries)
 
 
+# Each "did you mean" lookup is a fuzzy search over the published names (about a millisecond); an
+# upload of 100,000 names that no catalog prints would otherwise spend minutes on them.
+SUGGESTED_NAMES = 200
+
+
 def upload_anomalies(
     uploaded: CatalogVersion,
     published: Sequence[CatalogVersion],
     suggest: Callable[[str], list[str]] | None = None,
+    *,
+    suggested: int = SUGGESTED_NAMES,
 ) -> list[Anomaly]:
     """The checks the shipped documents get, run on an uploaded catalog against the published ones:
     codes in no 大典 中类, a code named otherwise by the published catalogs (the name they use is
     suggested: a misspelt name), a name printed under other codes (the code they use is suggested: a
     wrong code), a name no published catalog prints and that has no code (the nearest names are
     suggested), and every name that matched only after normalisation. The published version of the
-    uploaded catalog itself is left out: the upload replaces it."""
+    uploaded catalog itself is left out: the upload replaces it. Nearest names are looked up for the
+    first `suggested` distinct unknown names (each lookup is a fuzzy search), and once per name."""
     mine = list(uploaded.entries)
     seeds = {e.provenance.seed for e in mine}
     others = [e for c in published if c.id != uploaded.id for e in c.entries]
@@ -125,17 +170,19 @@ def upload_anomalies(
         return a.seed in seeds and a.catalog_id == uploaded.id
 
     found = code_anomalies(mine)
+    # The row a conflict came from, by (line, original text); the first such row, as a scan would find.
+    row_of: dict[tuple[int, str], Entry] = {}
+    for e in mine:
+        row_of.setdefault((e.provenance.line, e.provenance.raw), e)
     by_name: dict[str, Counter[str]] = defaultdict(Counter)
     for e in others:
-        if e.code and parse_code(e.code) is not None:
+        if e.code and _parse_code(e.code) is not None:
             by_name[e.occupation][e.code] += 1
     for a in conflicts(mine + others):
         if not own(a):
             continue
         if a.kind == "name_code_conflict" and a.suggestion is None:
-            entry = next(
-                (e for e in mine if e.provenance.line == a.line and e.provenance.raw == a.original), None
-            )
+            entry = row_of.get((a.line, a.original))
             codes = by_name.get(entry.occupation) if entry is not None else None
             if codes:
                 (best, n), *rest = codes.most_common(2)
@@ -143,16 +190,22 @@ def upload_anomalies(
                     a = replace(a, suggestion=best)
         found.append(a)
     known = {e.occupation for e in others} | {e.name for e in others}
+    nearest: dict[str, list[str]] = {}
     for e in mine:
         if e.code or e.occupation in known or e.name in known:
             continue
-        near = [n for n in (suggest(e.name) if suggest else []) if n != e.name][:3]
+        if e.name not in nearest and len(nearest) < suggested:
+            nearest[e.name] = [n for n in (suggest(e.name) if suggest else []) if n != e.name][:3]
+        near = nearest.get(e.name)
+        if near is None:
+            hint = f"; nearest names are looked up for the first {suggested} unknown names only"
+        else:
+            hint = f"; nearest: {', '.join(near)}" if near else ""
         found.append(
             entry_anomaly(
                 "name_unknown",
                 e,
-                f"{e.name!r} has no code and no published catalog prints it"
-                + (f"; nearest: {', '.join(near)}" if near else ""),
+                f"{e.name!r} has no code and no published catalog prints it{hint}",
                 suggestion=near[0] if near else None,
             )
         )

@@ -16,11 +16,6 @@ from catalogs.models import Upload
 from catalogs.present import MAPPING_LABELS, anomaly_view
 from skillsubsidy.ingest.tables import TableImportError
 
-# Findings that mark their row in the preview: the name or the code is probably wrong.
-FLAGGED_KINDS = frozenset(
-    {"code_name_conflict", "name_code_conflict", "code_unknown_group", "name_unknown", "code_malformed"}
-)
-
 
 @staff_required
 @require_http_methods(["GET", "POST"])
@@ -43,21 +38,22 @@ def upload_new(request: HttpRequest) -> HttpResponse:
 def _upload_page(
     request: HttpRequest, upload: Upload, *, errors: list[str], draft_form: UploadDraftForm | None = None
 ) -> HttpResponse:
+    # The preview stored at upload or at the last mapping save: a view reads, never re-parses.
     try:
-        pv = uploads.upload_preview(upload)
+        shown = uploads.upload_shown(upload)
     except TableImportError as exc:
-        pv, errors = None, [*errors, str(exc)]
-    findings = uploads.upload_quality(upload, pv) if pv is not None else []
-    flagged = {a.line for a in findings if a.kind in FLAGGED_KINDS}
+        shown = uploads.Shown(error=str(exc))
+    pv = shown if shown.error is None else None
     return render(
         request,
         "backoffice/upload.html",
         {
             "upload": upload,
             "pv": pv,
-            "findings": [anomaly_view(a) for a in findings],
-            "flagged": flagged,
-            "errors": errors,
+            "findings": [anomaly_view(a) for a in shown.findings],
+            "findings_total": shown.findings_total,
+            "flagged": shown.flagged,
+            "errors": [*errors, shown.error] if shown.error else errors,
             "draft_form": draft_form,
             "fields": [(f, MAPPING_LABELS.get(f, f)) for f in uploads.FIELD_CHOICES],
         },
