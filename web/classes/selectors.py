@@ -183,12 +183,25 @@ class Outcomes:
     assessed: int
     passed: int
     certificates: int
+    # Former trainees whose later work is known (classes.models.Employment), and how many worked.
+    employment_known: int = 0
+    employed: int = 0
 
     @property
     def pass_rate(self) -> Decimal | None:
-        if not self.assessed:
-            return None
-        return (Decimal(self.passed) * 100 / Decimal(self.assessed)).quantize(Decimal("0.1"))
+        return _percent(self.passed, self.assessed)
+
+    @property
+    def employment_rate(self) -> Decimal | None:
+        """Of the former trainees whose later work is known, the share employed: the documents give no
+        method (附件4 · 8①), so it is this plain share, never an estimate for those not followed up."""
+        return _percent(self.employed, self.employment_known)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 def outcomes(institution: Institution) -> Outcomes:
@@ -201,8 +214,17 @@ def outcomes(institution: Institution) -> Outcomes:
         assessed=Count("result"),
         passed=Count("result", filter=Q(result__passed=True)),
         certificates=Count("result", filter=~Q(result__certificate_no="")),
+        known=Count("employment"),
+        employed=Count("employment", filter=Q(employment__employed=True)),
     )
-    return Outcomes(counts["n"], counts["assessed"], counts["passed"], counts["certificates"])
+    return Outcomes(
+        counts["n"],
+        counts["assessed"],
+        counts["passed"],
+        counts["certificates"],
+        counts["known"],
+        counts["employed"],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +236,7 @@ class PublicOutcomes:
     pass_rate: Decimal | None
     certificates: int | None
     suppressed: bool
+    employment_rate: Decimal | None = None
     minimum: int = PUBLIC_MIN_TRAINEES
 
 
@@ -221,11 +244,13 @@ def public_outcomes(institution: Institution) -> PublicOutcomes:
     o = outcomes(institution)
     small_roster = o.trainees < PUBLIC_MIN_TRAINEES
     small_assessed = o.assessed < PUBLIC_MIN_TRAINEES
+    small_known = o.employment_known < PUBLIC_MIN_TRAINEES
     return PublicOutcomes(
         trainees=None if small_roster else o.trainees,
         pass_rate=None if small_assessed else o.pass_rate,
         certificates=None if small_assessed else o.certificates,
-        suppressed=small_roster or small_assessed,
+        suppressed=small_roster or small_assessed or small_known,
+        employment_rate=None if small_known else o.employment_rate,
     )
 
 
