@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import staff_scope
 from classes.models import Attendance, Session, Trainee, TrainingClass
 from common.actor import Actor
 from institutions.models import Institution
 from skillsubsidy.classes.lifecycle import CLASS
-from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import all_regions, ancestry
 from skillsubsidy.rules import checks
@@ -94,12 +94,22 @@ def filtered(
     return qs.order_by("-start", "-id")
 
 
+_FLAGS = {
+    "suspended": gettext_lazy(
+        "The institution is suspended (no new classes); this class may run to its end: follow it closely"
+    ),
+    "removed": gettext_lazy(
+        "The institution was removed from the catalog; this class may run to its end: follow it closely"
+    ),
+}
+
+
 def institution_flag(training_class: TrainingClass) -> str | None:
-    """Why this class is flagged, in Chinese, or None: its institution was suspended or removed while
-    it was filed or running (it may finish; no new class may be filed)."""
+    """Why this class is flagged, in the page's language, or None: its institution was suspended or
+    removed while it was filed or running (it may finish; no new class may be filed)."""
     inst = training_class.institution
     if training_class.status in FLAGGED_CLASS_STATES and inst.status in FLAGGED_INSTITUTION_STATES:
-        return f"承训机构已{INSTITUTION.states[inst.status].label_zh}，本班可培训至结束，请重点跟踪"
+        return str(_FLAGS[inst.status])
     return None
 
 

@@ -976,8 +976,9 @@ def employment_record(
         raise ValidationError({"employer": _("Give an employer only for someone who is employed")})
     if len(name) > 200:
         raise ValidationError(
-            {"employer": _("At most %(limit)d characters (now %(n)d)") % {"limit": 200, "n": len(name)}}
-        )
+            {"employer": _("%(label)s: at most %(limit)d characters (now %(n)d)")
+             % {"label": _("Employer"), "limit": 200, "n": len(name)}}
+        )  # fmt: skip
     number = id_number.strip().upper()
     trainee = (
         Trainee.objects.filter(

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.services import clerk_account_create
 from audit.services import audit_record
@@ -50,14 +51,43 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EVALUATION_CATALOG = "evaluation-orgs"  # seed 003: what social training-evaluation organisations may certify
 
 
+# Each text input by its label on the pages, so that a refusal names the field in the page's language.
+_LABELS = {
+    "name": gettext_lazy("Name"),
+    "address": gettext_lazy("Address"),
+    "legal_rep_name": gettext_lazy("Legal representative"),
+    "contact_name": gettext_lazy("Contact person"),
+    "legal_form": gettext_lazy("Type on the business licence"),
+    "website": gettext_lazy("Website"),
+    "platform": gettext_lazy("Own online training platform"),
+    "text": gettext_lazy("Text: occupations licensed, the scope as printed, or the base's name"),
+    "issuer": gettext_lazy("Issuer"),
+    "number": gettext_lazy("Number"),
+    "username": gettext_lazy("User name"),
+    "occupation": gettext_lazy("Occupation taught"),
+    "certificate": gettext_lazy("Certificate"),
+    "certificate_no": gettext_lazy("Certificate number"),
+    "equipment": gettext_lazy("Equipment"),
+    "reference": gettext_lazy("Filing reference"),
+    "filed_by": gettext_lazy("Filed by (HR department)"),
+    "evidence": gettext_lazy("Evidence"),
+    "findings": gettext_lazy("What was found"),
+    "source": gettext_lazy("Source: the decision or notice"),
+    "summary": gettext_lazy("What happened"),
+    "evaluator": gettext_lazy("Evaluator"),
+}
+
+
 def _text(field: str, value: str, *, limit: int, required: bool = True) -> str:
     text = value.strip()
+    label = _LABELS[field]
     if required and not text:
-        raise ValidationError({field: _("Required")})
+        raise ValidationError({field: _("%(label)s: required") % {"label": label}})
     if len(text) > limit:
         raise ValidationError(
-            {field: _("At most %(limit)d characters (now %(n)d)") % {"limit": limit, "n": len(text)}}
-        )
+            {field: _("%(label)s: at most %(limit)d characters (now %(n)d)")
+             % {"label": label, "limit": limit, "n": len(text)}}
+        )  # fmt: skip
     return text
 
 
