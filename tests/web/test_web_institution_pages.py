@@ -356,7 +356,8 @@ def test_keeping_an_institution_is_confirmed_with_an_audit_row(tianhe_staff: Any
     ("over", "chinese", "english"),
     [
         ({"name": "  "}, "名称：必填", "Name: required"),
-        ({"name": "校" * 201}, "名称：不超过200个字符（现为201个）", "Name: at most 200 characters (now 201)"),
+        ({"name": "校" * 201}, "名称：不超过200个字符（现为201个）",
+         "Name: at most 200 characters (now 201)"),
         (
             {"uscc": WELDING_SCHOOL[:-1] + ("0" if WELDING_SCHOOL[-1] != "0" else "1")},
             "无效：校验码不符",

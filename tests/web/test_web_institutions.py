@@ -157,7 +157,7 @@ def test_an_evaluation_approval_must_lie_within_the_institutions_filed_scope(gua
         # 000_d6c6a123f4673bde.txt lists 砌筑工; 003_eaf749be2f6ce36e.txt · 附件2 does not.
         ({"occupation": "砌筑工"}, [3], "occupation",
          "'砌筑工' 不在社会培训评价组织可评价的职业（工种）目录（seed 003）内"),
-        ({"reference": " "}, [3], "reference", "必填"),
+        ({"reference": " "}, [3], "reference", "备案文号：必填"),
         ({"filed_on": date(2025, 6, 2)}, [3], "filed_on", "日期 2025-06-02 晚于今天 2025-06-01"),
     ],
     ids=["level-outside-seed-003", "occupation-outside-seed-003", "no-reference", "future-date"],
