@@ -254,13 +254,14 @@ def public_outcomes(institution: Institution) -> PublicOutcomes:
     o = outcomes(institution)
     small_roster = o.trainees < PUBLIC_MIN_TRAINEES
     small_assessed = o.assessed < PUBLIC_MIN_TRAINEES
-    small_known = o.employment_known < PUBLIC_MIN_TRAINEES
+    # Nobody's later work known is no figure to hide, so it does not mark the outcomes as suppressed.
+    small_known = 0 < o.employment_known < PUBLIC_MIN_TRAINEES
     return PublicOutcomes(
         trainees=None if small_roster else o.trainees,
         pass_rate=None if small_assessed else o.pass_rate,
         certificates=None if small_assessed else o.certificates,
         suppressed=small_roster or small_assessed or small_known,
-        employment_rate=None if small_known else o.employment_rate,
+        employment_rate=None if small_known or not o.employment_known else o.employment_rate,
     )
 
 
