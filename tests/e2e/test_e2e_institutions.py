@@ -1,29 +1,73 @@
 """The institution catalog in a real browser: 天河区 registers an institution, records its grounds, a
 passed first-class inspection (001 · 二（二）4) and the reviewer's findings, and proposes it; the city
-lists it; the portal finds it by 焊工 in 天河区; the city removes it with a reason; it leaves the portal
-and appears among the removals. (A running class cannot be flagged yet: classes do not exist.)"""
+lists it; the portal finds it by 焊工 in 天河区; the district opens a clerk account, and the clerk files
+a 焊工 level-3 class on time and starts it; the city removes the institution with a reason; it leaves
+the portal and appears among the removals, the district sees its running class flagged on the class
+list and the class page, and the clerk's next class is refused (issue 9: removal stops new filings at
+once; classes already running finish and are flagged)."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 
-from conftest import PASSWORD, LiveServer
+from conftest import PASSWORD, LiveServer, screenshot
 
 FIRST17 = "52440106MJE2E0010"
 CODE = FIRST17 + uscc.calc_check_digit(FIRST17)
 NAME = "天河区浏览器测试焊接培训学校"
+CLASS = "焊工三级清退跟踪测试班"
+CLERK = "e2e-inst-clerk"
+
+
+def server_day() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def today() -> str:
     """The server's date (settings.TIME_ZONE), which dates the inspection and the removal."""
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    return server_day().isoformat()
+
+
+def roster(path: Path) -> Path:
+    """Two trainees of 天河区 with valid ID numbers (GB 11643-1999 check character), as the clerk's XLSX."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(("姓名", "身份证号"))
+    for name, first17 in (("周一", "44010619910303451"), ("吴二", "44010619930404562")):
+        ws.append((name, first17 + ric.calc_check_digit(first17 + "0")))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def draft_class(page: Any, start: date) -> None:
+    """The clerk's draft of a 焊工 level-3 class: 8 sessions of 7 class hours (56, the level's minimum
+    in 000 · 附件1 · 备注2), starting `start`."""
+    page.goto("/office/workspace/classes/new/")
+    page.locator("#c-title").fill(CLASS)
+    page.locator("#c-occupation").fill("焊工")
+    page.locator("#c-level").select_option("3")
+    page.locator("#c-cert").select_option(label="职业技能等级证书")
+    page.locator("#c-start").fill(start.isoformat())
+    page.locator("#c-end").fill((start + timedelta(days=10)).isoformat())
+    page.locator("#c-venue").fill("实训车间")
+    lines = [f"{start + timedelta(days=i)} | 第{i + 1}次课 | 7 | 线下" for i in range(8)]
+    page.locator("#c-sessions").fill("\n".join(lines))
+    page.locator("#c-plan").fill("理论 16 课时，实操 40 课时")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state()
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +84,13 @@ def login(page: Any, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/office/")
+    page.wait_for_url(
+        re.compile(r"/office/(workspace/)?$")
+    )  # staff land on the office, clerks on their workspace
 
 
-def shot(page: Any, tmp_path: Path, name: str) -> None:
-    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+def shot(page: Any, name: str) -> None:
+    screenshot(page, f"institutions-{name}")
 
 
 def move(page: Any, button: str, reason: str) -> None:
@@ -93,7 +139,7 @@ def test_register_inspect_list_find_remove(
     assert "区级已推荐" in page.locator("main, body").first.inner_text()
     # The district cannot list: no such button is offered.
     assert page.get_by_role("button", name="列入目录", exact=True).count() == 0
-    shot(page, tmp_path, "1-proposed")
+    shot(page, "1-proposed")
 
     city = browser.new_context(base_url=web_server.url, locale="zh-CN")
     office = city.new_page()
@@ -107,12 +153,58 @@ def test_register_inspect_list_find_remove(
     assert card.count() == 1
     text = card.inner_text()
     assert "焊工 · 三级/高级工" in text and "欧阳** 138****5678" in text and "张三丰" not in text
-    shot(page, tmp_path, "2-portal")
+    shot(page, "2-portal")
+
+    # The district opens the clerk's account; the clerk files a class 14 days ahead (the deadline is 5
+    # working days, 002 · 附件4 · 8②) and starts it.
+    page.goto(detail)
+    page.locator("#k-username").fill(CLERK)
+    page.locator("#k-password").fill(PASSWORD)
+    page.get_by_role("button", name="创建账号").click()
+    page.wait_for_load_state()
+    assert CLERK in page.locator("#clerks + p + ul").inner_text()
+    clerk = browser.new_context(base_url=web_server.url, locale="zh-CN").new_page()
+    login(clerk, CLERK)
+    start = server_day() + timedelta(days=14)
+    draft_class(clerk, start)
+    clerk.wait_for_url("**/office/workspace/classes/*/")
+    clerk.locator("#r-file").set_input_files(str(roster(tmp_path / "名册.xlsx")))
+    clerk.get_by_role("button", name="上传并检查").click()
+    clerk.wait_for_load_state()
+    clerk.get_by_role("button", name="提交开班备案").click()
+    clerk.wait_for_load_state()
+    assert "已提交开班备案。" in clerk.locator("body").inner_text()
+    clerk.get_by_role("button", name="开班", exact=True).click()
+    clerk.wait_for_load_state()
+    assert "培训中" in clerk.locator("dl.facts").inner_text()
+    page.goto("/office/classes/?flagged=1")
+    assert page.locator("tr", has_text=CLASS).count() == 0  # not flagged while its institution is listed
 
     office.goto(detail)
     move(office, "清退出目录", "虚报培训人数，经查属实")
     assert "已清退" in office.locator("body").inner_text()
     city.close()
+
+    # The running class goes on, flagged for the bureau; the clerk files nothing new.
+    flag = "承训机构已清退，本班可培训至结束，请重点跟踪"
+    page.goto("/office/classes/?flagged=1")
+    row = page.locator("tbody tr", has_text=CLASS)
+    assert row.count() == 1
+    assert row.locator("td").nth(5).inner_text() == "培训中"
+    assert row.locator("td").nth(6).inner_text() == flag
+    shot(page, "3-flagged-list")
+    row.get_by_role("link", name=CLASS).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").first.inner_text() == flag
+    assert "培训中" in page.locator("dl.facts").inner_text()
+    shot(page, "4-flagged-class")
+    draft_class(clerk, start + timedelta(days=30))
+    assert (
+        "本机构已被清退出承训机构目录（当前状态：已清退），不能新建或提交开班备案"
+        in clerk.locator("body").inner_text()
+    )
+    assert "/office/workspace/classes/new/" in clerk.url
+    shot(clerk, "5-filing-refused")
 
     page.goto("/institutions/?occupation=焊工&level=3&region=天河区")
     assert page.locator("article.institution", has_text=NAME).count() == 0
@@ -121,4 +213,4 @@ def test_register_inspect_list_find_remove(
     assert row.locator("td").nth(1).inner_text() == CODE
     assert row.locator("td").nth(2).inner_text() == today()
     assert row.locator("td").nth(3).inner_text() == "虚报培训人数，经查属实"
-    shot(page, tmp_path, "3-removals")
+    shot(page, "6-removals")

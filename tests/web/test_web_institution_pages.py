@@ -353,6 +353,74 @@ def test_keeping_an_institution_is_confirmed_with_an_audit_row(tianhe_staff: Any
     assert Institution.objects.get().status == "listed"
 
 
+@pytest.mark.parametrize(
+    ("over", "chinese", "english"),
+    [
+        ({"name": "  "}, "名称：必填", "Name: required"),
+        ({"name": "校" * 201}, "名称：不超过200个字符（现为201个）",
+         "Name: at most 200 characters (now 201)"),
+        (
+            {"uscc": WELDING_SCHOOL[:-1] + ("0" if WELDING_SCHOOL[-1] != "0" else "1")},
+            "无效：校验码不符",
+            "is not valid: the check character does not match",
+        ),
+        ({"contact_phone": "12345"}, "联系电话 '12345' 不是有效的手机号或固定电话",
+         "Contact phone &#x27;12345&#x27; is not a valid mobile or landline number"),
+        ({"region": "火星"}, "未知地区 &#x27;火星&#x27;", "Unknown region &#x27;火星&#x27;"),
+    ],
+    ids=["required", "too-long", "uscc", "phone", "region"],
+)  # fmt: skip
+def test_the_services_refusals_speak_the_pages_language(
+    tianhe_staff: Any, over: dict[str, str], chinese: str, english: str
+) -> None:
+    """Chinese pages say it in Chinese, /en/ pages in English (the services' messages are gettext'd)."""
+    form = {
+        "name": "广州市天河区焊接职业培训学校", "uscc": WELDING_SCHOOL, "kind": "hr_approved",
+        "region": "440106", "address": "广州市天河区天河路1号", "legal_rep_name": "张三丰",
+        "contact_name": "欧阳娜娜", "contact_phone": "13812345678", **over,
+    }  # fmt: skip
+    client = client_for(tianhe_staff)
+    zh = client.post("/office/institutions/new/", form)
+    en = client.post("/en/office/institutions/new/", form)
+    assert (zh.status_code, en.status_code) == (400, 400)
+    assert chinese.replace("'", "&#x27;") in zh.content.decode()
+    assert english in en.content.decode()
+    assert chinese not in en.content.decode()
+    assert not Institution.objects.exists()
+
+
+def test_an_approval_outside_the_filed_scope_is_refused_in_the_pages_language(
+    tianhe_staff: Any,
+) -> None:
+    inst = register(tianhe_staff)
+    client = client_for(tianhe_staff)
+    approval = {
+        "role": "evaluation",
+        "occupation": "政务服务办事员",
+        "level": "3",
+        "valid_from": "2025-06-01",
+    }
+    zh = client.post(f"/office/institutions/{inst.pk}/approval/", approval)
+    assert zh.status_code == 400
+    assert "政务服务办事员 三级/高级工 不在本机构的备案评价范围内（已备案：无）" in zh.content.decode()
+    en = client.post(f"/en/office/institutions/{inst.pk}/approval/", approval)
+    assert "政务服务办事员 at level 3 is outside this institution&#x27;s filed scope (filed: none)" in (
+        en.content.decode()
+    )
+    # 003_eaf749be2f6ce36e.txt · 附件2 · row 1: 政务服务办事员 at levels 5、4、3.
+    scope = {"occupation": "政务服务办事员", "levels": "3、4", "reference": "穗人社评备〔2025〕1号",
+             "filed_by": "广州市人社局", "filed_on": "2025-03-01"}  # fmt: skip
+    assert client.post(f"/office/institutions/{inst.pk}/scope/", scope).status_code == 302
+    assert client.post(f"/office/institutions/{inst.pk}/approval/", approval).status_code == 302
+    page = client.get(f"/office/institutions/{inst.pk}/").content.decode()
+    assert "政务服务办事员 · 3、4 · 广州市人社局 穗人社评备〔2025〕1号 · 2025-03-01" in page
+    bad = client.post(f"/en/office/institutions/{inst.pk}/scope/", {**scope, "levels": "3、2"})
+    assert bad.status_code == 400
+    assert "政务服务办事员 may be evaluated at level 3, level 4, level 5, not 3, 2" in bad.content.decode()
+    assert list(inst.filed_scopes.values_list("levels", flat=True)) == [[3, 4]]
+    assert list(Approval.objects.filter(role="evaluation").values_list("level", flat=True)) == [3]
+
+
 # --- import -------------------------------------------------------------------------------------
 
 HEADER = [

@@ -94,31 +94,82 @@ def test_a_bureau_registers_only_within_its_region(guangzhou: Any) -> None:
     assert not Institution.objects.exists()
 
 
+def file_scope(inst: Institution, actor: Any, levels: list[int], **over: Any) -> Any:
+    fields: dict[str, Any] = {
+        "occupation": "政务服务办事员", "reference": "穗人社评备〔2025〕1号", "filed_by": "广州市人社局",
+        "filed_on": date(2025, 3, 1), "today": TODAY,
+    }  # fmt: skip
+    return services.scope_file(institution=inst, actor=actor, levels=levels, **{**fields, **over})
+
+
+def evaluate(inst: Institution, actor: Any, level: int) -> Any:
+    return services.approval_add(
+        institution=inst, actor=actor, role="evaluation", occupation="政务服务办事员", level=level,
+        valid_from=TODAY,
+    )  # fmt: skip
+
+
 @pytest.mark.django_db
 def test_an_evaluation_approval_must_lie_within_seed_003_and_its_levels(guangzhou: Any) -> None:
     inst = register(guangzhou)
+    file_scope(inst, guangzhou, [3, 4, 5])
     # 003_eaf749be2f6ce36e.txt · 附件2 · row 1: 3-01-01-02 政务服务办事员, levels 5、4、3
-    ok = services.approval_add(
-        institution=inst,
-        actor=guangzhou,
-        role="evaluation",
-        occupation="政务服务办事员",
-        level=3,
-        valid_from=TODAY,
-    )
+    ok = evaluate(inst, guangzhou, 3)
     assert (ok.occupation_code, ok.occupation, ok.level) == ("3-01-01-02", "政务服务办事员", 3)
     with pytest.raises(ValidationError) as caught:
-        services.approval_add(
-            institution=inst,
-            actor=guangzhou,
-            role="evaluation",
-            occupation="政务服务办事员",
-            level=2,
-            valid_from=TODAY,
-        )
+        evaluate(inst, guangzhou, 2)
     assert caught.value.message_dict["level"] == [
         "政务服务办事员 可评价的等级为 三级/高级工、四级/中级工、五级/初级工，不含 2"
     ]
+
+
+@pytest.mark.django_db
+def test_an_evaluation_approval_must_lie_within_the_institutions_filed_scope(guangzhou: Any) -> None:
+    """001 · 二（二）: the evaluation catalog is the list HR departments file and publish, so seed 003's
+    levels are not enough: the institution's own filing must cover the level too."""
+    inst = register(guangzhou)
+    with pytest.raises(ValidationError) as caught:
+        evaluate(inst, guangzhou, 3)
+    assert caught.value.message_dict == {
+        "level": ["政务服务办事员 三级/高级工 不在本机构的备案评价范围内（已备案：无）"]
+    }
+    scope = file_scope(inst, guangzhou, [4, 3])
+    assert (scope.occupation_code, scope.levels) == ("3-01-01-02", [3, 4])
+    assert evaluate(inst, guangzhou, 4).level == 4
+    with pytest.raises(ValidationError) as caught:
+        evaluate(inst, guangzhou, 5)  # in seed 003, not in the filing
+    assert caught.value.message_dict == {
+        "level": [
+            "政务服务办事员 五级/初级工 不在本机构的备案评价范围内"
+            "（已备案：政务服务办事员 3/4（穗人社评备〔2025〕1号））"
+        ]
+    }
+    assert list(inst.approvals.values_list("level", flat=True)) == [4]
+    row = AuditRecord.objects.get(action="institution.scope.file", target_id=str(inst.pk))
+    assert "穗人社评备〔2025〕1号" in row.summary
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("over", "levels", "field", "message"),
+    [
+        ({}, [2], "levels", "政务服务办事员 可评价的等级为 三级/高级工、四级/中级工、五级/初级工，不含 2"),
+        # 000_d6c6a123f4673bde.txt lists 砌筑工; 003_eaf749be2f6ce36e.txt · 附件2 does not.
+        ({"occupation": "砌筑工"}, [3], "occupation",
+         "'砌筑工' 不在社会培训评价组织可评价的职业（工种）目录（seed 003）内"),
+        ({"reference": " "}, [3], "reference", "备案文号：必填"),
+        ({"filed_on": date(2025, 6, 2)}, [3], "filed_on", "日期 2025-06-02 晚于今天 2025-06-01"),
+    ],
+    ids=["level-outside-seed-003", "occupation-outside-seed-003", "no-reference", "future-date"],
+)  # fmt: skip
+def test_a_filed_scope_outside_seed_003_or_without_its_filing_is_refused_and_nothing_is_stored(
+    guangzhou: Any, over: dict[str, Any], levels: list[int], field: str, message: str
+) -> None:
+    inst = register(guangzhou)
+    with pytest.raises(ValidationError) as caught:
+        file_scope(inst, guangzhou, levels, **over)
+    assert caught.value.message_dict == {field: [message]}
+    assert not inst.filed_scopes.exists()
 
 
 @pytest.mark.django_db

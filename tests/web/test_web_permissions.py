@@ -296,7 +296,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         add("backoffice:institution", region, pk=inst.pk)
         add("backoffice:institution_move", region, pk=inst.pk)
         add("backoffice:institution_listing", region, pk=inst.pk)
-        add("backoffice:institution_add", region, pk=inst.pk, what="inspection")
+        for what in ("inspection", "scope", "employment"):  # one URL per record kind
+            add("backoffice:institution_add", region, pk=inst.pk, what=what)
     for region, cls in world["classes"].items():
         trainee = cls.trainees.get()
         add("backoffice:class", region, pk=cls.pk)

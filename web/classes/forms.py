@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from classes import services
-from classes.models import Amendment, ClassInspection, TrainingClass
+from classes.models import Amendment, ClassInspection, Employment, TrainingClass
 from common.actor import Actor
 from common.forms import IsoDateField, ReasonField, ServiceForm, WholeNumberField, quoted
 from institutions.models import Institution
@@ -276,3 +276,34 @@ def result_rows(tables: Sequence[RawTable]) -> tuple[list[services.ResultInput],
                 continue
         out.append(services.ResultInput(r["id"], r["passed"] == "合格", r.get("number", ""), issued))
     return out, problems
+
+
+class EmploymentForm(ServiceForm):
+    """A former trainee's employment after training, recorded from the institution's page."""
+
+    inputs: ClassVar[tuple[str, ...]] = ("id_number", "employed", "employer", "source", "on")
+    id_number = forms.CharField(required=False)
+    employed = forms.ChoiceField(
+        label=_("Employed"), choices=(("yes", _("Employed")), ("no", _("Not employed")))
+    )
+    employer = forms.CharField(required=False)
+    source = forms.CharField(required=False)
+    on = IsoDateField(label=_("Known on"))
+
+    def __init__(self, data: Any, *, institution: Institution, actor: Actor, today: date) -> None:
+        super().__init__(data)
+        self.institution, self.actor, self.today = institution, actor, today
+
+    def submit(self) -> Employment | None:
+        return self.run(
+            lambda d: services.employment_record(
+                actor=self.actor,
+                institution=self.institution,
+                id_number=d["id_number"],
+                employed=d["employed"] == "yes",
+                employer=d["employer"],
+                source=d["source"],
+                on=d["on"],
+                today=self.today,
+            )
+        )

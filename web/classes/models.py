@@ -264,3 +264,35 @@ class Result(models.Model):
                 condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5), name="result_level_1_to_5"
             ),
         )
+
+
+class Employment(models.Model):
+    """What is known of a trainee's work after the training (附件4 · 8① prefers institutions with good
+    post-training employment; the documents give no method of measuring it, so this is a record of
+    what someone found, with its source and date, not a figure computed by a rule). One per trainee:
+    a correction is a new audited record by the bureau, not an overwrite."""
+
+    class Source(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("The institution's follow-up")
+        INSURANCE = "insurance", _("Social-insurance record")
+        SELF_REPORT = "self_report", _("The worker's own report")
+
+    trainee = models.OneToOneField(Trainee, on_delete=models.PROTECT, related_name="employment")
+    employed = models.BooleanField()
+    employer = models.CharField(max_length=200, blank=True)  # its name or kind, if known; only when employed
+    source = models.CharField(max_length=16, choices=Source.choices)
+    on = models.DateField()  # the day the source says it was so
+    recorded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("trainee",)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(employed=True) | Q(employer=""), name="employment_employer_only_when_employed"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["follow_up", "insurance", "self_report"]),
+                name="employment_known_source",
+            ),
+        )

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import staff_scope
 from classes.models import Amendment, Attendance, Session, Trainee, TrainingClass
 from common.actor import Actor
 from institutions.models import Institution
 from skillsubsidy.classes.lifecycle import CLASS
-from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import Region, all_regions, ancestry, descendants, with_ancestors
 from skillsubsidy.rules import checks
@@ -94,12 +94,22 @@ def filtered(
     return qs.order_by("-start", "-id")
 
 
+_FLAGS = {
+    "suspended": gettext_lazy(
+        "The institution is suspended (no new classes); this class may run to its end: follow it closely"
+    ),
+    "removed": gettext_lazy(
+        "The institution was removed from the catalog; this class may run to its end: follow it closely"
+    ),
+}
+
+
 def institution_flag(training_class: TrainingClass) -> str | None:
-    """Why this class is flagged, in Chinese, or None: its institution was suspended or removed while
-    it was filed or running (it may finish; no new class may be filed)."""
+    """Why this class is flagged, in the page's language, or None: its institution was suspended or
+    removed while it was filed or running (it may finish; no new class may be filed)."""
     inst = training_class.institution
     if training_class.status in FLAGGED_CLASS_STATES and inst.status in FLAGGED_INSTITUTION_STATES:
-        return f"承训机构已{INSTITUTION.states[inst.status].label_zh}，本班可培训至结束，请重点跟踪"
+        return str(_FLAGS[inst.status])
     return None
 
 
@@ -183,12 +193,25 @@ class Outcomes:
     assessed: int
     passed: int
     certificates: int
+    # Former trainees whose later work is known (classes.models.Employment), and how many worked.
+    employment_known: int = 0
+    employed: int = 0
 
     @property
     def pass_rate(self) -> Decimal | None:
-        if not self.assessed:
-            return None
-        return (Decimal(self.passed) * 100 / Decimal(self.assessed)).quantize(Decimal("0.1"))
+        return _percent(self.passed, self.assessed)
+
+    @property
+    def employment_rate(self) -> Decimal | None:
+        """Of the former trainees whose later work is known, the share employed: the documents give no
+        method (附件4 · 8①), so it is this plain share, never an estimate for those not followed up."""
+        return _percent(self.employed, self.employment_known)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 def outcomes(institution: Institution) -> Outcomes:
@@ -201,8 +224,17 @@ def outcomes(institution: Institution) -> Outcomes:
         assessed=Count("result"),
         passed=Count("result", filter=Q(result__passed=True)),
         certificates=Count("result", filter=~Q(result__certificate_no="")),
+        known=Count("employment"),
+        employed=Count("employment", filter=Q(employment__employed=True)),
     )
-    return Outcomes(counts["n"], counts["assessed"], counts["passed"], counts["certificates"])
+    return Outcomes(
+        counts["n"],
+        counts["assessed"],
+        counts["passed"],
+        counts["certificates"],
+        counts["known"],
+        counts["employed"],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +246,7 @@ class PublicOutcomes:
     pass_rate: Decimal | None
     certificates: int | None
     suppressed: bool
+    employment_rate: Decimal | None = None
     minimum: int = PUBLIC_MIN_TRAINEES
 
 
@@ -221,11 +254,14 @@ def public_outcomes(institution: Institution) -> PublicOutcomes:
     o = outcomes(institution)
     small_roster = o.trainees < PUBLIC_MIN_TRAINEES
     small_assessed = o.assessed < PUBLIC_MIN_TRAINEES
+    # Nobody's later work known is no figure to hide, so it does not mark the outcomes as suppressed.
+    small_known = 0 < o.employment_known < PUBLIC_MIN_TRAINEES
     return PublicOutcomes(
         trainees=None if small_roster else o.trainees,
         pass_rate=None if small_assessed else o.pass_rate,
         certificates=None if small_assessed else o.certificates,
-        suppressed=small_roster or small_assessed,
+        suppressed=small_roster or small_assessed or small_known,
+        employment_rate=None if small_known or not o.employment_known else o.employment_rate,
     )
 
 

@@ -36,6 +36,7 @@ from classes.models import (
     Amendment,
     Attendance,
     ClassInspection,
+    Employment,
     PersonLock,
     Result,
     Session,
@@ -981,6 +982,93 @@ def results_record(
             f"录入考核结果{written}条（发证：{issuer}），未通过{len(problems)}条",
         )
     return written, problems
+
+
+# -- employment after training -----------------------------------------------------------------
+
+# A trainee's later work is asked about once the training is over (finished, assessed or closed).
+TRAINED_STATES = ("finished", "assessed", "closed")
+
+
+@transaction.atomic
+def employment_record(
+    *,
+    actor: Actor,
+    institution: Institution,
+    id_number: str,
+    employed: bool,
+    source: str,
+    on: date,
+    today: date,
+    employer: str = "",
+) -> Employment:
+    """Record what is known of a former trainee's employment: by the institution's own clerk (its
+    follow-up) or by bureau staff of its region (a social-insurance record, a worker's report). The
+    person is found by ID number among the institution's trainees whose class ended by `on`."""
+    if actor_role(actor) == "institution":
+        if clerk_institution(actor) != institution:
+            raise PermissionDenied("a clerk records only its own institution's trainees")
+    elif actor_role(actor) in BUREAU_ROLES:
+        authorise(actor, institution.region)
+    else:
+        raise PermissionDenied("the institution's clerk or bureau staff only")
+    user = actor_user(actor)
+    if user is None:
+        raise PermissionDenied("an employment record needs a named recorder")
+    if source not in Employment.Source.values:
+        raise ValidationError(
+            {"source": _("Source %(value)r is not one of: %(known)s")
+             % {"value": source, "known": ", ".join(str(label) for label in Employment.Source.labels)}}
+        )  # fmt: skip
+    if on > today:
+        raise ValidationError(
+            {"on": _("The date %(on)s is later than today (%(today)s)") % {"on": on, "today": today}}
+        )
+    name = employer.strip()
+    if not employed and name:
+        raise ValidationError({"employer": _("Give an employer only for someone who is employed")})
+    if len(name) > 200:
+        raise ValidationError(
+            {"employer": _("%(label)s: at most %(limit)d characters (now %(n)d)")
+             % {"label": _("Employer"), "limit": 200, "n": len(name)}}
+        )  # fmt: skip
+    number = id_number.strip().upper()
+    trainee = (
+        Trainee.objects.filter(
+            training_class__institution=institution,
+            training_class__status__in=TRAINED_STATES,
+            id_digest=digest(number),
+            end__lte=on,
+        )
+        .select_related("training_class")
+        .order_by("-end", "-pk")
+        .first()
+    )
+    if trainee is None:
+        raise ValidationError(
+            {"id_number": _("%(id)s is not on the roster of a class of this institution that ended by %(on)s")
+             % {"id": mask(number), "on": on}}
+        )  # fmt: skip
+    try:
+        with transaction.atomic():
+            record = Employment.objects.create(
+                trainee=trainee, employed=employed, employer=name, source=source, on=on, recorded_by=user
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "id_number": _("Employment after training is already recorded for %(id)s")
+                % {"id": trainee.id_masked}
+            }
+        ) from None
+    _audit(
+        trainee.training_class,
+        actor,
+        "employment",
+        f"记录 {trainee.id_masked} 培训后就业情况：{'已就业' if employed else '未就业'}（{on}，"
+        f"来源：{Employment.Source(source).label}）",
+    )
+    return record
 
 
 # -- personal data -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, ClassVar
 
@@ -19,6 +20,7 @@ from institutions.models import (
     Clerk,
     CreditEvent,
     Evaluation,
+    FiledScope,
     Finding,
     Inspection,
     Institution,
@@ -131,6 +133,33 @@ class InspectionForm(_OnInstitution):
     def submit(self) -> Inspection | None:
         return self.run(
             lambda d: services.inspection_record(
+                institution=self.institution, actor=self.actor, today=self.today, **d
+            )
+        )
+
+
+class ScopeForm(_OnInstitution):
+    """The HR department's filed scope of an evaluation institution: the levels typed as 3、4、5."""
+
+    inputs: ClassVar[tuple[str, ...]] = ("occupation", "levels", "reference", "filed_by", "filed_on")
+    occupation = forms.CharField(required=False)
+    levels = forms.CharField(required=False)
+    reference = forms.CharField(required=False)
+    filed_by = forms.CharField(required=False)
+    filed_on = IsoDateField(label=_("Filed on"))
+
+    def clean_levels(self) -> list[int]:
+        parts = [p for p in re.split(r"[\s,，、;；]+", self.cleaned_data["levels"]) if p]
+        if not parts or not all(p.isdecimal() for p in parts):
+            raise ValidationError(
+                _("%(label)s: “%(value)s” is not a list of levels such as 3、4、5."),
+                params={"label": _("Filed levels"), "value": self.cleaned_data["levels"]},
+            )
+        return [int(p) for p in parts]
+
+    def submit(self) -> FiledScope | None:
+        return self.run(
+            lambda d: services.scope_file(
                 institution=self.institution, actor=self.actor, today=self.today, **d
             )
         )

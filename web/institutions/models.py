@@ -118,6 +118,25 @@ class Approval(models.Model):
         )
 
 
+class FiledScope(models.Model):
+    """An evaluation institution's filed scope (备案范围): an occupation and the levels that an HR
+    department filed and published for it (001 · 二（二）: 评价机构目录以备案公布的机构名单为准), with the
+    filing's reference and date. An evaluation approval must lie within it as well as within seed 003."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="filed_scopes")
+    occupation_code = models.CharField(max_length=20, blank=True)
+    occupation = models.CharField(max_length=100)  # the name as seed 003 prints it
+    levels = models.JSONField()  # the filed levels, 1–5, ascending
+    reference = models.CharField(max_length=100)  # the filing's document number (备案文号)
+    filed_by = models.CharField(max_length=200)  # the HR department that filed it
+    filed_on = models.DateField()
+    recorded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("institution", "occupation", "-filed_on", "-id")
+
+
 class Finding(models.Model):
     """A reviewer's judgement on a condition no rule can decide (are the premises adequate?), with
     evidence and a name: the eligibility check reads the latest one, never a silent pass."""

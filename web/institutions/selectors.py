@@ -20,6 +20,7 @@ from institutions.models import (
     Clerk,
     CreditEvent,
     Evaluation,
+    FiledScope,
     Finding,
     Inspection,
     Institution,
@@ -249,6 +250,7 @@ class Record:
     teachers: tuple[Teacher, ...]
     premises: tuple[Premises, ...]
     approvals: tuple[Approval, ...]
+    filed_scopes: tuple[FiledScope, ...]
     inspections: tuple[Inspection, ...]
     findings: tuple[Finding, ...]
     evaluations: tuple[Evaluation, ...]
@@ -261,6 +263,7 @@ def record_of(institution: Institution) -> Record:
         teachers=tuple(institution.teachers.all()),
         premises=tuple(institution.premises.all()),
         approvals=tuple(institution.approvals.all()),
+        filed_scopes=tuple(institution.filed_scopes.all()),
         inspections=tuple(institution.inspections.select_related("inspector")),
         findings=tuple(institution.findings.select_related("reviewer")),
         evaluations=tuple(institution.evaluations.all()),

@@ -11,7 +11,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.services import clerk_account_create
 from audit.services import audit_record
@@ -20,13 +23,14 @@ from common.actor import Actor, actor_user, authorise
 from common.errors import required_reason
 from common.personal import seal
 from common.transitions import actor_role, change_state
-from institutions import selectors
+from institutions import present, selectors
 from institutions.models import (
     Approval,
     Basis,
     Clerk,
     CreditEvent,
     Evaluation,
+    FiledScope,
     Finding,
     Inspection,
     Institution,
@@ -34,7 +38,7 @@ from institutions.models import (
     Teacher,
 )
 from institutions.present import condition_label
-from skillsubsidy.catalog.profile import UnknownOccupation, occupation_profile
+from skillsubsidy.catalog.profile import OccupationProfile, UnknownOccupation, occupation_profile
 from skillsubsidy.institutions.lifecycle import ELIGIBILITY, INSTITUTION
 from skillsubsidy.institutions.model import InstitutionKind, InvalidUscc, Role, parse_uscc
 from skillsubsidy.institutions.quality import Proposal, ScoreError, evaluation_criteria
@@ -47,20 +51,65 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EVALUATION_CATALOG = "evaluation-orgs"  # seed 003: what social training-evaluation organisations may certify
 
 
+# Each text input by its label on the pages, so that a refusal names the field in the page's language.
+_LABELS = {
+    "name": gettext_lazy("Name"),
+    "address": gettext_lazy("Address"),
+    "legal_rep_name": gettext_lazy("Legal representative"),
+    "contact_name": gettext_lazy("Contact person"),
+    "legal_form": gettext_lazy("Type on the business licence"),
+    "website": gettext_lazy("Website"),
+    "platform": gettext_lazy("Own online training platform"),
+    "text": gettext_lazy("Text: occupations licensed, the scope as printed, or the base's name"),
+    "issuer": gettext_lazy("Issuer"),
+    "number": gettext_lazy("Number"),
+    "username": gettext_lazy("User name"),
+    "occupation": gettext_lazy("Occupation taught"),
+    "certificate": gettext_lazy("Certificate"),
+    "certificate_no": gettext_lazy("Certificate number"),
+    "equipment": gettext_lazy("Equipment"),
+    "reference": gettext_lazy("Filing reference"),
+    "filed_by": gettext_lazy("Filed by (HR department)"),
+    "evidence": gettext_lazy("Evidence"),
+    "findings": gettext_lazy("What was found"),
+    "source": gettext_lazy("Source: the decision or notice"),
+    "summary": gettext_lazy("What happened"),
+    "evaluator": gettext_lazy("Evaluator"),
+}
+
+
 def _text(field: str, value: str, *, limit: int, required: bool = True) -> str:
     text = value.strip()
+    label = _LABELS[field]
     if required and not text:
-        raise ValidationError({field: "必填"})
+        raise ValidationError({field: _("%(label)s: required") % {"label": label}})
     if len(text) > limit:
-        raise ValidationError({field: f"不超过{limit}个字符（现为{len(text)}个）"})
+        raise ValidationError(
+            {field: _("%(label)s: at most %(limit)d characters (now %(n)d)")
+             % {"label": label, "limit": limit, "n": len(text)}}
+        )  # fmt: skip
     return text
+
+
+def _listed(items: list[str]) -> str:
+    """Items joined as the page's language writes a list."""
+    return present.pick(("、", ", ")).join(items)
+
+
+def _near(suggestions: list[str]) -> str:
+    return _("; did you mean: %(names)s") % {"names": _listed(suggestions)} if suggestions else ""
 
 
 def _region(value: str) -> str:
     try:
         return resolve_region(value).code
     except UnknownRegion as exc:
-        raise ValidationError({"region": str(exc)}) from None
+        raise ValidationError(
+            {
+                "region": _("Unknown region %(value)r%(near)s")
+                % {"value": value, "near": _near(exc.suggestions)}
+            }
+        ) from None
 
 
 def _audit(institution: Institution, actor: Actor, action: str, summary: str, **kw: Any) -> None:
@@ -97,15 +146,27 @@ def institution_register(
     try:
         parsed = parse_uscc(uscc.strip().upper())
     except InvalidUscc as exc:
-        raise ValidationError({"uscc": str(exc)}) from None
+        problem = present.pick((exc.problem, exc.problem_en))
+        raise ValidationError(
+            {"uscc": _("Unified social credit code %(value)r is not valid: %(problem)s")
+             % {"value": exc.value, "problem": problem}}
+        ) from None  # fmt: skip
     try:
         kind_value = InstitutionKind(kind).value
     except ValueError:
-        known = "、".join(f"{k.value}（{k.label_zh}）" for k in InstitutionKind)
-        raise ValidationError({"kind": f"单位性质 {kind!r} 无效，应为：{known}"}) from None
+        known = _listed(
+            [present.pick(("{}（{}）", "{} ({})")).format(k, label) for k, label in present.kinds()]
+        )
+        raise ValidationError(
+            {"kind": _("Kind of entity %(value)r is not valid; it should be one of: %(known)s")
+             % {"value": kind, "known": known}}
+        ) from None  # fmt: skip
     phone = re.sub(r"[\s-]", "", contact_phone)
     if not _PHONE.match(phone):
-        raise ValidationError({"contact_phone": f"联系电话 {contact_phone!r} 不是有效的手机号或固定电话"})
+        raise ValidationError(
+            {"contact_phone": _("Contact phone %(value)r is not a valid mobile or landline number")
+             % {"value": contact_phone}}
+        )  # fmt: skip
     sealed = seal(phone)
     fields = {
         "name": _text("name", name, limit=200),
@@ -131,7 +192,10 @@ def institution_register(
     except IntegrityError:
         # The unique constraint decides, so two clerks registering the same code at once get one row.
         other = Institution.objects.filter(uscc=parsed.code).values_list("name", flat=True).first()
-        raise ValidationError({"uscc": f"统一社会信用代码 {parsed.code} 已登记（{other}）"}) from None
+        raise ValidationError(
+            {"uscc": _("Unified social credit code %(code)s is already registered (%(name)s)")
+             % {"code": parsed.code, "name": other}}
+        ) from None  # fmt: skip
     _audit(institution, actor, "register", f"登记 {institution.name}（{parsed.code}）", reason="")
     return institution
 
@@ -146,7 +210,12 @@ def _named(actor: Actor, field: str, refusal: str) -> User:
 
 def _choice(field: str, value: str, allowed: list[str]) -> None:
     if value not in allowed:
-        raise ValidationError({field: f"{value!r} 应为 {', '.join(allowed)}"})
+        raise ValidationError(
+            {
+                field: _("%(value)r should be one of: %(allowed)s")
+                % {"value": value, "allowed": ", ".join(allowed)}
+            }
+        )
 
 
 def _owned(institution: Institution, actor: Actor) -> None:
@@ -155,7 +224,12 @@ def _owned(institution: Institution, actor: Actor) -> None:
 
 def _period(valid_from: date | None, valid_to: date | None) -> None:
     if valid_from and valid_to and valid_to < valid_from:
-        raise ValidationError({"valid_to": f"{valid_to} 早于起始日期 {valid_from}"})
+        raise ValidationError(
+            {
+                "valid_to": _("%(to)s is earlier than the start date %(start)s")
+                % {"to": valid_to, "start": valid_from}
+            }
+        )
 
 
 @transaction.atomic
@@ -176,7 +250,7 @@ def basis_add(
     _choice("kind", kind, Basis.Kind.values)
     _period(valid_from, valid_to)
     if valid_to is not None and valid_to < today:
-        raise ValidationError({"valid_to": f"有效期已于 {valid_to} 届满"})
+        raise ValidationError({"valid_to": _("The period ended on %(date)s") % {"date": valid_to}})
     basis = Basis.objects.create(
         institution=institution,
         kind=kind,
@@ -195,9 +269,11 @@ def clerk_create(*, institution: Institution, actor: Actor, username: str, passw
     """An account for the institution's clerk (经办人), made by the bureau that answers for it. The
     clerk then files the institution's own classes, applications and claims, and nothing else."""
     _owned(institution, actor)
-    state = INSTITUTION.states[institution.status]
-    if state.final:
-        raise ValidationError({"institution": f"{institution.name}：{state.label_zh}，不能新增经办人账号"})
+    if INSTITUTION.states[institution.status].final:
+        raise ValidationError(
+            {"institution": _("%(name)s: %(state)s; no new clerk account can be added")
+             % {"name": institution.name, "state": present.status_label(institution.status)}}
+        )  # fmt: skip
     user = clerk_account_create(
         username=_text("username", username, limit=150), password=password, region=institution.region
     )
@@ -234,7 +310,12 @@ def premises_add(
 ) -> Premises:
     _owned(institution, actor)
     if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 100_000:
-        raise ValidationError({"capacity": f"容纳人数 {capacity!r} 应为 1 至 100000 的整数"})
+        raise ValidationError(
+            {
+                "capacity": _("Capacity %(value)r should be a whole number from 1 to 100000")
+                % {"value": capacity}
+            }
+        )
     premises = Premises.objects.create(
         institution=institution,
         address=_text("address", address, limit=300),
@@ -254,6 +335,106 @@ def _evaluation_levels(codes: tuple[str, ...], names: tuple[str, ...]) -> set[in
     return {lvl for e in rows for lvl in e.levels}
 
 
+def _profile(occupation: str) -> OccupationProfile:
+    """The occupation as the published catalogs know it; refused, with the nearest names, if none does."""
+    try:
+        return occupation_profile(current_dataset(), occupation.strip(), search_index())
+    except UnknownOccupation as exc:
+        raise ValidationError(
+            {"occupation": _("No published catalog has the occupation (work type) %(value)r%(near)s")
+             % {"value": occupation, "near": _near(exc.suggestions)}}
+        ) from None  # fmt: skip
+
+
+def _named_in(profile: OccupationProfile, occupation: str) -> tuple[str, str]:
+    """The code and the name to store: the catalog's, when the profile is one occupation."""
+    code = profile.codes[0] if len(profile.codes) == 1 else ""
+    return code, profile.names[0] if len(profile.names) == 1 else occupation.strip()
+
+
+def _seed_003_levels(profile: OccupationProfile, occupation: str) -> set[int]:
+    levels = _evaluation_levels(profile.codes, profile.names)
+    if not levels:
+        raise ValidationError(
+            {"occupation": _("%(value)r is not among the occupations (work types) that social "
+                             "training-evaluation organisations may certify (seed 003)")
+             % {"value": occupation}}
+        )  # fmt: skip
+    return levels
+
+
+@transaction.atomic
+def scope_file(
+    *,
+    institution: Institution,
+    actor: Actor,
+    occupation: str,
+    levels: list[int],
+    reference: str,
+    filed_by: str,
+    filed_on: date,
+    today: date,
+) -> FiledScope:
+    """Record the scope an HR department filed for an evaluation institution (备案范围): one
+    occupation and its levels, which must lie within what seed 003 opens to evaluation organisations."""
+    _owned(institution, actor)
+    user = _named(actor, "recorded_by", "a filed scope needs a named recorder")
+    profile = _profile(occupation)
+    allowed = _seed_003_levels(profile, occupation)
+    code, name = _named_in(profile, occupation)
+    if not levels or any(isinstance(lv, bool) or lv not in allowed for lv in levels):
+        raise ValidationError(
+            {"levels": _("%(occupation)s may be evaluated at %(levels)s, not %(level)s")
+             % {"occupation": name, "levels": _listed([present.level_label(lv) for lv in sorted(allowed)]),
+                "level": _listed([str(lv) for lv in levels]) or "—"}}
+        )  # fmt: skip
+    if filed_on > today:
+        raise ValidationError(
+            {
+                "filed_on": _("The date %(on)s is later than today (%(today)s)")
+                % {"on": filed_on, "today": today}
+            }
+        )
+    scope = FiledScope.objects.create(
+        institution=institution,
+        occupation_code=code,
+        occupation=name,
+        levels=sorted(set(levels)),
+        reference=_text("reference", reference, limit=100),
+        filed_by=_text("filed_by", filed_by, limit=200),
+        filed_on=filed_on,
+        recorded_by=user,
+    )
+    _audit(
+        institution,
+        actor,
+        "scope.file",
+        f"登记备案评价范围 {scope.reference}（{filed_on}）：{name} {scope.levels}级",
+        reason="",
+    )
+    return scope
+
+
+def _within_filed_scope(institution: Institution, code: str, name: str, level: int | None) -> None:
+    """An evaluation approval lies within one of the institution's filed scopes (备案范围)."""
+    scopes = FiledScope.objects.filter(institution=institution).filter(
+        Q(occupation_code=code) if code else Q(occupation=name)
+    )
+    if any(level in s.levels for s in scopes):
+        return
+    filed = _listed(
+        [
+            present.pick(("{} {}（{}）", "{} {} ({})")).format(
+                s.occupation, "/".join(str(lv) for lv in s.levels), s.reference
+            )
+            for s in institution.filed_scopes.all()
+        ]
+    )
+    message = _("%(occupation)s at %(level)s is outside this institution's filed scope (filed: %(filed)s)")
+    shown = {"occupation": name, "level": present.level_label(level), "filed": filed or _("none")}
+    raise ValidationError({"level": message % shown})
+
+
 @transaction.atomic
 def approval_add(
     *,
@@ -267,39 +448,39 @@ def approval_add(
 ) -> Approval:
     """Approve an occupation (and level) to train or evaluate. The occupation must be one a published
     catalog knows; an evaluation approval must lie within what seed 003 opens to evaluation
-    organisations, at the levels it lists (001 · 二（二）: 评价机构目录以备案公布的机构名单为准)."""
+    organisations, at the levels it lists, and within the institution's own filed scope
+    (001 · 二（二）: 评价机构目录以备案公布的机构名单为准)."""
     _owned(institution, actor)
     try:
         role_value = Role(role)
     except ValueError:
-        raise ValidationError({"role": f"{role!r} 应为 training 或 evaluation"}) from None
+        raise ValidationError(
+            {"role": _("%(value)r should be training or evaluation") % {"value": role}}
+        ) from None
     if level is not None:
         try:
             Level(level)
         except ValueError:
-            raise ValidationError({"level": f"等级 {level!r} 应为 1 至 5"}) from None
-    _period(valid_from, valid_to)
-    try:
-        profile = occupation_profile(current_dataset(), occupation.strip(), search_index())
-    except UnknownOccupation as exc:
-        near = f"；是否要找：{'、'.join(exc.suggestions)}" if exc.suggestions else ""
-        raise ValidationError(
-            {"occupation": f"没有任何已发布目录包含职业（工种）{occupation!r}{near}"}
-        ) from None
-    if role_value is Role.EVALUATION:
-        levels = _evaluation_levels(profile.codes, profile.names)
-        if not levels:
             raise ValidationError(
-                {"occupation": f"{occupation!r} 不在社会培训评价组织可评价的职业（工种）目录（seed 003）内"}
-            )
+                {"level": _("Level %(value)r should be 1 to 5") % {"value": level}}
+            ) from None
+    _period(valid_from, valid_to)
+    profile = _profile(occupation)
+    code, name = _named_in(profile, occupation)
+    if role_value is Role.EVALUATION:
+        levels = _seed_003_levels(profile, occupation)
         if level is None or level not in levels:
-            shown = "、".join(Level(lv).label_zh for lv in sorted(levels))
-            raise ValidationError({"level": f"{occupation} 可评价的等级为 {shown}，不含 {level!r}"})
+            shown = _listed([present.level_label(lv) for lv in sorted(levels)])
+            raise ValidationError(
+                {"level": _("%(occupation)s may be evaluated at %(levels)s, not %(level)r")
+                 % {"occupation": occupation, "levels": shown, "level": level}}
+            )  # fmt: skip
+        _within_filed_scope(institution, code, name, level)
     approval = Approval.objects.create(
         institution=institution,
         role=role_value.value,
-        occupation_code=profile.codes[0] if len(profile.codes) == 1 else "",
-        occupation=profile.names[0] if len(profile.names) == 1 else occupation.strip(),
+        occupation_code=code,
+        occupation=name,
         level=level,
         valid_from=valid_from,
         valid_to=valid_to,
@@ -322,9 +503,12 @@ def finding_record(
     _owned(institution, actor)
     user = _named(actor, "reviewer", "a finding needs a named reviewer")
     if rule not in ELIGIBILITY:
-        raise ValidationError({"rule": f"{rule!r} 不是资格条件的规则编号，应为：{'、'.join(ELIGIBILITY)}"})
+        raise ValidationError(
+            {"rule": _("%(value)r is not a rule id of the eligibility conditions; they are: %(known)s")
+             % {"value": rule, "known": _listed(list(ELIGIBILITY))}}
+        )  # fmt: skip
     if outcome not in Finding.Verdict.values:
-        raise ValidationError({"outcome": f"{outcome!r} 应为 passed 或 failed"})
+        raise ValidationError({"outcome": _("%(value)r should be passed or failed") % {"value": outcome}})
     finding = Finding.objects.create(
         institution=institution,
         rule=rule,
@@ -352,7 +536,12 @@ def inspection_record(
     _choice("kind", kind, Inspection.Kind.values)
     _choice("result", result, Inspection.Result.values)
     if on > today:
-        raise ValidationError({"on": f"检查日期 {on} 晚于今天 {today}"})
+        raise ValidationError(
+            {
+                "on": _("The inspection date %(on)s is later than today (%(today)s)")
+                % {"on": on, "today": today}
+            }
+        )
     inspection = Inspection.objects.create(
         institution=institution,
         kind=kind,
@@ -403,8 +592,18 @@ def institution_move(
     try:
         move = INSTITUTION.transition(action)
     except WorkflowError:
-        known = "、".join(f"{t.action}（{t.label_zh}）" for t in INSTITUTION.transitions)
-        raise ValidationError({"action": f"没有 {action!r} 这一操作，可用：{known}"}) from None
+        known = _listed(
+            [
+                present.pick((f"{t.action}（{t.label_zh}）", f"{t.action} ({t.label_en})"))
+                for t in INSTITUTION.transitions
+            ]
+        )
+        raise ValidationError(
+            {
+                "action": _("There is no move %(value)r; the moves are: %(known)s")
+                % {"value": action, "known": known}
+            }
+        ) from None
     checks: dict[str, str] = {}
     if move.guards:
         results = selectors.eligibility(institution, today)
@@ -448,12 +647,17 @@ def evaluation_record(
     _owned(institution, actor)
     user = _named(actor, "recorded_by", "an evaluation needs a named recorder")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= today.year:
-        raise ValidationError({"year": f"评估年度 {year!r} 应为 2000 至 {today.year} 之间的年份"})
+        raise ValidationError(
+            {
+                "year": _("Year %(value)r should be a year from 2000 to %(last)d")
+                % {"value": year, "last": today.year}
+            }
+        )
     criteria = evaluation_criteria()
     try:
         total = criteria.total(scores)
     except ScoreError as exc:
-        raise ValidationError({exc.field: str(exc)}) from None
+        raise ValidationError({exc.field: present.pick((str(exc), exc.message_en))}) from None
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
@@ -466,7 +670,9 @@ def evaluation_record(
                 recorded_by=user,
             )
     except IntegrityError:
-        raise ValidationError({"year": f"{year} 年度的评估已经记录"}) from None
+        raise ValidationError(
+            {"year": _("The evaluation of %(year)d is already recorded") % {"year": year}}
+        ) from None
     _audit(institution, actor, "evaluation", f"{year}年度评估（{evaluation.evaluator}）：{total}分")
     return evaluation
 

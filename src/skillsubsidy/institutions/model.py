@@ -50,10 +50,13 @@ class Role(StrEnum):
 
 
 class InvalidUscc(ValueError):
-    def __init__(self, value: str, problem: str) -> None:
+    """`problem` in Chinese, `problem_en` in English (an English page must not show the Chinese)."""
+
+    def __init__(self, value: str, problem: str, problem_en: str) -> None:
         super().__init__(f"统一社会信用代码 {value!r} 无效：{problem}")
         self.value = value
         self.problem = problem
+        self.problem_en = problem_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +102,17 @@ def known_legal_forms() -> tuple[str, ...]:
     return tuple(_types()["legal_forms"])
 
 
-_PROBLEMS: dict[type[Exception], str] = {
-    stdnum_uscc.InvalidLength: "应为18位",
-    stdnum_uscc.InvalidFormat: "含有不允许的字符（只允许数字和除I、O、Z、S、V以外的大写字母）",
-    stdnum_uscc.InvalidChecksum: "校验码不符",
-    stdnum_uscc.InvalidComponent: "登记管理部门或机构类别代码无效",
+_PROBLEMS: dict[type[Exception], tuple[str, str]] = {
+    stdnum_uscc.InvalidLength: ("应为18位", "it should have 18 characters"),
+    stdnum_uscc.InvalidFormat: (
+        "含有不允许的字符（只允许数字和除I、O、Z、S、V以外的大写字母）",
+        "it has characters that are not allowed (only digits and capital letters other than I, O, Z, S, V)",
+    ),
+    stdnum_uscc.InvalidChecksum: ("校验码不符", "the check character does not match"),
+    stdnum_uscc.InvalidComponent: (
+        "登记管理部门或机构类别代码无效",
+        "the registering authority or the entity-type code is not valid",
+    ),
 }
 
 
@@ -113,11 +122,15 @@ def parse_uscc(value: str) -> Uscc:
     try:
         code = stdnum_uscc.validate(raw)
     except StdnumError as exc:
-        problem = next((p for kind, p in _PROBLEMS.items() if isinstance(exc, kind)), str(exc))
-        raise InvalidUscc(raw, problem) from None
+        zh, en = next((p for kind, p in _PROBLEMS.items() if isinstance(exc, kind)), (str(exc), str(exc)))
+        raise InvalidUscc(raw, zh, en) from None
     kinds = _types()
     entry = kinds["types"].get(code[:2])
     if entry is None:
-        raise InvalidUscc(raw, f"机构类别代码 {code[:2]} 不在 GB 32100-2015 表1 中")
+        raise InvalidUscc(
+            raw,
+            f"机构类别代码 {code[:2]} 不在 GB 32100-2015 表1 中",
+            f"the entity-type code {code[:2]} is not in GB 32100-2015 table 1",
+        )
     entity = EntityType(code[:2], kinds["authorities"][code[0]], entry["name"], entry["legal_person"])
     return Uscc(code, entity, code[2:8])

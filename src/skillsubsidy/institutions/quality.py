@@ -22,11 +22,13 @@ import yaml
 
 
 class ScoreError(ValueError):
-    """A score sheet the criteria refuse; `field` names the criterion (or `scores`)."""
+    """A score sheet the criteria refuse; `field` names the criterion (or `scores`); the message in
+    Chinese, `message_en` in English."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, message_en: str) -> None:
         super().__init__(message)
         self.field = field
+        self.message_en = message_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +54,27 @@ class Criteria:
         known = {c.id: c for c in self.criteria}
         extra = sorted(set(scores) - set(known))
         if extra:
-            raise ScoreError("scores", f"评估标准中没有这些项目：{'、'.join(extra)}")
+            raise ScoreError(
+                "scores",
+                f"评估标准中没有这些项目：{'、'.join(extra)}",
+                f"the criteria have no such items: {', '.join(extra)}",
+            )
         missing = [c.label for c in self.criteria if c.id not in scores]
         if missing:
-            raise ScoreError("scores", f"缺少以下项目的得分：{'、'.join(missing)}")
+            raise ScoreError(
+                "scores",
+                f"缺少以下项目的得分：{'、'.join(missing)}",
+                f"scores are missing for: {', '.join(missing)}",
+            )
         weighted = Fraction(0)
         for c in self.criteria:
             value = scores[c.id]
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= c.maximum:
-                raise ScoreError(c.id, f"{c.label}的得分 {value!r} 应为 0 至 {c.maximum} 的整数")
+                raise ScoreError(
+                    c.id,
+                    f"{c.label}的得分 {value!r} 应为 0 至 {c.maximum} 的整数",
+                    f"the score {value!r} for {c.label} should be a whole number from 0 to {c.maximum}",
+                )
             weighted += Fraction(value * c.weight, c.maximum)
         return int(weighted + Fraction(1, 2))  # half up
 

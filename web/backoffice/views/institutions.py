@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice.views.access import staff_required
 from classes import selectors as class_selectors
+from classes.forms import EmploymentForm
+from classes.models import Employment
 from common.actor import signed_in
 from common.errors import Conflict
 from institutions import present, selectors, uploads
@@ -35,6 +37,7 @@ from institutions.forms import (
     MoveForm,
     PremisesForm,
     RegisterForm,
+    ScopeForm,
     TeacherForm,
 )
 from institutions.models import Basis, CreditEvent, Finding, Inspection, Institution
@@ -44,12 +47,14 @@ ADD_FORMS: dict[str, Any] = {
     "basis": BasisForm,
     "teacher": TeacherForm,
     "premises": PremisesForm,
+    "scope": ScopeForm,
     "approval": ApprovalForm,
     "inspection": InspectionForm,
     "finding": FindingForm,
     "credit": CreditForm,
     "evaluation": EvaluationForm,
     "clerk": ClerkForm,
+    "employment": EmploymentForm,
 }
 
 
@@ -143,6 +148,7 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
             "forms": forms,
             "today": today,
             "outcomes": class_selectors.outcomes(institution),
+            "employment_sources": Employment.Source.choices,
         },
         status=400 if forms else 200,
     )
