@@ -3,7 +3,6 @@ limit it ran into, or read within its limits; the tables are read once, at uploa
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 def refusal(actor: AbstractUser, data: bytes, name: str) -> str:
-    started = time.monotonic()
+    # Each caller asserts the message, which names the limit that stopped the read: a refusal by a
+    # declared size or a count, not after materialising the file (no timing here; bench_uploads times it).
     with pytest.raises(ValidationError) as caught:
         upload(actor, data, name)
-    assert time.monotonic() - started < 30  # refused early, not after reading it all
     assert not Upload.objects.exists()
     assert not AuditRecord.objects.filter(action="upload.create").exists()
     return " ".join(caught.value.message_dict["file"])
