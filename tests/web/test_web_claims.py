@@ -17,8 +17,9 @@ from accounts.models import Role
 from audit.models import AuditRecord
 from claims import selectors, services
 from claims.errors import DuplicateClaim, NotEligible, UnknownCertificate
-from claims.models import Claim, PaymentLine
+from claims.models import Claim, Objection, PaymentLine
 from classes import services as class_services
+from common.personal import unseal
 from skillsubsidy.claims import payment
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +259,31 @@ def test_an_open_objection_blocks_payment_and_an_upheld_one_rejects(
     services.objection_answer(actor=city, pk=second.pk, upheld=True, answer="经核查属实")
     two.refresh_from_db()
     assert (two.status, two.reject_reason) == ("rejected", "objection_upheld")
+
+
+def test_an_objectors_name_and_contact_are_sealed_and_shown_masked(
+    world: claims_world.World, district: Any, city: Any
+) -> None:
+    services.notice_setting_set(
+        actor=city, region="320600", effective_from=date(2025, 1, 1), working_days=5, reason="局务会决定"
+    )
+    claim = approved(world, district, city, 0)
+    objection = services.objection_raise(
+        claim_number=claim.number, text="此人未参加培训", raised_by="李小明", contact="13912345678",
+        today=date(2025, 10, 1),
+    )  # fmt: skip
+    stored = Objection.objects.filter(pk=objection.pk).values().get()
+    assert "李小明" not in str(stored) and "13912345678" not in str(stored)
+    assert (stored["raised_by_masked"], stored["contact_masked"]) == ("李**", "139****5678")
+    assert (unseal(stored["raised_by_sealed"]), unseal(stored["contact_sealed"])) == ("李小明", "13912345678")
+    anonymous = services.objection_raise(
+        claim_number=claim.number, text="另一条异议", raised_by="", today=date(2025, 10, 1)
+    )
+    assert (anonymous.raised_by_masked, anonymous.raised_by_sealed, anonymous.contact_sealed) == (
+        "匿名",
+        "",
+        "",
+    )
 
 
 def payable(world: claims_world.World, district: Any, city: Any, *idx: int) -> list[Claim]:

@@ -210,7 +210,7 @@ def _move(claim: Claim, target: str, claimant: User, district: User, city: User,
     services.claim_approve(actor=city, pk=pk, today=date.today() if target in ON_NOTICE else published)
     if target in {"objection", "payable"}:
         objection = services.objection_raise(
-            claim_number=claim.number, text="【演示】该学员培训期间在外地务工", raised_by="匿名",
+            claim_number=claim.number, text="【演示】该学员培训期间在外地务工", raised_by="",
             today=date.today() if target in ON_NOTICE else published,
         )  # fmt: skip
         if target == "payable":

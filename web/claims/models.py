@@ -120,8 +120,11 @@ class Objection(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="objections")
     status = models.CharField(max_length=12, default=OBJECTION.initial, db_index=True)
     text = models.TextField()
-    raised_by = models.CharField(max_length=100)  # as the objector gives it; may be anonymous
-    contact = models.CharField(max_length=100, blank=True)
+    # The objector's name and contact are personal data (PIPL): sealed, and pages show the masks.
+    raised_by_sealed = models.TextField(blank=True)
+    raised_by_masked = models.CharField(max_length=100)  # 张*, or 匿名 when no name is given
+    contact_sealed = models.TextField(blank=True)
+    contact_masked = models.CharField(max_length=120, blank=True)
     answer = models.TextField(blank=True)
     answered_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -33,7 +33,7 @@ from claims.models import Claim, Interest, NoticeSetting, Objection, PaymentBatc
 from classes.models import PersonLock, Result, Trainee
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
-from common.personal import digest, seal, unseal
+from common.personal import digest, mask_name, seal, unseal
 from common.transitions import change_state
 from institutions.selectors import clerk_institution
 from skillsubsidy.calendar import CalendarError
@@ -616,8 +616,16 @@ def objection_raise(
     if not text.strip():
         raise ValidationError({"text": "请写明异议内容"})
     with transaction.atomic():
+        name, reach = raised_by.strip(), contact.strip()
+        sealed_name = seal(name, masked=mask_name(name)) if name else None
+        sealed_contact = seal(reach) if reach else None
         objection = Objection.objects.create(
-            claim=claim, text=text.strip(), raised_by=raised_by.strip() or "匿名", contact=contact.strip()
+            claim=claim,
+            text=text.strip(),
+            raised_by_sealed=sealed_name.token if sealed_name else "",
+            raised_by_masked=sealed_name.masked if sealed_name else "匿名",
+            contact_sealed=sealed_contact.token if sealed_contact else "",
+            contact_masked=sealed_contact.masked if sealed_contact else "",
         )
         audit_record(
             actor=None,

@@ -622,7 +622,8 @@ class _Evaluation:
                     if req.program is not Program.PROJECT
                     else f"{req.region.name}{self.on}该证书不适用项目制培训的每人补贴上限（002 · 六）"
                 ),
-                f"the accepted standard of {accepted.project}, {money(accepted.amount)} yuan, does not apply: "
+                f"the accepted standard of {accepted.project}, {money(accepted.amount)} yuan, "
+                "does not apply: "
                 + (
                     "it applies to project-based training only"
                     if req.program is not Program.PROJECT
@@ -679,8 +680,9 @@ class _Evaluation:
                 f"{cap.source}；{std.resolved.source if std.resolved else ''}",
                 f"目录证书标准 {money(std.amount)} 元高于{accepted.project}核定标准 {money(limit)} 元，"
                 "按更高标准执行（002 · 六）",
-                f"the catalog certificate's standard of {money(std.amount)} yuan is above the accepted standard "
-                f"of {accepted.project}, {money(limit)} yuan: the higher standard applies (002 · 六)",
+                f"the catalog certificate's standard of {money(std.amount)} yuan is above the accepted "
+                f"standard of {accepted.project}, {money(limit)} yuan: "
+                "the higher standard applies (002 · 六)",
             )
             return std.amount
         self.step(
@@ -688,9 +690,13 @@ class _Evaluation:
             cap.source,
             f"{accepted.project}核定标准 {money(limit)} 元/人（002 · 六：具体执行标准由市人社部门按项目确定）"
             + ("" if std.amount is None else f"，不低于目录证书标准 {money(std.amount)} 元"),
-            f"the accepted standard of {accepted.project}: {money(limit)} yuan per person (002 · 六: the city "
-            "sets each project's standard)"
-            + ("" if std.amount is None else f", not below the catalog certificate's {money(std.amount)} yuan"),
+            f"the accepted standard of {accepted.project}: {money(limit)} yuan per person "
+            "(002 · 六: the city sets each project's standard)"
+            + (
+                ""
+                if std.amount is None
+                else f", not below the catalog certificate's {money(std.amount)} yuan"
+            ),
         )
         return limit
 
