@@ -187,7 +187,7 @@ def _evaluate(
     )
     try:
         # The engine of the published catalogs and the standards the bureaus entered, as quotes use.
-        frozen = decide(claim_input, engine=rules_engine())
+        frozen = decide(claim_input, engine=rules_engine(fresh=True))
     except RequestError as exc:
         raise ValidationError({exc.field: exc.problem}) from None
     minimum = _minimum_hours(klass.region, frozen.standards_date, level)

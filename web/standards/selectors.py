@@ -90,8 +90,13 @@ def _shipped_definitions() -> dict[str, tuple[str, str]]:
     return {p.name: (p.unit.value, p.label) for p in params.parameters()}
 
 
-def engine() -> Engine:
-    """One engine per (published catalogs, standards) generation: edits apply with no restart."""
+def engine(*, fresh: bool = False) -> Engine:
+    """One engine per (published catalogs, standards) generation: edits apply with no restart.
+
+    A quote may lag a publication by GENERATION_CHECK_SECONDS (ADR 0011); `fresh` asks the database
+    now, for what freezes money (a claim's decision), which must see every standard already committed."""
+    if fresh:
+        generation.expire()
 
     def build() -> Engine:
         return Engine(dated_dataset(), materialise(overrides()), poll_seconds=None)
