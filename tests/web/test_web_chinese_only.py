@@ -100,6 +100,8 @@ PORTAL = [
     "/catalogs/",
     "/catalogs/320000/jiangsu-2025/",
     "/sources/",
+    "/quality/",
+    "/quality/?seed=001_f43d9e28fbbbc3d8.txt&kind=serial_gap",
 ]
 
 
