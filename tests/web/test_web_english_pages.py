@@ -76,3 +76,6 @@ def test_the_english_occupation_page_names_levels_and_amounts_in_english(client:
     # 000 · 附件1/附件3: 焊工 level 3 in Nantong, 2000 × 130%.
     assert "南通市 · level 3 / senior worker" in text and "2600.00 yuan" in text
     assert [t for t in text if HAN.search(t) and not all(r in _data() for r in RUN.findall(t))] == []
+    # The badges' hover text too: the reason by its English title, not the core's Chinese sentence.
+    hints = re.findall(r'class="badge[^"]*" title="([^"]*)"', html)
+    assert hints and not [h for h in hints if HAN.search(h)]

@@ -14,7 +14,7 @@ from skillsubsidy.claims.lifecycle import CLAIM, OBJECTION, PAYMENT_BATCH
 from skillsubsidy.classes.lifecycle import AMENDMENT, CLASS
 from skillsubsidy.institutions.lifecycle import INSTITUTION
 from standards import selectors
-from standards.present import chinese_page, readable, titled
+from standards.present import chinese_page, readable, reason_title, titled
 
 register = template.Library()
 
@@ -114,6 +114,17 @@ def translated(text: object) -> str:
 def readable_filter(text: object) -> str:
     value = "" if text is None else str(text)
     return readable(value) if chinese_page() else titled(value)
+
+
+@register.filter(name="reason_hint")
+def reason_hint(reason: object) -> str:
+    """A reason's hover text: the core's sentence on Chinese pages, the reason's title on English
+    ones (the core writes reasons in Chinese; English pages name them by code, as the calculator does)."""
+    if not isinstance(reason, dict):
+        return str(reason)
+    if chinese_page():
+        return readable(str(reason.get("message", "")))
+    return reason_title(str(reason.get("code", "")))
 
 
 @register.filter(name="quality_kind")
