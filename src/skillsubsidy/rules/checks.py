@@ -196,31 +196,27 @@ def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _periods(r: Resolved) -> str:
-    """The periods in which the parameter had a value: `2025-01-01至2025-12-31有效`, `2023-07-30起有效`."""
+def _spans(r: Resolved) -> list[tuple[date, date | None]]:
+    """The periods in which the parameter had a value: (first day, last day or None if open-ended)."""
     values = r.parameter.values if r.parameter else ()
-    spans = []
-    for i, v in enumerate(values):
-        if v.value is None:
-            continue
-        if i + 1 < len(values):
-            spans.append(f"{v.since}至{values[i + 1].since - timedelta(days=1)}有效")
-        else:
-            spans.append(f"{v.since}起有效")
+    return [
+        (v.since, values[i + 1].since - timedelta(days=1) if i + 1 < len(values) else None)
+        for i, v in enumerate(values)
+        if v.value is not None
+    ]
+
+
+def _periods(r: Resolved) -> str:
+    """`2025-01-01至2025-12-31有效`, `2023-07-30起有效`."""
+    spans = [f"{since}至{until}有效" if until else f"{since}起有效" for since, until in _spans(r)]
     return "、".join(spans) or "从未有有效值"
 
 
 def _periods_en(r: Resolved) -> str:
     """`_periods` in English: `in force 2025-01-01 to 2025-12-31`, `in force from 2023-07-30`."""
-    values = r.parameter.values if r.parameter else ()
-    spans = []
-    for i, v in enumerate(values):
-        if v.value is None:
-            continue
-        if i + 1 < len(values):
-            spans.append(f"in force {v.since} to {values[i + 1].since - timedelta(days=1)}")
-        else:
-            spans.append(f"in force from {v.since}")
+    spans = [
+        f"in force {since} to {until}" if until else f"in force from {since}" for since, until in _spans(r)
+    ]
     return ", ".join(spans) or "never had a value"
 
 
