@@ -145,3 +145,29 @@ def test_sessions_end_after_the_idle_time(clerk: AbstractUser, settings: Any) ->
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes passed
     response = client.get("/office/")
     assert (response.status_code, response["Location"]) == (302, "/office/login/?next=/office/")
+
+
+def test_a_request_pushes_the_idle_expiry_on_at_most_once_a_minute(
+    clerk: AbstractUser, settings: Any
+) -> None:
+    """A session write per page cost a commit per page; the expiry moves once the last push is
+    SESSION_TOUCH_SECONDS old, so idleness still ends the session within a minute of the idle time."""
+    assert settings.SESSION_TOUCH_SECONDS == 60
+    client = Client()
+    assert try_login(client, "clerk", PASSWORD) == 302
+    pushed = timezone.now() + timedelta(minutes=10)  # as if the last push was 20 minutes ago
+    Session.objects.update(expire_date=pushed)
+    assert client.get("/office/").status_code == 200
+    assert Session.objects.get().expire_date == pushed  # the last push is not a minute old: no write
+    session = client.session
+    session["_touched"] -= 60  # a minute has passed since the last push
+    session.save()
+    Session.objects.update(expire_date=pushed)
+    assert client.get("/office/").status_code == 200
+    assert timedelta(minutes=29) < Session.objects.get().expire_date - timezone.now() <= timedelta(minutes=30)
+
+
+def test_an_anonymous_visit_stores_no_session(settings: Any) -> None:
+    assert Client().get("/office/login/").status_code == 200
+    assert Client().get("/").status_code == 200
+    assert not Session.objects.exists()

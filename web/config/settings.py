@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # Outside the others, so that it sees the final answer to every request under /api/.
     "api.middleware.json_errors",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session middleware, so that the session it marks is saved on the way out.
+    "common.middleware.idle_sessions",
     "django.middleware.locale.LocaleMiddleware",
     # After the locale, so that its refusal speaks the page's language.
     "common.middleware.refuse_unsafe_input",
@@ -249,9 +251,10 @@ CALL_OBJECTIONS_PER_SENDER = env_int("SKILLSUBSIDY_CALL_OBJECTIONS_PER_SENDER", 
 CALL_OBJECTIONS_PER_CONTACT = env_int("SKILLSUBSIDY_CALL_OBJECTIONS_PER_CONTACT", 3)
 
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after this much idle time: each request pushes the expiry forward.
+# A session ends after this much idle time: a request pushes the expiry forward when the last push
+# is at least SESSION_TOUCH_SECONDS old (common.middleware.idle_sessions), not on every request.
 SESSION_COOKIE_AGE = env_int("SKILLSUBSIDY_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
