@@ -19,6 +19,7 @@ from web_support import client_for
 from audit.models import AuditRecord
 from classes import present
 from classes.models import ClassInspection, TrainingClass
+from common.paging import BoundedPaginator
 from institutions.services import institution_move
 
 ZHANG = id_number("19900101", 123)
@@ -231,3 +232,35 @@ def test_a_session_reads_online_or_offline_where_the_calls_project_reads_wholly_
         assert pgettext("project delivery", "Offline") == "全线下"
     with translation.override("en"):
         assert present.mode_label("online") == "Online"
+
+
+def test_a_list_longer_than_its_counted_pages_says_more_and_offers_no_page_past_them(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's list is 100,000 classes: the page count stops at 200 pages of 50 (common.paging);
+    here it stops at one page of 2, over three classes."""
+    from backoffice.views import classes as views
+
+    clerk = client_for(world.clerk)
+    for n in range(3):
+        clerk.post("/office/workspace/classes/new/", {**NEW_CLASS, "title": f"焊工四级培训班{n}"})
+    assert TrainingClass.objects.count() == 3
+    monkeypatch.setattr(views, "PAGE", 2)
+    monkeypatch.setattr(views, "BoundedPaginator", lambda qs, per: BoundedPaginator(qs, per, pages=1))
+    district = client_for(world.district)
+    first = visible_text(district.get("/office/classes/").content.decode())
+    assert "第 1 页，共 1 页以上；其余的请用筛选条件缩小范围查看" in first
+    assert "下一页" not in first
+    assert sum(f"焊工四级培训班{n}" in first for n in range(3)) == 2
+    shown = district.get("/office/classes/?status=draft&occupation=焊工&institution=x").content.decode()
+    assert "第 1 页，共 1 页" in visible_text(shown) and "以上" not in visible_text(shown)
+
+
+def test_the_bounded_paginator_counts_no_further_than_its_pages(world: Any) -> None:
+    clerk = client_for(world.clerk)
+    for n in range(3):
+        clerk.post("/office/workspace/classes/new/", {**NEW_CLASS, "title": f"班{n}"})
+    rows = TrainingClass.objects.order_by("pk")
+    assert (BoundedPaginator(rows, 2, pages=1).count, BoundedPaginator(rows, 2, pages=1).more) == (2, True)
+    assert (BoundedPaginator(rows, 2, pages=2).count, BoundedPaginator(rows, 2, pages=2).more) == (3, False)
+    assert BoundedPaginator(rows, 2, pages=2).num_pages == 2
