@@ -33,6 +33,7 @@ the same or a higher level (`higher_or_same_level_claimed`), the same certificat
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -47,6 +48,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from skillsubsidy.catalog.model import Category, CertificateType
@@ -267,14 +271,23 @@ def evaluate_batch(
 ) -> BatchResult:
     """Decide every claim. `progress=None` shows a bar on a terminal for inputs over 100,000 rows;
     True always shows it, False never."""
-    engine = engine or default_engine()
+    out, report = _evaluate(claims, engine or default_engine(), progress)
+    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
+    c0 = time.process_time()
+    frame = pl.concat([kept, out.frame()], how="horizontal")
+    report.timings["output"] += time.process_time() - c0
+    return BatchResult(frame, report)
+
+
+def _evaluate(
+    claims: pl.DataFrame | pa.Table, engine: Engine, progress: bool | None
+) -> tuple[_Out, BatchReport]:
+    n = claims.num_rows if isinstance(claims, pa.Table) else claims.height
     # tqdm's disable=None means "only on a terminal".
-    disable = not progress if progress is not None else (None if claims.height > 100_000 else True)
+    disable = not progress if progress is not None else (None if n > 100_000 else True)
     stages = ["read columns", "regimes", "lookups", "rules", "across claims", "output"]
     timings: dict[str, float] = {}
-    with tqdm(
-        total=len(stages), desc=f"batch {claims.height:,} claims", unit="stage", disable=disable
-    ) as bar:
+    with tqdm(total=len(stages), desc=f"batch {n:,} claims", unit="stage", disable=disable) as bar:
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
@@ -295,9 +308,9 @@ def evaluate_batch(
         with stage("across claims"):
             notes = _across_claims(_Claims.of(x, tables, look), d)
         with stage("output"):
-            frame, report = _output(claims, d, notes)
+            out, report = _decisions(d, notes)
     report.timings = timings
-    return BatchResult(frame, report)
+    return out, report
 
 
 # -- reading the columns: each distinct text value resolved once --------------------------------
@@ -319,22 +332,39 @@ def _null_column(name: str, n: int) -> pl.Series:
     return pl.Series(name, dtype=pl.String).extend_constant(None, n)
 
 
-def _dictionary(series: pl.Series) -> tuple[I32, list[str]]:
-    """A text column dictionary-encoded once: per row the index of its value (-1 for null), and the
-    distinct values in order of first appearance."""
-    import pyarrow.compute as pc
+# A column as the engine reads it: a Polars Series, or a text column read from Parquet as an Arrow
+# dictionary column (`_read_arrow`), whose distinct values the file already lists.
+Column = pl.Series | pa.ChunkedArray
 
-    encoded = pc.dictionary_encode(series.cast(pl.String).rechunk().to_arrow())
+
+def _series(column: Column) -> pl.Series:
+    return column if isinstance(column, pl.Series) else pl.from_arrow(column.cast(pa.large_string()))  # type: ignore[return-value]
+
+
+def _dictionary(column: Column) -> tuple[I32, list[str]]:
+    """A text column dictionary-encoded once: per row the index of its value (-1 for null), and the
+    distinct values that occur (a dictionary read from a file may list values that no row of this
+    chunk has; they are dropped, so that an unused value is never refused)."""
+    if isinstance(column, pl.Series):
+        encoded = pc.dictionary_encode(column.cast(pl.String).rechunk().to_arrow())
+    else:
+        encoded = column.combine_chunks()  # one dictionary for all chunks
     indices: I32 = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     values: list[str] = encoded.dictionary.to_pylist()
+    if isinstance(column, pa.ChunkedArray):
+        used = np.bincount(indices[indices >= 0], minlength=len(values)) > 0
+        if not used.all():
+            remap = np.append(np.cumsum(used, dtype=np.int32) - 1, np.int32(-1))
+            indices = remap[indices]
+            values = [v for v, u in zip(values, used.tolist(), strict=True) if u]
     return indices, values
 
 
-def _days(series: pl.Series, column: str) -> tuple[I32, B]:
+def _days(series: Column, column: str) -> tuple[I32, B]:
     """Days since 1970-01-01 and a null mask; text must be YYYY-MM-DD (each distinct text parsed once)."""
-    if series.dtype == pl.Date:
+    if isinstance(series, pl.Series) and series.dtype == pl.Date:
         parsed = series
-    elif series.dtype == pl.Datetime:
+    elif isinstance(series, pl.Series) and series.dtype == pl.Datetime:
         parsed = series.dt.date()
     else:
         indices, values = _dictionary(series)
@@ -351,13 +381,13 @@ def _days(series: pl.Series, column: str) -> tuple[I32, B]:
 
 
 def _codes(
-    series: pl.Series, column: str, mapping: Callable[[str], int], problem: str, dtype: Any = np.int8
+    series: Column, column: str, mapping: Callable[[str], int], problem: str, dtype: Any = np.int8
 ) -> npt.NDArray[Any]:
     """Map each distinct (stripped) text value once; -1 for null. Booleans and integer levels need
     no text: 1/0 and the integer itself."""
-    if series.dtype == pl.Boolean and mapping is _bool:
+    if isinstance(series, pl.Series) and series.dtype == pl.Boolean and mapping is _bool:
         return series.cast(pl.Int8).fill_null(-1).to_numpy().astype(dtype, copy=False)
-    if series.dtype.is_integer() and mapping is _level:
+    if isinstance(series, pl.Series) and series.dtype.is_integer() and mapping is _level:
         values = series.fill_null(-1).to_numpy()
         if (bad := (values != -1) & ((values < 1) | (values > 5))).any():
             i = _first_bad(bad)
@@ -377,8 +407,9 @@ def _codes(
     return table.astype(dtype)[indices]
 
 
-def _centi(series: pl.Series, column: str, places: int) -> I64:
+def _centi(values: Column, column: str, places: int) -> I64:
     """A time amount ×100 as an integer (-1 for null); refuses negatives and finer precision."""
+    series = _series(values)
     if series.dtype == pl.String and series.null_count() == series.len():
         return np.full(series.len(), -1, dtype=np.int64)
     try:
@@ -409,9 +440,6 @@ def _dense(key: npt.NDArray[Any]) -> I32:
     hash table misses the cache on nearly every row (and its memory stays with the allocator), so
     the rows are split by their key's hash into parts of ~65,536 (`_parts`) and numbered part by
     part; equal keys fall in one part."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     ids = np.empty(len(key), dtype=np.int32)
     offset = 0
     for rows in _parts(_mix(key)):
@@ -455,14 +483,20 @@ def _first_distinct(columns: dict[str, npt.NDArray[Any]], mixed: npt.NDArray[np.
     return first
 
 
-def _hashes(series: pl.Series) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
-    """Two independent 64-bit hashes of each text value, and its null mask."""
-    text = series.cast(pl.String)
-    return (
-        text.hash(seed=0x5EED).to_numpy(),
-        text.hash(seed=0xC0FFEE).to_numpy(),
-        text.is_null().to_numpy(),
-    )
+def _hashes(column: Column) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
+    """Two independent 64-bit hashes of each text value, and its null mask (a dictionary column's
+    values are hashed once each)."""
+    if isinstance(column, pl.Series):
+        text = column.cast(pl.String)
+        return (
+            text.hash(seed=0x5EED).to_numpy(),
+            text.hash(seed=0xC0FFEE).to_numpy(),
+            text.is_null().to_numpy(),
+        )
+    indices, values = _dictionary(column)
+    distinct = pl.Series(values, dtype=pl.String)
+    first, second = (np.append(distinct.hash(seed=seed).to_numpy(), np.uint64(0)) for seed in (0x5EED, 0xC0FFEE))
+    return first[indices], second[indices], indices < 0
 
 
 def _ids_from_hashes(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], null: B) -> I32 | None:
@@ -479,7 +513,7 @@ def _ids_from_hashes(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint6
     return dense
 
 
-def _group_ids(series: pl.Series) -> I32:
+def _group_ids(series: Column) -> I32:
     """Equal text → equal integer (-1 for null): by hashes, else by the exact dictionary encoding."""
     ids = _ids_from_hashes(*_hashes(series))
     return _dictionary(series)[0] if ids is None else ids
@@ -524,17 +558,22 @@ def _group_mask(group_bits: dict[str, int], value: str) -> int:
 class _Input:
     """The claims as compact typed numpy arrays, validated; a bad cell raises RequestError naming it."""
 
-    def __init__(self, df: pl.DataFrame, engine: Engine) -> None:
-        missing = [c for c in REQUIRED if c not in df.columns]
+    def __init__(self, df: pl.DataFrame | pa.Table, engine: Engine) -> None:
+        names = df.column_names if isinstance(df, pa.Table) else df.columns
+        missing = [c for c in REQUIRED if c not in names]
         if missing:
-            raise RequestError(
-                missing[0], None, f"required column missing; columns are {', '.join(df.columns)}"
-            )
-        self.n = n = df.height
-        self.columns = set(df.columns)
+            raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(names)}")
+        self.n = n = df.num_rows if isinstance(df, pa.Table) else df.height
+        self.columns = set(names)
 
-        def col(name: str) -> pl.Series:
-            return df[name] if name in df.columns else _null_column(name, n)
+        def col(name: str) -> Column:
+            if name not in names:
+                return _null_column(name, n)
+            if isinstance(df, pl.DataFrame):
+                return df[name]
+            column = df.column(name)
+            # Only dictionary columns stay Arrow; the others become Series (numbers without a copy).
+            return column if pa.types.is_dictionary(column.type) else pl.Series(name, column)
 
         self.regions: list[str] = []
         self.region = _codes(
@@ -578,7 +617,7 @@ class _Input:
         self.issued, self.issued_null = _days(col("issued_on"), "issued_on")
         if (bad := ~self.issued_null & (self.issued > self.date)).any():
             i = _first_bad(bad)
-            raise _fail("issued_on", i, col("issued_on")[i], "is after the claim date")
+            raise _fail("issued_on", i, _series(col("issued_on"))[i], "is after the claim date")
         self.standards_date: I32 = np.where(self.issued_null, self.date, self.issued)
 
         hours, online_h = _centi(col("hours"), "hours", 2), _centi(col("online_hours"), "online_hours", 2)
@@ -590,7 +629,7 @@ class _Input:
         self.in_minutes = (minutes >= 0) | (online_m >= 0)
         if (bad := in_hours & self.in_minutes).any():
             i = _first_bad(bad)
-            raise _fail("minutes", i, col("minutes")[i], "give class hours or minutes, not both")
+            raise _fail("minutes", i, _series(col("minutes"))[i], "give class hours or minutes, not both")
         self.total = np.where(self.in_minutes, minutes, hours)
         self.online = np.where(self.in_minutes, online_m, online_h)
         if (bad := (self.total >= 0) & (self.online > self.total)).any():
@@ -1382,38 +1421,72 @@ def _spell(mask: int) -> str:
     return "|".join(c.value for c in CODES if mask & int(BIT[c]))
 
 
-def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
-    """The four output columns, amount and reasons as Enum columns (the few distinct texts spelled
-    once, four bytes a row), and the report."""
+@dataclass
+class _Out:
+    """The four output columns, each distinct amount and reason combination spelled once: per row an
+    index into the spelled texts (a dictionary column), never a text per row."""
+
+    eligible: B
+    undecided: B  # eligible null
+    fen: I64  # -1: null
+    amounts: list[str]
+    amount: I32  # index into `amounts`, -1: null
+    combinations: list[str]
+    reasons: I32  # index into `combinations`
+
+    def frame(self) -> pl.DataFrame:
+        amounts = pl.Series([*self.amounts, None], dtype=pl.Enum(self.amounts))
+        amount = np.where(self.amount < 0, len(self.amounts), self.amount)
+        return pl.DataFrame(
+            {
+                "eligible": pl.Series(self.eligible).set(pl.Series(self.undecided), None),
+                "amount": amounts.gather(amount).cast(pl.String),
+                "amount_fen": pl.Series(self.fen).set(pl.Series(self.fen < 0), None),
+                "reasons": pl.Series(self.combinations, dtype=pl.Enum(self.combinations))
+                .gather(self.reasons)
+                .cast(pl.String),
+            }
+        )
+
+    def arrays(self, rows: slice) -> list[pa.Array]:
+        """Rows of the four columns as Arrow arrays, amount and reasons as dictionary arrays, which
+        the Parquet writer stores as dictionary pages as they are."""
+        amount, fen = self.amount[rows], self.fen[rows]
+        return [
+            pa.array(self.eligible[rows], mask=self.undecided[rows]),
+            pa.DictionaryArray.from_arrays(
+                pa.array(amount, mask=amount < 0), pa.array(self.amounts, pa.large_string())
+            ),
+            pa.array(fen, mask=fen < 0),
+            pa.DictionaryArray.from_arrays(
+                pa.array(self.reasons[rows]), pa.array(self.combinations, pa.large_string())
+            ),
+        ]
+
+
+def _decisions(d: _Decided, notes: list[str]) -> tuple[_Out, BatchReport]:
+    """The four output columns and the report."""
     reasons = d.reasons
     reasons[~d.eligible] &= ~INFO_MASK
     reasons[d.eligible & (d.base >= 0)] &= ~BIT[ReasonCode.NO_STANDARD]
     no_standard = d.eligible & (d.base < 0)
     undecided = (reasons & OUTSIDE) != 0
-    fen = d.base
+    fen = d.base.astype(np.int64)
     fen[~d.eligible] = 0
     fen[undecided] = -1
-    amounts, which_amount = _factorize(fen.astype(np.int64))
-    spelled_amounts = [None if f < 0 else f"{f // 100}.{f % 100:02d}" for f in amounts.tolist()]
-    amount_enum = pl.Enum([a for a in spelled_amounts if a is not None])
+    amounts, which_amount = _factorize(fen)
+    # -1 (null) sorts first; the spelled amounts are the others.
+    null_first = int(len(amounts) > 0 and amounts[0] < 0)
+    spelled_amounts = [f"{f // 100}.{f % 100:02d}" for f in amounts[null_first:].tolist()]
     combos, which = _factorize(reasons.astype(np.int64))
-    spelled = [_spell(int(m)) for m in combos.tolist()]
-    decided = pl.DataFrame(
-        {
-            "eligible": d.eligible,
-            "amount": pl.Series(spelled_amounts, dtype=amount_enum).gather(which_amount),
-            "amount_fen": fen,
-            "undecided": undecided,
-            "reasons": pl.Series(spelled, dtype=pl.Enum(spelled)).gather(which),
-        }
-    ).select(
-        pl.when(pl.col("undecided")).then(None).otherwise(pl.col("eligible")).alias("eligible"),
-        "amount",
-        pl.when(pl.col("amount_fen") < 0)
-        .then(None)
-        .otherwise(pl.col("amount_fen").cast(pl.Int64))
-        .alias("amount_fen"),
-        "reasons",
+    out = _Out(
+        eligible=d.eligible,
+        undecided=undecided,
+        fen=fen,
+        amounts=spelled_amounts,
+        amount=which_amount - null_first,
+        combinations=[_spell(int(m)) for m in combos.tolist()],
+        reasons=which,
     )
     bits = np.array([int(BIT[c]) for c in CODES], dtype=np.int64)
     per_combo = np.bincount(which, minlength=len(combos))
@@ -1431,17 +1504,7 @@ def _decisions(d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport
         reason_counts=counts,
         notes=notes,
     )
-    return decided, report
-
-
-_TEXT_OUTPUT = (pl.col("amount").cast(pl.String), pl.col("reasons").cast(pl.String))
-
-
-def _output(claims: pl.DataFrame, d: _Decided, notes: list[str]) -> tuple[pl.DataFrame, BatchReport]:
-    decided, report = _decisions(d, notes)
-    kept = claims.drop([c for c in OUTPUT_COLUMNS if c in claims.columns])
-    frame = pl.concat([kept, decided.with_columns(*_TEXT_OUTPUT)], how="horizontal")
-    return frame, report
+    return out, report
 
 
 # -- Parquet to Parquet, in chunks --------------------------------------------------------------
@@ -1450,6 +1513,82 @@ def _output(claims: pl.DataFrame, d: _Decided, notes: list[str]) -> tuple[pl.Dat
 # a larger one in chunks of a million, whose temporaries stay below what the checks across claims
 # and the output of the whole input need.
 DEFAULT_CHUNK_ROWS = 1_000_000
+# The text columns the engine resolves per distinct value: read from Parquet as dictionary columns,
+# their distinct values are the file's dictionary pages, never hashed again row by row.
+_RESOLVED_TEXT = (
+    "region", "date", "program", "certificate_type", "occupation", "level", "issued_on", "held",
+    "birth_date", "sex", "hukou_local", "social_insurance_local", "unemployment_registered", "groups",
+)  # fmt: skip
+# How the output is written. Statistics are off (min/max of every page of every column, which no
+# reader of a decision file filters on, cost ~15% of the write); the Arrow schema is the input's
+# (`_stored_schema`), so that dictionary columns are read back as the text they stand for.
+_WRITE_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": ZSTD_LEVEL,
+    "write_statistics": False,
+    "store_schema": False,
+}
+
+
+def _open(source: Path) -> pq.ParquetFile:
+    """The input, its text columns read as dictionary columns where that costs no hashing: those the
+    engine resolves by value, and any other text column whose every column chunk is under 4 bytes a
+    row (a plain text value takes at least its 4-byte length, so such a chunk is dictionary-encoded)."""
+    metadata = pq.ParquetFile(source).metadata
+    schema = metadata.schema.to_arrow_schema()
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    rows = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+    index = {metadata.schema.column(i).path: i for i in range(metadata.num_columns)}
+
+    def small(name: str) -> bool:
+        return all(
+            metadata.row_group(g).column(index[name]).total_uncompressed_size < 4 * rows[g]
+            for g in range(metadata.num_row_groups)
+        )
+
+    dictionary = [c for c in text if c in _RESOLVED_TEXT or (c in index and small(c))]
+    return pq.ParquetFile(source, read_dictionary=dictionary)
+
+
+def _stored_schema(parquet: pq.ParquetFile, columns: list[str]) -> pa.Schema:
+    """The Arrow schema written beside the output: the input's own types (the text of a dictionary
+    column), then the four output columns."""
+    schema = parquet.schema_arrow
+    fields = [
+        pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+        for f in (schema.field(c) for c in columns)
+    ]
+    return pa.schema(
+        [
+            *fields,
+            pa.field("eligible", pa.bool_()),
+            pa.field("amount", pa.large_string()),
+            pa.field("amount_fen", pa.int64()),
+            pa.field("reasons", pa.large_string()),
+        ]
+    )
+
+
+def _write(target: Path, tables: Iterator[pa.Table], out: _Out, stored: pa.Schema) -> None:
+    """The input's columns, table by table, beside the decisions of the same rows, to Parquet."""
+    writer: pq.ParquetWriter | None = None
+    offset = 0
+    try:
+        for table in tables:
+            rows = slice(offset, offset + table.num_rows)
+            offset += table.num_rows
+            decided = pa.Table.from_arrays(
+                [*table.columns, *out.arrays(rows)], names=[*table.column_names, *OUTPUT_COLUMNS]
+            )
+            if writer is None:
+                writer = pq.ParquetWriter(target, decided.schema, **_WRITE_OPTIONS)
+                writer.add_key_value_metadata(
+                    {"ARROW:schema": base64.b64encode(stored.serialize().to_pybytes()).decode()}
+                )
+            writer.write_table(decided, row_group_size=max(table.num_rows, 1))
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def evaluate_file(
@@ -1463,53 +1602,62 @@ def evaluate_file(
     """Decide the claims of `source` into `target`. Parquet to Parquet streams: the input is read
     `chunk_rows` at a time and each chunk decided by the rules, keeping only what the checks across
     claims need (about 73 bytes a claim); those checks then run on the whole input, and the input
-    is streamed once more into the output beside the decisions. CSV is decided in memory."""
+    is read once more, chunk by chunk, into the output beside the decisions. CSV is decided in
+    memory."""
     engine = engine or default_engine()
     if source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
         result = evaluate_batch(read_claims(source), engine=engine, progress=progress)
         write_decisions(result.frame, target)
         return result.report
-    scan = pl.scan_parquet(source)
-    n = scan.select(pl.len()).collect().item()
+    parquet = _open(source)
+    n = parquet.metadata.num_rows
+    columns = parquet.schema_arrow.names
+    out_columns = [c for c in columns if c not in OUTPUT_COLUMNS]
+    stored = _stored_schema(parquet, out_columns)
     if n <= chunk_rows:
-        result = evaluate_batch(pl.read_parquet(source), engine=engine, progress=progress)
         c0 = time.process_time()
-        result.frame.write_parquet(target, compression="zstd", compression_level=ZSTD_LEVEL)
-        result.report.timings["write"] = time.process_time() - c0
-        return result.report
-    columns = scan.collect_schema().names()
+        table = parquet.read()
+        read = time.process_time() - c0
+        out, report = _evaluate(table, engine, progress)
+        c0 = time.process_time()
+        _write(target, iter([table.select(out_columns)]), out, stored)
+        report.timings = {"read": read, **report.timings, "write": time.process_time() - c0}
+        return report
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(columns)}")
-    chunks = range(0, n, chunk_rows)
     disable = not progress if progress is not None else None
     kept = _Kept(n, columns)
     ident_ids: dict[str, int] = {}
     memo: _Memo = {}
     held_memo: dict[str, dict[int, int]] = {}
     c0 = time.process_time()
-    for offset in tqdm(chunks, desc=f"batch {n:,} claims", unit="chunk", disable=disable):
-        frame = scan.slice(offset, chunk_rows).collect()
-        try:
-            x = _Input(frame, engine)
-            t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
-            k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
-            d = _decide(x, t, k, {})
-        except RequestError as exc:
-            raise _shifted(exc, offset) from None
-        kept.add(offset, x, t, k, d)
-        del frame, x, t, k, d
+    offset = 0
+    batches = parquet.iter_batches(batch_size=chunk_rows)
+    with tqdm(total=n, desc=f"batch {n:,} claims", unit="claim", disable=disable) as bar:
+        for batch in batches:
+            frame = pa.Table.from_batches([batch])
+            try:
+                x = _Input(frame, engine)
+                t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
+                k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
+                d = _decide(x, t, k, {})
+            except RequestError as exc:
+                raise _shifted(exc, offset) from None
+            kept.add(offset, x, t, k, d)
+            offset += x.n
+            bar.update(x.n)
+            del frame, batch, x, t, k, d
     c1 = time.process_time()
-    claims, decided = kept.finish(len(ident_ids), scan)
+    claims, decided = kept.finish(len(ident_ids), source)
     del kept  # its columns live on in `claims` only until the checks across claims are done
     notes = _across_claims(claims, decided)
     del claims
     c2 = time.process_time()
-    frame, report = _decisions(decided, notes)
+    out, report = _decisions(decided, notes)
     del decided
-    out = [c for c in columns if c not in OUTPUT_COLUMNS]
-    plan = pl.concat([scan.select(out), frame.lazy()], how="horizontal").with_columns(*_TEXT_OUTPUT)
-    plan.sink_parquet(target, compression="zstd", compression_level=ZSTD_LEVEL)
+    tables = (pa.Table.from_batches([b]) for b in parquet.iter_batches(batch_size=chunk_rows, columns=out_columns))
+    _write(target, tables, out, stored)
     report.timings = {"chunks": c1 - c0, "across claims": c2 - c1, "output": time.process_time() - c2}
     return report
 
@@ -1554,13 +1702,16 @@ class _Kept:
                 x.person_id if column == "person_id" else x.certificate_no
             )
 
-    def finish(self, idents: int, scan: pl.LazyFrame) -> tuple[_Claims, _Decided]:
+    def finish(self, idents: int, source: Path) -> tuple[_Claims, _Decided]:
         n = len(self.ctype)
         person = np.full(n, -1, dtype=np.int32)
         if "person_id" in self.hashes:
             found = _ids_from_hashes(*self.hashes.pop("person_id"))
             # Two different values under one 64-bit hash: read the column and encode it exactly.
-            person = _group_ids(scan.select("person_id").collect()["person_id"]) if found is None else found
+            if found is None:
+                person = _group_ids(pl.read_parquet(source, columns=["person_id"])["person_id"])
+            else:
+                person = found
         numbers = self.hashes.pop("certificate_no", None)
         if numbers is None:
             numbers = (np.zeros(n, np.uint64), np.zeros(n, np.uint64), np.ones(n, bool))
