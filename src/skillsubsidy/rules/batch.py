@@ -338,13 +338,18 @@ def _null_column(name: str, n: int) -> pl.Series:
     return pl.Series(name, dtype=pl.String).extend_constant(None, n)
 
 
-# A column as the engine reads it: a Polars Series, or a text column read from Parquet as an Arrow
-# dictionary column (`_read_arrow`), whose distinct values the file already lists.
+# A column as the engine reads it: a Polars Series, or an Arrow column of a Parquet input (`_open`):
+# a text column read as a dictionary column, whose distinct values the file already lists, or the
+# persons and certificate numbers, made a Series only in `_keys`.
 Column = pl.Series | pa.ChunkedArray
 
 
 def _series(column: Column) -> pl.Series:
-    return column if isinstance(column, pl.Series) else pl.from_arrow(column.cast(pa.large_string()))  # type: ignore[return-value]
+    if isinstance(column, pl.Series):
+        return column
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return pl.Series(values=column)
 
 
 def _dictionary(column: Column) -> tuple[I32, list[str]]:
@@ -353,6 +358,8 @@ def _dictionary(column: Column) -> tuple[I32, list[str]]:
     chunk has; they are dropped, so that an unused value is never refused)."""
     if isinstance(column, pl.Series):
         encoded = pc.dictionary_encode(column.cast(pl.String).rechunk().to_arrow())
+    elif not pa.types.is_dictionary(column.type):
+        encoded = pc.dictionary_encode(column.combine_chunks())
     else:
         encoded = column.combine_chunks()  # one dictionary for all chunks
     indices: I32 = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
@@ -492,8 +499,8 @@ def _first_distinct(columns: dict[str, npt.NDArray[Any]], mixed: npt.NDArray[np.
 def _hashes(column: Column) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
     """Two independent 64-bit hashes of each text value, and its null mask (a dictionary column's
     values are hashed once each)."""
-    if isinstance(column, pl.Series):
-        text = column.cast(pl.String)
+    if not isinstance(column, pa.ChunkedArray) or not pa.types.is_dictionary(column.type):
+        text = _series(column).cast(pl.String)
         return (
             text.hash(seed=0x5EED).to_numpy(),
             text.hash(seed=0xC0FFEE).to_numpy(),
@@ -579,7 +586,8 @@ class _Input:
                 return df[name]
             column = df.column(name)
             # Only dictionary columns stay Arrow; the others become Series (numbers without a copy).
-            return column if pa.types.is_dictionary(column.type) else pl.Series(name, column)
+            keep = pa.types.is_dictionary(column.type) or name in ("person_id", "certificate_no")
+            return column if keep else pl.Series(name, column)
 
         self.regions: list[str] = []
         self.region = _codes(
@@ -1558,7 +1566,7 @@ def _open(source: Path) -> pq.ParquetFile:
         )
 
     dictionary = [c for c in text if c in _RESOLVED_TEXT or (c in index and small(c))]
-    return pq.ParquetFile(source, read_dictionary=dictionary)
+    return pq.ParquetFile(source, read_dictionary=dictionary, pre_buffer=False)
 
 
 def _stored_schema(parquet: pq.ParquetFile, columns: list[str]) -> pa.Schema:
