@@ -495,14 +495,18 @@ def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
 
     rng = np.random.default_rng(1)
     n = 300_000
-    groups = rng.integers(0, 40_000, n).astype(np.int64) * 7919
+    groups = rng.integers(0, 100_000, n).astype(np.int64) * 7919
     order = rng.integers(0, 400, n).astype(np.int64)
     perm, starts = _group_order(groups, order)
-    assert np.array_equal(np.sort(perm), np.arange(n))
+    # Every row that shares its group with another, once; a row alone in its group is left out.
+    _, inverse, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+    shared = np.flatnonzero(sizes[inverse] > 1)
+    assert len(shared) < n and np.array_equal(np.sort(perm), shared)
     in_groups = groups[perm]
     assert np.array_equal(starts[1:], in_groups[1:] != in_groups[:-1]) and starts[0]
     # Each group's rows together, by `order` then position, as one lexicographic sort gives them.
-    expected = np.lexsort((np.arange(n), order, groups))
+    expected = np.lexsort((shared, order[shared], groups[shared]))
+    expected = shared[expected]
     ours = pl.DataFrame({"group": in_groups, "row": perm}).group_by("group").agg("row").sort("group")
     theirs = pl.DataFrame({"group": groups[expected], "row": expected}).group_by("group").agg("row")
     assert ours.equals(theirs.sort("group"))
