@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -307,10 +307,11 @@ def _evaluate(
         keys = pool.submit(_keys, x)
         with stage("regimes"):
             tables = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
+        checked = pool.submit(_claim_checks, x, tables)
         with stage("lookups"):
             look = _Lookups(x, tables, engine)
         with stage("rules"):
-            d = _decide(x, tables, look, timings)
+            d = _decide(x, tables, look, timings, checked.result())
         with stage("across claims"):
             notes = _across_claims(_Claims.of(x, tables, look, keys.result()), d)
         with stage("output"):
@@ -341,7 +342,7 @@ def _null_column(name: str, n: int) -> pl.Series:
 # A column as the engine reads it: a Polars Series, or an Arrow column of a Parquet input (`_open`):
 # a text column read as a dictionary column, whose distinct values the file already lists, or the
 # persons and certificate numbers, made a Series only in `_keys`.
-Column = pl.Series | pa.ChunkedArray
+Column: TypeAlias = pl.Series | pa.ChunkedArray
 
 
 def _series(column: Column) -> pl.Series:
@@ -508,7 +509,9 @@ def _hashes(column: Column) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint
         )
     indices, values = _dictionary(column)
     distinct = pl.Series(values, dtype=pl.String)
-    first, second = (np.append(distinct.hash(seed=seed).to_numpy(), np.uint64(0)) for seed in (0x5EED, 0xC0FFEE))
+    first, second = (
+        np.append(distinct.hash(seed=seed).to_numpy(), np.uint64(0)) for seed in (0x5EED, 0xC0FFEE)
+    )
     return first[indices], second[indices], indices < 0
 
 
@@ -1150,9 +1153,88 @@ def _ymd(days: npt.NDArray[np.int32]) -> tuple[I64, I64]:
     return year, month * 100 + day
 
 
-def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _Decided:
+def _claim_checks(x: _Input, t: _Tables) -> U32:
+    """The reasons of the checks that read only the claim and its regime, not the catalog: numpy
+    work that runs without the GIL, so `_evaluate` runs it in a thread beside the catalog lookups."""
     r = t.row
     reasons: U32 = np.zeros(x.n, dtype=MASK)
+
+    def flag(mask: B, code: ReasonCode) -> None:
+        np.bitwise_or(reasons, mask * BIT[code], out=reasons)
+
+    training_program = x.is_program(Program.TRAINING, Program.PROJECT)
+    project = x.is_program(Program.PROJECT)
+    level_type = x.is_type(LEVEL_TYPES)
+    lv = x.level
+    missing, lapsed = ReasonCode.INPUT_MISSING, ReasonCode.RULE_LAPSED
+
+    # check_hours (000 · 附件1 · 备注2): the minimum itself passes; minutes at the region's 课时 length.
+    minimum = t.min_hours[r, lv]
+    hours_scope = training_program & level_type
+    flag(hours_scope & (minimum == NO_VALUE), lapsed)
+    hours_rule = hours_scope & (minimum >= 0)
+    no_total = x.total < 0
+    per_hour = t.minutes_per_hour[r]
+    unconvertible = x.in_minutes & (per_hour < 0)
+    flag(hours_rule & (no_total | unconvertible), missing)
+    threshold = np.where(x.in_minutes, minimum * per_hour, minimum)
+    flag(hours_rule & ~no_total & ~unconvertible & (x.total < threshold), ReasonCode.INSUFFICIENT_HOURS)
+
+    # check_claim_window (002 · 附件4 · 7): the window's last day still passes.
+    months = t.window[r]
+    flag(project & (months == NO_VALUE), lapsed)
+    window_rule = project & (months >= 0)
+    flag(window_rule & x.issued_null, missing)
+    last = _add_months(x.issued, np.maximum(months, 0))
+    flag(window_rule & ~x.issued_null & (x.date > last), ReasonCode.CLAIM_WINDOW_EXPIRED)
+
+    # check_min_age and check_max_age (002 · 二、培训对象), on the standards date.
+    y1, md1 = _ymd(x.birth)
+    y2, md2 = _ymd(x.standards_date)
+    age = y2 - y1 - (md2 < md1)
+    low = t.min_age[r]
+    flag(project & (low == NO_VALUE), lapsed)
+    min_rule = project & (low >= 0)
+    flag(min_rule & x.birth_null, missing)
+    flag(min_rule & ~x.birth_null & (age < low), ReasonCode.AGE_OUT_OF_RANGE)
+    sex_known = x.sex >= 0
+    high = t.max_age[r, np.maximum(x.sex, 0)]
+    flag(project & sex_known & (high == NO_VALUE), lapsed)
+    max_rule = project & sex_known & (high >= 0)
+    flag(max_rule & x.birth_null, missing)
+    flag(max_rule & ~x.birth_null & (age > high), ReasonCode.AGE_OUT_OF_RANGE)
+    # Without the sex: missing when either maximum is in force, else the male rule's standing
+    # (the female one's where no region has a male one).
+    any_high: B = np.any(t.max_age >= 0, axis=1)[r]
+    flag(project & ~sex_known & any_high, missing)
+    ruling = np.where(t.max_age[:, 0] != ABSENT, t.max_age[:, 0], t.max_age[:, 1])[r]
+    flag(project & ~sex_known & ~any_high & (ruling == NO_VALUE), lapsed)
+
+    # check_residency: one local fact passes, three non-local ones fail.
+    residency = t.residency[r]
+    flag(project & (residency == NO_VALUE), lapsed)
+    residency_rule = project & (residency == 1)
+    facts = np.stack(x.facts)
+    local = (facts == 1).any(axis=0)
+    nowhere = (facts == 0).all(axis=0)
+    flag(residency_rule & nowhere, ReasonCode.RESIDENCY_REQUIRED)
+    flag(residency_rule & ~local & ~nowhere, missing)
+
+    # check_excluded_groups.
+    excluded = t.excluded_state[r]
+    flag(project & (excluded == NO_VALUE), lapsed)
+    groups_rule = project & (excluded == 1)
+    flag(groups_rule & (x.groups < 0), missing)
+    flag(groups_rule & (x.groups >= 0) & ((x.groups & t.excluded[r]) != 0), ReasonCode.EXCLUDED_GROUP)
+
+    return reasons
+
+
+def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float], checked: U32) -> _Decided:
+    """The catalog, the amount and the checks that read it; `checked` holds the reasons of the
+    checks that read only the claim and its regime (`_claim_checks`)."""
+    r = t.row
+    reasons: U32 = checked
 
     def flag(mask: B, code: ReasonCode) -> None:
         np.bitwise_or(reasons, mask * BIT[code], out=reasons)
@@ -1219,18 +1301,7 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     flag(held_rule & ~k.held_given, missing)
     flag(held_rule & k.held_given & k.held_violation, ReasonCode.HIGHER_OR_SAME_LEVEL_HELD)
 
-    # check_hours (000 · 附件1 · 备注2): the minimum itself passes; minutes at the region's 课时 length.
-    minimum = t.min_hours[r, lv]
-    hours_scope = training_program & level_type
-    flag(hours_scope & (minimum == NO_VALUE), lapsed)
-    hours_rule = hours_scope & (minimum >= 0)
     no_total = x.total < 0
-    per_hour = t.minutes_per_hour[r]
-    unconvertible = x.in_minutes & (per_hour < 0)
-    flag(hours_rule & (no_total | unconvertible), missing)
-    threshold = np.where(x.in_minutes, minimum * per_hour, minimum)
-    flag(hours_rule & ~no_total & ~unconvertible & (x.total < threshold), ReasonCode.INSUFFICIENT_HOURS)
-
     # check_online_share (000 · 附件4 · 备注): the share itself passes; `*` lifts the limit; an
     # occupation not in the catalog leaves it unchecked without a reason.
     pct = t.online_pct[r]
@@ -1241,53 +1312,6 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float]) -> _D
     flag(online_rule & ~no_total & (x.online < 0), missing)
     exceeded = x.online * 10000 > pct * x.total
     flag(online_rule & ~no_total & (x.online >= 0) & exceeded, ReasonCode.ONLINE_HOURS_EXCEEDED)
-
-    # check_claim_window (002 · 附件4 · 7): the window's last day still passes.
-    months = t.window[r]
-    flag(project & (months == NO_VALUE), lapsed)
-    window_rule = project & (months >= 0)
-    flag(window_rule & x.issued_null, missing)
-    last = _add_months(x.issued, np.maximum(months, 0))
-    flag(window_rule & ~x.issued_null & (x.date > last), ReasonCode.CLAIM_WINDOW_EXPIRED)
-
-    # check_min_age and check_max_age (002 · 二、培训对象), on the standards date.
-    y1, md1 = _ymd(x.birth)
-    y2, md2 = _ymd(x.standards_date)
-    age = y2 - y1 - (md2 < md1)
-    low = t.min_age[r]
-    flag(project & (low == NO_VALUE), lapsed)
-    min_rule = project & (low >= 0)
-    flag(min_rule & x.birth_null, missing)
-    flag(min_rule & ~x.birth_null & (age < low), ReasonCode.AGE_OUT_OF_RANGE)
-    sex_known = x.sex >= 0
-    high = t.max_age[r, np.maximum(x.sex, 0)]
-    flag(project & sex_known & (high == NO_VALUE), lapsed)
-    max_rule = project & sex_known & (high >= 0)
-    flag(max_rule & x.birth_null, missing)
-    flag(max_rule & ~x.birth_null & (age > high), ReasonCode.AGE_OUT_OF_RANGE)
-    # Without the sex: missing when either maximum is in force, else the male rule's standing
-    # (the female one's where no region has a male one).
-    any_high: B = np.any(t.max_age >= 0, axis=1)[r]
-    flag(project & ~sex_known & any_high, missing)
-    ruling = np.where(t.max_age[:, 0] != ABSENT, t.max_age[:, 0], t.max_age[:, 1])[r]
-    flag(project & ~sex_known & ~any_high & (ruling == NO_VALUE), lapsed)
-
-    # check_residency: one local fact passes, three non-local ones fail.
-    residency = t.residency[r]
-    flag(project & (residency == NO_VALUE), lapsed)
-    residency_rule = project & (residency == 1)
-    facts = np.stack(x.facts)
-    local = (facts == 1).any(axis=0)
-    nowhere = (facts == 0).all(axis=0)
-    flag(residency_rule & nowhere, ReasonCode.RESIDENCY_REQUIRED)
-    flag(residency_rule & ~local & ~nowhere, missing)
-
-    # check_excluded_groups.
-    excluded = t.excluded_state[r]
-    flag(project & (excluded == NO_VALUE), lapsed)
-    groups_rule = project & (excluded == 1)
-    flag(groups_rule & (x.groups < 0), missing)
-    flag(groups_rule & (x.groups >= 0) & ((x.groups & t.excluded[r]) != 0), ReasonCode.EXCLUDED_GROUP)
 
     eligible = _eligible(reasons)
     flag(eligible & (base < 0), ReasonCode.NO_STANDARD)
@@ -1439,8 +1463,8 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
             # A claim alone in its person's year is the first (rank 0): over a limit of 0 only.
             alone = np.ones(len(counted), dtype=bool)
             alone[perm] = False
-            first = counted[alone]
-            d.reasons[first[limit[first] <= 0]] |= BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED]
+            lone = counted[alone]
+            d.reasons[lone[limit[lone] <= 0]] |= BIT[ReasonCode.YEARLY_LIMIT_EXCEEDED]
     else:
         notes.append(
             "claims.max_per_person_per_year has no value for any region and date in this input "
@@ -1559,13 +1583,17 @@ _RESOLVED_TEXT = (
 _WRITE_OPTIONS: dict[str, Any] = {"compression": "lz4", "write_statistics": False, "store_schema": False}
 
 
+def _is_text(dtype: pa.DataType) -> bool:
+    return bool(pa.types.is_string(dtype) or pa.types.is_large_string(dtype))
+
+
 def _open(source: Path) -> pq.ParquetFile:
     """The input, its text columns read as dictionary columns where that costs no hashing: those the
     engine resolves by value, and any other text column whose every column chunk is under 4 bytes a
     row (a plain text value takes at least its 4-byte length, so such a chunk is dictionary-encoded)."""
     metadata = pq.ParquetFile(source).metadata
     schema = metadata.schema.to_arrow_schema()
-    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    text = [f.name for f in schema if _is_text(f.type)]
     rows = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
     index = {metadata.schema.column(i).path: i for i in range(metadata.num_columns)}
 
@@ -1613,7 +1641,7 @@ def _write(target: Path, tables: Iterator[pa.Table], out: _Out, stored: pa.Schem
                 # Dictionary pages for the dictionary columns (written as they are) and the others
                 # but text: a text column read as plain text is unique or nearly so per row, and
                 # trying a dictionary for it costs ~40% of its write for nothing.
-                plain = [f.name for f in decided.schema if pa.types.is_large_string(f.type) or pa.types.is_string(f.type)]
+                plain = [f.name for f in decided.schema if _is_text(f.type)]
                 dictionary = [c for c in decided.column_names if c not in plain]
                 writer = pq.ParquetWriter(target, decided.schema, use_dictionary=dictionary, **_WRITE_OPTIONS)
                 writer.add_key_value_metadata(
@@ -1668,14 +1696,18 @@ def evaluate_file(
     c0 = time.process_time()
     offset = 0
     batches = _ahead(parquet.iter_batches(batch_size=chunk_rows))
-    with tqdm(total=n, desc=f"batch {n:,} claims", unit="claim", disable=disable) as bar:
+    with (
+        tqdm(total=n, desc=f"batch {n:,} claims", unit="claim", disable=disable) as bar,
+        ThreadPoolExecutor(1) as pool,
+    ):
         for batch in batches:
             frame = pa.Table.from_batches([batch])
             try:
                 x = _Input(frame, engine)
                 t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
+                checked = pool.submit(_claim_checks, x, t)
                 k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
-                d = _decide(x, t, k, {})
+                d = _decide(x, t, k, {}, checked.result())
             except RequestError as exc:
                 raise _shifted(exc, offset) from None
             kept.add(offset, x, t, k, d)
