@@ -510,3 +510,42 @@ def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
     ours = pl.DataFrame({"group": in_groups, "row": perm}).group_by("group").agg("row").sort("group")
     theirs = pl.DataFrame({"group": groups[expected], "row": expected}).group_by("group").agg("row")
     assert ours.equals(theirs.sort("group"))
+
+
+def test_parquet_to_parquet_keeps_the_input_columns_and_their_types(tmp_path: Path):
+    # Text columns are read as dictionary columns and written back from their dictionaries; the
+    # output reads back as the input's own types, whatever the columns hold, beside the decisions.
+    from datetime import datetime, timezone
+
+    from skillsubsidy.rules.batch import evaluate_file
+
+    rows = [_claim(f"p{i % 3}", "焊工", 3 + i % 2, "2025-05-01") for i in range(6)]
+    claims = _frame(rows, sorted(rows[0])).with_columns(
+        pl.Series("person_id", [i % 3 for i in range(6)], dtype=pl.Int64),
+        pl.Series("received", [datetime(2025, 6, 1, 8, tzinfo=timezone.utc)] * 6).dt.convert_time_zone(
+            "Asia/Shanghai"
+        ),
+        pl.Series("note", ["a", None, "b", "a", "c", None], dtype=pl.String),
+    )
+    claims.write_parquet(source := tmp_path / "claims.parquet")
+    report = evaluate_file(source, target := tmp_path / "out.parquet", progress=False)
+    whole = evaluate_batch(claims, progress=False)
+    out = pl.read_parquet(target)
+    assert out.schema == whole.frame.schema
+    assert out.equals(whole.frame)
+    whole.report.timings = report.timings = {}
+    assert report == whole.report
+    # Persons 0 and 2 claim level 4 after level 3 of the same occupation (附件1 · 备注3); person 1
+    # climbs from level 4 to level 3, which is allowed.
+    claimed = "higher_or_same_level_claimed"
+    assert out["reasons"].to_list()[3:] == [claimed, "", claimed]
+
+
+def test_an_empty_parquet_input_gives_an_empty_output(tmp_path: Path):
+    from skillsubsidy.rules.batch import evaluate_file
+
+    rows = [_claim("p1", "焊工", 3, "2025-05-01")]
+    _frame(rows, sorted(rows[0])).head(0).write_parquet(source := tmp_path / "claims.parquet")
+    report = evaluate_file(source, target := tmp_path / "out.parquet", progress=False)
+    assert report.rows == 0
+    assert pl.read_parquet(target).columns == [*sorted(rows[0]), "eligible", "amount", "amount_fen", "reasons"]
