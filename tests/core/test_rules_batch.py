@@ -515,14 +515,14 @@ def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
 def test_parquet_to_parquet_keeps_the_input_columns_and_their_types(tmp_path: Path):
     # Text columns are read as dictionary columns and written back from their dictionaries; the
     # output reads back as the input's own types, whatever the columns hold, beside the decisions.
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from skillsubsidy.rules.batch import evaluate_file
 
     rows = [_claim(f"p{i % 3}", "焊工", 3 + i % 2, "2025-05-01") for i in range(6)]
     claims = _frame(rows, sorted(rows[0])).with_columns(
         pl.Series("person_id", [i % 3 for i in range(6)], dtype=pl.Int64),
-        pl.Series("received", [datetime(2025, 6, 1, 8, tzinfo=timezone.utc)] * 6).dt.convert_time_zone(
+        pl.Series("received", [datetime(2025, 6, 1, 8, tzinfo=UTC)] * 6).dt.convert_time_zone(
             "Asia/Shanghai"
         ),
         pl.Series("note", ["a", None, "b", "a", "c", None], dtype=pl.String),
@@ -548,4 +548,5 @@ def test_an_empty_parquet_input_gives_an_empty_output(tmp_path: Path):
     _frame(rows, sorted(rows[0])).head(0).write_parquet(source := tmp_path / "claims.parquet")
     report = evaluate_file(source, target := tmp_path / "out.parquet", progress=False)
     assert report.rows == 0
-    assert pl.read_parquet(target).columns == [*sorted(rows[0]), "eligible", "amount", "amount_fen", "reasons"]
+    decisions = ["eligible", "amount", "amount_fen", "reasons"]
+    assert pl.read_parquet(target).columns == [*sorted(rows[0]), *decisions]
