@@ -151,6 +151,8 @@ class BatchReport:
     notes: list[str]
     # CPU seconds of the process per stage (all its threads; on a shared machine wall time mostly
     # measures the other work), and "amount lookup" in wall seconds, to compare with a numpy floor.
+    # Work that runs in a thread beside a stage is counted in that stage and, on its own, as
+    # "beside lookups: ..." (the CPU of that thread alone).
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -304,10 +306,10 @@ def _evaluate(
 
         with stage("read columns"):
             x = _Input(claims, engine)
-        keys = pool.submit(_keys, x)
+        keys = pool.submit(_timed, timings, "beside lookups: persons and numbers", _keys, x)
         with stage("regimes"):
             tables = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
-        checked = pool.submit(_claim_checks, x, tables)
+        checked = pool.submit(_timed, timings, "beside lookups: claim checks", _claim_checks, x, tables)
         with stage("lookups"):
             look = _Lookups(x, tables, engine)
         with stage("rules"):
@@ -318,6 +320,14 @@ def _evaluate(
             out, report = _decisions(d, notes)
     report.timings = timings
     return out, report
+
+
+def _timed(timings: dict[str, float], name: str, work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)`, its thread's CPU seconds recorded under `name`."""
+    c0 = time.thread_time()
+    result = work(*args)
+    timings[name] = time.thread_time() - c0
+    return result
 
 
 # -- reading the columns: each distinct text value resolved once --------------------------------
