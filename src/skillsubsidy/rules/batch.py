@@ -1714,12 +1714,14 @@ def evaluate_file(
             frame = pa.Table.from_batches([batch])
             try:
                 x = _Input(frame, engine)
+                hashed = pool.submit(kept.hash, offset, x)
                 t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
                 checked = pool.submit(_claim_checks, x, t)
                 k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
                 d = _decide(x, t, k, {}, checked.result())
             except RequestError as exc:
                 raise _shifted(exc, offset) from None
+            hashed.result()
             kept.add(offset, x, t, k, d)
             offset += x.n
             bar.update(x.n)
@@ -1785,6 +1787,11 @@ class _Kept:
         self.date[rows], self.standards_date[rows] = x.date, x.standards_date
         self.held_on[rows] = t.held[t.row] == 1
         self.yearly_limit[rows] = t.yearly_limit[t.row]
+
+    def hash(self, offset: int, x: _Input) -> None:
+        """The chunk's persons and certificate numbers hashed (Polars work without the GIL, run in a
+        thread beside the chunk's lookups; it writes only its own rows)."""
+        rows = slice(offset, offset + x.n)
         for column, (first, second, null) in self.hashes.items():
             first[rows], second[rows], null[rows] = _hashes(
                 x.person_id if column == "person_id" else x.certificate_no
