@@ -261,3 +261,12 @@ def test_help_lists_each_lazy_command_with_its_own_first_sentence():
         listed = click.Command(name, help=sentence)
         assert listed.get_short_help_str(1000) == command.get_short_help_str(1000)
     assert "batch     Decide every claim in INPUT (.csv or .parquet)" in run("--help").output
+
+
+def test_batch_names_a_parquet_input_that_is_not_parquet(tmp_path: Path):
+    (source := tmp_path / "claims.parquet").write_text("not parquet")
+    result = run("batch", str(source), "-o", str(tmp_path / "out.parquet"))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: input: {source}: ")
+    assert "magic bytes" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out.parquet").exists()

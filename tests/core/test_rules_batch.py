@@ -495,14 +495,58 @@ def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
 
     rng = np.random.default_rng(1)
     n = 300_000
-    groups = rng.integers(0, 40_000, n).astype(np.int64) * 7919
+    groups = rng.integers(0, 100_000, n).astype(np.int64) * 7919
     order = rng.integers(0, 400, n).astype(np.int64)
     perm, starts = _group_order(groups, order)
-    assert np.array_equal(np.sort(perm), np.arange(n))
+    # Every row that shares its group with another, once; a row alone in its group is left out.
+    _, inverse, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+    shared = np.flatnonzero(sizes[inverse] > 1)
+    assert len(shared) < n and np.array_equal(np.sort(perm), shared)
     in_groups = groups[perm]
     assert np.array_equal(starts[1:], in_groups[1:] != in_groups[:-1]) and starts[0]
     # Each group's rows together, by `order` then position, as one lexicographic sort gives them.
-    expected = np.lexsort((np.arange(n), order, groups))
+    expected = np.lexsort((shared, order[shared], groups[shared]))
+    expected = shared[expected]
     ours = pl.DataFrame({"group": in_groups, "row": perm}).group_by("group").agg("row").sort("group")
     theirs = pl.DataFrame({"group": groups[expected], "row": expected}).group_by("group").agg("row")
     assert ours.equals(theirs.sort("group"))
+
+
+def test_parquet_to_parquet_keeps_the_input_columns_and_their_types(tmp_path: Path):
+    # Text columns are read as dictionary columns and written back from their dictionaries; the
+    # output reads back as the input's own types, whatever the columns hold, beside the decisions.
+    from datetime import UTC, datetime
+
+    from skillsubsidy.rules.batch import evaluate_file
+
+    rows = [_claim(f"p{i % 3}", "焊工", 3 + i % 2, "2025-05-01") for i in range(6)]
+    claims = _frame(rows, sorted(rows[0])).with_columns(
+        pl.Series("person_id", [i % 3 for i in range(6)], dtype=pl.Int64),
+        pl.Series("received", [datetime(2025, 6, 1, 8, tzinfo=UTC)] * 6).dt.convert_time_zone(
+            "Asia/Shanghai"
+        ),
+        pl.Series("note", ["a", None, "b", "a", "c", None], dtype=pl.String),
+    )
+    claims.write_parquet(source := tmp_path / "claims.parquet")
+    report = evaluate_file(source, target := tmp_path / "out.parquet", progress=False)
+    whole = evaluate_batch(claims, progress=False)
+    out = pl.read_parquet(target)
+    assert out.schema == whole.frame.schema
+    assert out.equals(whole.frame)
+    whole.report.timings = report.timings = {}
+    assert report == whole.report
+    # Persons 0 and 2 claim level 4 after level 3 of the same occupation (附件1 · 备注3); person 1
+    # climbs from level 4 to level 3, which is allowed.
+    claimed = "higher_or_same_level_claimed"
+    assert out["reasons"].to_list()[3:] == [claimed, "", claimed]
+
+
+def test_an_empty_parquet_input_gives_an_empty_output(tmp_path: Path):
+    from skillsubsidy.rules.batch import evaluate_file
+
+    rows = [_claim("p1", "焊工", 3, "2025-05-01")]
+    _frame(rows, sorted(rows[0])).head(0).write_parquet(source := tmp_path / "claims.parquet")
+    report = evaluate_file(source, target := tmp_path / "out.parquet", progress=False)
+    assert report.rows == 0
+    decisions = ["eligible", "amount", "amount_fen", "reasons"]
+    assert pl.read_parquet(target).columns == [*sorted(rows[0]), *decisions]

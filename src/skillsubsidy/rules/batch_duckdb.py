@@ -5,8 +5,8 @@ The plan has the same three steps as the Polars engine's, and the first is the s
 1. every distinct text value (regions, programmes, certificate types, levels, sexes, flags, groups,
    occupations, held certificates) and every distinct (region, standards date) and catalog lookup key
    is resolved once in Python by the functions of rules/batch.py, into small tables;
-2. one SQL query joins each claim to those tables and decides it with the rules of `_decide`, as
-   integer arithmetic on a reason bit mask;
+2. one SQL query joins each claim to those tables and decides it with the rules of `_claim_checks`
+   and `_decide`, as integer arithmetic on a reason bit mask;
 3. window functions partitioned by person (and by certificate number) run the checks across claims,
    and the decisions are written, in input order, with COPY … TO Parquet.
 
@@ -467,7 +467,7 @@ class _Plan:
     # -- steps 2 and 3: the rules, the checks across claims, the output --------------------------
 
     def flags(self) -> Iterator[tuple[ReasonCode, str]]:
-        """(code, condition) pairs: the rules of rules/batch.py `_decide`, in SQL."""
+        """(code, condition) pairs: the rules of rules/batch.py `_claim_checks` and `_decide`, in SQL."""
         code = ReasonCode
         lapsed, missing = code.RULE_LAPSED, code.INPUT_MISSING
         yield code.UNKNOWN_OCCUPATION, "unlisted AND NOT known"

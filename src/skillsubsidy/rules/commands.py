@@ -127,8 +127,9 @@ def batch_command(
     """Decide every claim in INPUT (.csv or .parquet) with the same rules as `quote`, vectorised, and
     check the claims against each other: same person and occupation at the same or a lower level,
     the same certificate twice, and a per-person yearly limit where a region sets one."""
-    # Polars and the batch plan cost ~0.4 s to import; `quote` and `--help` never need them.
+    # Polars, pyarrow and the batch plan cost ~0.4 s to import; `quote` and `--help` never need them.
     import polars as pl
+    import pyarrow as pa
 
     from skillsubsidy.rules.batch import project_totals
 
@@ -159,7 +160,8 @@ def batch_command(
             os.replace(partial, output)
         except RequestError as exc:
             _fail(str(exc))
-        except pl.exceptions.PolarsError as exc:
+        except (pl.exceptions.PolarsError, pa.ArrowException) as exc:
+            # The Parquet input is read with pyarrow (its text columns as dictionary columns).
             _fail(f"input: {input_path}: {exc}")
         finally:
             partial.unlink(missing_ok=True)
