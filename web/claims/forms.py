@@ -54,6 +54,13 @@ class ClaimForm(forms.Form):
     evidence = forms.CharField(label=_("Evidence filed"), required=False, max_length=2000)
 
 
+class SupervisionForm(forms.Form):
+    training_class = forms.IntegerField(label=_("Class"))
+    unit = forms.CharField(label=_("Supervising unit"), max_length=200)
+    number = forms.CharField(label=_("Certificate number"), max_length=64)
+    issued_on = IsoDateField(label=_("Date of the certificate"))
+
+
 class CorrectionForm(forms.Form):
     payee_kind = forms.ChoiceField(choices=[(k.value, k.value) for k in PayeeKind], required=False)
     payee_account = forms.CharField(max_length=40, required=False)

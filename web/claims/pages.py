@@ -52,6 +52,10 @@ def claim_context(c: Claim) -> dict[str, Any]:
         ],
         "corrections": [(present.field_label(k), v) for k, v in c.corrections.items()],
         "evidence": list(c.evidence.items()),
+        "special_group": c.training_class.get_special_group_display()
+        if c.training_class is not None and c.training_class.special_group
+        else "",
+        "supervision": selectors.supervision_of(c.training_class_id),
         "objections": [(o, present.objection_label(o.status)) for o in selectors.objections_of(c)],
         "reject": present.reject_label(c.reject_reason) if c.reject_reason else "",
         "lines": [

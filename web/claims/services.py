@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import account_role, staff_scope
@@ -29,8 +30,17 @@ from audit.services import audit_record
 from calendars.selectors import work_calendar
 from claims import facts
 from claims.errors import DuplicateClaim, NotEligible, UnknownCertificate
-from claims.models import Claim, Interest, NoticeSetting, Objection, PaymentBatch, PaymentLine, WorkerAccount
-from classes.models import PersonLock, Result, Trainee
+from claims.models import (
+    Claim,
+    Interest,
+    NoticeSetting,
+    Objection,
+    PaymentBatch,
+    PaymentLine,
+    SupervisionCertificate,
+    WorkerAccount,
+)
+from classes.models import PersonLock, Result, Trainee, TrainingClass
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
@@ -366,6 +376,84 @@ def claim_withdraw(*, actor: Actor, pk: int, reason: str) -> Claim:
         summary=f"撤回申领 {claim.number}",
         region=claim.region,
     )
+
+
+# -- special groups ------------------------------------------------------------------------------
+
+
+def supervision_certificate_record(
+    *, actor: Actor, class_id: int, unit: str, number: str, issued_on: date, today: date | None = None
+) -> SupervisionCertificate:
+    """The clerk records the supervising unit's certificate for a class of a special group (002 ·
+    附件4 · 8③). Its claims still waiting for the district are matched again at once; a returned one
+    is matched again when it is resubmitted."""
+    institution = clerk_institution(actor)
+    if institution is None:
+        raise PermissionDenied(_("Only the institution's clerk records its classes' certificates."))
+    klass = TrainingClass.objects.filter(pk=class_id, institution=institution).first()
+    if klass is None:
+        raise ValidationError(
+            {"training_class": _("No class %(value)s of your institution.") % {"value": class_id}}
+        )
+    if not klass.special_group:
+        raise ValidationError(
+            {
+                "training_class": _(
+                    "The class “%(title)s” is not filed as a special group's: its claims rest on its "
+                    "attendance records."
+                )
+                % {"title": klass.title}
+            }
+        )
+    unit, number = unit.strip(), number.strip()
+    if not 1 <= len(unit) <= 200:
+        raise ValidationError({"unit": _("Name the supervising unit (1–200 characters).")})
+    if not 1 <= len(number) <= 64:
+        raise ValidationError({"number": _("Give the certificate's number (1–64 characters).")})
+    day = today or timezone.localdate()
+    if not klass.start <= issued_on <= day:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "The certificate's date %(value)s must lie between the class's start %(start)s and today."
+                )
+                % {"value": issued_on.isoformat(), "start": klass.start.isoformat()}
+            }
+        )
+    try:
+        with transaction.atomic():
+            certificate = SupervisionCertificate.objects.create(
+                training_class=klass,
+                unit=unit,
+                number=number,
+                issued_on=issued_on,
+                recorded_by=actor_user(actor),
+            )
+            rematched = {}
+            for claim in Claim.objects.filter(training_class=klass, status="district_review").select_related(
+                "result__trainee__training_class"
+            ):
+                _frozen, mismatches = _evaluate(claim.result, claim.submitted_at.date(), exclude=claim.pk)
+                codes = [m.code.value for m in mismatches]
+                if Claim.objects.filter(pk=claim.pk, status="district_review").update(
+                    mismatches=[m.to_json() for m in mismatches], mismatch_count=len(mismatches)
+                ):
+                    rematched[claim.number] = codes
+            audit_record(
+                actor=actor,
+                action="claim.supervision_certificate",
+                target_type="supervision_certificate",
+                target_id=certificate.pk,
+                region=klass.region,
+                summary=f"登记主管单位证明：{klass.title}，{unit} {number}（{issued_on}）",
+                changes={"class": klass.pk, "rematched": rematched},
+            )
+    except IntegrityError:
+        raise Conflict(
+            f"certificate {number} is already recorded for class {klass.pk}",
+            shown=_("Certificate %(number)s is already recorded for this class.") % {"number": number},
+        ) from None
+    return certificate
 
 
 # -- review -------------------------------------------------------------------------------------
@@ -885,7 +973,7 @@ def bank_results_import(*, actor: Actor, pk: int, content: bytes) -> dict[str, i
 
 def interest_declare(*, actor: User, institution_id: int, note: str) -> Interest:
     with transaction.atomic():
-        interest, _ = Interest.objects.get_or_create(
+        interest, _created = Interest.objects.get_or_create(
             user=actor, institution_id=institution_id, defaults={"note": note}
         )
         audit_record(

@@ -29,6 +29,7 @@ from claims.forms import (
     InterestForm,
     NoticeSettingForm,
     ReviewForm,
+    SupervisionForm,
 )
 from claims.models import Claim, NoticeSetting, Objection
 from claims.pages import claim_context, correct, refused, row
@@ -359,6 +360,7 @@ def _workspace_page(request: HttpRequest, errors: list[str] | None = None) -> Ht
             "inst": institution,
             "rows": [row(c) for c in rows],
             "claimable": _claimable(institution.pk),
+            "special_classes": selectors.special_group_classes(institution.pk),
             "errors": errors or [],
         },
         status=400 if errors else 200,
@@ -388,6 +390,31 @@ def workspace_claims(request: HttpRequest) -> HttpResponse:
         return _workspace_page(request, refused(exc))
     messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
     return redirect(reverse("backoffice:workspace_claim", kwargs={"pk": claim.pk}))
+
+
+@clerk_required
+@require_POST
+def workspace_supervision(request: HttpRequest) -> HttpResponse:
+    """The supervising unit's certificate for a class of a special group (002 · 附件4 · 8③)."""
+    form = SupervisionForm(request.POST)
+    if not form.is_valid():
+        return _workspace_page(
+            request,
+            [f"{form.fields[k].label}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()],
+        )
+    data = form.cleaned_data
+    try:
+        services.supervision_certificate_record(
+            actor=signed_in(request),
+            class_id=data["training_class"],
+            unit=data["unit"],
+            number=data["number"],
+            issued_on=data["issued_on"],
+        )
+    except (ValidationError, Conflict, PermissionDenied) as exc:
+        return _workspace_page(request, refused(exc))
+    messages.success(request, _("The supervising unit's certificate is recorded."))
+    return redirect(reverse("backoffice:workspace_claims"))
 
 
 def _workspace_claim_page(request: HttpRequest, c: Claim, errors: list[str] | None = None) -> HttpResponse:
