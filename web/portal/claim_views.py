@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.pages import token_page
 from claims import present, selectors, services
 from claims.errors import DuplicateClaim, NotEligible
 from claims.forms import ClaimForm, ObjectionForm, WorkerRegisterForm
@@ -101,6 +102,17 @@ def my_claim(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return page()
     return correct(request, c, page, "portal:claim")
+
+
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """A worker's API tokens: an app of theirs submits and reads their own claims. Anyone else is sent
+    to the claims page (to register or sign in), as for a claim's page."""
+    if services.worker_of(request.user) is None:
+        return redirect("portal:claims")
+    return token_page(
+        request, template="portal/claim_tokens.html", again=reverse("portal:claim_tokens"), context={}
+    )
 
 
 @require_http_methods(["GET", "POST"])

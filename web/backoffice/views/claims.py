@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.pages import token_page
 from backoffice.views.access import clerk_required, institution_of, scope_of, staff_required
 from claims import present, selectors, services
 from claims.errors import NotEligible
@@ -390,6 +391,18 @@ def workspace_claims(request: HttpRequest) -> HttpResponse:
         return _workspace_page(request, refused(exc))
     messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
     return redirect(reverse("backoffice:workspace_claim", kwargs={"pk": claim.pk}))
+
+
+@clerk_required
+@require_http_methods(["GET", "POST"])
+def workspace_tokens(request: HttpRequest) -> HttpResponse:
+    """The clerk's API tokens: its institution's system submits and reads the institution's claims."""
+    return token_page(
+        request,
+        template="workspace/tokens.html",
+        again=reverse("backoffice:workspace_tokens"),
+        context={"inst": institution_of(request)},
+    )
 
 
 @clerk_required
