@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,19 +15,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from claims import present, selectors, services
-from claims.errors import DuplicateClaim
+from claims.errors import NotEligible
 from claims.forms import CorrectionForm
 from claims.models import Claim
 from common.actor import signed_in
 from common.errors import Conflict
+from standards.present import reason_title
 
 
 def refused(exc: Exception) -> list[str]:
-    if isinstance(exc, DuplicateClaim):
-        return [str(exc)]
+    """A refusal as the page shows it, in the page's language. The engine's reasons are the core's
+    Chinese sentences, so an English page names them by their titles, as the calculator does."""
+    if isinstance(exc, NotEligible) and not present.chinese():
+        return [reason_title(code) for code in exc.codes]
+    if isinstance(exc, Conflict):
+        return [exc.shown]
     if isinstance(exc, ValidationError):
         return [str(m) for m in exc.messages]
     return [str(exc)]
+
+
+def form_errors(form: forms.Form) -> list[str]:
+    """A form's refusals, each named by its field's label (never its code)."""
+    return [f"{form.fields[k].label or k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
 
 
 def row(c: Claim) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from claims.forms import (
     SupervisionForm,
 )
 from claims.models import Claim, NoticeSetting, Objection
-from claims.pages import claim_context, correct, refused, row
+from claims.pages import claim_context, correct, form_errors, refused, row
 from classes.models import Result
 from common.actor import signed_in
 from common.errors import Conflict
@@ -177,7 +177,7 @@ def notice_settings(request: HttpRequest) -> HttpResponse:
             except (ValidationError, Conflict, PermissionDenied) as exc:
                 errors = refused(exc)
         else:
-            errors = [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
+            errors = form_errors(form)
     rows = NoticeSetting.objects.all()
     if scope.regions is not None:
         rows = rows.filter(region__in=list(scope.regions))
@@ -375,9 +375,7 @@ def workspace_claims(request: HttpRequest) -> HttpResponse:
         return _workspace_page(request)
     form = ClaimForm(request.POST)
     if not form.is_valid():
-        return _workspace_page(
-            request, [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
-        )
+        return _workspace_page(request, form_errors(form))
     data = form.cleaned_data
     try:
         claim = services.claim_submit(
@@ -411,10 +409,7 @@ def workspace_supervision(request: HttpRequest) -> HttpResponse:
     """The supervising unit's certificate for a class of a special group (002 · 附件4 · 8③)."""
     form = SupervisionForm(request.POST)
     if not form.is_valid():
-        return _workspace_page(
-            request,
-            [f"{form.fields[k].label}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()],
-        )
+        return _workspace_page(request, form_errors(form))
     data = form.cleaned_data
     try:
         services.supervision_certificate_record(
