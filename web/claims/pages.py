@@ -20,7 +20,7 @@ from claims.forms import CorrectionForm
 from claims.models import Claim
 from common.actor import signed_in
 from common.errors import Conflict
-from standards.present import reason_title
+from standards.present import cite, readable, readable_en, reason_title
 
 
 def refused(exc: Exception) -> list[str]:
@@ -55,10 +55,13 @@ def claim_context(c: Claim) -> dict[str, Any]:
     return {
         **row(c),
         "payee": present.payee_label(c.payee_kind),
-        "trace": c.decision.get("trace", []),
-        "reasons": c.decision.get("reasons", []),
+        "trace": _trace(c.decision.get("trace", [])),
+        "reasons": [
+            readable(r["message"]) if present.chinese() else reason_title(r["code"])
+            for r in c.decision.get("reasons", [])
+        ],
         "match_rows": [
-            (present.match_label(m["code"]), present.field_label(m["field"]), m["message"])
+            (present.match_label(m["code"]), present.field_label(m["field"]), present.match_message(m))
             for m in c.mismatches
         ],
         "corrections": [(present.field_label(k), v) for k, v in c.corrections.items()],
@@ -73,6 +76,19 @@ def claim_context(c: Claim) -> dict[str, Any]:
             (line, present.outcome_label(line.outcome)) for line in c.payment_lines.select_related("batch")
         ],
     }
+
+
+def _trace(steps: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The frozen trace in the page's language: a step's source cited by title, its finding in English
+    where the engine worded one (claims frozen before it did show the Chinese finding)."""
+    zh = present.chinese()
+    return [
+        {
+            "source": cite(s["source"], zh) if s.get("source") else "",
+            "value": readable(s["value"]) if zh else readable_en(s.get("value_en") or s["value"]),
+        }
+        for s in steps
+    ]
 
 
 def correct(

@@ -30,6 +30,7 @@ _MATCH_EN = {
     MatchCode.TRAINEE_NOT_ON_ROSTER: "Not on the class roster",
     MatchCode.ATTENDANCE_SHORT: "Attendance short of the hours",
     MatchCode.ATTENDANCE_MISSING: "No attendance record",
+    MatchCode.SUPERVISION_CERTIFICATE_MISSING: "Special group without the supervising unit's certificate",
     MatchCode.INSTITUTION_NOT_REGISTERED: "Institution not listed during the class",
     MatchCode.PROJECT_NOT_IN_TRACKING: "Project no longer in tracking",
 }
@@ -95,6 +96,14 @@ def match_label(code: str) -> str:
     except ValueError:
         return code
     return match.title_zh if chinese() else _MATCH_EN[match]
+
+
+def match_message(mismatch: dict[str, str]) -> str:
+    """A mismatch's details in the page's language; one matched before the English was kept reads as
+    its code's title on an English page."""
+    if chinese():
+        return mismatch.get("message", "")
+    return mismatch.get("message_en") or match_label(mismatch.get("code", ""))
 
 
 def reject_label(code: str) -> str:
