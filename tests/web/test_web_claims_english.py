@@ -149,8 +149,8 @@ def test_a_refusal_reads_in_the_pages_language_and_the_api_keeps_its_documented_
     client: Client,
 ) -> None:
     world = claims_world.build()
-    posted = {"certificate_no": "NOPE-1", "payee_kind": "institution_account", "payee_account": "310012345678",
-              "payee_name": "学校", "pledge_signed": "1"}  # fmt: skip
+    posted = {"certificate_no": "NOPE-1", "payee_kind": "institution_account",
+              "payee_account": "310012345678", "payee_name": "学校", "pledge_signed": "1"}  # fmt: skip
     clerk = client_for(world.clerk)
     en = clerk.post("/en/office/workspace/claims/", posted).content.decode()
     assert (

@@ -133,7 +133,8 @@ def test_a_workers_token_submits_and_reads_only_their_own_claims(world: claims_w
     # The class API is a clerk's and a bureau's: a worker's token reads and writes none of it.
     assert api(token).get("/api/v1/classes").status_code == 403
     body = {"title": "班", "occupation": "砌筑工", "level": 4, "certificate_type": "skill_level",
-            "program": "training", "start": "2026-03-02", "end": "2026-03-06", "venue": "某地", "plan": "计划",
+            "program": "training", "start": "2026-03-02", "end": "2026-03-06", "venue": "某地",
+            "plan": "计划",
             "sessions": [{"on": "2026-03-02", "topic": "安全", "hours": "8", "online": False}]}  # fmt: skip
     assert api(token).post("/api/v1/classes", body, content_type="application/json").status_code == 403
     assert Claim.objects.count() == 2
