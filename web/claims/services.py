@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -29,7 +28,7 @@ from accounts.selectors import account_role, staff_scope
 from accounts.services import worker_account_create
 from audit.services import audit_record
 from calendars.selectors import work_calendar
-from claims import facts
+from claims import facts, present
 from claims.errors import DuplicateClaim, NotEligible, UnknownCertificate
 from claims.models import (
     Claim,
@@ -160,7 +159,7 @@ def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
     try:
         payee = check_payee(given.kind, given.account, given.name)
     except PayeeError as exc:
-        problem = exc.problem if _chinese() else exc.problem_en
+        problem = exc.problem if present.chinese() else exc.problem_en
         raise ValidationError(
             {exc.field: _("%(problem)s (given: %(value)s)") % {"problem": problem, "value": exc.shown}}
         ) from None
@@ -169,10 +168,6 @@ def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
             {"payee_kind": _("A worker's own claim is paid to their own social-security card or bank card.")}
         )
     return payee.kind, payee.account, payee.name
-
-
-def _chinese() -> bool:
-    return (get_language() or "zh-hans").lower().startswith("zh")
 
 
 def _minimum_hours(region: str, on: date, level: Level | None) -> Decimal | None:
