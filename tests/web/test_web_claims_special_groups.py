@@ -12,6 +12,7 @@ from typing import Any
 import claims_world
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from web_support import client_for, make_staff
 
 from accounts.models import Role
@@ -177,3 +178,26 @@ def test_the_class_filing_says_whether_it_is_a_special_groups() -> None:
     with pytest.raises(ValidationError) as refused:
         class_services.class_create(actor=world.clerk, special_group="prison", **common)
     assert "special_group" in refused.value.message_dict
+
+
+def test_the_class_api_files_a_special_groups_class_and_names_a_bad_group() -> None:
+    from accounts.services import token_create
+
+    world = claims_world.build(trainees=1)
+    token = token_create(user=world.clerk, name="system")[1]
+    body = {"title": "服刑人员砌筑工培训班", "occupation": "砌筑工", "level": 4,
+            "certificate_type": "skill_level", "program": "training", "start": "2026-03-02",
+            "end": "2026-03-06", "venue": "南通监狱", "plan": "理论与实操",
+            "sessions": [{"on": "2026-03-02", "topic": "安全", "hours": "8"}]}  # fmt: skip
+
+    def post(group: str) -> Any:
+        return Client().post(
+            "/api/v1/classes", {**body, "special_group": group}, content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )  # fmt: skip
+
+    bad = post("prison")
+    assert (bad.status_code, bad.json()["error"]["fields"][0]["field"]) == (422, "special_group")
+    made = post("inmate_or_rehab")
+    assert made.status_code == 201, made.content
+    assert TrainingClass.objects.get(pk=made.json()["id"]).special_group == "inmate_or_rehab"
