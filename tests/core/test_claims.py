@@ -194,7 +194,12 @@ def test_short_attendance_is_one_mismatch_naming_the_hours() -> None:
     )
     found = matching.match(CERT, matching.Known(results=(PASSED,), klass=klass, registry=REGISTERED))
     assert [m.to_json() for m in found] == [
-        {"code": "match.attendance_short", "field": "attendance", "message": "出勤52课时，少于应出勤的60课时"}
+        {
+            "code": "match.attendance_short",
+            "field": "attendance",
+            "message": "出勤52课时，少于应出勤的60课时",
+            "message_en": "52 class hours attended, short of the 60 required",
+        }
     ]
 
 
@@ -209,7 +214,12 @@ def test_the_bureaus_completion_decision_settles_attendance_either_way() -> None
     full = replace(CLASS, completion_set={"p1": False})
     found = matching.match(CERT, matching.Known(results=(PASSED,), klass=full, registry=REGISTERED))
     assert [m.to_json() for m in found] == [
-        {"code": "match.attendance_short", "field": "attendance", "message": "区县已认定该学员未达到结业要求"}
+        {
+            "code": "match.attendance_short",
+            "field": "attendance",
+            "message": "区县已认定该学员未达到结业要求",
+            "message_en": "The district decided the trainee did not complete the class",
+        }
     ]
 
 
@@ -229,6 +239,9 @@ def test_every_kind_of_mismatch_is_reported_in_a_stable_order() -> None:
         "match.project_not_in_tracking",
     ]
     assert found[1].message == "证书与考核结果不一致：持证人、等级（结果为3级，申领为4级）"
+    assert found[1].message_en == (
+        "The certificate differs from the assessment result: holder, level (result level 3, claim level 4)"
+    )
 
 
 def test_a_certificate_no_result_knows_and_one_with_two_results_are_mismatches() -> None:
@@ -245,6 +258,31 @@ def test_without_a_plan_the_level_minimum_is_the_attendance_needed() -> None:
     klass = matching.ClassFacts(CLASS.starts_on, CLASS.ends_on, None, frozenset({"p1"}), {"p1": Decimal(55)})
     known = matching.Known(results=(PASSED,), klass=klass, registry=REGISTERED, minimum_hours=Decimal(56))
     assert [m.message for m in matching.match(CERT, known)] == ["出勤55课时，少于应出勤的56课时"]
+
+
+def test_a_special_groups_certificate_stands_in_for_missing_or_short_attendance() -> None:
+    # 002 · 附件4 · 8③: 对于在粤服刑人员、强制戒毒人员等特殊群体培训无法提供视频等资料的，
+    # 由主管单位出具相应证明.
+    missing = matching.ClassFacts(
+        CLASS.starts_on, CLASS.ends_on, Decimal(60), frozenset({"p1"}), {}, special_group=True
+    )
+    short = replace(missing, attended_hours={"p1": Decimal(20)})
+
+    def codes(klass: matching.ClassFacts) -> list[str]:
+        known = matching.Known(results=(PASSED,), klass=klass, registry=REGISTERED)
+        return [m.code.value for m in matching.match(CERT, known)]
+
+    assert codes(missing) == codes(short) == ["match.supervision_certificate_missing"]
+    assert codes(replace(missing, supervision_certified=True)) == []
+    assert codes(replace(short, supervision_certified=True)) == []
+    # Full attendance needs no certificate; the bureau's refusal of completion is never overridden.
+    assert codes(replace(CLASS, special_group=True)) == []
+    refused = replace(short, supervision_certified=True, completion_set={"p1": False})
+    assert codes(refused) == ["match.attendance_short"]
+    # Outside a special group the certificate counts for nothing: the records are required.
+    assert codes(replace(short, special_group=False, supervision_certified=True)) == [
+        "match.attendance_short"
+    ]
 
 
 # -- the notice -----------------------------------------------------------------------------------

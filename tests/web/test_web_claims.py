@@ -157,7 +157,12 @@ def test_short_attendance_is_a_mismatch_that_blocks_the_district_until_fixed(
 ) -> None:
     claim = institution_claim(world, 1)
     assert claim.mismatches == [
-        {"code": "match.attendance_short", "field": "attendance", "message": "出勤52课时，少于应出勤的60课时"}
+        {
+            "code": "match.attendance_short",
+            "field": "attendance",
+            "message": "出勤52课时，少于应出勤的60课时",
+            "message_en": "52 class hours attended, short of the 60 required",
+        }
     ]
     with pytest.raises(ValidationError, match=r"match\.attendance_short"):
         services.claim_pass_district(actor=district, pk=claim.pk)
@@ -420,6 +425,7 @@ def test_a_project_removed_from_tracking_is_a_mismatch_that_blocks_payment() -> 
             "code": "match.project_not_in_tracking",
             "field": "project",
             "message": "该班所属项目已不在跟踪管理中",
+            "message_en": "The class's project is no longer in tracking",
         }
     ]
     district = make_staff("tianhe", Role.DISTRICT_BUREAU, "440106")

@@ -98,11 +98,12 @@ POST_ONLY = {
 WORKSPACE_PAGES = {
     "backoffice:workspace", "backoffice:workspace_classes", "backoffice:workspace_class_new",
     "backoffice:workspace_class", "backoffice:workspace_claims", "backoffice:workspace_claim",
+    "backoffice:workspace_tokens",
 }  # fmt: skip
 WORKSPACE_POSTS = {
     "backoffice:workspace_roster", "backoffice:workspace_file", "backoffice:workspace_move",
     "backoffice:workspace_amend", "backoffice:workspace_amendment_withdraw",
-    "backoffice:workspace_attendance", "backoffice:workspace_results",
+    "backoffice:workspace_attendance", "backoffice:workspace_results", "backoffice:workspace_supervision",
 }  # fmt: skip
 # The institution workspace: its clerk's own pages (another institution's application is a 404 to it).
 WORKSPACE = {"backoffice:workspace", "backoffice:workspace_calls"}
@@ -279,7 +280,8 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
              "calendar_add", "institutions", "institution_register", "institution_import",
              "institution_proposals", "workspace", "classes", "workspace_classes",
              "workspace_class_new", "claims", "claim_dashboard", "claim_notice", "claim_batches",
-             "claim_bulk", "claim_notice_clear", "workspace_claims")  # fmt: skip
+             "claim_bulk", "claim_notice_clear", "workspace_claims", "workspace_tokens",
+             "workspace_supervision")  # fmt: skip
     for name in names:
         add(f"backoffice:{name}")
     for region in ("320000", "320600", "310000", "320613"):
@@ -326,6 +328,7 @@ def cases(world: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     add("backoffice:claim_batch_download", "320600", pk=batch.pk, fmt="csv")
     add("backoffice:workspace_claim", pk=claim.pk)
     add("portal:claim", pk=claim.pk)
+    add("portal:claim_tokens")
     add("backoffice:draft_start", "320000", catalog_id="jiangsu-2025")
     add("backoffice:logout")
     add("backoffice:upload", "320600", pk=world["upload"].pk)
@@ -382,6 +385,8 @@ def expected(actor: Actor, name: str, region: str | None) -> int:
         return 200
     if name == "portal:claim":  # a worker's own claim; anyone else is sent to the claims page
         return 404 if actor.role is Role.WORKER else 302
+    if name == "portal:claim_tokens":  # a worker's own tokens; anyone else is sent to the claims page
+        return 200 if actor.role is Role.WORKER else 302
     if name == "backoffice:logout":
         return 405  # logging out is a POST
     if name in API_SIGNED_IN:

@@ -124,4 +124,6 @@ urlpatterns = [
     path("claims/<int:pk>/objections/<int:objection>/", claims.objection_answer, name="claim_objection"),
     path("workspace/claims/", claims.workspace_claims, name="workspace_claims"),
     path("workspace/claims/<int:pk>/", claims.workspace_claim, name="workspace_claim"),
+    path("workspace/tokens/", claims.workspace_tokens, name="workspace_tokens"),
+    path("workspace/claims/certificates/", claims.workspace_supervision, name="workspace_supervision"),
 ]

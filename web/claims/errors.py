@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 
@@ -13,7 +14,10 @@ class DuplicateClaim(Conflict):
     code = "duplicate_claim"
 
     def __init__(self, winner: str) -> None:
-        super().__init__(f"该证书已有申领 {winner}，不能重复申领")
+        # In the language of the request: the API's (Chinese, as docs/error-codes.md shows) or the page's.
+        super().__init__(
+            _("Claim %(winner)s already holds this certificate: no second claim.") % {"winner": winner}
+        )
         self.winner = winner
 
 
@@ -29,5 +33,13 @@ class UnknownCertificate(ValidationError):
     code_name = "unknown_certificate"
 
     def __init__(self, number: str) -> None:
-        super().__init__({"certificate_no": f"没有考核结果载有证书编号“{number}”（或该证书不属于申领人）"})
+        super().__init__(
+            {
+                "certificate_no": _(
+                    "No assessment result holds the certificate number “%(number)s” (or it is not the "
+                    "claimant's)."
+                )
+                % {"number": number}
+            }
+        )
         self.number = number

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from calls import selectors as calls_selectors
+from claims.models import SupervisionCertificate
 from classes.models import Attendance, Result, Session, TrainingClass
 from institutions.models import Approval
 from skillsubsidy.claims import matching
@@ -118,6 +119,9 @@ def known_for(
             for digest, decided in klass.trainees.values_list("id_digest", "completion_override")
             if decided is not None
         },
+        special_group=bool(klass.special_group),
+        supervision_certified=bool(klass.special_group)
+        and SupervisionCertificate.objects.filter(training_class=klass).exists(),
     )
     return claimed, matching.Known(
         results=results, klass=facts, registry=registry_of(klass), minimum_hours=minimum_hours

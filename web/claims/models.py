@@ -114,6 +114,31 @@ class Claim(models.Model):
         return self.number
 
 
+class SupervisionCertificate(models.Model):
+    """The supervising unit's certificate (主管单位出具的证明) for a class of a special group whose
+    training cannot provide video records (002 · 附件4 · 8③: 对于在粤服刑人员、强制戒毒人员等特殊群体
+    培训无法提供视频等资料的，由主管单位出具相应证明). Recorded by the institution's clerk; it covers
+    every claim of the class, and matching takes it in place of the missing attendance records."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.PROTECT, related_name="supervision_certificates"
+    )
+    unit = models.CharField(max_length=200)  # the supervising unit, e.g. a prison or a rehab centre
+    number = models.CharField(max_length=64)
+    issued_on = models.DateField()
+    recorded_by = models.ForeignKey(_USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("training_class", "issued_on", "id")
+        constraints = (
+            models.UniqueConstraint(fields=("training_class", "number"), name="supervision_certificate_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.number}"
+
+
 class Objection(models.Model):
     """An objection raised during the notice (公示), answered by the city; an open one blocks payment."""
 

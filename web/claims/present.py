@@ -30,6 +30,7 @@ _MATCH_EN = {
     MatchCode.TRAINEE_NOT_ON_ROSTER: "Not on the class roster",
     MatchCode.ATTENDANCE_SHORT: "Attendance short of the hours",
     MatchCode.ATTENDANCE_MISSING: "No attendance record",
+    MatchCode.SUPERVISION_CERTIFICATE_MISSING: "Special group without the supervising unit's certificate",
     MatchCode.INSTITUTION_NOT_REGISTERED: "Institution not listed during the class",
     MatchCode.PROJECT_NOT_IN_TRACKING: "Project no longer in tracking",
 }
@@ -54,19 +55,19 @@ _OUTCOMES = {"": ("待银行结果", "Awaiting the bank"), "paid": ("成功", "P
              "returned": ("退票", "Returned")}  # fmt: skip
 
 
-def _zh() -> bool:
+def chinese() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
 def _pick(pair: tuple[str, str]) -> str:
-    return pair[0] if _zh() else pair[1]
+    return pair[0] if chinese() else pair[1]
 
 
 def _state(machine: StateMachine, code: str) -> str:
     state = machine.states.get(code)
     if state is None:
         return code
-    return state.label_zh if _zh() else state.label_en
+    return state.label_zh if chinese() else state.label_en
 
 
 def status_label(code: str) -> str:
@@ -94,7 +95,15 @@ def match_label(code: str) -> str:
         match = MatchCode(code)
     except ValueError:
         return code
-    return match.title_zh if _zh() else _MATCH_EN[match]
+    return match.title_zh if chinese() else _MATCH_EN[match]
+
+
+def match_message(mismatch: dict[str, str]) -> str:
+    """A mismatch's details in the page's language; one matched before the English was kept reads as
+    its code's title on an English page."""
+    if chinese():
+        return mismatch.get("message", "")
+    return mismatch.get("message_en") or match_label(mismatch.get("code", ""))
 
 
 def reject_label(code: str) -> str:
@@ -119,7 +128,7 @@ def level_label(level: int) -> str:
     if not level:
         return "—"
     zh = {1: "一级/高级技师", 2: "二级/技师", 3: "三级/高级工", 4: "四级/中级工", 5: "五级/初级工"}
-    return zh[level] if _zh() else f"Level {level}"
+    return zh[level] if chinese() else f"Level {level}"
 
 
 def statuses() -> list[tuple[str, str]]:

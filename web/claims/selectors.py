@@ -12,7 +12,8 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from accounts.selectors import staff_scope
-from claims.models import Claim, Objection, PaymentBatch
+from claims.models import Claim, Objection, PaymentBatch, SupervisionCertificate
+from classes.models import TrainingClass
 from common.actor import Actor
 from institutions.selectors import clerk_institution
 from skillsubsidy.claims.lifecycle import CLAIM
@@ -53,6 +54,28 @@ def review_queue(actor: Actor, *, status: str | None = None, limit: int = 200) -
     if status:
         rows = rows.filter(status=status)
     return list(rows.order_by("mismatch_count", "submitted_at", "pk")[:limit])
+
+
+def supervision_of(class_id: int | None) -> list[SupervisionCertificate]:
+    """The supervising units' certificates recorded for a class (002 · 附件4 · 8③)."""
+    if class_id is None:
+        return []
+    return list(
+        SupervisionCertificate.objects.filter(training_class_id=class_id).select_related("recorded_by")
+    )
+
+
+def special_group_classes(institution_pk: int) -> list[tuple[TrainingClass, list[SupervisionCertificate]]]:
+    """The institution's classes of a special group, newest first, each with its certificates."""
+    classes = list(
+        TrainingClass.objects.filter(institution_id=institution_pk)
+        .exclude(special_group="")
+        .order_by("-start")[:200]
+    )
+    certificates: dict[int, list[SupervisionCertificate]] = {}
+    for cert in SupervisionCertificate.objects.filter(training_class__in=classes):
+        certificates.setdefault(cert.training_class_id, []).append(cert)
+    return [(k, certificates.get(k.pk, [])) for k in classes]
 
 
 def objections_of(claim: Claim) -> QuerySet[Objection]:

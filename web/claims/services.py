@@ -21,16 +21,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import account_role, staff_scope
 from accounts.services import worker_account_create
 from audit.services import audit_record
 from calendars.selectors import work_calendar
-from claims import facts
+from claims import facts, present
 from claims.errors import DuplicateClaim, NotEligible, UnknownCertificate
-from claims.models import Claim, Interest, NoticeSetting, Objection, PaymentBatch, PaymentLine, WorkerAccount
-from classes.models import PersonLock, Result, Trainee
+from claims.models import (
+    Claim,
+    Interest,
+    NoticeSetting,
+    Objection,
+    PaymentBatch,
+    PaymentLine,
+    SupervisionCertificate,
+    WorkerAccount,
+)
+from classes.models import PersonLock, Result, Trainee, TrainingClass
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
@@ -67,7 +77,12 @@ def worker_register(*, username: str, password: str, name: str, id_number: str) 
     name = name.strip()
     if not Trainee.objects.filter(id_digest=person, name=name).exists():
         raise ValidationError(
-            {"id_number": "没有培训记录载有该身份证号和姓名；请核对，或联系培训机构确认花名册信息"}
+            {
+                "id_number": _(
+                    "No training record holds this ID number under this name; check them, or ask the "
+                    "institution to confirm the roster."
+                )
+            }
         )
     region = Trainee.objects.filter(id_digest=person).values_list("training_class__region", flat=True)[0]
     try:
@@ -91,7 +106,10 @@ def worker_register(*, username: str, password: str, name: str, id_number: str) 
                 summary=f"劳动者 {name} 实名注册（{sealed.masked}）",
             )
     except IntegrityError:
-        raise Conflict("该身份证号已注册账户，请直接登录") from None
+        raise Conflict(
+            "an account is already registered for this ID number",
+            shown=_("An account is already registered for this ID number: sign in with it."),
+        ) from None
     return account
 
 
@@ -129,7 +147,7 @@ def _find_result(actor: Actor, certificate_no: str) -> tuple[Result, str]:
     else:
         institution = clerk_institution(actor)
         if institution is None:
-            raise PermissionDenied("只有实名注册的劳动者或培训机构经办人可以申领")
+            raise PermissionDenied(_("Only a registered worker or an institution's clerk can claim."))
         mine = [r for r in found if r.trainee.training_class.institution_id == institution.pk]
         channel = Claim.Channel.INSTITUTION
     if len(mine) != 1:
@@ -141,9 +159,14 @@ def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
     try:
         payee = check_payee(given.kind, given.account, given.name)
     except PayeeError as exc:
-        raise ValidationError({exc.field: f"{exc.problem}（{exc.shown}）"}) from None
+        problem = exc.problem if present.chinese() else exc.problem_en
+        raise ValidationError(
+            {exc.field: _("%(problem)s (given: %(value)s)") % {"problem": problem, "value": exc.shown}}
+        ) from None
     if channel == Claim.Channel.WORKER and payee.kind not in PERSONAL:
-        raise ValidationError({"payee_kind": "个人申领只能领到本人社会保障卡或银行卡"})
+        raise ValidationError(
+            {"payee_kind": _("A worker's own claim is paid to their own social-security card or bank card.")}
+        )
     return payee.kind, payee.account, payee.name
 
 
@@ -219,10 +242,23 @@ def claim_submit(
     klass = trainee.training_class
     if channel == Claim.Channel.INSTITUTION:
         if klass.status != CLOSED_CLASS:
-            raise ValidationError({"certificate_no": f"该证书所属班级“{klass.title}”尚未结班，不能代领"})
+            raise ValidationError(
+                {
+                    "certificate_no": _(
+                        "The class “%(title)s” of this certificate is not closed yet: no claim."
+                    )
+                    % {"title": klass.title}
+                }
+            )
         if not pledge_signed:
             # 002 · 附件4 · 8③: the institution files a signed integrity pledge with its claim.
-            raise ValidationError({"pledge_signed": "机构代领须签署诚信承诺书（002 · 附件4 · 8③）"})
+            raise ValidationError(
+                {
+                    "pledge_signed": _(
+                        "An institution's claim needs its signed integrity pledge (002 · Annex 4 · 8③)."
+                    )
+                }
+            )
     kind, account, payee_name = _payee(channel, payee)
     claimed_on = today or timezone.localdate()
     winner = Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
@@ -320,7 +356,7 @@ def _claimant_may(actor: Actor, claim: Claim) -> None:
         and claim.institution_id == institution.pk
     ):
         return
-    raise PermissionDenied("只有提交该申领的人可以修改或撤回")
+    raise PermissionDenied(_("Only whoever submitted the claim can correct or withdraw it."))
 
 
 def claim_resubmit(
@@ -368,6 +404,84 @@ def claim_withdraw(*, actor: Actor, pk: int, reason: str) -> Claim:
     )
 
 
+# -- special groups ------------------------------------------------------------------------------
+
+
+def supervision_certificate_record(
+    *, actor: Actor, class_id: int, unit: str, number: str, issued_on: date, today: date | None = None
+) -> SupervisionCertificate:
+    """The clerk records the supervising unit's certificate for a class of a special group (002 ·
+    附件4 · 8③). Its claims still waiting for the district are matched again at once; a returned one
+    is matched again when it is resubmitted."""
+    institution = clerk_institution(actor)
+    if institution is None:
+        raise PermissionDenied(_("Only the institution's clerk records its classes' certificates."))
+    klass = TrainingClass.objects.filter(pk=class_id, institution=institution).first()
+    if klass is None:
+        raise ValidationError(
+            {"training_class": _("No class %(value)s of your institution.") % {"value": class_id}}
+        )
+    if not klass.special_group:
+        raise ValidationError(
+            {
+                "training_class": _(
+                    "The class “%(title)s” is not filed as a special group's: its claims rest on its "
+                    "attendance records."
+                )
+                % {"title": klass.title}
+            }
+        )
+    unit, number = unit.strip(), number.strip()
+    if not 1 <= len(unit) <= 200:
+        raise ValidationError({"unit": _("Name the supervising unit (1–200 characters).")})
+    if not 1 <= len(number) <= 64:
+        raise ValidationError({"number": _("Give the certificate's number (1–64 characters).")})
+    day = today or timezone.localdate()
+    if not klass.start <= issued_on <= day:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "The certificate's date %(value)s must lie between the class's start %(start)s and today."
+                )
+                % {"value": issued_on.isoformat(), "start": klass.start.isoformat()}
+            }
+        )
+    try:
+        with transaction.atomic():
+            certificate = SupervisionCertificate.objects.create(
+                training_class=klass,
+                unit=unit,
+                number=number,
+                issued_on=issued_on,
+                recorded_by=actor_user(actor),
+            )
+            rematched = {}
+            for claim in Claim.objects.filter(training_class=klass, status="district_review").select_related(
+                "result__trainee__training_class"
+            ):
+                _frozen, mismatches = _evaluate(claim.result, claim.submitted_at.date(), exclude=claim.pk)
+                codes = [m.code.value for m in mismatches]
+                if Claim.objects.filter(pk=claim.pk, status="district_review").update(
+                    mismatches=[m.to_json() for m in mismatches], mismatch_count=len(mismatches)
+                ):
+                    rematched[claim.number] = codes
+            audit_record(
+                actor=actor,
+                action="claim.supervision_certificate",
+                target_type="supervision_certificate",
+                target_id=certificate.pk,
+                region=klass.region,
+                summary=f"登记主管单位证明：{klass.title}，{unit} {number}（{issued_on}）",
+                changes={"class": klass.pk, "rematched": rematched},
+            )
+    except IntegrityError:
+        raise Conflict(
+            f"certificate {number} is already recorded for class {klass.pk}",
+            shown=_("Certificate %(number)s is already recorded for this class.") % {"number": number},
+        ) from None
+    return certificate
+
+
 # -- review -------------------------------------------------------------------------------------
 
 
@@ -377,16 +491,23 @@ def _reviewable(actor: Actor, claim: Claim) -> None:
     authorise(actor, claim.region)
     user = actor_user(actor)
     if user is not None and claim.submitted_by_id == user.pk:
-        raise PermissionDenied("不能审核本人提交的申领")
+        raise PermissionDenied(_("You cannot review a claim you submitted."))
     declared = Interest.objects.filter(user=user, institution_id=claim.institution_id or 0)
     if user is not None and claim.institution_id is not None and declared.exists():
-        raise PermissionDenied("已申报与该机构存在利害关系，应当回避")
+        raise PermissionDenied(
+            _("You declared an interest in this institution: you do not review its claims.")
+        )
 
 
 def _no_mismatch(claim: Claim) -> None:
     if claim.mismatch_count:
         codes = "、".join(m["code"] for m in claim.mismatches)
-        raise ValidationError({"mismatches": f"比对不一致（{codes}），不能通过；请退回修改"})
+        raise ValidationError(
+            {
+                "mismatches": _("Matching found mismatches (%(codes)s): return the claim for correction.")
+                % {"codes": codes}
+            }
+        )
 
 
 def claim_return(*, actor: Actor, pk: int, corrections: Mapping[str, str], reason: str = "") -> Claim:
@@ -395,7 +516,7 @@ def claim_return(*, actor: Actor, pk: int, corrections: Mapping[str, str], reaso
     _reviewable(actor, claim)
     comments = {k: v.strip() for k, v in corrections.items() if v and v.strip()}
     if not comments:
-        raise ValidationError({"corrections": "退回修改须至少对一项写明修改意见"})
+        raise ValidationError({"corrections": _("Comment on at least one item to return the claim.")})
     action = "return_district" if claim.status == "district_review" else "return_city"
     why = reason.strip() or "；".join(f"{k}：{v}" for k, v in comments.items())
     return change_state(
@@ -493,7 +614,10 @@ def claim_reject(*, actor: Actor, pk: int, reason_code: str, reason: str) -> Cla
     code = reason_code.strip()
     if code not in REJECT_REASONS:
         raise ValidationError(
-            {"reason_code": f"不予补贴的原因应为 {'、'.join(REJECT_REASONS)} 之一（填写值：{code}）"}
+            {
+                "reason_code": _("The reason for rejection must be one of %(choices)s (given: %(value)s).")
+                % {"choices": ", ".join(REJECT_REASONS), "value": repr(code)}
+            }
         )
     action = {"district_review": "reject_district", "city_review": "reject_city"}.get(
         claim.status, "reject_district"
@@ -543,7 +667,7 @@ def claims_bulk_approve(
                 claim_pass_district(actor=actor, pk=pk)
             done.append(claim.number)
         except (ValidationError, PermissionDenied, Conflict) as exc:
-            skipped.append(f"{claim.number}：{_first_message(exc)}")
+            skipped.append(_("%(number)s: %(why)s") % {"number": claim.number, "why": _first_message(exc)})
     if done:
         with transaction.atomic():
             audit_record(
@@ -560,7 +684,9 @@ def claims_bulk_approve(
 
 def _first_message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(str(m) for m in exc.messages)
+        return "; ".join(str(m) for m in exc.messages)
+    if isinstance(exc, Conflict):
+        return exc.shown
     return str(exc)
 
 
@@ -573,7 +699,12 @@ def notice_setting_set(
     authorise(actor, region)
     why = required_reason(reason)
     if working_days <= 0:
-        raise ValidationError({"working_days": f"公示期应为正整数个工作日（填写值：{working_days}）"})
+        raise ValidationError(
+            {
+                "working_days": _("The notice lasts a positive number of working days (given: %(value)s).")
+                % {"value": working_days}
+            }
+        )
     try:
         with transaction.atomic():
             setting = NoticeSetting.objects.create(
@@ -600,7 +731,11 @@ def notice_setting_set(
                     until = notice_end(work_calendar(), claim.notice_from, working_days)
                     Claim.objects.filter(pk=claim.pk, notice_until__isnull=True).update(notice_until=until)
     except IntegrityError:
-        raise Conflict(f"{region} 在 {effective_from} 已设定公示期") from None
+        raise Conflict(
+            f"the notice length of {region} is already set from {effective_from}",
+            shown=_("The notice length of %(region)s is already set from %(day)s.")
+            % {"region": region, "day": effective_from.isoformat()},
+        ) from None
     return setting
 
 
@@ -610,11 +745,18 @@ def objection_raise(
     """Anyone may object to a claim on notice, until the notice's last day."""
     claim = Claim.objects.filter(number=claim_number.strip(), status="notice").first()
     if claim is None:
-        raise ValidationError({"claim_number": f"没有正在公示的申领“{claim_number}”"})
+        raise ValidationError(
+            {"claim_number": _("No claim “%(number)s” is on notice.") % {"number": claim_number}}
+        )
     if claim.notice_until is not None and (today or timezone.localdate()) > claim.notice_until:
-        raise ValidationError({"claim_number": f"申领 {claim.number} 的公示期已于 {claim.notice_until} 结束"})
+        raise ValidationError(
+            {
+                "claim_number": _("The notice of claim %(number)s ended on %(day)s.")
+                % {"number": claim.number, "day": claim.notice_until.isoformat()}
+            }
+        )
     if not text.strip():
-        raise ValidationError({"text": "请写明异议内容"})
+        raise ValidationError({"text": _("Write what the objection is.")})
     with transaction.atomic():
         name, reach = raised_by.strip(), contact.strip()
         sealed_name = seal(name, masked=mask_name(name)) if name else None
@@ -644,7 +786,7 @@ def objection_answer(*, actor: Actor, pk: int, upheld: bool, answer: str) -> Obj
     _reviewable(actor, claim)
     text = answer.strip()
     if not text:
-        raise ValidationError({"answer": "请写明答复"})
+        raise ValidationError({"answer": _("Write the answer.")})
     with transaction.atomic():
         done = change_state(
             model=Objection,
@@ -677,11 +819,23 @@ def claim_clear_notice(*, actor: Actor, pk: int, today: date | None = None) -> C
     claim = Claim.objects.get(pk=pk)
     day = today or timezone.localdate()
     if claim.notice_until is None:
-        raise ValidationError({"notice_until": f"{claim.region} 尚未设定申领公示期（文件未规定），不能支付"})
+        raise ValidationError(
+            {
+                "notice_until": _(
+                    "%(region)s has not set the notice length (the documents give none): no payment yet."
+                )
+                % {"region": claim.region}
+            }
+        )
     if day <= claim.notice_until:
-        raise ValidationError({"notice_until": f"公示期至 {claim.notice_until}，期满后才能支付"})
+        raise ValidationError(
+            {
+                "notice_until": _("The notice lasts until %(day)s: payment starts after it.")
+                % {"day": claim.notice_until.isoformat()}
+            }
+        )
     if Objection.objects.filter(claim_id=pk, status="open").exists():
-        raise ValidationError({"objections": "有未答复的异议，不能支付"})
+        raise ValidationError({"objections": _("An objection is not answered yet: no payment.")})
     _no_mismatch(claim)
     return change_state(
         model=Claim,
@@ -738,7 +892,7 @@ def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBa
         )[:limit]
     )
     if not candidates:
-        raise ValidationError({"region": "没有待支付的申领"})
+        raise ValidationError({"region": _("No claim is waiting for payment.")})
     with transaction.atomic():
         batch = PaymentBatch.objects.create(
             number=_batch_number(region), region=region, created_by=actor_user(actor)
@@ -837,7 +991,10 @@ def bank_results_import(*, actor: Actor, pk: int, content: bytes) -> dict[str, i
     batch = PaymentBatch.objects.get(pk=pk)
     authorise(actor, batch.region)
     if batch.status != "exported":
-        raise Conflict(f"批次 {batch.number} 不在等待银行结果的状态")
+        raise Conflict(
+            f"batch {batch.number} is not waiting for the bank's results",
+            shown=_("Batch %(number)s is not waiting for the bank's results.") % {"number": batch.number},
+        )
     keys = dict(batch.lines.values_list("line_no", "key"))
     try:
         results = payment.parse_results(content, batch_number=batch.number, keys=keys)
@@ -885,7 +1042,7 @@ def bank_results_import(*, actor: Actor, pk: int, content: bytes) -> dict[str, i
 
 def interest_declare(*, actor: User, institution_id: int, note: str) -> Interest:
     with transaction.atomic():
-        interest, _ = Interest.objects.get_or_create(
+        interest, _created = Interest.objects.get_or_create(
             user=actor, institution_id=institution_id, defaults={"note": note}
         )
         audit_record(

@@ -97,6 +97,11 @@ class ClassIn(BaseModel):
     project_id: int | None = Field(
         None, description="project-based training: the project call application's id"
     )
+    special_group: str = Field(
+        "",
+        description="inmate_or_rehab for a special group's class (002 · 附件4 · 8③: the supervising unit "
+        "certifies its training where video records cannot be provided); empty otherwise",
+    )
     start: date
     end: date
     venue: str

@@ -58,6 +58,7 @@ class ClassForm(ServiceForm):
         "certificate_type",
         "program",
         "project",
+        "special_group",
         "start",
         "end",
         "venue",
@@ -74,6 +75,7 @@ class ClassForm(ServiceForm):
     certificate_type = forms.CharField(required=False, label=_("Certificate type"))
     program = forms.CharField(required=False, label=_("Programme"))
     project = WholeNumberField(required=False, label=_("Project"))
+    special_group = forms.CharField(required=False, label=_("Special group"))
     start = IsoDateField(label=_("Start date"))
     end = IsoDateField(label=_("End date"))
     venue = forms.CharField(required=False, label=_("Venue"))
@@ -100,6 +102,7 @@ class ClassForm(ServiceForm):
                 certificate_type=d["certificate_type"],
                 program=d["program"],
                 project_id=d["project"],
+                special_group=d["special_group"],
                 start=d["start"],
                 end=d["end"],
                 venue=d["venue"],

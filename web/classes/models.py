@@ -24,6 +24,18 @@ _USER = settings.AUTH_USER_MODEL
 HOLDING_STATES = ("filed", "running", "suspended", "finished", "assessed", "closed")
 
 
+class SpecialGroup(models.TextChoices):
+    """The special groups whose training cannot provide video records (002 · 附件4 · 8③): the
+    supervising unit (主管单位) certifies the training instead. The code is the groups vocabulary's
+    (policy/groups.yaml, 002 · 二、培训对象)."""
+
+    NONE = "", _("Not a special group")
+    INMATE_OR_REHAB = (
+        "inmate_or_rehab",
+        _("Inmates within 24 months of release and people in compulsory drug rehabilitation"),
+    )
+
+
 class TrainingClass(models.Model):
     """One class, filed by its institution's clerk."""
 
@@ -45,6 +57,9 @@ class TrainingClass(models.Model):
     online_platform = models.CharField(max_length=200, blank=True)
     online_courses = models.TextField(blank=True)  # courses and resources on the platform
     plan = models.TextField()  # 培训计划
+    # A class of a special group (e.g. in a prison): its claims may rest on the supervising unit's
+    # certificate where attendance or video records cannot be provided (002 · 附件4 · 8③).
+    special_group = models.CharField(max_length=24, blank=True, default="", choices=SpecialGroup.choices)
     teachers = models.ManyToManyField(Teacher, related_name="classes", blank=True)
     project = models.ForeignKey(
         "calls.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="classes"

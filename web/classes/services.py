@@ -40,6 +40,7 @@ from classes.models import (
     PersonLock,
     Result,
     Session,
+    SpecialGroup,
     Trainee,
     TrainingClass,
 )
@@ -248,10 +249,12 @@ def class_create(
     online_courses: str = "",
     project_ref: str = "",
     project_id: int | None = None,
+    special_group: str = "",
     demo: bool = False,
 ) -> TrainingClass:
     """A draft class of the clerk's institution. A suspended or removed institution files nothing.
-    Project-based training names the institution's project (its application to a project call)."""
+    Project-based training names the institution's project (its application to a project call). A
+    class of a special group (002 · 附件4 · 8③) says so, for its claims' matching."""
     institution = _clerk_of(actor)
     if (why := refusal_of(institution)) is not None:
         raise ValidationError(why)
@@ -261,6 +264,13 @@ def class_create(
         raise ValidationError({"program": f"补贴项目 {program!r} 无效"})
     if end < start:
         raise ValidationError({"end": f"结束日期 {end} 早于开班日期 {start}"})
+    if special_group not in SpecialGroup.values:
+        raise ValidationError(
+            {
+                "special_group": _("Not a special group: %(value)s; choose one of %(choices)s")
+                % {"value": repr(special_group), "choices": ", ".join(v for v in SpecialGroup.values if v)}
+            }
+        )
     project = None
     if program == Program.PROJECT.value:
         project = Application.objects.filter(pk=project_id or 0, institution=institution).first()
@@ -289,6 +299,7 @@ def class_create(
             program=program,
             project_ref=_text("project_ref", project_ref, limit=64, required=False),
             project=project,
+            special_group=special_group,
             start=start,
             end=end,
             timetable=_text("timetable", timetable, limit=4000, required=False),

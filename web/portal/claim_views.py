@@ -14,23 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.pages import token_page
 from claims import present, selectors, services
-from claims.errors import DuplicateClaim, NotEligible
+from claims.errors import NotEligible
 from claims.forms import ClaimForm, ObjectionForm, WorkerRegisterForm
 from claims.models import Claim
-from claims.pages import claim_context, correct
+from claims.pages import claim_context, correct, form_errors, refused
 from common.actor import signed_in
 from common.errors import Conflict
-
-
-def _errors(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError) and not isinstance(exc, DuplicateClaim):
-        return [str(m) for m in exc.messages]
-    return [str(exc)]
-
-
-def _form_errors(form: ClaimForm | ObjectionForm | WorkerRegisterForm) -> list[str]:
-    return [f"{form.fields[k].label or k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,9 +41,9 @@ def my_claims(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
                 return redirect(reverse("portal:claim", kwargs={"pk": claim.pk}))
             except (ValidationError, Conflict, PermissionDenied, NotEligible) as exc:
-                errors = _errors(exc)
+                errors = refused(exc)
         else:
-            errors = _form_errors(form)
+            errors = form_errors(form)
     rows = selectors.claims_for(request.user)[:100] if worker is not None else []
     return render(
         request,
@@ -78,9 +69,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your account is verified. You can claim your subsidy now."))
                 return redirect("portal:claims")
             except (ValidationError, Conflict) as exc:
-                errors = _errors(exc)
+                errors = refused(exc)
         else:
-            errors = _form_errors(form)
+            errors = form_errors(form)
     return render(request, "portal/claim_register.html", {"errors": errors}, status=400 if errors else 200)
 
 
@@ -104,6 +95,17 @@ def my_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """A worker's API tokens: an app of theirs submits and reads their own claims. Anyone else is sent
+    to the claims page (to register or sign in), as for a claim's page."""
+    if services.worker_of(request.user) is None:
+        return redirect("portal:claims")
+    return token_page(
+        request, template="portal/claim_tokens.html", again=reverse("portal:claim_tokens"), context={}
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
@@ -114,9 +116,9 @@ def notice(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your objection is recorded; the bureau will answer it."))
                 return redirect("portal:claim_notice")
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = refused(exc)
         else:
-            errors = _form_errors(form)
+            errors = form_errors(form)
     today = timezone.localdate()
     rows = [
         {**r, "amount": present.yuan(r["amount_fen"]), "level_label": present.level_label(r["level"])}

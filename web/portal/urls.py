@@ -29,5 +29,6 @@ urlpatterns = [
     path("claims/register/", claim_views.register, name="claim_register"),
     path("claims/notice/", claim_views.notice, name="claim_notice"),
     path("claims/figures/", claim_views.figures, name="claim_figures"),
+    path("claims/tokens/", claim_views.tokens, name="claim_tokens"),
     path("claims/<int:pk>/", claim_views.my_claim, name="claim"),
 ]

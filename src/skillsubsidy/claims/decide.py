@@ -130,6 +130,11 @@ def decide(claim: ClaimInput, *, engine: Engine | None = None) -> Frozen:
         reasons = [r for r in reasons if r in refusing or r.code in _ALWAYS]
     amount = decision.amount if eligible else Decimal("0.00")
     frozen_decision = Decision(eligible, amount, tuple(reasons), tuple(trace)).to_json()
+    # The claim pages in English read the trace from the frozen decision too (never recomputed), so
+    # each step keeps its English wording where it has one; pages fall back to `value`.
+    for step, kept in zip(trace, frozen_decision["trace"], strict=True):
+        if step.value_en:
+            kept["value_en"] = step.value_en
     return Frozen(
         eligible=eligible,
         amount_fen=fen(amount) if amount is not None else 0,

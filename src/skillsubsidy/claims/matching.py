@@ -11,7 +11,10 @@ not the file. A claim here is matched the same way (issue 12 · 1):
   plan is not known: 000 · 附件1 · 备注2);
 - the institution against the registry on every day of the class (002 · 一; 附件4 · 8①);
 - the project against tracking (002 · 四 · districts track projects and remove those that ignore
-  warnings).
+  warnings);
+- for a class of a special group (prisoners, people in compulsory drug rehabilitation), whose
+  training cannot provide video records, the supervising unit's certificate in place of the missing
+  attendance records (002 · 附件4 · 8③).
 
 Each mismatch is a `Mismatch` with a `match.*` code (docs/reason-codes.md · Matching), the field it is
 about and a plain Chinese message. Every mismatch blocks payment of its claim only; a claim without a
@@ -37,6 +40,7 @@ class MatchCode(StrEnum):
     TRAINEE_NOT_ON_ROSTER = "match.trainee_not_on_roster"
     ATTENDANCE_SHORT = "match.attendance_short"
     ATTENDANCE_MISSING = "match.attendance_missing"
+    SUPERVISION_CERTIFICATE_MISSING = "match.supervision_certificate_missing"
     INSTITUTION_NOT_REGISTERED = "match.institution_not_registered"
     PROJECT_NOT_IN_TRACKING = "match.project_not_in_tracking"
 
@@ -55,17 +59,22 @@ _TITLES = {
     MatchCode.ATTENDANCE_MISSING: "没有出勤记录",
     MatchCode.INSTITUTION_NOT_REGISTERED: "培训期间机构不在目录内",
     MatchCode.PROJECT_NOT_IN_TRACKING: "项目不在跟踪管理中",
+    MatchCode.SUPERVISION_CERTIFICATE_MISSING: "特殊群体培训缺少主管单位证明",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Mismatch:
     code: MatchCode
-    field: str  # the claim's field it is about: certificate, trainee, attendance, institution, project
+    field: str  # the claim's field: certificate, trainee, attendance, institution, project, evidence
     message: str
+    # The same finding in English, for pages in English (the API's `message` stays Chinese, as
+    # documented in docs/reason-codes.md).
+    message_en: str = ""
 
     def to_json(self) -> dict[str, str]:
-        return {"code": self.code.value, "field": self.field, "message": self.message}
+        return {"code": self.code.value, "field": self.field, "message": self.message,
+                "message_en": self.message_en}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,10 @@ class ClassFacts:
     # person digest → the bureau's completion decision (结业认定), set by hand with a reason after it
     # checked the records (e.g. a leave note or a sign-in the device missed); it decides over the hours.
     completion_set: Mapping[str, bool] = field(default_factory=dict)
+    # A class of a special group (002 · 附件4 · 8③), and whether its supervising unit's certificate is
+    # recorded: the certificate stands in for the attendance records such a class cannot provide.
+    special_group: bool = False
+    supervision_certified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,59 +144,127 @@ def _level(level: Level | None) -> str:
     return "无等级" if level is None else f"{int(level)}级"
 
 
+def _level_en(level: Level | None) -> str:
+    return "no level" if level is None else f"level {int(level)}"
+
+
 def _certificate(claim: ClaimedCertificate, results: Sequence[Result]) -> Iterable[Mismatch]:
     if not results:
         yield Mismatch(
             MatchCode.CERTIFICATE_NOT_IN_RESULTS,
             "certificate",
             f"证书编号{claim.number}不在任何考核结果中",
+            f"No assessment result holds the certificate number {claim.number}",
         )
         return
     if len(results) > 1:
         yield Mismatch(
-            MatchCode.SEVERAL_RESULTS, "certificate", f"证书编号{claim.number}有{len(results)}条考核结果"
+            MatchCode.SEVERAL_RESULTS,
+            "certificate",
+            f"证书编号{claim.number}有{len(results)}条考核结果",
+            f"{len(results)} assessment results hold the certificate number {claim.number}",
         )
         return
     result = results[0]
     if not result.passed:
         yield Mismatch(
-            MatchCode.RESULT_NOT_PASSED, "certificate", f"证书编号{claim.number}的考核结果为不合格"
+            MatchCode.RESULT_NOT_PASSED,
+            "certificate",
+            f"证书编号{claim.number}的考核结果为不合格",
+            f"The assessment result of certificate {claim.number} is a fail",
         )
-    differs = []
+    differs: list[tuple[str, str]] = []
     if result.person != claim.person:
-        differs.append("持证人")
+        differs.append(("持证人", "holder"))
     if result.occupation != claim.occupation:
-        differs.append(f"职业（结果为{result.occupation}，申领为{claim.occupation}）")
+        differs.append(
+            (
+                f"职业（结果为{result.occupation}，申领为{claim.occupation}）",
+                f"occupation (result {result.occupation}, claim {claim.occupation})",
+            )
+        )
     if result.level != claim.level:
-        differs.append(f"等级（结果为{_level(result.level)}，申领为{_level(claim.level)}）")
+        differs.append(
+            (
+                f"等级（结果为{_level(result.level)}，申领为{_level(claim.level)}）",
+                f"level (result {_level_en(result.level)}, claim {_level_en(claim.level)})",
+            )
+        )
     if result.issued_on is not None and result.issued_on != claim.issued_on:
-        differs.append(f"发证日期（结果为{result.issued_on}，申领为{claim.issued_on}）")
+        differs.append(
+            (
+                f"发证日期（结果为{result.issued_on}，申领为{claim.issued_on}）",
+                f"issue date (result {result.issued_on}, claim {claim.issued_on})",
+            )
+        )
     if differs:
         yield Mismatch(
-            MatchCode.CERTIFICATE_DIFFERS, "certificate", "证书与考核结果不一致：" + "、".join(differs)
+            MatchCode.CERTIFICATE_DIFFERS,
+            "certificate",
+            "证书与考核结果不一致：" + "、".join(zh for zh, _en in differs),
+            "The certificate differs from the assessment result: " + ", ".join(en for _zh, en in differs),
         )
 
 
 def _class(claim: ClaimedCertificate, klass: ClassFacts, minimum: Decimal | None) -> Iterable[Mismatch]:
     if claim.person not in klass.roster:
-        yield Mismatch(MatchCode.TRAINEE_NOT_ON_ROSTER, "trainee", "持证人不在该班开班备案的花名册内")
+        yield Mismatch(
+            MatchCode.TRAINEE_NOT_ON_ROSTER,
+            "trainee",
+            "持证人不在该班开班备案的花名册内",
+            "The holder is not on the roster the class was filed with",
+        )
     need = klass.planned_hours if klass.planned_hours is not None else minimum
     attended = klass.attended_hours.get(claim.person)
     decided = klass.completion_set.get(claim.person)
     if decided is False:
-        yield Mismatch(MatchCode.ATTENDANCE_SHORT, "attendance", "区县已认定该学员未达到结业要求")
+        yield Mismatch(
+            MatchCode.ATTENDANCE_SHORT,
+            "attendance",
+            "区县已认定该学员未达到结业要求",
+            "The district decided the trainee did not complete the class",
+        )
     elif decided is True:
         pass  # the bureau confirmed completion after checking the records: the hours are not matched
-    elif attended is None:
-        yield Mismatch(MatchCode.ATTENDANCE_MISSING, "attendance", "该学员没有出勤记录")
-    elif need is not None and attended < need:
+    elif attended is None or (need is not None and attended < need):
+        yield from _records_missing(klass, attended, need)
+    if klass.project_in_tracking is False:
+        yield Mismatch(
+            MatchCode.PROJECT_NOT_IN_TRACKING,
+            "project",
+            "该班所属项目已不在跟踪管理中",
+            "The class's project is no longer in tracking",
+        )
+
+
+def _records_missing(klass: ClassFacts, attended: Decimal | None, need: Decimal | None) -> Iterable[Mismatch]:
+    """Attendance missing or short of the hours: a mismatch, except in a class of a special group,
+    where the supervising unit's certificate stands in for the records (and its absence is the
+    mismatch)."""
+    if klass.special_group:
+        if not klass.supervision_certified:
+            yield Mismatch(
+                MatchCode.SUPERVISION_CERTIFICATE_MISSING,
+                "evidence",
+                "特殊群体培训的出勤或视频记录不全，且未登记主管单位出具的证明",
+                "The class is of a special group: its attendance or video records are incomplete and "
+                "no certificate of the supervising unit is recorded",
+            )
+        return
+    if attended is None:
+        yield Mismatch(
+            MatchCode.ATTENDANCE_MISSING,
+            "attendance",
+            "该学员没有出勤记录",
+            "No attendance is recorded for the trainee",
+        )
+    elif need is not None:
         yield Mismatch(
             MatchCode.ATTENDANCE_SHORT,
             "attendance",
             f"出勤{_hours(attended)}课时，少于应出勤的{_hours(need)}课时",
+            f"{_hours(attended)} class hours attended, short of the {_hours(need)} required",
         )
-    if klass.project_in_tracking is False:
-        yield Mismatch(MatchCode.PROJECT_NOT_IN_TRACKING, "project", "该班所属项目已不在跟踪管理中")
 
 
 def match(claim: ClaimedCertificate, known: Known) -> tuple[Mismatch, ...]:
@@ -200,6 +281,8 @@ def match(claim: ClaimedCertificate, known: Known) -> tuple[Mismatch, ...]:
                     MatchCode.INSTITUTION_NOT_REGISTERED,
                     "institution",
                     f"机构在培训期间（{known.klass.starts_on}至{known.klass.ends_on}）不在机构目录内",
+                    f"The institution was not listed in the registry throughout the class "
+                    f"({known.klass.starts_on} to {known.klass.ends_on})",
                 )
             )
     found.extend(known.extra)

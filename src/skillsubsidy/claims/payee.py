@@ -39,10 +39,13 @@ _CORPORATE = re.compile(r"^\d{8,30}$")
 
 
 class PayeeError(ValueError):
-    def __init__(self, field: str, shown: str, problem: str) -> None:
+    """`problem` in Chinese, as the API answers it; `problem_en` the same for pages in English."""
+
+    def __init__(self, field: str, shown: str, problem: str, problem_en: str) -> None:
         super().__init__(f"{field}: {problem}（{shown}）")
         self.field = field
         self.problem = problem
+        self.problem_en = problem_en
         self.shown = shown
 
 
@@ -63,18 +66,32 @@ def check_payee(kind: str, account: str, name: str) -> Payee:
         k = PayeeKind(kind)
     except ValueError:
         allowed = "、".join(m.value for m in PayeeKind)
-        raise PayeeError("payee_kind", kind, f"收款账户类型应为 {allowed} 之一") from None
+        raise PayeeError(
+            "payee_kind",
+            kind,
+            f"收款账户类型应为 {allowed} 之一",
+            f"The payee account kind must be one of {', '.join(m.value for m in PayeeKind)}",
+        ) from None
     digits = re.sub(r"[\s-]", "", account)
     shown = mask_account(digits)
     if not name.strip():
-        raise PayeeError("payee_name", "", "请填写收款户名")
+        raise PayeeError("payee_name", "", "请填写收款户名", "Give the account holder's name")
     if k in PERSONAL:
         if not _CARD.match(digits):
-            raise PayeeError("payee_account", shown, "个人银行卡号应为16至19位数字")
+            raise PayeeError(
+                "payee_account",
+                shown,
+                "个人银行卡号应为16至19位数字",
+                "A personal card number has 16 to 19 digits",
+            )
         try:
             luhn.validate(digits)
         except StdnumError:
-            raise PayeeError("payee_account", shown, "银行卡号校验位不正确") from None
+            raise PayeeError(
+                "payee_account", shown, "银行卡号校验位不正确", "The card number's check digit is wrong"
+            ) from None
     elif not _CORPORATE.match(digits):
-        raise PayeeError("payee_account", shown, "对公账号应为8至30位数字")
+        raise PayeeError(
+            "payee_account", shown, "对公账号应为8至30位数字", "A corporate account number has 8 to 30 digits"
+        )
     return Payee(k, digits, name.strip())

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.pages import token_page
 from backoffice.views.access import clerk_required, institution_of, scope_of, staff_required
 from claims import present, selectors, services
 from claims.errors import NotEligible
@@ -29,9 +30,10 @@ from claims.forms import (
     InterestForm,
     NoticeSettingForm,
     ReviewForm,
+    SupervisionForm,
 )
 from claims.models import Claim, NoticeSetting, Objection
-from claims.pages import claim_context, correct, refused, row
+from claims.pages import claim_context, correct, form_errors, refused, row
 from classes.models import Result
 from common.actor import signed_in
 from common.errors import Conflict
@@ -175,7 +177,7 @@ def notice_settings(request: HttpRequest) -> HttpResponse:
             except (ValidationError, Conflict, PermissionDenied) as exc:
                 errors = refused(exc)
         else:
-            errors = [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
+            errors = form_errors(form)
     rows = NoticeSetting.objects.all()
     if scope.regions is not None:
         rows = rows.filter(region__in=list(scope.regions))
@@ -359,6 +361,7 @@ def _workspace_page(request: HttpRequest, errors: list[str] | None = None) -> Ht
             "inst": institution,
             "rows": [row(c) for c in rows],
             "claimable": _claimable(institution.pk),
+            "special_classes": selectors.special_group_classes(institution.pk),
             "errors": errors or [],
         },
         status=400 if errors else 200,
@@ -372,9 +375,7 @@ def workspace_claims(request: HttpRequest) -> HttpResponse:
         return _workspace_page(request)
     form = ClaimForm(request.POST)
     if not form.is_valid():
-        return _workspace_page(
-            request, [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
-        )
+        return _workspace_page(request, form_errors(form))
     data = form.cleaned_data
     try:
         claim = services.claim_submit(
@@ -388,6 +389,40 @@ def workspace_claims(request: HttpRequest) -> HttpResponse:
         return _workspace_page(request, refused(exc))
     messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
     return redirect(reverse("backoffice:workspace_claim", kwargs={"pk": claim.pk}))
+
+
+@clerk_required
+@require_http_methods(["GET", "POST"])
+def workspace_tokens(request: HttpRequest) -> HttpResponse:
+    """The clerk's API tokens: its institution's system submits and reads the institution's claims."""
+    return token_page(
+        request,
+        template="workspace/tokens.html",
+        again=reverse("backoffice:workspace_tokens"),
+        context={"inst": institution_of(request)},
+    )
+
+
+@clerk_required
+@require_POST
+def workspace_supervision(request: HttpRequest) -> HttpResponse:
+    """The supervising unit's certificate for a class of a special group (002 · 附件4 · 8③)."""
+    form = SupervisionForm(request.POST)
+    if not form.is_valid():
+        return _workspace_page(request, form_errors(form))
+    data = form.cleaned_data
+    try:
+        services.supervision_certificate_record(
+            actor=signed_in(request),
+            class_id=data["training_class"],
+            unit=data["unit"],
+            number=data["number"],
+            issued_on=data["issued_on"],
+        )
+    except (ValidationError, Conflict, PermissionDenied) as exc:
+        return _workspace_page(request, refused(exc))
+    messages.success(request, _("The supervising unit's certificate is recorded."))
+    return redirect(reverse("backoffice:workspace_claims"))
 
 
 def _workspace_claim_page(request: HttpRequest, c: Claim, errors: list[str] | None = None) -> HttpResponse:

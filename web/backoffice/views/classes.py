@@ -32,7 +32,7 @@ from classes.forms import (
     attendance_rows,
     result_rows,
 )
-from classes.models import ClassInspection, TrainingClass
+from classes.models import ClassInspection, SpecialGroup, TrainingClass
 from common.actor import signed_in
 from common.errors import Conflict
 from common.forms import IsoDateField
@@ -362,6 +362,7 @@ def workspace_class_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "certificates": present.certificates(),
             "programs": present.programs(),
+            "special_groups": SpecialGroup.choices,
             "levels": [(n, present.level_label(n)) for n in range(1, 6)],
             "refusal": services.refusal_of(inst),
             "projects": [

@@ -91,6 +91,7 @@ ACTION_LABELS = {
     "claim.bulk_approve": _("claims approved together"),
     "claim.notice_setting": _("notice length set"),
     "claim.interest_declare": _("conflict of interest declared"),
+    "claim.supervision_certificate": _("supervising unit's certificate recorded"),
     "claim_objection.raise": _("objection raised"),
     "payment_batch.create": _("payment batch created"),
 }
