@@ -34,7 +34,7 @@ from classes.models import PersonLock, Result, Trainee
 from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
-from common.transitions import change_state
+from common.transitions import Item, change_state, change_states
 from institutions.selectors import clerk_institution
 from skillsubsidy.calendar import CalendarError
 from skillsubsidy.catalog.model import CertificateType
@@ -751,37 +751,42 @@ def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBa
             region=region,
             summary=f"组建支付批次 {batch.number}",
         )
-        lines = []
-        total = 0
-        for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(candidates, start=1):
-            change_state(
+        # One set-based move for every candidate; a claim another batch took meanwhile is left out.
+        moved = set(
+            change_states(
                 model=Claim,
-                pk=pk,
+                items=[
+                    Item(pk, f"{number} 纳入支付批次 {batch.number}", region, {"batch": batch.number})
+                    for pk, number, *_rest in candidates
+                ],
                 machine=CLAIM,
                 action="batch",
                 actor=actor,
                 reason="",
-                summary=f"{number} 纳入支付批次 {batch.number}",
-                region=region,
                 values={"payment_attempt": F("payment_attempt") + 1},
-                changes={"batch": batch.number},
+            ).moved
+        )
+        if not moved:
+            raise ValidationError({"region": "没有待支付的申领（已被其他批次纳入）"})
+        lines = [
+            PaymentLine(
+                batch=batch,
+                line_no=n,
+                claim_id=pk,
+                key=payment.idempotency_key(number, attempt + 1),
+                attempt=attempt + 1,
+                amount_fen=amount,
+                payee_kind=kind,
+                payee_name=name,
+                payee_sealed=sealed,
+                payee_masked=masked,
             )
-            lines.append(
-                PaymentLine(
-                    batch=batch,
-                    line_no=n,
-                    claim_id=pk,
-                    key=payment.idempotency_key(number, attempt + 1),
-                    attempt=attempt + 1,
-                    amount_fen=amount,
-                    payee_kind=kind,
-                    payee_name=name,
-                    payee_sealed=sealed,
-                    payee_masked=masked,
-                )
+            for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(
+                (c for c in candidates if c[0] in moved), start=1
             )
-            total += amount
-        PaymentLine.objects.bulk_create(lines, batch_size=2000)
+        ]
+        PaymentLine.objects.bulk_create(lines, batch_size=5000)
+        total = sum(line.amount_fen for line in lines)
         PaymentBatch.objects.filter(pk=batch.pk).update(line_count=len(lines), total_fen=total)
     batch.refresh_from_db()
     return batch
