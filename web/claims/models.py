@@ -73,7 +73,7 @@ class Claim(models.Model):
     standards_date = models.DateField()
     decision = models.JSONField()  # Decision.to_json(): eligible, amount, reasons, trace
     mismatches = models.JSONField(default=list)  # [{"code","field","message"}], from the last matching
-    mismatch_count = models.PositiveSmallIntegerField(default=0, db_index=True)
+    mismatch_count = models.PositiveSmallIntegerField(default=0)
     evidence = models.JSONField(default=dict)  # what was filed with it (002 · 附件4 · 8③)
     pledge_signed = models.BooleanField(default=False)  # 诚信承诺书
     corrections = models.JSONField(default=dict)  # field → the reviewer's comment, when returned
@@ -92,8 +92,15 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ("-submitted_at", "-id")
+        # The review list's order (claims.selectors.review_queue), after its district and, when it is
+        # filtered, its state: the first page is read off the index, not sorted from a district's
+        # hundreds of thousands of claims. (A lone mismatch_count index served no query.)
         indexes = (
-            models.Index(fields=("region", "status", "submitted_at"), name="claim_region_status_time"),
+            models.Index(fields=("region", "mismatch_count", "submitted_at", "id"), name="claim_review_list"),
+            models.Index(
+                fields=("region", "status", "mismatch_count", "submitted_at", "id"),
+                name="claim_review_list_status",
+            ),
             models.Index(fields=("institution", "status"), name="claim_institution_status"),
         )
         constraints = (

@@ -371,15 +371,23 @@ def claim_withdraw(*, actor: Actor, pk: int, reason: str) -> Claim:
 # -- review -------------------------------------------------------------------------------------
 
 
-def _reviewable(actor: Actor, claim: Claim) -> None:
+def _declared(actor: Actor) -> set[int]:
+    """The institutions the reviewer declared an interest in."""
+    user = actor_user(actor)
+    if user is None:
+        return set()
+    return set(Interest.objects.filter(user=user).values_list("institution_id", flat=True))
+
+
+def _reviewable(actor: Actor, claim: Claim, declared: set[int] | None = None) -> None:
     """The reviewer acts for the claim's region, did not submit it and declared no interest in its
-    institution."""
+    institution (`declared`, when the caller read them once for many claims)."""
     authorise(actor, claim.region)
     user = actor_user(actor)
     if user is not None and claim.submitted_by_id == user.pk:
         raise PermissionDenied("不能审核本人提交的申领")
-    declared = Interest.objects.filter(user=user, institution_id=claim.institution_id or 0)
-    if user is not None and claim.institution_id is not None and declared.exists():
+    interests = _declared(actor) if declared is None else declared
+    if user is not None and claim.institution_id is not None and claim.institution_id in interests:
         raise PermissionDenied("已申报与该机构存在利害关系，应当回避")
 
 
@@ -459,6 +467,17 @@ def _ancestors(region: str) -> list[str]:
     return codes
 
 
+def _notice_until(region: str, day: date) -> date | None:
+    """The last day of a notice that starts on `day`; None while the region has no notice length."""
+    days = notice_days(region, day)
+    if days is None:
+        return None
+    try:
+        return notice_end(work_calendar(), day, days)
+    except CalendarError as exc:
+        raise ValidationError({"notice_until": str(exc)}) from None
+
+
 def claim_approve(*, actor: Actor, pk: int, today: date | None = None) -> Claim:
     """The city approves: the claim goes on public notice from today. Its last day is set now when the
     region has a notice length, else when the bureau sets one (payment waits until then)."""
@@ -466,13 +485,7 @@ def claim_approve(*, actor: Actor, pk: int, today: date | None = None) -> Claim:
     _reviewable(actor, claim)
     _no_mismatch(claim)
     day = today or timezone.localdate()
-    days = notice_days(claim.region, day)
-    until = None
-    if days is not None:
-        try:
-            until = notice_end(work_calendar(), day, days)
-        except CalendarError as exc:
-            raise ValidationError({"notice_until": str(exc)}) from None
+    until = _notice_until(claim.region, day)
     return change_state(
         model=Claim,
         pk=pk,
@@ -527,25 +540,55 @@ def claims_bulk_approve(
     *, actor: Actor, pks: Iterable[int], reason: str, today: date | None = None
 ) -> dict[str, list[str]]:
     """Approve (city) or pass (district) every listed claim that has no mismatch, with one reason for all.
-    Returns the claim numbers done and those skipped with why; one claim's refusal stops no other."""
+    Returns the claim numbers done and those skipped with why; one claim's refusal stops no other.
+    The claims the checks let through move together (common.transitions.change_states); the city's
+    in one move per notice end, which depends on the claim's region."""
     why = required_reason(reason)
     scope = staff_scope(actor)
-    done: list[str] = []
+    city = scope is not None and scope.role is Role.CITY_BUREAU
+    day = today or timezone.localdate()
+    declared = _declared(actor)
     skipped: list[str] = []
-    for pk in sorted(set(pks)):
-        claim = Claim.objects.filter(pk=pk).first()
-        if claim is None:
-            continue
+    groups: dict[date | None, list[Claim]] = {}
+    ends: dict[str, date | None] = {}
+    for claim in Claim.objects.filter(pk__in=sorted(set(pks))).only(
+        "pk", "number", "region", "institution", "submitted_by", "mismatches", "mismatch_count"
+    ):
         try:
-            if scope is not None and scope.role is Role.CITY_BUREAU:
-                claim_approve(actor=actor, pk=pk, today=today)
-            else:
-                claim_pass_district(actor=actor, pk=pk)
-            done.append(claim.number)
-        except (ValidationError, PermissionDenied, Conflict) as exc:
+            _reviewable(actor, claim, declared)
+            _no_mismatch(claim)
+            if city and claim.region not in ends:
+                ends[claim.region] = _notice_until(claim.region, day)
+        except (ValidationError, PermissionDenied) as exc:
             skipped.append(f"{claim.number}：{_first_message(exc)}")
-    if done:
-        with transaction.atomic():
+            continue
+        groups.setdefault(ends.get(claim.region), []).append(claim)
+    done: list[str] = []
+    with transaction.atomic():
+        for until, claims in groups.items():
+            numbers = {c.pk: c.number for c in claims}
+            if city:
+                summary, action = "市级审核通过并公示 {}", "approve"
+                values: dict[str, Any] = {"notice_from": day, "notice_until": until}
+                changes: dict[str, Any] = {
+                    "notice_from": day.isoformat(),
+                    "notice_until": until.isoformat() if until else None,
+                }
+            else:
+                summary, action = "区县审核通过 {}", "pass_district"
+                values, changes = {"district_reviewer": actor_user(actor)}, {"rule": "claim.no_mismatch"}
+            moved = change_states(
+                model=Claim,
+                items=[Item(c.pk, summary.format(c.number), c.region, changes) for c in claims],
+                machine=CLAIM,
+                action=action,
+                actor=actor,
+                reason="",
+                values=values,
+            )
+            done += [numbers[pk] for pk in moved.moved]
+            skipped += [f"{numbers[pk]}：{refusal.shown}" for pk, refusal in moved.refused.items()]
+        if done:
             audit_record(
                 actor=actor,
                 action="claim.bulk_approve",
@@ -697,18 +740,31 @@ def claim_clear_notice(*, actor: Actor, pk: int, today: date | None = None) -> C
 
 
 def notices_clear_due(*, actor: Actor, region: str, today: date | None = None) -> list[str]:
-    """Every claim of `region` whose notice has ended and that may be paid; the others are left."""
+    """Every claim of `region` whose notice has ended and that may be paid (no open objection, no
+    mismatch), moved together; the others are left."""
     authorise(actor, region)
     day = today or timezone.localdate()
-    cleared = []
-    for pk in Claim.objects.filter(
-        status="notice", notice_until__lt=day, region__startswith=region.rstrip("0")
-    ).values_list("pk", flat=True):
-        try:
-            cleared.append(claim_clear_notice(actor=actor, pk=pk, today=day).number)
-        except (ValidationError, Conflict):
-            continue
-    return cleared
+    due = list(
+        Claim.objects.filter(
+            status="notice", notice_until__lt=day, mismatch_count=0, region__startswith=region.rstrip("0")
+        )
+        .exclude(objections__status="open")
+        .order_by("pk")
+        .values_list("pk", "number", "region", "notice_until")
+    )
+    moved = change_states(
+        model=Claim,
+        items=[
+            Item(pk, f"公示期满无异议 {number}", where, {"notice_until": until.isoformat()})
+            for pk, number, where, until in due
+        ],
+        machine=CLAIM,
+        action="clear_notice",
+        actor=actor,
+        reason="",
+    )
+    numbers = {pk: number for pk, number, _where, _until in due}
+    return [numbers[pk] for pk in moved.moved]
 
 
 # -- payment ------------------------------------------------------------------------------------

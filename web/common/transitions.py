@@ -231,7 +231,9 @@ def _update_returning(
         return [row[0] for row in cursor.fetchall()]
 
 
-def _refusals(model: type[M], machine: StateMachine, move: Transition, pks: Iterable[Any], field: str) -> dict[Any, Conflict]:
+def _refusals(
+    model: type[M], machine: StateMachine, move: Transition, pks: Iterable[Any], field: str
+) -> dict[Any, Conflict]:
     wanted = list(pks)
     states: dict[Any, str] = {}
     for start in range(0, len(wanted), _CHUNK):

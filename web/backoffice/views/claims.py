@@ -111,7 +111,11 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim_bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
-    form.set_choices(list(selectors.claims_for(request.user).values_list("pk", flat=True)))
+    # The choices are the posted claims the reviewer may read, not every claim of the district.
+    posted = [int(v) for v in request.POST.getlist("claims") if v.isdigit()]
+    form.set_choices(
+        list(selectors.claims_for(request.user).filter(pk__in=posted).values_list("pk", flat=True))
+    )
     if not form.is_valid():
         messages.error(request, _("Choose the claims and give one reason for all of them."))
         return redirect("backoffice:claims")
