@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.privacy import mask_personal_data
 from audit.models import AuditRecord, ChainHead
 from common.actor import Actor, actor_user
+from common.bulk import insert_rows
 from common.personal import derived_key
 from skillsubsidy.auditchain import Link, seal
 
@@ -32,18 +33,40 @@ def chain_key() -> bytes:
     return derived_key(b"skillsubsidy audit chain v1")
 
 
+def _content(
+    at: datetime,
+    actor_name: str,
+    action: str,
+    target: str,
+    region: str,
+    summary: str,
+    reason: str,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "at": at.astimezone(UTC).isoformat(),
+        "actor": actor_name,
+        "action": action,
+        "target": target,
+        "region": region,
+        "summary": summary,
+        "reason": reason,
+        "changes": changes,
+    }
+
+
 def content_of(record: AuditRecord) -> dict[str, Any]:
     """What the hash covers. The actor's id is left out: deleting a user sets it to null, by design."""
-    return {
-        "at": record.at.astimezone(UTC).isoformat(),
-        "actor": record.actor_name,
-        "action": record.action,
-        "target": f"{record.target_type}#{record.target_id}",
-        "region": record.region,
-        "summary": record.summary,
-        "reason": record.reason,
-        "changes": record.changes,
-    }
+    return _content(
+        record.at,
+        record.actor_name,
+        record.action,
+        f"{record.target_type}#{record.target_id}",
+        record.region,
+        record.summary,
+        record.reason,
+        record.changes,
+    )
 
 
 def link_of(record: AuditRecord) -> Link:
@@ -63,37 +86,6 @@ class Entry:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-def _unsealed(actor: Actor, entry: Entry, at: Any) -> AuditRecord:
-    user = actor_user(actor)
-    return AuditRecord(
-        at=at,
-        actor=user,
-        actor_name=user.get_username() if user is not None else "system",
-        action=entry.action,
-        target_type=entry.target_type,
-        target_id=str(entry.target_id),
-        region=entry.region or "",
-        summary=mask_personal_data(entry.summary)[:300],
-        reason=mask_personal_data(entry.reason),
-        changes=entry.changes,
-    )
-
-
-def _append(records: Sequence[AuditRecord]) -> None:
-    """Give `records` the next places in the chain, in order, and store them and the new head."""
-    head = ChainHead.objects.select_for_update().get(pk=HEAD)
-    key, seq, prev = chain_key(), head.seq, head.hash
-    for record in records:
-        seq += 1
-        record.seq, record.prev_hash = seq, prev
-        record.hash = prev = seal(key, seq, prev, content_of(record))
-    if len(records) == 1:
-        records[0].save(force_insert=True)  # the caller gets the record with its id
-    else:
-        AuditRecord.objects.bulk_create(records, batch_size=5000)
-    ChainHead.objects.filter(pk=HEAD).update(seq=seq, hash=prev)
-
-
 def audit_record(
     *,
     actor: Actor,
@@ -105,16 +97,54 @@ def audit_record(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditRecord:
-    entry = Entry(action, target_type, target_id, summary, region, reason, changes or {})
-    record = _unsealed(actor, entry, timezone.now())
-    _append([record])
+    user = actor_user(actor)
+    record = AuditRecord(
+        at=timezone.now(),
+        actor=user,
+        actor_name=user.get_username() if user is not None else "system",
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        region=region or "",
+        summary=mask_personal_data(summary)[:300],
+        reason=mask_personal_data(reason),
+        changes=changes or {},
+    )
+    head = ChainHead.objects.select_for_update().get(pk=HEAD)
+    record.seq = head.seq + 1
+    record.prev_hash = head.hash
+    record.hash = seal(chain_key(), record.seq, record.prev_hash, content_of(record))
+    record.save(force_insert=True)
+    ChainHead.objects.filter(pk=HEAD).update(seq=record.seq, hash=record.hash)
     return record
 
 
+_COLUMNS = ("seq", "prev_hash", "hash", "at", "actor_id", "actor_name", "action", "target_type", "target_id",
+            "region", "summary", "reason", "changes")  # fmt: skip
+
+
 def audit_records(*, actor: Actor, entries: Sequence[Entry]) -> int:
-    """Append one record per entry, in order, all by `actor` at one time; the number written."""
+    """Append one record per entry, in order, all by `actor` at one time, as `audit_record` would one
+    by one: one head lock, the hashes chained here, the rows inserted at once. The number written."""
     if not entries:
         return 0
+    user = actor_user(actor)
+    name = user.get_username() if user is not None else "system"
     at = timezone.now()
-    _append([_unsealed(actor, entry, at) for entry in entries])
-    return len(entries)
+    head = ChainHead.objects.select_for_update().get(pk=HEAD)
+    key, seq, prev = chain_key(), head.seq, head.hash
+    rows = []
+    for entry in entries:
+        seq += 1
+        target_id = str(entry.target_id)
+        summary = mask_personal_data(entry.summary)[:300]
+        reason = mask_personal_data(entry.reason)
+        content = _content(at, name, entry.action, f"{entry.target_type}#{target_id}", entry.region or "",
+                           summary, reason, entry.changes)  # fmt: skip
+        digest = seal(key, seq, prev, content)
+        rows.append((seq, prev, digest, at, user.pk if user else None, name, entry.action, entry.target_type,
+                     target_id, entry.region or "", summary, reason, entry.changes))  # fmt: skip
+        prev = digest
+    insert_rows(AuditRecord, _COLUMNS, rows)
+    ChainHead.objects.filter(pk=HEAD).update(seq=seq, hash=prev)
+    return len(rows)

@@ -32,6 +32,7 @@ from claims.errors import DuplicateClaim, NotEligible, UnknownCertificate
 from claims.models import Claim, Interest, NoticeSetting, Objection, PaymentBatch, PaymentLine, WorkerAccount
 from classes.models import PersonLock, Result, Trainee
 from common.actor import Actor, actor_user, authorise
+from common.bulk import insert_rows
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
 from common.transitions import Item, change_state, change_states
@@ -774,6 +775,23 @@ def _batch_number(region: str) -> str:
     return f"PB-{region}-{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
+_LINE_COLUMNS = (
+    "batch_id",
+    "line_no",
+    "claim_id",
+    "key",
+    "attempt",
+    "amount_fen",
+    "payee_kind",
+    "payee_name",
+    "payee_sealed",
+    "payee_masked",
+    "outcome",
+    "message",
+    "answered_at",
+)
+
+
 def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBatch:
     """A batch of the region's payable claims (no mismatch, no open objection), oldest first."""
     authorise(actor, region)
@@ -825,24 +843,14 @@ def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBa
         if not moved:
             raise ValidationError({"region": "没有待支付的申领（已被其他批次纳入）"})
         lines = [
-            PaymentLine(
-                batch=batch,
-                line_no=n,
-                claim_id=pk,
-                key=payment.idempotency_key(number, attempt + 1),
-                attempt=attempt + 1,
-                amount_fen=amount,
-                payee_kind=kind,
-                payee_name=name,
-                payee_sealed=sealed,
-                payee_masked=masked,
-            )
+            (batch.pk, n, pk, payment.idempotency_key(number, attempt + 1), attempt + 1, amount, kind, name,
+             sealed, masked, "", "", None)
             for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(
                 (c for c in candidates if c[0] in moved), start=1
             )
-        ]
-        PaymentLine.objects.bulk_create(lines, batch_size=5000)
-        total = sum(line.amount_fen for line in lines)
+        ]  # fmt: skip
+        insert_rows(PaymentLine, _LINE_COLUMNS, lines)
+        total = sum(line[5] for line in lines)
         PaymentBatch.objects.filter(pk=batch.pk).update(line_count=len(lines), total_fen=total)
     batch.refresh_from_db()
     return batch
