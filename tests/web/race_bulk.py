@@ -39,7 +39,9 @@ from skillsubsidy.claims.lifecycle import CLAIM  # noqa: E402
 SCHOOL = services.PayeeInput("institution_account", "310012345678", "南通市示范职业培训学校")
 
 
-def _bulk(actor: Any, pks: list[int], barrier: threading.Barrier, won: dict[int, list[str]], tag: str) -> None:
+def _bulk(
+    actor: Any, pks: list[int], barrier: threading.Barrier, won: dict[int, list[str]], tag: str
+) -> None:
     try:
         items = [Item(pk, f"pass {pk}", claims_world.REGION) for pk in pks]
         barrier.wait()

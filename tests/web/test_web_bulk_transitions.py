@@ -50,7 +50,9 @@ def district(db: None) -> Any:
 def _pass_all(claims: list[Claim], actor: Any, reason: str = "") -> Moved:
     return change_states(
         model=Claim,
-        items=[Item(c.pk, f"区县审核通过 第{c.pk}件", c.region, {"rule": "claim.no_mismatch"}) for c in claims],
+        items=[
+            Item(c.pk, f"区县审核通过 第{c.pk}件", c.region, {"rule": "claim.no_mismatch"}) for c in claims
+        ],
         machine=CLAIM,
         action="pass_district",
         actor=actor,
@@ -133,6 +135,51 @@ def test_a_record_that_no_longer_exists_is_refused_by_name(submitted: list[Claim
     assert outcome.moved == ()
     assert isinstance(outcome.refused[10**9], Conflict)
     assert f"{Claim._meta.verbose_name} {10**9} no longer exists" in str(outcome.refused[10**9])
+
+
+# -- the services that move many claims at once --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_clearing_due_notices_moves_them_together_and_leaves_the_one_with_an_open_objection(
+    submitted: list[Claim], district: Any
+) -> None:
+    city = make_staff("nantong", Role.CITY_BUREAU, "320600")
+    services.notice_setting_set(
+        actor=city, region="320600", effective_from=date(2025, 1, 1), working_days=5, reason="局务会决定"
+    )
+    services.claims_bulk_approve(actor=district, pks=[c.pk for c in submitted], reason="材料齐全")
+    outcome = services.claims_bulk_approve(
+        actor=city, pks=[c.pk for c in submitted], reason="复核无误", today=date(2025, 9, 30)
+    )
+    assert sorted(outcome["done"]) == sorted(c.number for c in submitted)
+    # 5 working days from Tuesday 30 September 2025 across the National Day holiday (1–8 October).
+    assert set(Claim.objects.values_list("notice_until", flat=True)) == {date(2025, 10, 14)}
+    services.objection_raise(claim_number=submitted[0].number, text="未参加培训", raised_by="李四",
+                             today=date(2025, 10, 9))  # fmt: skip
+    cleared = services.notices_clear_due(actor=city, region="320600", today=date(2025, 10, 15))
+    assert sorted(cleared) == sorted(c.number for c in submitted[1:])
+    assert Claim.objects.get(pk=submitted[0].pk).status == "notice"
+    assert AuditRecord.objects.filter(action="claim.clear_notice").count() == 3
+    assert chain_verdict().intact
+
+
+@pytest.mark.django_db
+def test_the_review_list_reads_its_claims_in_one_query_without_the_frozen_decision(
+    submitted: list[Claim], district: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from web_support import client_for
+
+    client = client_for(district)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/office/claims/")
+    assert page.status_code == 200
+    assert all(c.number in page.content.decode() for c in submitted)
+    reads = [q["sql"] for q in queries.captured_queries if "claims_claim" in q["sql"]]
+    assert len(reads) == 1, reads
+    assert '"decision"' not in reads[0] and '"payee_sealed"' not in reads[0]
 
 
 # -- the race ------------------------------------------------------------------------------------
