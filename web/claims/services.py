@@ -756,7 +756,9 @@ def notices_clear_due(*, actor: Actor, region: str, today: date | None = None) -
     moved = change_states(
         model=Claim,
         items=[
-            Item(pk, f"公示期满无异议 {number}", where, {"notice_until": until.isoformat()})
+            Item(
+                pk, f"公示期满无异议 {number}", where, {"notice_until": until.isoformat() if until else None}
+            )
             for pk, number, where, until in due
         ],
         machine=CLAIM,

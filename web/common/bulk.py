@@ -22,12 +22,11 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     if connection.vendor != "postgresql":
         manager.bulk_create((model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000)
         return
-    json_at = [
-        n for n, name in enumerate(columns) if isinstance(model._meta.get_field(name), models.JSONField)
-    ]
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    json_at = [n for n, name in enumerate(columns) if isinstance(fields[name], models.JSONField)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    names = ", ".join(quote(str(fields[name].column)) for name in columns)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
             if json_at:

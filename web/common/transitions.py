@@ -222,10 +222,11 @@ def _update_returning(
     rows a concurrent move took first.) SQLite has RETURNING since 3.35, PostgreSQL always."""
     manager = model._default_manager
     query = manager.filter(pk__in=pks, **{field: source}).query.chain(UpdateQuery)
+    assert isinstance(query, UpdateQuery)
     query.add_update_values(dict(values))
     sql, params = query.get_compiler(manager.db).as_sql()
     connection = connections[manager.db]
-    column = connection.ops.quote_name(model._meta.pk.column)
+    column = connection.ops.quote_name(str(model._meta.pk.column))
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {column}", params)
         return [row[0] for row in cursor.fetchall()]
