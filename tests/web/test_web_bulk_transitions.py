@@ -182,6 +182,22 @@ def test_the_review_list_reads_its_claims_in_one_query_without_the_frozen_decisi
     assert '"decision"' not in reads[0] and '"payee_sealed"' not in reads[0]
 
 
+@pytest.mark.django_db
+def test_the_review_list_pages_by_key_in_review_order_without_gaps_or_repeats(
+    submitted: list[Claim], district: Any
+) -> None:
+    from claims import selectors
+
+    first, more = selectors.review_queue(district, limit=3)
+    assert more
+    second, more = selectors.review_queue(district, after=first[-1].pk, limit=3)
+    assert not more
+    order = sorted(submitted, key=lambda c: (c.mismatch_count, c.submitted_at, c.pk))
+    assert [c.pk for c in first + second] == [c.pk for c in order]
+    # A claim the reader cannot read (here: none) is no place to start from: the first page comes.
+    assert selectors.review_queue(district, after=10**9, limit=3)[0] == first
+
+
 # -- the race ------------------------------------------------------------------------------------
 
 ROUNDS, PER_ROUND = 10, 6

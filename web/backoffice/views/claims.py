@@ -47,11 +47,22 @@ _MAX_BANK_FILE = 20 * 1024 * 1024
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "").strip()
-    rows = selectors.review_queue(request.user, status=status if status in dict(present.statuses()) else None)
+    if status not in dict(present.statuses()):
+        status = ""
+    after = request.GET.get("after", "")
+    rows, more = selectors.review_queue(
+        request.user, status=status or None, after=int(after) if after.isdigit() else None
+    )
     return render(
         request,
         "backoffice/claims.html",
-        {"rows": [row(c) for c in rows], "statuses": present.statuses(), "chosen": status},
+        {
+            "rows": [row(c) for c in rows],
+            "statuses": present.statuses(),
+            "chosen": status,
+            "next_after": rows[-1].pk if more else None,
+            "paged": after.isdigit(),
+        },
     )
 
 
