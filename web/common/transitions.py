@@ -276,7 +276,9 @@ def change_states(
     move, why = _permitted(machine, action, actor, reason)
     assert move.target is not None, f"{machine.name}.{action} removes the record: use remove_in_state"
     by_pk = {item.pk: item for item in items}
-    # Ascending keys: concurrent bulk moves of overlapping sets take their row locks in one order.
+    # Ascending keys, chunk by chunk: two bulk moves of overlapping sets meet their rows in the same
+    # order (PostgreSQL walks `pk IN (…)` through the primary key ascending), so neither waits on the
+    # other in a cycle; the race test runs two in opposite orders.
     pks = sorted(by_pk)
     with transaction.atomic():
         came_from: dict[Any, str] = {}
