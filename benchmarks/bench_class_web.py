@@ -23,15 +23,14 @@ import argparse
 import json
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from benchmarks.webchild import postgres_database, run_child, setup_child
+
 POSTGRES = os.environ.get("SKILLSUBSIDY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
 DISTRICTS = ("440103", "440104", "440105", "440106", "440111", "440112", "440113", "440114", "440115")
 
@@ -154,26 +153,13 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     import random
     from datetime import date
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_child()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from classes.models import Trainee
     from classes.services import overlapping
 
-    setup_test_environment()
-    from django.conf import settings
-
-    # The manifest storage of production needs `collectstatic`; the pages render without it here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0)
     filled = _fill(args.classes, args.trainees)
     rnd = random.Random(5)
     digests = filled["digests"]
@@ -226,18 +212,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run(url: str, args: argparse.Namespace, var: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    key = __import__("base64").urlsafe_b64encode(secrets.token_bytes(32)).decode()
-    env.update({"PYTHONPATH": f"{REPO / 'web'}:{REPO}", "DJANGO_SETTINGS_MODULE": "config.settings",
-                "DJANGO_SECRET_KEY": "bench-only", "DATABASE_URL": url, "SKILLSUBSIDY_VAR_DIR": str(var),
-                "SKILLSUBSIDY_DATA_KEYS": key})  # fmt: skip
-    cmd = [sys.executable, "-m", "benchmarks.bench_class_web", "--child", "--classes", str(args.classes),
-           "--trainees", str(args.trainees), "--repeat", str(args.repeat)]  # fmt: skip
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    argv = ["--classes", str(args.classes), "--trainees", str(args.trainees), "--repeat", str(args.repeat)]
+    return run_child("benchmarks.bench_class_web", argv, url, var)
 
 
 def _show(result: dict[str, Any]) -> None:
@@ -263,20 +239,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.only in (None, "sqlite"):
             _show(_run(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args, Path(tmp)))
         if args.only in (None, "postgresql"):
-            try:
-                import psycopg
-
-                admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
-            except Exception as exc:  # no server: say so and stop
-                print(f"  postgresql: not reachable at {POSTGRES} ({type(exc).__name__}); skipped")
-                return
-            name = f"skillsubsidy_bench_{uuid.uuid4().hex[:8]}"
-            with admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-                try:
-                    _show(_run(f"{POSTGRES.rsplit('/', 1)[0]}/{name}", args, Path(tmp)))
-                finally:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with postgres_database(POSTGRES, "skillsubsidy_bench") as url:
+                if url is not None:
+                    _show(_run(url, args, Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,17 @@ Each record takes the next place in one chain (skillsubsidy.auditchain): the cha
 locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's writers are already in line), so two concurrent
 changes cannot take the same place. The lock is held to the end of the caller's transaction, which
 is why services write their audit row last.
+
+`audit_records` appends many records at once (a bulk state change of thousands of claims): one head
+lock, the hashes chained in Python, one bulk insert, one head update; the chain is the one
+`audit_record` would have written record by record.
 """
 
 from __future__ import annotations
 
-from datetime import UTC
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -16,6 +22,7 @@ from django.utils import timezone
 from accounts.privacy import mask_personal_data
 from audit.models import AuditRecord, ChainHead
 from common.actor import Actor, actor_user
+from common.bulk import insert_rows
 from common.personal import derived_key
 from skillsubsidy.auditchain import Link, seal
 
@@ -26,22 +33,57 @@ def chain_key() -> bytes:
     return derived_key(b"skillsubsidy audit chain v1")
 
 
+def _content(
+    at: datetime,
+    actor_name: str,
+    action: str,
+    target: str,
+    region: str,
+    summary: str,
+    reason: str,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "at": at.astimezone(UTC).isoformat(),
+        "actor": actor_name,
+        "action": action,
+        "target": target,
+        "region": region,
+        "summary": summary,
+        "reason": reason,
+        "changes": changes,
+    }
+
+
 def content_of(record: AuditRecord) -> dict[str, Any]:
     """What the hash covers. The actor's id is left out: deleting a user sets it to null, by design."""
-    return {
-        "at": record.at.astimezone(UTC).isoformat(),
-        "actor": record.actor_name,
-        "action": record.action,
-        "target": f"{record.target_type}#{record.target_id}",
-        "region": record.region,
-        "summary": record.summary,
-        "reason": record.reason,
-        "changes": record.changes,
-    }
+    return _content(
+        record.at,
+        record.actor_name,
+        record.action,
+        f"{record.target_type}#{record.target_id}",
+        record.region,
+        record.summary,
+        record.reason,
+        record.changes,
+    )
 
 
 def link_of(record: AuditRecord) -> Link:
     return Link(record.pk, record.seq, record.prev_hash, record.hash, content_of(record))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One record of a bulk append; the actor and the time are the append's."""
+
+    action: str
+    target_type: str
+    target_id: str | int
+    summary: str
+    region: str | None = None
+    reason: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
 
 
 def audit_record(
@@ -75,3 +117,34 @@ def audit_record(
     record.save(force_insert=True)
     ChainHead.objects.filter(pk=HEAD).update(seq=record.seq, hash=record.hash)
     return record
+
+
+_COLUMNS = ("seq", "prev_hash", "hash", "at", "actor_id", "actor_name", "action", "target_type", "target_id",
+            "region", "summary", "reason", "changes")  # fmt: skip
+
+
+def audit_records(*, actor: Actor, entries: Sequence[Entry]) -> int:
+    """Append one record per entry, in order, all by `actor` at one time, as `audit_record` would one
+    by one: one head lock, the hashes chained here, the rows inserted at once. The number written."""
+    if not entries:
+        return 0
+    user = actor_user(actor)
+    name = user.get_username() if user is not None else "system"
+    at = timezone.now()
+    head = ChainHead.objects.select_for_update().get(pk=HEAD)
+    key, seq, prev = chain_key(), head.seq, head.hash
+    rows = []
+    for entry in entries:
+        seq += 1
+        target_id = str(entry.target_id)
+        summary = mask_personal_data(entry.summary)[:300]
+        reason = mask_personal_data(entry.reason)
+        content = _content(at, name, entry.action, f"{entry.target_type}#{target_id}", entry.region or "",
+                           summary, reason, entry.changes)  # fmt: skip
+        digest = seal(key, seq, prev, content)
+        rows.append((seq, prev, digest, at, user.pk if user else None, name, entry.action, entry.target_type,
+                     target_id, entry.region or "", summary, reason, entry.changes))  # fmt: skip
+        prev = digest
+    insert_rows(AuditRecord, _COLUMNS, rows)
+    ChainHead.objects.filter(pk=HEAD).update(seq=seq, hash=prev)
+    return len(rows)

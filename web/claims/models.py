@@ -50,8 +50,9 @@ class Claim(models.Model):
     training_class = models.ForeignKey(
         TrainingClass, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
+    # Indexed by claim_institution_status, which leads with it.
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="claims", db_index=False
     )
     region = models.CharField(max_length=6, db_index=True)  # the district that reviews it
     program = models.CharField(max_length=24)
@@ -61,7 +62,7 @@ class Claim(models.Model):
     occupation_key = models.CharField(max_length=100)  # code, else name: the never-twice key
     level = models.PositiveSmallIntegerField()  # 1–5; 0 for a certificate without a level
     issued_on = models.DateField()
-    person_digest = models.CharField(max_length=64, db_index=True)
+    person_digest = models.CharField(max_length=64)  # indexed in Meta: equality only, no LIKE index
     person_name = models.CharField(max_length=50)
     person_masked = models.CharField(max_length=24)
     payee_kind = models.CharField(max_length=24, choices=[(k.value, k.label_zh) for k in PayeeKind])
@@ -73,7 +74,7 @@ class Claim(models.Model):
     standards_date = models.DateField()
     decision = models.JSONField()  # Decision.to_json(): eligible, amount, reasons, trace
     mismatches = models.JSONField(default=list)  # [{"code","field","message"}], from the last matching
-    mismatch_count = models.PositiveSmallIntegerField(default=0, db_index=True)
+    mismatch_count = models.PositiveSmallIntegerField(default=0)
     evidence = models.JSONField(default=dict)  # what was filed with it (002 · 附件4 · 8③)
     pledge_signed = models.BooleanField(default=False)  # 诚信承诺书
     corrections = models.JSONField(default=dict)  # field → the reviewer's comment, when returned
@@ -92,9 +93,19 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ("-submitted_at", "-id")
+        # The review list's order (claims.selectors.review_queue), after its district and, when it is
+        # filtered, its state: the first page is read off the index, not sorted from a district's
+        # hundreds of thousands of claims. Each index is also written by every state change (a batch
+        # moves 50,000 claims), so none is kept that another already serves: no lone mismatch_count,
+        # no LIKE index on the person's digest, no institution index beside claim_institution_status.
         indexes = (
-            models.Index(fields=("region", "status", "submitted_at"), name="claim_region_status_time"),
+            models.Index(fields=("region", "mismatch_count", "submitted_at", "id"), name="claim_review_list"),
+            models.Index(
+                fields=("region", "status", "mismatch_count", "submitted_at", "id"),
+                name="claim_review_list_status",
+            ),
             models.Index(fields=("institution", "status"), name="claim_institution_status"),
+            models.Index(fields=("person_digest",), name="claim_person"),
         )
         constraints = (
             models.CheckConstraint(condition=Q(status__in=list(CLAIM.states)), name="claim_known_status"),

@@ -42,9 +42,10 @@ from claims.models import (
 )
 from classes.models import PersonLock, Result, Trainee, TrainingClass
 from common.actor import Actor, actor_user, authorise
+from common.bulk import insert_rows
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
-from common.transitions import change_state
+from common.transitions import Item, change_state, change_states
 from institutions.selectors import clerk_institution
 from skillsubsidy.calendar import CalendarError
 from skillsubsidy.catalog.model import CertificateType
@@ -485,15 +486,23 @@ def supervision_certificate_record(
 # -- review -------------------------------------------------------------------------------------
 
 
-def _reviewable(actor: Actor, claim: Claim) -> None:
+def _declared(actor: Actor) -> set[int]:
+    """The institutions the reviewer declared an interest in."""
+    user = actor_user(actor)
+    if user is None:
+        return set()
+    return set(Interest.objects.filter(user=user).values_list("institution_id", flat=True))
+
+
+def _reviewable(actor: Actor, claim: Claim, declared: set[int] | None = None) -> None:
     """The reviewer acts for the claim's region, did not submit it and declared no interest in its
-    institution."""
+    institution (`declared`, when the caller read them once for many claims)."""
     authorise(actor, claim.region)
     user = actor_user(actor)
     if user is not None and claim.submitted_by_id == user.pk:
         raise PermissionDenied(_("You cannot review a claim you submitted."))
-    declared = Interest.objects.filter(user=user, institution_id=claim.institution_id or 0)
-    if user is not None and claim.institution_id is not None and declared.exists():
+    interests = _declared(actor) if declared is None else declared
+    if user is not None and claim.institution_id is not None and claim.institution_id in interests:
         raise PermissionDenied(
             _("You declared an interest in this institution: you do not review its claims.")
         )
@@ -580,6 +589,17 @@ def _ancestors(region: str) -> list[str]:
     return codes
 
 
+def _notice_until(region: str, day: date) -> date | None:
+    """The last day of a notice that starts on `day`; None while the region has no notice length."""
+    days = notice_days(region, day)
+    if days is None:
+        return None
+    try:
+        return notice_end(work_calendar(), day, days)
+    except CalendarError as exc:
+        raise ValidationError({"notice_until": str(exc)}) from None
+
+
 def claim_approve(*, actor: Actor, pk: int, today: date | None = None) -> Claim:
     """The city approves: the claim goes on public notice from today. Its last day is set now when the
     region has a notice length, else when the bureau sets one (payment waits until then)."""
@@ -587,13 +607,7 @@ def claim_approve(*, actor: Actor, pk: int, today: date | None = None) -> Claim:
     _reviewable(actor, claim)
     _no_mismatch(claim)
     day = today or timezone.localdate()
-    days = notice_days(claim.region, day)
-    until = None
-    if days is not None:
-        try:
-            until = notice_end(work_calendar(), day, days)
-        except CalendarError as exc:
-            raise ValidationError({"notice_until": str(exc)}) from None
+    until = _notice_until(claim.region, day)
     return change_state(
         model=Claim,
         pk=pk,
@@ -651,25 +665,58 @@ def claims_bulk_approve(
     *, actor: Actor, pks: Iterable[int], reason: str, today: date | None = None
 ) -> dict[str, list[str]]:
     """Approve (city) or pass (district) every listed claim that has no mismatch, with one reason for all.
-    Returns the claim numbers done and those skipped with why; one claim's refusal stops no other."""
+    Returns the claim numbers done and those skipped with why; one claim's refusal stops no other.
+    The claims the checks let through move together (common.transitions.change_states); the city's
+    in one move per notice end, which depends on the claim's region."""
     why = required_reason(reason)
     scope = staff_scope(actor)
-    done: list[str] = []
+    city = scope is not None and scope.role is Role.CITY_BUREAU
+    day = today or timezone.localdate()
+    declared = _declared(actor)
     skipped: list[str] = []
-    for pk in sorted(set(pks)):
-        claim = Claim.objects.filter(pk=pk).first()
-        if claim is None:
-            continue
+    groups: dict[date | None, list[Claim]] = {}
+    ends: dict[str, date | None] = {}
+    for claim in Claim.objects.filter(pk__in=sorted(set(pks))).only(
+        "pk", "number", "region", "institution", "submitted_by", "mismatches", "mismatch_count"
+    ):
         try:
-            if scope is not None and scope.role is Role.CITY_BUREAU:
-                claim_approve(actor=actor, pk=pk, today=today)
-            else:
-                claim_pass_district(actor=actor, pk=pk)
-            done.append(claim.number)
-        except (ValidationError, PermissionDenied, Conflict) as exc:
+            _reviewable(actor, claim, declared)
+            _no_mismatch(claim)
+            if city and claim.region not in ends:
+                ends[claim.region] = _notice_until(claim.region, day)
+        except (ValidationError, PermissionDenied) as exc:
             skipped.append(_("%(number)s: %(why)s") % {"number": claim.number, "why": _first_message(exc)})
-    if done:
-        with transaction.atomic():
+            continue
+        groups.setdefault(ends.get(claim.region), []).append(claim)
+    done: list[str] = []
+    with transaction.atomic():
+        for until, claims in groups.items():
+            numbers = {c.pk: c.number for c in claims}
+            if city:
+                summary, action = "市级审核通过并公示 {}", "approve"
+                values: dict[str, Any] = {"notice_from": day, "notice_until": until}
+                changes: dict[str, Any] = {
+                    "notice_from": day.isoformat(),
+                    "notice_until": until.isoformat() if until else None,
+                }
+            else:
+                summary, action = "区县审核通过 {}", "pass_district"
+                values, changes = {"district_reviewer": actor_user(actor)}, {"rule": "claim.no_mismatch"}
+            moved = change_states(
+                model=Claim,
+                items=[Item(c.pk, summary.format(c.number), c.region, changes) for c in claims],
+                machine=CLAIM,
+                action=action,
+                actor=actor,
+                reason="",
+                values=values,
+            )
+            done += [numbers[pk] for pk in moved.moved]
+            skipped += [
+                _("%(number)s: %(why)s") % {"number": numbers[pk], "why": refusal.shown}
+                for pk, refusal in moved.refused.items()
+            ]
+        if done:
             audit_record(
                 actor=actor,
                 action="claim.bulk_approve",
@@ -851,18 +898,33 @@ def claim_clear_notice(*, actor: Actor, pk: int, today: date | None = None) -> C
 
 
 def notices_clear_due(*, actor: Actor, region: str, today: date | None = None) -> list[str]:
-    """Every claim of `region` whose notice has ended and that may be paid; the others are left."""
+    """Every claim of `region` whose notice has ended and that may be paid (no open objection, no
+    mismatch), moved together; the others are left."""
     authorise(actor, region)
     day = today or timezone.localdate()
-    cleared = []
-    for pk in Claim.objects.filter(
-        status="notice", notice_until__lt=day, region__startswith=region.rstrip("0")
-    ).values_list("pk", flat=True):
-        try:
-            cleared.append(claim_clear_notice(actor=actor, pk=pk, today=day).number)
-        except (ValidationError, Conflict):
-            continue
-    return cleared
+    due = list(
+        Claim.objects.filter(
+            status="notice", notice_until__lt=day, mismatch_count=0, region__startswith=region.rstrip("0")
+        )
+        .exclude(objections__status="open")
+        .order_by("pk")
+        .values_list("pk", "number", "region", "notice_until")
+    )
+    moved = change_states(
+        model=Claim,
+        items=[
+            Item(
+                pk, f"公示期满无异议 {number}", where, {"notice_until": until.isoformat() if until else None}
+            )
+            for pk, number, where, until in due
+        ],
+        machine=CLAIM,
+        action="clear_notice",
+        actor=actor,
+        reason="",
+    )
+    numbers = {pk: number for pk, number, _where, _until in due}
+    return [numbers[pk] for pk in moved.moved]
 
 
 # -- payment ------------------------------------------------------------------------------------
@@ -870,6 +932,23 @@ def notices_clear_due(*, actor: Actor, region: str, today: date | None = None) -
 
 def _batch_number(region: str) -> str:
     return f"PB-{region}-{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+_LINE_COLUMNS = (
+    "batch_id",
+    "line_no",
+    "claim_id",
+    "key",
+    "attempt",
+    "amount_fen",
+    "payee_kind",
+    "payee_name",
+    "payee_sealed",
+    "payee_masked",
+    "outcome",
+    "message",
+    "answered_at",
+)
 
 
 def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBatch:
@@ -905,37 +984,34 @@ def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBa
             region=region,
             summary=f"组建支付批次 {batch.number}",
         )
-        lines = []
-        total = 0
-        for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(candidates, start=1):
-            change_state(
+        # One set-based move for every candidate; a claim another batch took meanwhile is left out.
+        moved = set(
+            change_states(
                 model=Claim,
-                pk=pk,
+                items=[
+                    Item(pk, f"{number} 纳入支付批次 {batch.number}", region, {"batch": batch.number})
+                    for pk, number, *_rest in candidates
+                ],
                 machine=CLAIM,
                 action="batch",
                 actor=actor,
                 reason="",
-                summary=f"{number} 纳入支付批次 {batch.number}",
-                region=region,
                 values={"payment_attempt": F("payment_attempt") + 1},
-                changes={"batch": batch.number},
+            ).moved
+        )
+        if not moved:
+            raise ValidationError(
+                {"region": _("No claim is waiting for payment: another batch took them meanwhile.")}
             )
-            lines.append(
-                PaymentLine(
-                    batch=batch,
-                    line_no=n,
-                    claim_id=pk,
-                    key=payment.idempotency_key(number, attempt + 1),
-                    attempt=attempt + 1,
-                    amount_fen=amount,
-                    payee_kind=kind,
-                    payee_name=name,
-                    payee_sealed=sealed,
-                    payee_masked=masked,
-                )
+        lines = [
+            (batch.pk, n, pk, payment.idempotency_key(number, attempt + 1), attempt + 1, amount, kind, name,
+             sealed, masked, "", "", None)
+            for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(
+                (c for c in candidates if c[0] in moved), start=1
             )
-            total += amount
-        PaymentLine.objects.bulk_create(lines, batch_size=2000)
+        ]  # fmt: skip
+        insert_rows(PaymentLine, _LINE_COLUMNS, lines)
+        total = sum(line[5] for line in lines)
         PaymentBatch.objects.filter(pk=batch.pk).update(line_count=len(lines), total_fen=total)
     batch.refresh_from_db()
     return batch

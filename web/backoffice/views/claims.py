@@ -49,11 +49,22 @@ _MAX_BANK_FILE = 20 * 1024 * 1024
 @staff_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "").strip()
-    rows = selectors.review_queue(request.user, status=status if status in dict(present.statuses()) else None)
+    if status not in dict(present.statuses()):
+        status = ""
+    after = request.GET.get("after", "")
+    rows, more = selectors.review_queue(
+        request.user, status=status or None, after=int(after) if after.isdigit() else None
+    )
     return render(
         request,
         "backoffice/claims.html",
-        {"rows": [row(c) for c in rows], "statuses": present.statuses(), "chosen": status},
+        {
+            "rows": [row(c) for c in rows],
+            "statuses": present.statuses(),
+            "chosen": status,
+            "next_after": rows[-1].pk if more else None,
+            "paged": after.isdigit(),
+        },
     )
 
 
@@ -113,7 +124,11 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim_bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
-    form.set_choices(list(selectors.claims_for(request.user).values_list("pk", flat=True)))
+    # The choices are the posted claims the reviewer may read, not every claim of the district.
+    posted = [int(v) for v in request.POST.getlist("claims") if v.isdigit()]
+    form.set_choices(
+        list(selectors.claims_for(request.user).filter(pk__in=posted).values_list("pk", flat=True))
+    )
     if not form.is_valid():
         messages.error(request, _("Choose the claims and give one reason for all of them."))
         return redirect("backoffice:claims")
