@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from calls import selectors as calls_selectors
-from classes.models import Attendance, Result, Session, TrainingClass
+from classes.models import Attendance, Result, Session, Trainee, TrainingClass
 from institutions.models import Approval
 from skillsubsidy.claims import matching
 from skillsubsidy.institutions.model import Role as CatalogRole
@@ -26,24 +26,25 @@ def occupation_key(klass: TrainingClass) -> str:
 
 
 def planned_hours(klass: TrainingClass) -> tuple[Decimal | None, Decimal]:
-    """The class's planned hours in all (None without sessions) and online."""
-    rows = Session.objects.filter(training_class=klass)
-    total = rows.aggregate(total=Sum("hours"))["total"]
-    online = rows.filter(mode=Session.Mode.ONLINE).aggregate(total=Sum("hours"))["total"]
+    """The class's planned hours in all (None without sessions) and online, in one query."""
+    sums = Session.objects.filter(training_class=klass).aggregate(
+        total=Sum("hours"), online=Sum("hours", filter=Q(mode=Session.Mode.ONLINE))
+    )
+    total, online = sums["total"], sums["online"]
     return (Decimal(total) if total is not None else None), Decimal(online or 0)
 
 
-def hours_of(klass: TrainingClass) -> tuple[Decimal | None, dict[int, Decimal], dict[int, Decimal]]:
-    """The planned hours (None without sessions), and hours attended in all and online, by trainee id."""
-    planned = Session.objects.filter(training_class=klass).aggregate(total=Sum("hours"))["total"]
-    total: dict[int, Decimal] = {}
-    online: dict[int, Decimal] = {}
-    present = Attendance.objects.filter(session__training_class=klass, mark=Attendance.Mark.PRESENT)
-    for trainee_id, hours, mode in present.values_list("trainee_id", "session__hours", "session__mode"):
-        total[trainee_id] = total.get(trainee_id, Decimal(0)) + hours
-        if mode == Session.Mode.ONLINE:
-            online[trainee_id] = online.get(trainee_id, Decimal(0)) + hours
-    return (Decimal(planned) if planned is not None else None), total, online
+def attended_hours(trainee: Trainee) -> Decimal | None:
+    """The hours the trainee was present for in their class; None when nothing is recorded for them."""
+    marks = (
+        Attendance.objects.filter(trainee=trainee, session__training_class_id=trainee.training_class_id)
+        .order_by()
+        .values_list("mark", "session__hours")
+    )
+    rows = list(marks)
+    if not rows:
+        return None
+    return sum((hours for mark, hours in rows if mark == Attendance.Mark.PRESENT), Decimal(0))
 
 
 def project_in_tracking(klass: TrainingClass) -> bool | None:
@@ -68,13 +69,17 @@ def registry_of(klass: TrainingClass) -> matching.Registry:
         approvals = approvals.filter(occupation_code=klass.occupation_code)
     else:
         approvals = approvals.filter(occupation=klass.occupation)
-    return matching.Registry(tuple(approvals.values_list("valid_from", "valid_to")))
+    return matching.Registry(tuple(approvals.order_by().values_list("valid_from", "valid_to")))
 
 
 def known_for(
-    result: Result, *, minimum_hours: Decimal | None
+    result: Result, *, planned: Decimal | None, minimum_hours: Decimal | None = None
 ) -> tuple[matching.ClaimedCertificate, matching.Known]:
-    """The claimed certificate (as the result names it) and what matching compares it with."""
+    """The claimed certificate (as the result names it) and what matching compares it with.
+
+    Only the claimed person's part of the class is read: matching judges no one else. Their roster
+    row is the result's trainee (a person is on a class's roster once: trainee_once_per_class), so
+    the roster, attendance and completion decision are theirs, not the whole class's."""
     trainee = result.trainee
     klass = trainee.training_class
     issued = result.issued_on or date.min
@@ -96,28 +101,18 @@ def known_for(
         )
         for r in Result.objects.filter(issuer=result.issuer, certificate_no=result.certificate_no)
         .select_related("trainee__training_class")
+        .order_by()
     ]  # fmt: skip
-    planned, attended, _online = hours_of(klass)
-    roster = frozenset(klass.trainees.values_list("id_digest", flat=True))
-    recorded = set(
-        Attendance.objects.filter(session__training_class=klass).values_list("trainee_id", flat=True)
-    )
-    by_person = {
-        digest: attended.get(pk, Decimal(0)) if pk in recorded else None
-        for pk, digest in klass.trainees.values_list("pk", "id_digest")
-    }
+    attended = attended_hours(trainee)
+    decided = trainee.completion_override
     facts = matching.ClassFacts(
         starts_on=klass.start,
         ends_on=klass.end,
         planned_hours=planned,
-        roster=roster,
-        attended_hours={d: h for d, h in by_person.items() if h is not None},
+        roster=frozenset({trainee.id_digest}),
+        attended_hours={} if attended is None else {trainee.id_digest: attended},
         project_in_tracking=project_in_tracking(klass),
-        completion_set={
-            digest: decided
-            for digest, decided in klass.trainees.values_list("id_digest", "completion_override")
-            if decided is not None
-        },
+        completion_set={} if decided is None else {trainee.id_digest: decided},
     )
     return claimed, matching.Known(
         results=results, klass=facts, registry=registry_of(klass), minimum_hours=minimum_hours
