@@ -3,10 +3,12 @@ for the framework-free matching (skillsubsidy.claims.matching) and decision (ski
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from calls import selectors as calls_selectors
 from classes.models import Attendance, Result, Session, Trainee, TrainingClass
@@ -25,26 +27,34 @@ def occupation_key(klass: TrainingClass) -> str:
     return klass.occupation_code or klass.occupation
 
 
-def planned_hours(klass: TrainingClass) -> tuple[Decimal | None, Decimal]:
-    """The class's planned hours in all (None without sessions) and online, in one query."""
-    sums = Session.objects.filter(training_class=klass).aggregate(
-        total=Sum("hours"), online=Sum("hours", filter=Q(mode=Session.Mode.ONLINE))
-    )
-    total, online = sums["total"], sums["online"]
-    return (Decimal(total) if total is not None else None), Decimal(online or 0)
+@dataclass(frozen=True, slots=True)
+class ClassHours:
+    planned: Decimal | None  # the class's planned hours in all; None without sessions
+    planned_online: Decimal
+    attended: Decimal | None  # the trainee's hours present; None when nothing is recorded for them
 
 
-def attended_hours(trainee: Trainee) -> Decimal | None:
-    """The hours the trainee was present for in their class; None when nothing is recorded for them."""
-    marks = (
-        Attendance.objects.filter(trainee=trainee, session__training_class_id=trainee.training_class_id)
+def class_hours(trainee: Trainee) -> ClassHours:
+    """The class's planned hours and the trainee's attendance, in one query: every session of the
+    class with the trainee's mark at it, if any."""
+    sessions = (
+        Session.objects.filter(training_class_id=trainee.training_class_id)
+        .annotate(theirs=FilteredRelation("attendance", condition=Q(attendance__trainee_id=trainee.pk)))
         .order_by()
-        .values_list("mark", "session__hours")
+        .values_list("hours", "mode", "theirs__mark")
     )
-    rows = list(marks)
-    if not rows:
-        return None
-    return sum((hours for mark, hours in rows if mark == Attendance.Mark.PRESENT), Decimal(0))
+    planned: Decimal | None = None
+    online = attended = Decimal(0)
+    recorded = False
+    for hours, mode, mark in sessions:
+        planned = (planned or Decimal(0)) + hours
+        if mode == Session.Mode.ONLINE:
+            online += hours
+        if mark is not None:
+            recorded = True
+            if mark == Attendance.Mark.PRESENT:
+                attended += hours
+    return ClassHours(planned, online, attended if recorded else None)
 
 
 def project_in_tracking(klass: TrainingClass) -> bool | None:
@@ -72,10 +82,23 @@ def registry_of(klass: TrainingClass) -> matching.Registry:
     return matching.Registry(tuple(approvals.order_by().values_list("valid_from", "valid_to")))
 
 
+def numbered(certificate_no: str) -> QuerySet[Result]:
+    """The results that carry a certificate number (only passed ones carry one:
+    result_certificate_iff_passed), with their roster rows and classes."""
+    found = Result.objects.filter(certificate_no=certificate_no, passed=True)
+    return found.select_related("trainee__training_class").order_by()
+
+
 def known_for(
-    result: Result, *, planned: Decimal | None, minimum_hours: Decimal | None = None
+    result: Result,
+    *,
+    numbered: Iterable[Result],
+    hours: ClassHours,
+    minimum_hours: Decimal | None = None,
 ) -> tuple[matching.ClaimedCertificate, matching.Known]:
     """The claimed certificate (as the result names it) and what matching compares it with.
+    `numbered` are the results carrying its number (`numbered()`): those of its issuer are the
+    certificate's results.
 
     Only the claimed person's part of the class is read: matching judges no one else. Their roster
     row is the result's trainee (a person is on a class's roster once: trainee_once_per_class), so
@@ -99,16 +122,15 @@ def known_for(
             r.issued_on,
             r.passed,
         )
-        for r in Result.objects.filter(issuer=result.issuer, certificate_no=result.certificate_no)
-        .select_related("trainee__training_class")
-        .order_by()
-    ]  # fmt: skip
-    attended = attended_hours(trainee)
+        for r in numbered
+        if r.issuer == result.issuer
+    ]
+    attended = hours.attended
     decided = trainee.completion_override
     facts = matching.ClassFacts(
         starts_on=klass.start,
         ends_on=klass.end,
-        planned_hours=planned,
+        planned_hours=hours.planned,
         roster=frozenset({trainee.id_digest}),
         attended_hours={} if attended is None else {trainee.id_digest: attended},
         project_in_tracking=project_in_tracking(klass),

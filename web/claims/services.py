@@ -10,7 +10,7 @@ second live claim, and the refusal names the claim that holds the certificate.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -35,7 +35,7 @@ from common.actor import Actor, actor_user, authorise
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
 from common.transitions import change_state
-from institutions.selectors import clerk_institution
+from institutions.selectors import clerk_institution, clerk_institution_id
 from skillsubsidy.calendar import CalendarError
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.claims import matching, payment
@@ -117,29 +117,46 @@ def _claim_number(region: str) -> str:
     return f"SQ{region}{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
-def _find_result(actor: Actor, certificate_no: str) -> tuple[Result, str, str | None]:
-    """The passed result that carries `certificate_no` and belongs to the claimant; the channel; the
-    number of the live claim that already holds it, if any (read in the same query)."""
+# What a submission reads of the result, its roster row and its class (their sealed, JSON and free-text
+# columns are not needed: each costs a column to convert per submission).
+_SUBMISSION_READS = (
+    *("passed", "issuer", "certificate_type", "level", "certificate_no", "issued_on"),
+    *(f"trainee__{f}" for f in ("training_class", "name", "id_digest", "id_masked", "completion_override")),
+    *(
+        f"trainee__training_class__{f}"
+        for f in ("institution", "region", "title", "occupation_code", "occupation", "program")
+    ),
+    *(f"trainee__training_class__{f}" for f in ("project", "start", "end", "status")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    result: Result  # the claimant's result carrying the number
+    channel: str
+    winner: str | None  # the number of the live claim that holds it already, if any
+    numbered: Sequence[Result]  # every result carrying the number, the claimant's or not
+
+
+def _find_result(actor: Actor, certificate_no: str) -> _Found:
+    """The passed result that carries `certificate_no` and belongs to the claimant, with the channel,
+    and the live claim holding it read in the same query."""
     number = certificate_no.strip()
     live = Claim.objects.filter(result=OuterRef("pk"), status__in=LIVE).order_by().values("number")[:1]
-    found = (
-        Result.objects.filter(certificate_no=number, passed=True)
-        .select_related("trainee__training_class__institution")
-        .annotate(live_claim=Subquery(live))
-    )
+    found = list(facts.numbered(number).only(*_SUBMISSION_READS).annotate(live_claim=Subquery(live)))
     worker = worker_of(actor)
     if worker is not None:
         mine = [r for r in found if r.trainee.id_digest == worker.id_digest]
         channel = Claim.Channel.WORKER
     else:
-        institution = clerk_institution(actor)
+        institution = clerk_institution_id(actor)
         if institution is None:
             raise PermissionDenied("只有实名注册的劳动者或培训机构经办人可以申领")
-        mine = [r for r in found if r.trainee.training_class.institution_id == institution.pk]
+        mine = [r for r in found if r.trainee.training_class.institution_id == institution]
         channel = Claim.Channel.INSTITUTION
     if len(mine) != 1:
         raise UnknownCertificate(number)
-    return mine[0], channel, mine[0].live_claim
+    return _Found(mine[0], channel, mine[0].live_claim, found)
 
 
 def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
@@ -176,18 +193,16 @@ class _Read:
     """What a claim's decision and matching read about its certificate and class. None of it is what
     the person lock guards (that is the person's other claims), so it is read before the lock."""
 
-    planned: Decimal | None
-    planned_online: Decimal
+    hours: facts.ClassHours
     project_standard: ProjectStandard | None
     claimed: matching.ClaimedCertificate
     known: matching.Known
 
 
-def _read(result: Result) -> _Read:
-    klass = result.trainee.training_class
-    planned, planned_online = facts.planned_hours(klass)
-    claimed, known = facts.known_for(result, planned=planned)
-    return _Read(planned, planned_online, facts.project_standard(klass), claimed, known)
+def _read(result: Result, numbered: Sequence[Result]) -> _Read:
+    hours = facts.class_hours(result.trainee)
+    claimed, known = facts.known_for(result, numbered=numbered, hours=hours)
+    return _Read(hours, facts.project_standard(result.trainee.training_class), claimed, known)
 
 
 def _decide(
@@ -205,8 +220,8 @@ def _decide(
         level=facts.level_of(result.level),
         issued_on=result.issued_on or claimed_on,
         held=held,
-        hours=read.planned,
-        online_hours=read.planned_online if read.planned is not None else None,
+        hours=read.hours.planned,
+        online_hours=read.hours.planned_online if read.hours.planned is not None else None,
         project_standard=read.project_standard,
     )
     try:
@@ -250,9 +265,10 @@ def claim_submit(
     """Submit a claim for a certificate. The amount is the engine's (a client's amount is never read);
     a refused decision (e.g. `claim_window_expired`) is a NotEligible naming its codes, and nothing is
     written. A second live claim of the certificate is a DuplicateClaim naming the first."""
-    result, channel, winner = _find_result(actor, certificate_no)
-    if winner is not None:
-        raise DuplicateClaim(winner)
+    found = _find_result(actor, certificate_no)
+    if found.winner is not None:
+        raise DuplicateClaim(found.winner)
+    result, channel = found.result, found.channel
     trainee = result.trainee
     klass = trainee.training_class
     if channel == Claim.Channel.INSTITUTION:
@@ -268,7 +284,7 @@ def claim_submit(
     # standards' generation now (it rebuilds the engine only when that has changed), so the decision
     # sees every standard committed before the submission.
     engine = rules_engine(fresh=True)
-    read = _read(result)
+    read = _read(result, found.numbered)
     sealed = seal(account, masked=mask_account(account))
     try:
         with transaction.atomic():
@@ -288,7 +304,7 @@ def claim_submit(
                 channel=channel,
                 result=result,
                 training_class=klass,
-                institution=klass.institution,
+                institution_id=klass.institution_id,
                 region=klass.region,
                 program=klass.program,
                 certificate_type=result.certificate_type,
@@ -379,7 +395,8 @@ def claim_resubmit(
     if evidence is not None:
         values["evidence"] = dict(evidence)
     # The frozen decision stays, so only matching runs, at the standards date it was decided on.
-    mismatches = _mismatches(rules_engine(), claim.result, _read(claim.result), claim.standards_date)
+    read = _read(claim.result, list(facts.numbered(claim.result.certificate_no)))
+    mismatches = _mismatches(rules_engine(), claim.result, read, claim.standards_date)
     values.update(mismatches=[m.to_json() for m in mismatches], mismatch_count=len(mismatches))
     return change_state(
         model=Claim,
