@@ -266,8 +266,6 @@ def claim_submit(
     a refused decision (e.g. `claim_window_expired`) is a NotEligible naming its codes, and nothing is
     written. A second live claim of the certificate is a DuplicateClaim naming the first."""
     found = _find_result(actor, certificate_no)
-    if found.winner is not None:
-        raise DuplicateClaim(found.winner)
     result, channel = found.result, found.channel
     trainee = result.trainee
     klass = trainee.training_class
@@ -279,6 +277,8 @@ def claim_submit(
             raise ValidationError({"pledge_signed": "机构代领须签署诚信承诺书（002 · 附件4 · 8③）"})
     kind, account, payee_name = _payee(channel, payee)
     claimed_on = today or timezone.localdate()
+    if found.winner is not None:
+        raise DuplicateClaim(found.winner)
     # Everything but the person's other claims is read, and the payee sealed, before the person lock:
     # the lock then covers two reads, the decision and the writes. `fresh` asks the database for the
     # standards' generation now (it rebuilds the engine only when that has changed), so the decision
