@@ -92,12 +92,12 @@ def numbered(certificate_no: str) -> QuerySet[Result]:
 def known_for(
     result: Result,
     *,
-    numbered: Iterable[Result],
+    same_number: Iterable[Result],
     hours: ClassHours,
     minimum_hours: Decimal | None = None,
 ) -> tuple[matching.ClaimedCertificate, matching.Known]:
     """The claimed certificate (as the result names it) and what matching compares it with.
-    `numbered` are the results carrying its number (`numbered()`): those of its issuer are the
+    `same_number` are the results carrying its number (`numbered()`): those of its issuer are the
     certificate's results.
 
     Only the claimed person's part of the class is read: matching judges no one else. Their roster
@@ -122,7 +122,7 @@ def known_for(
             r.issued_on,
             r.passed,
         )
-        for r in numbered
+        for r in same_number
         if r.issuer == result.issuer
     ]
     attended = hours.attended

@@ -201,7 +201,7 @@ class _Read:
 
 def _read(result: Result, numbered: Sequence[Result]) -> _Read:
     hours = facts.class_hours(result.trainee)
-    claimed, known = facts.known_for(result, numbered=numbered, hours=hours)
+    claimed, known = facts.known_for(result, same_number=numbered, hours=hours)
     return _Read(hours, facts.project_standard(result.trainee.training_class), claimed, known)
 
 
