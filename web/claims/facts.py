@@ -3,14 +3,16 @@ for the framework-free matching (skillsubsidy.claims.matching) and decision (ski
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from calls import selectors as calls_selectors
 from claims.models import SupervisionCertificate
-from classes.models import Attendance, Result, Session, TrainingClass
+from classes.models import Attendance, Result, Session, Trainee, TrainingClass
 from institutions.models import Approval
 from skillsubsidy.claims import matching
 from skillsubsidy.institutions.model import Role as CatalogRole
@@ -26,25 +28,34 @@ def occupation_key(klass: TrainingClass) -> str:
     return klass.occupation_code or klass.occupation
 
 
-def planned_hours(klass: TrainingClass) -> tuple[Decimal | None, Decimal]:
-    """The class's planned hours in all (None without sessions) and online."""
-    rows = Session.objects.filter(training_class=klass)
-    total = rows.aggregate(total=Sum("hours"))["total"]
-    online = rows.filter(mode=Session.Mode.ONLINE).aggregate(total=Sum("hours"))["total"]
-    return (Decimal(total) if total is not None else None), Decimal(online or 0)
+@dataclass(frozen=True, slots=True)
+class ClassHours:
+    planned: Decimal | None  # the class's planned hours in all; None without sessions
+    planned_online: Decimal
+    attended: Decimal | None  # the trainee's hours present; None when nothing is recorded for them
 
 
-def hours_of(klass: TrainingClass) -> tuple[Decimal | None, dict[int, Decimal], dict[int, Decimal]]:
-    """The planned hours (None without sessions), and hours attended in all and online, by trainee id."""
-    planned = Session.objects.filter(training_class=klass).aggregate(total=Sum("hours"))["total"]
-    total: dict[int, Decimal] = {}
-    online: dict[int, Decimal] = {}
-    present = Attendance.objects.filter(session__training_class=klass, mark=Attendance.Mark.PRESENT)
-    for trainee_id, hours, mode in present.values_list("trainee_id", "session__hours", "session__mode"):
-        total[trainee_id] = total.get(trainee_id, Decimal(0)) + hours
+def class_hours(trainee: Trainee) -> ClassHours:
+    """The class's planned hours and the trainee's attendance, in one query: every session of the
+    class with the trainee's mark at it, if any."""
+    sessions = (
+        Session.objects.filter(training_class_id=trainee.training_class_id)
+        .annotate(theirs=FilteredRelation("attendance", condition=Q(attendance__trainee_id=trainee.pk)))
+        .order_by()
+        .values_list("hours", "mode", "theirs__mark")
+    )
+    planned: Decimal | None = None
+    online = attended = Decimal(0)
+    recorded = False
+    for hours, mode, mark in sessions:
+        planned = (planned or Decimal(0)) + hours
         if mode == Session.Mode.ONLINE:
-            online[trainee_id] = online.get(trainee_id, Decimal(0)) + hours
-    return (Decimal(planned) if planned is not None else None), total, online
+            online += hours
+        if mark is not None:
+            recorded = True
+            if mark == Attendance.Mark.PRESENT:
+                attended += hours
+    return ClassHours(planned, online, attended if recorded else None)
 
 
 def project_in_tracking(klass: TrainingClass) -> bool | None:
@@ -69,13 +80,30 @@ def registry_of(klass: TrainingClass) -> matching.Registry:
         approvals = approvals.filter(occupation_code=klass.occupation_code)
     else:
         approvals = approvals.filter(occupation=klass.occupation)
-    return matching.Registry(tuple(approvals.values_list("valid_from", "valid_to")))
+    return matching.Registry(tuple(approvals.order_by().values_list("valid_from", "valid_to")))
+
+
+def numbered(certificate_no: str) -> QuerySet[Result]:
+    """The results that carry a certificate number (only passed ones carry one:
+    result_certificate_iff_passed), with their roster rows and classes."""
+    found = Result.objects.filter(certificate_no=certificate_no, passed=True)
+    return found.select_related("trainee__training_class").order_by()
 
 
 def known_for(
-    result: Result, *, minimum_hours: Decimal | None
+    result: Result,
+    *,
+    same_number: Iterable[Result],
+    hours: ClassHours,
+    minimum_hours: Decimal | None = None,
 ) -> tuple[matching.ClaimedCertificate, matching.Known]:
-    """The claimed certificate (as the result names it) and what matching compares it with."""
+    """The claimed certificate (as the result names it) and what matching compares it with.
+    `same_number` are the results carrying its number (`numbered()`): those of its issuer are the
+    certificate's results.
+
+    Only the claimed person's part of the class is read: matching judges no one else. Their roster
+    row is the result's trainee (a person is on a class's roster once: trainee_once_per_class), so
+    the roster, attendance and completion decision are theirs, not the whole class's."""
     trainee = result.trainee
     klass = trainee.training_class
     issued = result.issued_on or date.min
@@ -95,30 +123,19 @@ def known_for(
             r.issued_on,
             r.passed,
         )
-        for r in Result.objects.filter(issuer=result.issuer, certificate_no=result.certificate_no)
-        .select_related("trainee__training_class")
-    ]  # fmt: skip
-    planned, attended, _online = hours_of(klass)
-    roster = frozenset(klass.trainees.values_list("id_digest", flat=True))
-    recorded = set(
-        Attendance.objects.filter(session__training_class=klass).values_list("trainee_id", flat=True)
-    )
-    by_person = {
-        digest: attended.get(pk, Decimal(0)) if pk in recorded else None
-        for pk, digest in klass.trainees.values_list("pk", "id_digest")
-    }
+        for r in same_number
+        if r.issuer == result.issuer
+    ]
+    attended = hours.attended
+    decided = trainee.completion_override
     facts = matching.ClassFacts(
         starts_on=klass.start,
         ends_on=klass.end,
-        planned_hours=planned,
-        roster=roster,
-        attended_hours={d: h for d, h in by_person.items() if h is not None},
+        planned_hours=hours.planned,
+        roster=frozenset({trainee.id_digest}),
+        attended_hours={} if attended is None else {trainee.id_digest: attended},
         project_in_tracking=project_in_tracking(klass),
-        completion_set={
-            digest: decided
-            for digest, decided in klass.trainees.values_list("id_digest", "completion_override")
-            if decided is not None
-        },
+        completion_set={} if decided is None else {trainee.id_digest: decided},
         special_group=bool(klass.special_group),
         supervision_certified=bool(klass.special_group)
         and SupervisionCertificate.objects.filter(training_class=klass).exists(),

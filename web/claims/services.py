@@ -10,16 +10,16 @@ second live claim, and the refusal names the claim that holds the certificate.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,11 +46,11 @@ from common.bulk import insert_rows
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
 from common.transitions import Item, change_state, change_states
-from institutions.selectors import clerk_institution
+from institutions.selectors import clerk_institution, clerk_institution_id
 from skillsubsidy.calendar import CalendarError
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.claims import matching, payment
-from skillsubsidy.claims.decide import ClaimInput, decide
+from skillsubsidy.claims.decide import ClaimInput, Frozen, decide
 from skillsubsidy.claims.lifecycle import CLAIM, LIVE, OBJECTION, PAYMENT_BATCH
 from skillsubsidy.claims.notice import NOTICE_DAYS, notice_end
 from skillsubsidy.claims.payee import PERSONAL, PayeeError, PayeeKind, check_payee, mask_account
@@ -59,7 +59,8 @@ from skillsubsidy.classes.ids import mask as mask_id
 from skillsubsidy.occupations import Level
 from skillsubsidy.regions import resolve_region
 from skillsubsidy.rules import checks
-from skillsubsidy.rules.request import Program, RequestError
+from skillsubsidy.rules.engine import Engine
+from skillsubsidy.rules.request import Program, ProjectStandard, RequestError
 from standards.selectors import engine as rules_engine
 
 CLOSED_CLASS = "closed"
@@ -135,25 +136,46 @@ def _claim_number(region: str) -> str:
     return f"SQ{region}{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
-def _find_result(actor: Actor, certificate_no: str) -> tuple[Result, str]:
-    """The passed result that carries `certificate_no` and belongs to the claimant; the channel."""
+# What a submission reads of the result, its roster row and its class (their sealed, JSON and free-text
+# columns are not needed: each costs a column to convert per submission).
+_SUBMISSION_READS = (
+    *("passed", "issuer", "certificate_type", "level", "certificate_no", "issued_on"),
+    *(f"trainee__{f}" for f in ("training_class", "name", "id_digest", "id_masked", "completion_override")),
+    *(
+        f"trainee__training_class__{f}"
+        for f in ("institution", "region", "title", "occupation_code", "occupation", "program")
+    ),
+    *(f"trainee__training_class__{f}" for f in ("project", "start", "end", "status")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    result: Result  # the claimant's result carrying the number
+    channel: str
+    winner: str | None  # the number of the live claim that holds it already, if any
+    numbered: Sequence[Result]  # every result carrying the number, the claimant's or not
+
+
+def _find_result(actor: Actor, certificate_no: str) -> _Found:
+    """The passed result that carries `certificate_no` and belongs to the claimant, with the channel,
+    and the live claim holding it read in the same query."""
     number = certificate_no.strip()
-    found = Result.objects.filter(certificate_no=number, passed=True).select_related(
-        "trainee__training_class__institution"
-    )
+    live = Claim.objects.filter(result=OuterRef("pk"), status__in=LIVE).order_by().values("number")[:1]
+    found = list(facts.numbered(number).only(*_SUBMISSION_READS).annotate(live_claim=Subquery(live)))
     worker = worker_of(actor)
     if worker is not None:
         mine = [r for r in found if r.trainee.id_digest == worker.id_digest]
         channel = Claim.Channel.WORKER
     else:
-        institution = clerk_institution(actor)
+        institution = clerk_institution_id(actor)
         if institution is None:
             raise PermissionDenied(_("Only a registered worker or an institution's clerk can claim."))
-        mine = [r for r in found if r.trainee.training_class.institution_id == institution.pk]
+        mine = [r for r in found if r.trainee.training_class.institution_id == institution]
         channel = Claim.Channel.INSTITUTION
     if len(mine) != 1:
         raise UnknownCertificate(number)
-    return mine[0], channel
+    return _Found(mine[0], channel, mine[0].live_claim, found)
 
 
 def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
@@ -171,59 +193,88 @@ def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
     return payee.kind, payee.account, payee.name
 
 
-def _minimum_hours(region: str, on: date, level: Level | None) -> Decimal | None:
+def _minimum_hours(engine: Engine, region: str, on: date, level: Level | None) -> Decimal | None:
     if level is None:
         return None
-    value = rules_engine().regime(resolve_region(region), on).value(checks.hours_minimum_name(level))
+    value = engine.regime(resolve_region(region), on).value(checks.hours_minimum_name(level))
     return Decimal(value) if isinstance(value, int | Decimal) else None
 
 
-def _held(person: str, exclude: int | None = None) -> tuple[tuple[str, Level], ...]:
-    """Every live or paid claim of the person, in every region: the certificates the held rule
-    compares with (000 · 附件1 · 备注3)."""
-    rows = Claim.objects.filter(person_digest=person, status__in=LIVE, level__gt=0)
-    if exclude is not None:
-        rows = rows.exclude(pk=exclude)
-    return tuple((key, Level(level)) for key, level in rows.values_list("occupation_key", "level"))
+def _live_claims(person: str) -> list[tuple[int, str, str, int]]:
+    """Every live or paid claim of the person, in every region, as (result id, number, occupation key,
+    level): the certificate's own claim, if any, and the certificates the held rule compares with."""
+    rows = Claim.objects.filter(person_digest=person, status__in=LIVE).order_by()
+    return list(rows.values_list("result_id", "number", "occupation_key", "level"))
 
 
-def _evaluate(
-    result: Result, claimed_on: date, exclude: int | None = None
-) -> tuple[Any, tuple[matching.Mismatch, ...]]:
-    trainee = result.trainee
-    klass = trainee.training_class
-    level = facts.level_of(result.level)
+def _held(live: list[tuple[int, str, str, int]]) -> tuple[tuple[str, Level], ...]:
+    """The certificates held for the held rule (000 · 附件1 · 备注3): the live claims with a level."""
+    return tuple((key, Level(level)) for _result, _number, key, level in live if level > 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a claim's decision and matching read about its certificate and class. None of it is what
+    the person lock guards (that is the person's other claims), so it is read before the lock."""
+
+    hours: facts.ClassHours
+    project_standard: ProjectStandard | None
+    claimed: matching.ClaimedCertificate
+    known: matching.Known
+
+
+def _read(result: Result, numbered: Sequence[Result]) -> _Read:
+    hours = facts.class_hours(result.trainee)
+    claimed, known = facts.known_for(result, same_number=numbered, hours=hours)
+    return _Read(hours, facts.project_standard(result.trainee.training_class), claimed, known)
+
+
+def _decide(
+    engine: Engine, result: Result, read: _Read, claimed_on: date, held: tuple[tuple[str, Level], ...]
+) -> Frozen:
+    klass = result.trainee.training_class
     # The engine checks the class's planned hours against the level's minimum (000 · 附件1 · 备注2);
     # matching checks each trainee's attendance against the plan.
-    planned, planned_online = facts.planned_hours(klass)
     claim_input = ClaimInput(
         region=klass.region,
         claimed_on=claimed_on,
         program=Program(klass.program),
         certificate_type=CertificateType(result.certificate_type),
         occupation=facts.occupation_key(klass),
-        level=level,
+        level=facts.level_of(result.level),
         issued_on=result.issued_on or claimed_on,
-        held=_held(trainee.id_digest, exclude),
-        hours=planned,
-        online_hours=planned_online if planned is not None else None,
-        project_standard=facts.project_standard(klass),
+        held=held,
+        hours=read.hours.planned,
+        online_hours=read.hours.planned_online if read.hours.planned is not None else None,
+        project_standard=read.project_standard,
     )
     try:
-        # The engine of the published catalogs and the standards the bureaus entered, as quotes use.
-        frozen = decide(claim_input, engine=rules_engine(fresh=True))
+        return decide(claim_input, engine=engine)
     except RequestError as exc:
         raise ValidationError({exc.field: exc.problem}) from None
-    minimum = _minimum_hours(klass.region, frozen.standards_date, level)
-    claimed, known = facts.known_for(result, minimum_hours=minimum)
-    return frozen, matching.match(claimed, known)
+
+
+def _mismatches(
+    engine: Engine, result: Result, read: _Read, standards_date: date
+) -> tuple[matching.Mismatch, ...]:
+    """Matching, with the level's minimum hours at the standards date of the claim's decision."""
+    minimum = _minimum_hours(
+        engine, result.trainee.training_class.region, standards_date, facts.level_of(result.level)
+    )
+    return matching.match(read.claimed, replace(read.known, minimum_hours=minimum))
 
 
 def _lock_person(person: str) -> None:
-    """Serialise a person's claims (the held rule reads their other claims): PostgreSQL locks the row;
-    SQLite queues writers at BEGIN IMMEDIATE."""
-    PersonLock.objects.get_or_create(digest=person)
-    list(PersonLock.objects.select_for_update().filter(digest=person).values_list("digest", flat=True))
+    """Serialise a person's claims (the held rule reads their other claims) on their PersonLock row.
+    One statement: the upsert creates the row, or locks the existing one as an UPDATE does, to the
+    end of the transaction (PostgreSQL; SQLite's writers are already queued at BEGIN IMMEDIATE)."""
+    table = connection.ops.quote_name(PersonLock._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (digest) VALUES (%s) "
+            "ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest",
+            [person],
+        )
 
 
 def claim_submit(
@@ -238,7 +289,8 @@ def claim_submit(
     """Submit a claim for a certificate. The amount is the engine's (a client's amount is never read);
     a refused decision (e.g. `claim_window_expired`) is a NotEligible naming its codes, and nothing is
     written. A second live claim of the certificate is a DuplicateClaim naming the first."""
-    result, channel = _find_result(actor, certificate_no)
+    found = _find_result(actor, certificate_no)
+    result, channel = found.result, found.channel
     trainee = result.trainee
     klass = trainee.training_class
     if channel == Claim.Channel.INSTITUTION:
@@ -262,29 +314,34 @@ def claim_submit(
             )
     kind, account, payee_name = _payee(channel, payee)
     claimed_on = today or timezone.localdate()
-    winner = Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
-    if winner is not None:
-        raise DuplicateClaim(winner)
+    if found.winner is not None:
+        raise DuplicateClaim(found.winner)
+    # Everything but the person's other claims is read, and the payee sealed, before the person lock:
+    # the lock then covers two reads, the decision and the writes. `fresh` asks the database for the
+    # standards' generation now (it rebuilds the engine only when that has changed), so the decision
+    # sees every standard committed before the submission.
+    engine = rules_engine(fresh=True)
+    read = _read(result, found.numbered)
+    sealed = seal(account, masked=mask_account(account))
     try:
         with transaction.atomic():
             _lock_person(trainee.id_digest)
-            # Read again under the lock: a claim committed meanwhile is this one's duplicate, not a
+            live = _live_claims(trainee.id_digest)
+            # A claim of this certificate committed meanwhile is this one's duplicate, not a
             # certificate "held" (which the engine would report as higher_or_same_level_held).
-            winner = (
-                Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
-            )
+            winner = next((number for pk, number, _key, _level in live if pk == result.pk), None)
             if winner is not None:
                 raise DuplicateClaim(winner)
-            frozen, mismatches = _evaluate(result, claimed_on)
+            frozen = _decide(engine, result, read, claimed_on, _held(live))
             if not frozen.eligible:
                 raise NotEligible(frozen.reasons, [r.message for r in frozen.blocking])
-            sealed = seal(account, masked=mask_account(account))
+            mismatches = _mismatches(engine, result, read, frozen.standards_date)
             claim = Claim.objects.create(
                 number=_claim_number(klass.region),
                 channel=channel,
                 result=result,
                 training_class=klass,
-                institution=klass.institution,
+                institution_id=klass.institution_id,
                 region=klass.region,
                 program=klass.program,
                 certificate_type=result.certificate_type,
@@ -374,7 +431,9 @@ def claim_resubmit(
         values.update(payee_kind=kind, payee_name=name, payee_sealed=sealed.token, payee_masked=sealed.masked)
     if evidence is not None:
         values["evidence"] = dict(evidence)
-    _frozen, mismatches = _evaluate(claim.result, claim.submitted_at.date(), exclude=claim.pk)
+    # The frozen decision stays, so only matching runs, at the standards date it was decided on.
+    read = _read(claim.result, list(facts.numbered(claim.result.certificate_no)))
+    mismatches = _mismatches(rules_engine(), claim.result, read, claim.standards_date)
     values.update(mismatches=[m.to_json() for m in mismatches], mismatch_count=len(mismatches))
     return change_state(
         model=Claim,
@@ -460,7 +519,9 @@ def supervision_certificate_record(
             for claim in Claim.objects.filter(training_class=klass, status="district_review").select_related(
                 "result__trainee__training_class"
             ):
-                _frozen, mismatches = _evaluate(claim.result, claim.submitted_at.date(), exclude=claim.pk)
+                # As on resubmission: the frozen decision stays; matching runs at its standards date.
+                read = _read(claim.result, list(facts.numbered(claim.result.certificate_no)))
+                mismatches = _mismatches(rules_engine(), claim.result, read, claim.standards_date)
                 codes = [m.code.value for m in mismatches]
                 if Claim.objects.filter(pk=claim.pk, status="district_review").update(
                     mismatches=[m.to_json() for m in mismatches], mismatch_count=len(mismatches)

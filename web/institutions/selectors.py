@@ -58,8 +58,18 @@ def clerk_institution(actor: Actor) -> Institution | None:
     user = actor_user(actor)
     if user is None or actor_role(user) != "institution":
         return None
-    clerk = Clerk.objects.select_related("institution").filter(user=user).first()
+    # One clerk row per user: the model's ordering (which joins the user for its name) is not needed.
+    clerk = Clerk.objects.select_related("institution").filter(user=user).order_by().first()
     return clerk.institution if clerk is not None else None
+
+
+def clerk_institution_id(actor: Actor) -> int | None:
+    """clerk_institution's id alone, for a hot path that needs no more (a claim's submission)."""
+    user = actor_user(actor)
+    if user is None or actor_role(user) != "institution":
+        return None
+    found: int | None = Clerk.objects.filter(user=user).values_list("institution_id", flat=True).first()
+    return found
 
 
 def clerks_of(institution: Institution) -> QuerySet[Clerk]:
