@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from skillsubsidy.bulk import building
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, Severity, entry_anomaly
 from skillsubsidy.occupations import (
@@ -160,6 +161,7 @@ def cross_source_anomalies(catalogs: list[CatalogVersion]) -> list[Anomaly]:
 SUGGESTED_NAMES = 200
 
 
+@building()
 def upload_anomalies(
     uploaded: CatalogVersion,
     published: Sequence[CatalogVersion],

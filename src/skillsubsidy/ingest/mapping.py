@@ -36,6 +36,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
+from skillsubsidy.bulk import building
 from skillsubsidy.catalog.model import (
     Anomaly,
     CatalogVersion,
@@ -389,19 +390,21 @@ class _RowReader:
         self.categories: dict[str, tuple[Category, bool] | None] = {}
         self.sections: dict[str, tuple[SectionKind, CertificateType | None] | None] = {}
 
-    def cell(self, row: Sequence[RawCell], field: Field) -> str:
-        col = self.fields.get(field)
-        return row[col].text.strip() if col is not None and col < len(row) else ""
+    def cells(self, row: Sequence[RawCell]) -> dict[Field, str]:
+        """The row's text in each mapped column, stripped; a field whose column the row lacks is
+        absent. Taken once per row: a row is read field by field a dozen times."""
+        n = len(row)
+        return {field: row[col].text.strip() for field, col in self.fields.items() if col < n}
 
-    def is_heading(self, row: Sequence[RawCell], texts: Sequence[str]) -> bool:
+    def is_heading(self, row: Sequence[RawCell], texts: Sequence[str], cells: dict[Field, str]) -> bool:
         """A section title across the table (一、职业技能等级项目), not an entry. `texts` are the
-        row's non-empty texts."""
-        serial = self.cell(row, Field.SERIAL)
+        row's non-empty texts, `cells` its mapped ones."""
+        serial = cells.get(Field.SERIAL, "")
         # The cheap tests first: a data row has a serial, or more than two texts.
         if _INT_RE.match(serial) or len(set(texts)) > 2 or _are_data_like(texts):
             return False
         spans = any(c.merged_from is not None and c.merged_from[0] == c.row for c in row)
-        return spans or not self.cell(row, Field.NAME) or bool(_ORDINAL_RE.match(normalise_text(serial)))
+        return spans or not cells.get(Field.NAME) or bool(_ORDINAL_RE.match(normalise_text(serial)))
 
     def set_label(self, label: str, table: RawTable, line: int) -> None:
         self.label = label
@@ -433,21 +436,23 @@ class _RowReader:
                 )
             )
 
-        if self.is_heading(row, texts):
+        cells = self.cells(row)
+        get = cells.get
+        if self.is_heading(row, texts, cells):
             self.set_label(_combine(texts), table, line)
             return
-        if label := self.cell(row, Field.CERTIFICATE_TYPE):
+        if label := get(Field.CERTIFICATE_TYPE):
             self.set_label(label, table, line)
-        serial = self.cell(row, Field.SERIAL) or None
+        serial = get(Field.SERIAL) or None
         # The serial belongs to the printed sequence even when the rest of the row is unusable.
         self.check_serial(serial, report)
-        parts = split_name(self.cell(row, Field.NAME))
+        parts = split_name(get(Field.NAME, ""))
         if not parts.name:
             report("empty_name", "row has no name; skipped", Severity.ERROR, serial)
             return
-        code = self.parse_code(self.cell(row, Field.CODE), serial, report)
+        code = self.parse_code(get(Field.CODE, ""), serial, report)
         category, matched = None, False
-        if text := self.cell(row, Field.CATEGORY):
+        if text := get(Field.CATEGORY):
             if text in self.categories:
                 parsed = self.categories[text]
             else:
@@ -457,13 +462,13 @@ class _RowReader:
             else:
                 report("bad_category", f"category {text!r} is not A, B or C", serial=serial)
         uplift = None
-        if text := self.cell(row, Field.UPLIFT):
+        if text := get(Field.UPLIFT):
             if m := _UPLIFT_RE.match(normalise_text(text)):
                 uplift = Decimal(m.group(1))
             else:
                 report("bad_uplift", f"uplift {text!r} is not a percentage", serial=serial)
         levels: tuple[int, ...] = ()
-        if text := self.cell(row, Field.LEVELS):
+        if text := get(Field.LEVELS):
             try:
                 levels = parse_levels(text)
             except ValueError:
@@ -474,8 +479,8 @@ class _RowReader:
                 section = self.sections[self.label]
             else:
                 section = self.sections[self.label] = _section_of(self.label)
-        programmes = self.cell(row, Field.PROGRAMMES)
-        occupation_name = self.cell(row, Field.OCCUPATION_NAME)
+        programmes = get(Field.PROGRAMMES)
+        occupation_name = get(Field.OCCUPATION_NAME)
         self.rows.append(
             ParsedRow(
                 table.source,
@@ -488,7 +493,7 @@ class _RowReader:
                 raw,
                 category=category,
                 matched=matched,
-                industry_class=self.cell(row, Field.INDUSTRY_CLASS) or None,
+                industry_class=get(Field.INDUSTRY_CLASS) or None,
                 programmes=tuple(p for p in _LIST_SPLIT_RE.split(programmes) if p) if programmes else (),
                 certificate_type=section[1] if section else None,
                 levels=levels,
@@ -580,6 +585,7 @@ def _locate_header(tables: Sequence[RawTable], header_row: int | None, guess: bo
     raise TableImportError(tables[0].source, "no header row found (no 序号, 编码, 名称 … in the first rows)")
 
 
+@building()
 def preview(
     tables: Sequence[RawTable],
     mapping: Mapping[int | str, Field | str | None] | None = None,
@@ -729,6 +735,7 @@ def _sections(pv: MappingPreview, title: str) -> tuple[dict[str | None, Section]
     return sections, assumptions
 
 
+@building()
 def to_catalog(
     preview_or_tables: MappingPreview | Sequence[RawTable],
     *,
