@@ -18,9 +18,15 @@ import openpyxl
 import pytest
 
 from skillsubsidy.catalog.model import CertificateType, SectionKind, Severity
-from skillsubsidy.ingest.bounded import tables_from_data, tables_to_data
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
-from skillsubsidy.ingest.tables import RawTable, TableImportError, join_wrapped, read_tables
+from skillsubsidy.ingest.tables import (
+    RawTable,
+    TableImportError,
+    join_wrapped,
+    read_tables,
+    tables_from_data,
+    tables_to_data,
+)
 from skillsubsidy.occupations import Marker, split_name
 
 from .fixtures_tables import (

@@ -58,7 +58,8 @@ def build(
     """`short` lists the trainees (by index) who attended only 52 of the 60 hours."""
     from stdnum.cn import uscc
 
-    first17 = f"5232061{uscc_serial:04d}MJL12"[:17]
+    # 52 (civil affairs · private non-enterprise unit), the district, then a 9-character number.
+    first17 = f"52{region}MJL{uscc_serial:06d}"
     institution = institution or Institution.objects.create(
         name=f"南通市示范职业培训学校{tag}",
         uscc=first17 + uscc.calc_check_digit(first17),

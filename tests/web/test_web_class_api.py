@@ -100,12 +100,22 @@ def test_a_bad_draft_names_the_field_and_the_value(world: Any) -> None:
     assert body["message"].startswith(expected)
 
 
-def test_attendance_through_the_api_names_each_session_by_its_date(world: Any) -> None:
+def test_attendance_through_the_api_names_each_session_by_its_date(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clerk = session(world.clerk)
     pk = clerk.post("/api/v1/classes", DRAFT, content_type="application/json").json()["id"]
     roster = SimpleUploadedFile("r.xlsx", roster_xlsx([("张三", ZHANG)]))
     clerk.post(f"/api/v1/classes/{pk}/roster", {"file": roster})
     clerk.post(f"/api/v1/classes/{pk}/filing")
+    early = clerk.post(f"/api/v1/classes/{pk}/moves", {"action": "start"}, content_type="application/json")
+    assert (early.status_code, early.json()["error"]["message"]) == (
+        422,
+        "本班备案的开班日期为2025-10-09，当天或之后才能开班（今天是2025-09-25）。",
+    )
+    # 2025-10-09 09:00 in Beijing: the class's first day.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 10, 9, 1, 0, tzinfo=UTC))
+    clerk = session(world.clerk)  # signed in again: two weeks idle ended the first session
     started = clerk.post(f"/api/v1/classes/{pk}/moves", {"action": "start"}, content_type="application/json")
     assert started.json()["status"] == "running"
     row = {"id_number": ZHANG, "mark": "present", "source": "device", "at": "2025-10-09T09:00:00+08:00"}

@@ -193,9 +193,18 @@ def test_a_refused_inspection_or_amendment_names_each_field_by_its_label(world: 
     assert "原因：" in shown and "reason" not in shown
 
 
-def test_attendance_imported_by_session_date_shows_on_the_class_page_by_date(world: Any) -> None:
+def test_attendance_imported_by_session_date_shows_on_the_class_page_by_date(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cls = filed_class(world, [("张三", ZHANG), ("李四", LI)])
     clerk = client_for(world.clerk)
+    early = clerk.post(f"/office/workspace/classes/{cls.pk}/move/", {"action": "start"})
+    assert (
+        "本班备案的开班日期为2025-10-09，当天或之后才能开班（今天是2025-09-25）。" in early.content.decode()
+    )
+    # 2025-10-09 09:00 in Beijing: the class's first day.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 10, 9, 1, 0, tzinfo=UTC))
+    clerk = client_for(world.clerk)  # signed in again: two weeks idle ended the first session
     clerk.post(f"/office/workspace/classes/{cls.pk}/move/", {"action": "start"})
     header = ("上课日期", "证件号码", "出勤情况", "来源", "时间")
     rows = [("2025-10-09", ZHANG, "出勤", "考勤机", "2025-10-09 09:00"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from class_support import clerk_of, draft, id_number, listed_institution, roster_xlsx, sessions, staff
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from web_support import make_staff
 
 from accounts.models import Role
@@ -195,7 +195,7 @@ def test_two_drafts_with_the_same_person_cannot_both_be_filed(world: Any) -> Non
 @pytest.mark.django_db
 def test_a_suspended_institution_files_nothing_and_its_running_class_is_flagged(world: Any) -> None:
     cls = filed(world, [ZHANG])
-    cls = classes.class_move(actor=world.clerk, training_class=cls, action="start")
+    cls = classes.class_move(actor=world.clerk, training_class=cls, action="start", today=START)
     assert selectors.institution_flag(cls) is None
     institutions.institution_move(
         institution=world.inst, actor=world.city, action="suspend", reason="检查发现问题", today=START
@@ -236,7 +236,9 @@ def test_a_clerk_acts_only_for_its_own_institution_and_bureaus_not_as_clerks(wor
 
 @pytest.mark.django_db
 def test_an_inspection_can_suspend_a_running_class_and_the_district_resumes_it(world: Any) -> None:
-    cls = classes.class_move(actor=world.clerk, training_class=filed(world, [ZHANG]), action="start")
+    cls = classes.class_move(
+        actor=world.clerk, training_class=filed(world, [ZHANG]), action="start", today=START
+    )
     classes.inspection_record(
         actor=world.district, training_class=cls, kind="spot_onsite", on=date(2025, 10, 10), outcome="failed",
         findings="实到 3 人，与名册不符", present=3, suspend=True,
@@ -267,10 +269,54 @@ def test_an_approved_amendment_moves_the_class_and_its_roster_dates(world: Any) 
 
 
 @pytest.mark.django_db
+def test_a_class_starts_on_its_filed_start_date_not_before(world: Any) -> None:
+    # 002 · 附件4 · 8②: the class is filed for its start date (and its roster checked on it).
+    cls = filed(world, [ZHANG])
+    with pytest.raises(ValidationError) as refused:
+        classes.class_move(
+            actor=world.clerk, training_class=cls, action="start", today=START - timedelta(days=1)
+        )
+    assert refused.value.messages == [
+        "本班备案的开班日期为2025-10-09，当天或之后才能开班（今天是2025-10-08）。"
+    ]
+    with translation.override("en"), pytest.raises(ValidationError) as in_english:
+        classes.class_move(actor=world.clerk, training_class=cls, action="start", today=LAST_ON_TIME)
+    assert in_english.value.messages == [
+        "This class can start on its filed start date, 2025-10-09, or later; today is 2025-09-25."
+    ]
+    assert TrainingClass.objects.get(pk=cls.pk).status == "filed"
+    assert not AuditRecord.objects.filter(action="class.start").exists()
+    assert classes.class_move(actor=world.clerk, training_class=cls, action="start", today=START).status == (
+        "running"
+    )
+
+
+@pytest.mark.django_db
+def test_a_start_date_moved_by_an_amendment_is_the_one_a_start_waits_for(world: Any) -> None:
+    cls = filed(world, [ZHANG])
+    stale = TrainingClass.objects.get(pk=cls.pk)  # read before the amendment, as an open page holds it
+    amendment = classes.amendment_propose(
+        actor=world.clerk, training_class=cls, changes={"start": "2025-10-10"}, reason="推迟一天"
+    )
+    classes.amendment_decide(actor=world.district, amendment=amendment, action="approve")
+    with pytest.raises(ValidationError) as refused:
+        classes.class_move(actor=world.clerk, training_class=stale, action="start", today=START)
+    assert refused.value.messages == [
+        "本班备案的开班日期为2025-10-10，当天或之后才能开班（今天是2025-10-09）。"
+    ]
+    moved = classes.class_move(
+        actor=world.clerk, training_class=stale, action="start", today=START + timedelta(days=1)
+    )
+    assert moved.status == "running"
+
+
+@pytest.mark.django_db
 def test_completion_comes_from_attendance_against_the_class_hours_where_the_region_sets_no_minimum(
     world: Any,
 ) -> None:
-    cls = classes.class_move(actor=world.clerk, training_class=filed(world, [ZHANG, LI]), action="start")
+    cls = classes.class_move(
+        actor=world.clerk, training_class=filed(world, [ZHANG, LI]), action="start", today=START
+    )
     at = timezone.make_aware(datetime(2025, 10, 9, 9))
     days = [START + timedelta(days=i) for i in range(8)]  # one session a day (class_support.sessions)
     rows = [
@@ -306,7 +352,7 @@ def test_attendance_names_a_session_by_its_date_and_by_its_number_only_when_the_
         actor=world.clerk, training_class=cls, file_name="r.xlsx", data=roster_xlsx([("张三", ZHANG)])
     )
     cls = classes.class_file(actor=world.clerk, training_class=cls, today=LAST_ON_TIME)
-    cls = classes.class_move(actor=world.clerk, training_class=cls, action="start")
+    cls = classes.class_move(actor=world.clerk, training_class=cls, action="start", today=START)
     at = timezone.make_aware(datetime(2025, 10, 9, 14))
     second_day = START + timedelta(days=1)
 
@@ -333,7 +379,7 @@ def test_attendance_names_a_session_by_its_date_and_by_its_number_only_when_the_
 def test_results_need_every_trainee_and_a_certificate_number_is_unique_per_issuer(world: Any) -> None:
     cls = filed(world, [ZHANG, LI, WANG])
     for action in ("start", "finish"):
-        cls = classes.class_move(actor=world.clerk, training_class=cls, action=action)
+        cls = classes.class_move(actor=world.clerk, training_class=cls, action=action, today=START)
     rows = [
         classes.ResultInput(ZHANG, True, "S2025-0001", date(2025, 11, 1)),
         classes.ResultInput(LI, True, "S2025-0001", date(2025, 11, 1)),

@@ -44,7 +44,7 @@ def trained(world: Any, people: list[str], *, finish: bool = True) -> TrainingCl
     )
     cls = classes.class_file(actor=world.clerk, training_class=cls, today=date(2025, 9, 25))
     for action in ("start", "finish") if finish else ("start",):
-        cls = classes.class_move(actor=world.clerk, training_class=cls, action=action)
+        cls = classes.class_move(actor=world.clerk, training_class=cls, action=action, today=START)
     return cls
 
 

@@ -131,6 +131,26 @@ def test_a_district_registers_through_the_form_and_lands_on_the_detail_page(tian
     assert 'value="list"' not in page  # the district cannot list
 
 
+def test_a_stored_code_that_is_not_valid_is_shown_as_stored_and_flagged_not_a_500(tianhe_staff: Any) -> None:
+    # The services refuse such a code; a record stored before they did (17 characters, as
+    # claims_world once wrote) must still be shown, and its conditions not passed on it.
+    inst = register(tianhe_staff)
+    short = WELDING_SCHOOL[:17]
+    Institution.objects.filter(pk=inst.pk).update(uscc=short)
+    client = client_for(tianhe_staff)
+    page = client.get(f"/office/institutions/{inst.pk}/")
+    assert page.status_code == 200
+    shown = page.content.decode()
+    flag = '<strong class="invalid-code">（不是有效的统一社会信用代码：应为18位）</strong>'
+    assert f"{short} {flag}" in shown
+    said = f"统一社会信用代码“{short}”无效（应为18位），无法据此核验，请更正代码"
+    assert f"<td>具有独立法人资格</td><td>未核验</td><td>{said}</td>" in shown
+    assert f"<td>在本地依法注册或登记</td><td>未核验</td><td>{said}</td>" in shown
+    english = client.get(f"/en/office/institutions/{inst.pk}/")
+    assert english.status_code == 200
+    assert "(not a valid credit code: it should have 18 characters)" in english.content.decode()
+
+
 def test_a_refused_registration_names_the_field_and_the_value(tianhe_staff: Any) -> None:
     bad = WELDING_SCHOOL[:-1] + ("Y" if WELDING_SCHOOL[-1] != "Y" else "X")
     response = client_for(tianhe_staff).post(

@@ -25,9 +25,9 @@ from common.actor import Actor, actor_user, authorise
 from skillsubsidy.catalog.model import Anomaly, Severity
 from skillsubsidy.catalog.model import CatalogVersion as CatalogVersion_
 from skillsubsidy.catalog.quality import upload_anomalies
-from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded, tables_from_data
+from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
-from skillsubsidy.ingest.tables import Limits, RawTable, TableImportError
+from skillsubsidy.ingest.tables import Limits, RawTable, TableData, TableImportError, tables_from_data
 from skillsubsidy.regions import UnknownRegion, resolve_region
 
 ALLOWED_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".txt")
@@ -79,7 +79,7 @@ def _reading(file_name: str) -> Iterator[None]:
         _PARSES.release()
 
 
-def _parse(file_name: str, data: bytes) -> list[dict[str, Any]]:
+def _parse(file_name: str, data: bytes) -> list[TableData]:
     """The file's tables as stored (`tables_to_data`), read once in a bounded child process at a
     lower priority than the request threads; TableImportError names the limit. The tables come back
     as data and are stored as such. The caller holds a place (`_reading`)."""

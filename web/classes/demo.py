@@ -152,7 +152,8 @@ def _move(
             reason="演示：调整教室",
         )
         return "filed"
-    cls = services.class_move(actor=clerk, training_class=cls, action="start")
+    # Started on its first day, as it would have been (a class never starts before its start date).
+    cls = services.class_move(actor=clerk, training_class=cls, action="start", today=cls.start)
     services.inspection_record(
         actor=district, training_class=cls, kind="first_class", on=cls.start, outcome="passed",
         findings="演示：首期班实地检查，人数与名册相符", present=len(people),

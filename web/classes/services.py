@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -594,10 +595,13 @@ def class_file(*, actor: Actor, training_class: TrainingClass, today: date) -> T
 
 
 def class_move(
-    *, actor: Actor, training_class: TrainingClass, action: str, reason: str = ""
+    *, actor: Actor, training_class: TrainingClass, action: str, reason: str = "", today: date | None = None
 ) -> TrainingClass:
     """A move of the CLASS table other than filing: the clerk withdraws, starts and finishes its own
-    class; bureau staff of the class's region suspend, resume, assess, close and cancel."""
+    class; bureau staff of the class's region suspend, resume, assess, close and cancel.
+
+    A class starts on its filed start date or later (`today`: the bureau's local date unless
+    given): it was filed for that date, and its roster was checked on it (002 · 附件4 · 8②)."""
     if action == "file":
         raise ValueError("filing checks the rules: use class_file")
     move = CLASS.transition(action)
@@ -613,6 +617,18 @@ def class_move(
             raise ValidationError(f"还有{missing}名学员没有考核结果，全部录入后才能完成考核")
     if action == "discard":
         raise ValueError("drafts are deleted with class_discard")
+    unless_changed: dict[str, Any] = {}
+    if action == "start":
+        day = today or timezone.localdate()
+        # The start date as stored now (an approved amendment may have moved it), and the same
+        # condition in the move's UPDATE, so a date moved meanwhile cannot let it through.
+        start = TrainingClass.objects.filter(pk=training_class.pk).values_list("start", flat=True).first()
+        if start is not None and day < start:
+            raise ValidationError(
+                _("This class can start on its filed start date, %(start)s, or later; today is %(today)s.")
+                % {"start": start.isoformat(), "today": day.isoformat()}
+            )
+        unless_changed["start__lte"] = day
     return change_state(
         model=TrainingClass,
         pk=training_class.pk,
@@ -622,6 +638,7 @@ def class_move(
         reason=reason,
         summary=f"{move.label_zh}：{training_class.title}",
         region=training_class.region,
+        unless_changed=unless_changed,
     )
 
 

@@ -127,11 +127,16 @@ def change_state(
     changes: Mapping[str, Any] | None = None,
     on_commit: Callable[[], None] | None = None,
     field: str = "status",
+    unless_changed: Mapping[str, Any] | None = None,
 ) -> M:
     """Move record `pk` of `model` by `action` of `machine`, setting `values` in the same UPDATE.
 
+    `unless_changed` adds filter conditions to that UPDATE: a rule the caller checked on a field
+    that another request may change meanwhile (a class's start date) holds when the row is written.
+
     Raises PermissionDenied (role), ValidationError (missing reason) or Conflict (the record is not
-    in a state the move leaves, or another request moved it first). Returns the record as stored."""
+    in a state the move leaves, or another request moved it first, or changed a field
+    `unless_changed` names). Returns the record as stored."""
     move, why = _permitted(machine, action, actor, reason)
     assert move.target is not None, f"{machine.name}.{action} removes the record: use remove_in_state"
     with transaction.atomic():
@@ -139,7 +144,7 @@ def change_state(
         if not move.leaves(before):
             raise _refuse(machine, move, before)
         updated = (
-            model._default_manager.filter(pk=pk, **{field: before})
+            model._default_manager.filter(pk=pk, **{field: before}, **(unless_changed or {}))
             .update(**{field: move.target, **(values or {})})
         )  # fmt: skip
         if not updated:

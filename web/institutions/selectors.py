@@ -36,7 +36,7 @@ from skillsubsidy.institutions.eligibility import (
     evaluate,
 )
 from skillsubsidy.institutions.lifecycle import INSTITUTION
-from skillsubsidy.institutions.model import Role, parse_uscc
+from skillsubsidy.institutions.model import InvalidUscc, Role, Uscc, parse_uscc
 from skillsubsidy.institutions.quality import (
     EvaluationFacts,
     ListingProposal,
@@ -93,6 +93,16 @@ def institution_for(actor: Actor, pk: int) -> Institution:
     return found
 
 
+def stored_uscc(institution: Institution) -> Uscc | InvalidUscc:
+    """The institution's code as read, or what is wrong with it: the services refuse an invalid
+    code, but a stored one may predate that (or have been written by hand), and its pages must
+    still show it, flagged, rather than fail."""
+    try:
+        return parse_uscc(institution.uscc)
+    except InvalidUscc as exc:
+        return exc
+
+
 def facts_of(institution: Institution) -> InstitutionFacts:
     latest: dict[str, FindingFacts] = {}
     for f in (
@@ -104,7 +114,7 @@ def facts_of(institution: Institution) -> InstitutionFacts:
             f.rule, FindingFacts(Outcome(f.outcome), f.evidence, f.reviewer.get_username(), f.at.date())
         )
     return InstitutionFacts(
-        uscc=parse_uscc(institution.uscc),
+        uscc=stored_uscc(institution),
         legal_form=institution.legal_form,
         bases=tuple(
             BasisFacts(BasisKind(b.kind), b.text, b.issuer, b.valid_from, b.valid_to)

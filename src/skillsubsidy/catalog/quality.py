@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from skillsubsidy.bulk import building
 from skillsubsidy.catalog.dataset import Dataset
 from skillsubsidy.catalog.model import Anomaly, CatalogVersion, Entry, Severity, entry_anomaly
 from skillsubsidy.occupations import (
@@ -59,18 +60,30 @@ def _elsewhere(labels: Iterable[tuple[str, str]]) -> dict[str, str]:
     for key, label in labels:
         keys_of[label].add(key)
     ordered = sorted(keys_of)
-    only: Counter[str] = Counter(next(iter(ks)) for ks in keys_of.values() if len(ks) == 1)
+    # The key of each label that only one key has: the labels a key's walk skips.
+    sole = {label: next(iter(ks)) for label, ks in keys_of.items() if len(ks) == 1}
+    only: Counter[str] = Counter(sole.values())
+    # Every key that has none of the first labels to itself alone shows those same labels: with
+    # one code under 100,000 names, all but ten keys. Their text is made once per count of more.
+    head = ordered[:SHOWN_ELSEWHERE]
+    walked = {sole[label] for label in head if label in sole}
+    common: dict[int, str] = {}
     out: dict[str, str] = {}
     for key in {k for ks in keys_of.values() for k in ks}:
         total = len(ordered) - only[key]
+        if key not in walked and total in common:
+            out[key] = common[total]
+            continue
         shown: list[str] = []
         for label in ordered:
             if len(shown) == SHOWN_ELSEWHERE:
                 break
-            if keys_of[label] != {key}:
+            if sole.get(label) != key:
                 shown.append(label)
         more = f"; and {total - len(shown)} more" if total > len(shown) else ""
         out[key] = "; ".join(shown) + more
+        if key not in walked:
+            common[total] = out[key]
     return out
 
 
@@ -148,6 +161,7 @@ def cross_source_anomalies(catalogs: list[CatalogVersion]) -> list[Anomaly]:
 SUGGESTED_NAMES = 200
 
 
+@building()
 def upload_anomalies(
     uploaded: CatalogVersion,
     published: Sequence[CatalogVersion],

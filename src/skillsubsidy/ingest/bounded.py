@@ -17,17 +17,17 @@ import resource
 import signal
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from skillsubsidy.ingest.tables import (
     DEFAULT_LIMITS,
     Limits,
-    RawCell,
     RawTable,
+    TableData,
     TableImportError,
-    read_tables,
+    read_tables_data,
+    tables_from_data,
 )
 
 
@@ -44,67 +44,6 @@ class ParseLimits:
     nice: int = 10
 
 
-def _table_to_data(t: RawTable) -> dict[str, Any]:
-    """One table as JSON-ready data. Compact when its cells stand where their place in the grid
-    says (every reader's case: a row's cells share its source row, and columns run on from the
-    first): the texts as a grid, the source row of each row, and only the exceptions (merged
-    copies, numbers) cell by cell. Otherwise every cell is [text, row, col(, from_row, from_col)]."""
-    meta = {
-        "source": t.source, "fmt": t.fmt, "index": t.index, "sheet": t.sheet, "page": t.page,
-        "inferred": t.inferred,
-    }  # fmt: skip
-    first = t.rows[0][0].col if t.rows and t.rows[0] else 1
-    regular = all(
-        all(c.row == row[0].row and c.col == first + j for j, c in enumerate(row)) for row in t.rows if row
-    ) and all(t.rows)
-    if not regular:
-        meta["rows"] = [[[c.text, c.row, c.col, *(c.merged_from or ())] for c in row] for row in t.rows]
-        return meta
-    meta["first_col"] = first
-    meta["lines"] = [row[0].row for row in t.rows]
-    meta["texts"] = [[c.text for c in row] for row in t.rows]
-    meta["merged"] = [
-        [i, j, *c.merged_from] for i, row in enumerate(t.rows) for j, c in enumerate(row) if c.merged_from
-    ]
-    meta["numeric"] = [[i, j] for i, row in enumerate(t.rows) for j, c in enumerate(row) if c.numeric]
-    return meta
-
-
-def tables_to_data(tables: list[RawTable]) -> list[dict[str, Any]]:
-    """Tables as JSON-ready data (`_table_to_data`), read back by `tables_from_data`."""
-    return [_table_to_data(t) for t in tables]
-
-
-def _rows_from_data(t: dict[str, Any]) -> tuple[tuple[RawCell, ...], ...]:
-    if "texts" not in t:  # cell by cell, as every upload stored before the compact form was
-        return tuple(
-            tuple(RawCell(c[0], c[1], c[2], (c[3], c[4]) if len(c) == 5 else None) for c in row)
-            for row in t["rows"]
-        )
-    first = t["first_col"]
-    grid = [
-        [RawCell(text, line, first + j) for j, text in enumerate(texts)]
-        for line, texts in zip(t["lines"], t["texts"], strict=True)
-    ]
-    for i, j, row, col in t["merged"]:
-        cell = grid[i][j]
-        grid[i][j] = RawCell(cell.text, cell.row, cell.col, (row, col), cell.numeric)
-    for i, j in t["numeric"]:
-        cell = grid[i][j]
-        grid[i][j] = RawCell(cell.text, cell.row, cell.col, cell.merged_from, True)
-    return tuple(tuple(row) for row in grid)
-
-
-def tables_from_data(data: list[dict[str, Any]]) -> list[RawTable]:
-    return [
-        RawTable(
-            source=t["source"], fmt=t["fmt"], index=t["index"], sheet=t["sheet"], page=t["page"],
-            inferred=t["inferred"], rows=_rows_from_data(t),
-        )
-        for t in data
-    ]  # fmt: skip
-
-
 def _why(returncode: int, stderr: str, limits: ParseLimits) -> str:
     if returncode in (-signal.SIGXCPU, -signal.SIGKILL) and "MemoryError" not in stderr:
         return f"reading it used more than the CPU limit of {limits.cpu_seconds} s"
@@ -116,13 +55,10 @@ def _why(returncode: int, stderr: str, limits: ParseLimits) -> str:
 def read_tables_bounded(path: Path, limits: ParseLimits, name: str | None = None) -> list[RawTable]:
     """`read_tables(path)` in a child process within `limits`; TableImportError names the file as
     `name` (the uploaded name rather than a temporary path) and, when a limit stopped it, the limit."""
-    source = name or path.name
-    return [replace(t, source=source) for t in tables_from_data(read_tables_data_bounded(path, limits, name))]
+    return tables_from_data(read_tables_data_bounded(path, limits, name))
 
 
-def read_tables_data_bounded(
-    path: Path, limits: ParseLimits, name: str | None = None
-) -> list[dict[str, Any]]:
+def read_tables_data_bounded(path: Path, limits: ParseLimits, name: str | None = None) -> list[TableData]:
     """`read_tables_bounded` as the data `tables_to_data` gives, straight from the child: what a
     caller that stores the tables keeps, without building them as objects in its own process."""
     source = name or path.name
@@ -142,7 +78,7 @@ def read_tables_data_bounded(
     answer = json.loads(done.stdout)
     if "error" in answer:
         raise TableImportError(source, answer["error"])
-    tables: list[dict[str, Any]] = answer["tables"]
+    tables: list[TableData] = answer["tables"]
     for t in tables:
         t["source"] = source
     return tables
@@ -161,7 +97,7 @@ def _child() -> None:
     # The soft limit sends SIGXCPU; the hard one, a second later, SIGKILL if that is caught.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     try:
-        tables = read_tables(Path(request["path"]), limits.tables)
+        tables = read_tables_data(Path(request["path"]), limits.tables)
     except TableImportError as exc:
         if isinstance(exc.__cause__, MemoryError):
             print(
@@ -172,7 +108,7 @@ def _child() -> None:
         else:
             print(json.dumps({"error": exc.detail}))
         return
-    print(json.dumps({"tables": tables_to_data(tables)}, ensure_ascii=False))
+    print(json.dumps({"tables": tables}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
+
+from skillsubsidy.bulk import building
 
 
 class TableImportError(ValueError):
@@ -46,8 +48,10 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True, slots=True)
-class RawCell:
+class RawCell(NamedTuple):
+    # A named tuple rather than a frozen dataclass: as immutable, and built about three times as
+    # fast, which counts at a million cells (a frozen dataclass sets each field through
+    # object.__setattr__).
     text: str
     row: int  # 1-based row in the source: the sheet's row number, or the row within the table
     col: int  # 1-based column in the source (grid column for Word tables)
@@ -86,6 +90,76 @@ class RawTable:
         return f"{self.source} · {part}" if part else self.source
 
 
+# --- the tables as data: what crosses the pipe from the parse process and what an upload stores --
+
+TableData = dict[str, Any]
+_T = TypeVar("_T")
+
+
+def table_to_data(t: RawTable) -> TableData:
+    """One table as JSON-ready data. Compact when its cells stand where their place in the grid
+    says (every reader's case: a row's cells share its source row, and columns run on from the
+    first): the texts as a grid, the source row of each row, and only the exceptions (merged
+    copies, numbers) cell by cell. Otherwise every cell is [text, row, col(, from_row, from_col)]."""
+    meta = {
+        "source": t.source, "fmt": t.fmt, "index": t.index, "sheet": t.sheet, "page": t.page,
+        "inferred": t.inferred,
+    }  # fmt: skip
+    first = t.rows[0][0].col if t.rows and t.rows[0] else 1
+    regular = all(
+        all(c.row == row[0].row and c.col == first + j for j, c in enumerate(row)) for row in t.rows if row
+    ) and all(t.rows)
+    if not regular:
+        meta["rows"] = [[[c.text, c.row, c.col, *(c.merged_from or ())] for c in row] for row in t.rows]
+        return meta
+    meta["first_col"] = first
+    meta["lines"] = [row[0].row for row in t.rows]
+    meta["texts"] = [[c.text for c in row] for row in t.rows]
+    meta["merged"] = [
+        [i, j, *c.merged_from] for i, row in enumerate(t.rows) for j, c in enumerate(row) if c.merged_from
+    ]
+    meta["numeric"] = [[i, j] for i, row in enumerate(t.rows) for j, c in enumerate(row) if c.numeric]
+    return meta
+
+
+def tables_to_data(tables: list[RawTable]) -> list[TableData]:
+    """Tables as JSON-ready data (`table_to_data`), read back by `tables_from_data`."""
+    return [table_to_data(t) for t in tables]
+
+
+def _rows_from_data(t: TableData) -> tuple[tuple[RawCell, ...], ...]:
+    if "texts" not in t:  # cell by cell, as every upload stored before the compact form was
+        return tuple(
+            tuple(RawCell(c[0], c[1], c[2], (c[3], c[4]) if len(c) == 5 else None) for c in row)
+            for row in t["rows"]
+        )
+    columns = range(t["first_col"], t["first_col"] + max(map(len, t["texts"]), default=0))
+    # tuple.__new__ builds each cell without a call through RawCell's own __new__ (which does only
+    # this), a third of the time of the half a million cells of a 100,000-row upload.
+    new = tuple.__new__
+    grid = [
+        [new(RawCell, (text, line, col, None, False)) for text, col in zip(texts, columns, strict=False)]
+        for line, texts in zip(t["lines"], t["texts"], strict=True)
+    ]
+    for i, j, row, col in t["merged"]:
+        grid[i][j] = grid[i][j]._replace(merged_from=(row, col))
+    for i, j in t["numeric"]:
+        grid[i][j] = grid[i][j]._replace(numeric=True)
+    return tuple(tuple(row) for row in grid)
+
+
+def table_from_data(t: TableData) -> RawTable:
+    return RawTable(
+        source=t["source"], fmt=t["fmt"], index=t["index"], sheet=t["sheet"], page=t["page"],
+        inferred=t["inferred"], rows=_rows_from_data(t),
+    )  # fmt: skip
+
+
+@building()
+def tables_from_data(data: list[TableData]) -> list[RawTable]:
+    return [table_from_data(t) for t in data]
+
+
 # Wrapped cells: a line break inside CJK text is layout, not a word boundary.
 _CJK = re.compile(r"[\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
@@ -105,13 +179,10 @@ def join_wrapped(text: str) -> str:
     return out
 
 
-def read_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
-    """Every table in the file, in document order; raise TableImportError for anything unusable or
-    past `limits`. Run it in a process with its own memory and CPU limits (`ingest.bounded`) on
-    files from outside: a library can still be driven to loop or allocate inside what it accepts."""
+def _read(path: Path, read: Callable[[], list[_T]]) -> list[_T]:
+    """`read()` with any library's error turned into one clear TableImportError naming the file."""
     suffix = path.suffix.lower()
-    reader = _READERS.get(suffix)
-    if reader is None:
+    if suffix not in _READERS:
         known = ", ".join(sorted(_READERS))
         hint = " (save it as .xlsx)" if suffix in (".xls", ".et") else ""
         hint = " (save it as .docx)" if suffix in (".doc", ".wps") else hint
@@ -119,17 +190,39 @@ def read_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
     if not path.is_file():
         raise TableImportError(path.name, f"file not found: {path}")
     try:
-        tables = reader(path, limits)
+        tables = read()
     except TableImportError:
         raise
     except Exception as exc:  # every library has its own error types; the user needs one clear message
         raise TableImportError(
             path.name, f"cannot read the file as {suffix[1:]} ({type(exc).__name__}: {exc})"
         ) from exc
-    tables = [t for t in tables if any(c.text for row in t.rows for c in row)]
     if not tables:
         raise TableImportError(path.name, "no table found in the file")
     return tables
+
+
+def read_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
+    """Every table in the file, in document order; raise TableImportError for anything unusable or
+    past `limits`. Run it in a process with its own memory and CPU limits (`ingest.bounded`) on
+    files from outside: a library can still be driven to loop or allocate inside what it accepts."""
+    # `_read` has refused an unknown suffix before it calls this.
+    return _read(
+        path,
+        lambda: [
+            t for t in _READERS[path.suffix.lower()](path, limits) if any(c.text for r in t.rows for c in r)
+        ],
+    )
+
+
+def read_tables_data(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[TableData]:
+    """`tables_to_data(read_tables(path, limits))`, with an .xlsx read straight into that form: its
+    cells never become RawCell objects, which is most of the time of a large sheet."""
+    suffix = path.suffix.lower()
+    direct = _DATA_READERS.get(suffix)
+    if direct is None:
+        return tables_to_data(read_tables(path, limits))
+    return _read(path, lambda: direct(path, limits))
 
 
 def _trim(grid: list[list[RawCell]]) -> tuple[tuple[RawCell, ...], ...]:
@@ -169,10 +262,12 @@ def _fill(
 #
 # One streaming pass over each worksheet's XML with expat's callbacks (no element tree, no object
 # per cell beyond its text): the limits are checked at each cell as it is met, and its value is
-# kept at the same time, so the sheet is read once and never materialised beyond the rectangle its
-# real cells fill. openpyxl is used for what it does well and cheaply (number formats, date serials),
-# not for the cells: its read-only reader builds several objects per cell and took 19 s for a
-# 100,000-row sheet that this pass reads in about 4 s on the same shared machine (ADR 0012).
+# turned into its text at the same time, so the sheet is read once and never materialised beyond
+# the rectangle its real cells fill. The sheet goes straight into the tables' data form (the
+# grid of texts that is stored), never through a RawCell per cell. openpyxl is used only for what it
+# does well (number formats, date serials), and imported only when a cell needs it: a sheet of
+# text and plain numbers never loads it (its import alone is most of a second). openpyxl's own
+# read-only reader builds several objects per cell and took 19 s for a 100,000-row sheet (ADR 0012).
 
 
 def _xlsx_text(value: Any, number_format: str) -> str:
@@ -191,11 +286,6 @@ def _xlsx_text(value: Any, number_format: str) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return join_wrapped(str(value))
-
-
-def _is_number(value: Any) -> bool:
-    # A roster's ID number stored as a number has lost digits already (classes.ids refuses it).
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _column_number(letters: str) -> int:
@@ -237,12 +327,13 @@ def _local(name: str) -> str:
     return name[name.rfind("}") + 1 :]
 
 
-def _expat(handlers: dict[str, Callable[..., None]]) -> Any:
-    """An expat parser with namespaces resolved, that refuses any document type declaration:
-    a workbook never has one, and a DTD is where entity expansion attacks live."""
+def _expat(handlers: dict[str, Callable[..., None]], *, namespaces: bool = True) -> Any:
+    """An expat parser that refuses any document type declaration: a workbook never has one, and
+    a DTD is where entity expansion attacks live. With `namespaces`, names are `uri}local`;
+    without, as written (`c`, or `x:c` under a prefix), which is cheaper per element."""
     from xml.parsers import expat
 
-    parser = expat.ParserCreate(namespace_separator="}")
+    parser = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
 
@@ -256,9 +347,11 @@ def _expat(handlers: dict[str, Callable[..., None]]) -> Any:
     return parser
 
 
-def _parse_member(zf: zipfile.ZipFile, member: str, handlers: dict[str, Callable[..., None]]) -> None:
+def _parse_member(
+    zf: zipfile.ZipFile, member: str, handlers: dict[str, Callable[..., None]], *, namespaces: bool = True
+) -> None:
     with zf.open(member) as stream:
-        _expat(handlers).ParseFile(stream)
+        _expat(handlers, namespaces=namespaces).ParseFile(stream)
 
 
 def _attrs(attrs: dict[str, str]) -> dict[str, str]:
@@ -290,20 +383,51 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
 @dataclass(slots=True)
 class _Book:
     sheets: list[tuple[str, str]]  # (name, member) of each worksheet, in the workbook's order
-    strings: list[str]
-    formats: list[str]  # number format code of each cell style (cellXfs), by index
-    epoch: datetime
+    strings: list[str]  # the shared strings, as cell texts (`join_wrapped`)
+    formats: list[int]  # number format id of each cell style (cellXfs), by index
+    custom: dict[int, str]  # the workbook's own number formats, by id
+    date1904: bool
+    # Per style: its number format and whether it shows a date (1) or a duration (2), found when
+    # a number of that style is first met.
+    styles: dict[int, tuple[str, int]]
+
+    def style(self, index: int) -> tuple[str, int]:
+        known = self.styles.get(index)
+        if known is None:
+            fmt = "General"  # a style the workbook does not define, or format 0
+            if index < len(self.formats):
+                number = self.formats[index]
+                fmt = self.custom.get(number) or ""
+                if not fmt and number:
+                    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+                    fmt = BUILTIN_FORMATS.get(number) or ""
+                fmt = fmt or "General"
+            kind = 0
+            if fmt != "General":  # neither a date nor a duration, and the common case
+                from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+
+                kind = 2 if is_timedelta_format(fmt) else 1 if is_date_format(fmt) else 0
+            known = self.styles[index] = (fmt, kind)
+        return known
+
+    def date(self, number: float, kind: int) -> Any:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+        try:
+            return from_excel(
+                number, CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900, timedelta=kind == 2
+            )
+        except (OverflowError, ValueError):
+            return "#VALUE!"
 
 
 def _read_book(zf: zipfile.ZipFile) -> _Book:
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-
     roots = _relationships(zf, "")
     book_part = next((p for kind, p in roots.values() if kind == "officeDocument"), "xl/workbook.xml")
     rels = _relationships(zf, book_part)
     sheet_ids: list[tuple[str, str]] = []
-    epoch = [CALENDAR_WINDOWS_1900]
+    date1904 = [False]
 
     def book_start(tag: str, raw: dict[str, str]) -> None:
         name = _local(tag)
@@ -314,19 +438,20 @@ def _read_book(zf: zipfile.ZipFile) -> _Book:
             )
             sheet_ids.append((attrs.get("name", ""), rid))
         elif name == "workbookPr" and _attrs(raw).get("date1904") in ("1", "true"):
-            epoch[0] = CALENDAR_MAC_1904
+            date1904[0] = True
 
     _parse_member(zf, book_part, {"StartElementHandler": book_start})
     sheets = [(name, rels[rid][1]) for name, rid in sheet_ids if rid in rels and rels[rid][0] == "worksheet"]
     strings: list[str] = []
     shared = next((p for kind, p in rels.values() if kind == "sharedStrings"), None)
     if shared and shared in zf.NameToInfo:
-        strings = _shared_strings(zf, shared)
-    formats: list[str] = []
+        strings = [join_wrapped(s) for s in _shared_strings(zf, shared)]
+    formats: list[int] = []
+    custom: dict[int, str] = {}
     styles = next((p for kind, p in rels.values() if kind == "styles"), None)
     if styles and styles in zf.NameToInfo:
-        formats = _cell_formats(zf, styles, BUILTIN_FORMATS)
-    return _Book(sheets, strings, formats, epoch[0])
+        formats, custom = _cell_formats(zf, styles)
+    return _Book(sheets, strings, formats, custom, date1904[0], {})
 
 
 def _shared_strings(zf: zipfile.ZipFile, member: str) -> list[str]:
@@ -363,9 +488,10 @@ def _shared_strings(zf: zipfile.ZipFile, member: str) -> list[str]:
     return strings
 
 
-def _cell_formats(zf: zipfile.ZipFile, member: str, builtin: dict[int, str]) -> list[str]:
+def _cell_formats(zf: zipfile.ZipFile, member: str) -> tuple[list[int], dict[int, str]]:
+    """The number format id of each cell style, and the workbook's own formats by id."""
     custom: dict[int, str] = {}
-    formats: list[str] = []
+    formats: list[int] = []
     depth = {"cellXfs": 0}
 
     def start(tag: str, raw: dict[str, str]) -> None:
@@ -378,175 +504,232 @@ def _cell_formats(zf: zipfile.ZipFile, member: str, builtin: dict[int, str]) -> 
             depth["cellXfs"] += 1
         elif name == "xf" and depth["cellXfs"]:
             fid = _attrs(raw).get("numFmtId") or "0"
-            number = int(fid) if fid.isdigit() else 0
-            formats.append(custom.get(number) or builtin.get(number) or "General")
+            formats.append(int(fid) if fid.isdigit() else 0)
 
     def end(tag: str) -> None:
         if _local(tag) == "cellXfs":
             depth["cellXfs"] -= 1
 
     _parse_member(zf, member, {"StartElementHandler": start, "EndElementHandler": end})
-    return formats
+    return formats, custom
 
 
-class _SheetReader:
-    """The cells of one worksheet, read in one expat pass and checked against the limits as met.
-
-    `cells` holds (row, col, type, style, text) for every <c> with a value; `box` is the rectangle
-    every <c> (valued or not) spans, the way the limits count it."""
-
-    def __init__(self, source: str, name: str, lim: Limits) -> None:
-        self.source, self.name, self.lim = source, name, lim
-        self.cells: list[tuple[int, int, str, int, str]] = []
-        self.merges: list[Box] = []
-        self.count = 0
-        self.row = self.col = 0
-        self.top = self.left = self.bottom = self.right = 0
-        self.cell: tuple[int, int, str, int] | None = None
-        self.collect = False  # inside a <v>, or a <t> of an inline string
-        self.phonetic = 0
-        self.parts: list[str] = []
-
-    def refuse(self, detail: str) -> TableImportError:
-        return TableImportError(self.source, f"sheet {self.name} {detail}")
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        name = tag[tag.rfind("}") + 1 :]
-        if name == "c":
-            pos = _cell_position(attrs.get("r") or "")
-            row, col = pos if pos else (self.row, self.col + 1)
-            self.row, self.col = row, col
-            self.count += 1
-            lim = self.lim
-            if row > lim.rows:
-                raise self.refuse(f"has a cell in row {row}; the limit is {lim.rows} rows")
-            if col > lim.columns:
-                raise self.refuse(f"has a cell in column {col}; the limit is {lim.columns} columns")
-            if self.count > lim.cells:
-                raise self.refuse(f"has more than {lim.cells} cells, the limit")
-            if not self.top or row < self.top:
-                self.top = row
-            if not self.left or col < self.left:
-                self.left = col
-            if row > self.bottom:
-                self.bottom = row
-            if col > self.right:
-                self.right = col
-            if (self.bottom - self.top + 1) * (self.right - self.left + 1) > lim.cells:
-                raise self.refuse(
-                    f"spans rows {self.top}–{self.bottom} and columns {self.left}–{self.right}, more "
-                    f"than {lim.cells} cells, the limit"
-                )
-            style = attrs.get("s") or "0"
-            self.cell = (row, col, attrs.get("t") or "n", int(style) if style.isdigit() else 0)
-            self.parts.clear()
-        elif name == "v" or (name == "t" and not self.phonetic):
-            self.collect = self.cell is not None
-        elif name == "row":
-            r = attrs.get("r") or ""
-            self.row = int(r) if r.isdigit() else self.row + 1
-            self.col = 0
-        elif name == "rPh":
-            self.phonetic += 1
-        elif name == "dimension":
-            self.dimension(attrs.get("ref") or "")
-        elif name == "mergeCell":
-            ends = [_cell_position(p) for p in (attrs.get("ref") or "").split(":")]
-            if len(ends) == 2 and ends[0] and ends[1]:
-                self.merges.append((ends[0][0], ends[0][1], ends[1][0], ends[1][1]))
-
-    def end(self, tag: str) -> None:
-        name = tag[tag.rfind("}") + 1 :]
-        if name == "c":
-            if self.cell is not None and self.parts:
-                self.cells.append((*self.cell, "".join(self.parts)))
-            self.cell = None
-        elif name in ("v", "t"):
-            self.collect = False
-        elif name == "rPh":
-            self.phonetic -= 1
-
-    def chars(self, data: str) -> None:
-        if self.collect:
-            self.parts.append(data)
-
-    def dimension(self, ref: str) -> None:
-        last = ref.split(":")[-1]
-        pos = _cell_position(last)
-        if pos and pos[0] > self.lim.rows:
-            raise self.refuse(f"declares {pos[0]} rows; the limit is {self.lim.rows} rows")
-        if pos and pos[1] > self.lim.columns:
-            raise self.refuse(f"declares {pos[1]} columns ({last}); the limit is {self.lim.columns} columns")
-
-    def read(self, zf: zipfile.ZipFile, member: str) -> None:
-        handlers: dict[str, Callable[..., None]] = {
-            "StartElementHandler": self.start,
-            "EndElementHandler": self.end,
-            "CharacterDataHandler": self.chars,
-        }
-        _parse_member(zf, member, handlers)
-
-
-def _xlsx_value(kind: str, raw: str, fmt: str, book: _Book, dates: dict[str, int]) -> Any:
-    """A cell's value as openpyxl's reader (data_only) gives it: numbers, dates by their number
-    format, booleans, shared and inline strings, and error codes as their text."""
-    if kind == "n":
-        number: float = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
-        kind_of_date = dates.get(fmt)
-        if kind_of_date is None:
-            from openpyxl.styles.numbers import is_date_format, is_timedelta_format
-
-            kind_of_date = dates[fmt] = 2 if is_timedelta_format(fmt) else 1 if is_date_format(fmt) else 0
-        if kind_of_date:
-            from openpyxl.utils.datetime import from_excel
-
-            try:
-                return from_excel(number, book.epoch, timedelta=kind_of_date == 2)
-            except (OverflowError, ValueError):
-                return "#VALUE!"
-        return number
+def _cell_value(kind: str, raw: str, style: str, book: _Book) -> tuple[str, bool]:
+    """A cell's text and whether the sheet stored it as a number, from its type, raw value and
+    style, as openpyxl's reader (data_only) gives the value: numbers, dates and durations by their
+    number format, booleans, shared and inline strings, formula results, and error codes as their
+    text. Raises ValueError or IndexError for a value that its type cannot hold."""
     if kind == "s":
-        return book.strings[int(raw)]
+        return book.strings[int(raw)], False
+    if kind == "n":
+        fmt, date_kind = book.style(int(style) if style.isdigit() else 0)
+        number: float = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+        if not date_kind:
+            # A roster's ID number stored as a number has lost digits already (classes.ids refuses it).
+            return _xlsx_text(number, fmt), True
+        value = book.date(number, date_kind)
+        return (join_wrapped(value) if isinstance(value, str) else _xlsx_text(value, fmt)), False
     if kind == "b":
-        return bool(int(raw))
+        return _xlsx_text(bool(int(raw)), "General"), False
     if kind == "d":
         from openpyxl.utils.datetime import from_ISO8601
 
-        return from_ISO8601(raw)  # type: ignore[no-untyped-call]
-    return raw  # str (a formula's text result), inlineStr, e (an error such as #N/A)
+        return _xlsx_text(from_ISO8601(raw), "General"), False  # type: ignore[no-untyped-call]
+    return join_wrapped(raw), False  # str (a formula's text result), inlineStr, e (an error such as #N/A)
 
 
-def _xlsx_table(source: str, name: str, reader: _SheetReader, book: _Book) -> RawTable:
-    r0, c0, r1, c1 = reader.top, reader.left, reader.bottom, reader.right
+# What the sheet pass does at each element, by local name; anything else is passed over.
+_CELL, _VALUE, _TEXT, _ROW, _PHONETIC, _DIMENSION, _MERGE = range(1, 8)
+_SHEET_TAGS = {
+    "c": _CELL, "v": _VALUE, "t": _TEXT, "row": _ROW, "rPh": _PHONETIC, "dimension": _DIMENSION,
+    "mergeCell": _MERGE,
+}  # fmt: skip
+_DIGITS = "0123456789"
+
+
+def _read_sheet(
+    zf: zipfile.ZipFile, member: str, source: str, sheet: str, lim: Limits, book: _Book
+) -> TableData | None:
+    """One worksheet in one expat pass, as table data; None when it holds no text.
+
+    Each <c> is checked against the limits as it is met (declared dimension, row, column, cell
+    count, the rectangle every <c> spans, valued or not) and its text kept at once. The handlers
+    are closures over local state, not methods: this runs a few million times for a large sheet.
+    """
+    max_rows, max_columns, max_cells = lim.rows, lim.columns, lim.cells
+    found: list[tuple[int, int, str, bool]] = []  # (row, col, text, stored as a number)
+    merges: list[Box] = []
+    parts: list[str] = []
+    kinds: dict[str, int] = {}  # tag as written → what it is
+    columns: dict[str, int] = {}  # column letters → number, for references already checked
+    bad: list[str] = []  # the first value its type cannot hold, reported after the pass
+    count = row = col = 0
+    top = left = bottom = right = 0
+    cell_row = cell_col = 0
+    cell_kind: str | None = None  # the type of the <c> being read; None outside one
+    cell_style = ""
+    collect = False  # inside a <v>, or a <t> of an inline string
+    phonetic = 0
+
+    def refuse(detail: str) -> TableImportError:
+        return TableImportError(source, f"sheet {sheet} {detail}")
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal count, row, col, top, left, bottom, right, cell_row, cell_col, cell_kind, cell_style
+        nonlocal collect, phonetic
+        kind = kinds.get(tag)
+        if kind is None:
+            kind = kinds[tag] = _SHEET_TAGS.get(tag[tag.rfind(":") + 1 :], 0)
+        if not kind:  # <is>, <r>, <f> …: most elements of a sheet of text
+            return
+        if kind == _CELL:
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip(_DIGITS)
+                number = columns.get(letters)
+                if number is not None and 0 < len(ref) - len(letters) <= 7:
+                    row, col = int(ref[len(letters) :]), number
+                elif m := _REF.match(ref):
+                    row, col = int(m.group(2)), _column_number(m.group(1))
+                    columns[m.group(1)] = col
+                else:
+                    col += 1
+            else:
+                col += 1
+            count += 1
+            if row > max_rows:
+                raise refuse(f"has a cell in row {row}; the limit is {max_rows} rows")
+            if col > max_columns:
+                raise refuse(f"has a cell in column {col}; the limit is {max_columns} columns")
+            if count > max_cells:
+                raise refuse(f"has more than {max_cells} cells, the limit")
+            if not top or row < top or col < left or row > bottom or col > right:
+                if not top or row < top:
+                    top = row
+                if not left or col < left:
+                    left = col
+                if row > bottom:
+                    bottom = row
+                if col > right:
+                    right = col
+                if (bottom - top + 1) * (right - left + 1) > max_cells:
+                    raise refuse(
+                        f"spans rows {top}–{bottom} and columns {left}–{right}, more than {max_cells} "
+                        "cells, the limit"
+                    )
+            cell_row, cell_col = row, col
+            cell_kind = attrs.get("t") or "n"
+            cell_style = attrs.get("s") or "0"
+            parts.clear()
+        elif kind == _VALUE or (kind == _TEXT and not phonetic):
+            collect = cell_kind is not None
+        elif kind == _ROW:
+            r = attrs.get("r") or ""
+            row = int(r) if r.isdigit() else row + 1
+            col = 0
+        elif kind == _PHONETIC:
+            phonetic += 1
+        elif kind == _DIMENSION:
+            last = (attrs.get("ref") or "").split(":")[-1]
+            pos = _cell_position(last)
+            if pos and pos[0] > max_rows:
+                raise refuse(f"declares {pos[0]} rows; the limit is {max_rows} rows")
+            if pos and pos[1] > max_columns:
+                raise refuse(f"declares {pos[1]} columns ({last}); the limit is {max_columns} columns")
+        elif kind == _MERGE:
+            ends = [_cell_position(p) for p in (attrs.get("ref") or "").split(":")]
+            if len(ends) == 2 and ends[0] and ends[1]:
+                merges.append((ends[0][0], ends[0][1], ends[1][0], ends[1][1]))
+
+    def end(tag: str) -> None:
+        nonlocal cell_kind, collect, phonetic
+        kind = kinds[tag]  # its start tag was met first
+        if not kind:
+            return
+        if kind == _CELL:
+            if cell_kind is not None and parts:
+                raw = parts[0] if len(parts) == 1 else "".join(parts)
+                if cell_kind in ("inlineStr", "str"):
+                    found.append((cell_row, cell_col, join_wrapped(raw), False))
+                else:
+                    try:
+                        found.append((cell_row, cell_col, *_cell_value(cell_kind, raw, cell_style, book)))
+                    except (ValueError, IndexError) as exc:
+                        if not bad:
+                            bad.append(
+                                f"cell {_column_letters(cell_col)}{cell_row} holds {raw[:40]!r}, "
+                                f"not a {cell_kind} value ({exc})"
+                            )
+            cell_kind = None
+        elif kind in (_VALUE, _TEXT):
+            collect = False
+        elif kind == _PHONETIC:
+            phonetic -= 1
+
+    def chars(data: str) -> None:
+        if collect:
+            parts.append(data)
+
+    handlers: dict[str, Callable[..., None]] = {
+        "StartElementHandler": start,
+        "EndElementHandler": end,
+        "CharacterDataHandler": chars,
+    }
+    _parse_member(zf, member, handlers, namespaces=False)
+    if bad:
+        raise refuse(bad[0])
+    if not count:
+        return None
+    return _sheet_data(source, sheet, (top, left, bottom, right), found, merges)
+
+
+def _sheet_data(
+    source: str, sheet: str, box: Box, found: list[tuple[int, int, str, bool]], merges: list[Box]
+) -> TableData | None:
+    """The grid of texts within the rectangle the cells span, merged ranges filled from their
+    top-left cell, trailing empty rows and columns dropped; None when no text is left."""
+    r0, c0, r1, c1 = box
     width = c1 - c0 + 1
-    slots: list[list[RawCell | None]] = [[None] * width for _ in range(r1 - r0 + 1)]
-    formats, dates = book.formats, dict[str, int]()
-    for row, col, kind, style, raw in reader.cells:
-        fmt = formats[style] if style < len(formats) else "General"
-        try:
-            value = raw if kind == "inlineStr" or kind == "str" else _xlsx_value(kind, raw, fmt, book, dates)
-        except (ValueError, IndexError) as exc:
-            raise TableImportError(
-                source,
-                f"sheet {name} cell {_column_letters(col)}{row} holds {raw[:40]!r}, "
-                f"not a {kind} value ({exc})",
-            ) from None
-        text = join_wrapped(value) if isinstance(value, str) else _xlsx_text(value, fmt)
-        slots[row - r0][col - c0] = RawCell(text, row, col, numeric=_is_number(value))
-    # Only the gaps get an empty cell of their own: a full sheet builds one object per cell.
-    grid = [
-        [c if c is not None else RawCell("", r0 + i, c0 + j) for j, c in enumerate(r)]
-        for i, r in enumerate(slots)
-    ]
-    del slots
-    for m_top, m_left, m_bottom, m_right in reader.merges:
+    texts = [[""] * width for _ in range(r1 - r0 + 1)]
+    numeric: set[tuple[int, int]] = set()
+    for row, col, text, is_number in found:
+        i, j = row - r0, col - c0
+        texts[i][j] = text
+        if is_number:
+            numeric.add((i, j))
+        elif numeric:
+            numeric.discard((i, j))  # a later cell at the same place replaces the first
+    found.clear()
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    for m_top, m_left, m_bottom, m_right in merges:
         top, left = m_top - r0, m_left - c0
-        if top < 0 or left < 0 or top >= len(grid) or left >= width:
+        if top < 0 or left < 0 or top >= len(texts) or left >= width:
             continue
-        bottom = min(m_bottom - r0 + 1, len(grid))
-        right = min(m_right - c0 + 1, width)
-        _fill(grid, top, left, bottom, right, grid[top][left].text, (m_top, m_left))
-    return RawTable(source, "xlsx", 1, _trim(grid), sheet=name)
+        text, origin = texts[top][left], (m_top, m_left)
+        for i in range(top, min(m_bottom - r0 + 1, len(texts))):
+            line = texts[i]
+            for j in range(left, min(m_right - c0 + 1, width)):
+                line[j] = text
+                numeric.discard((i, j))  # a filled cell is text, the origin included
+                if (i, j) == (top, left):
+                    merged.pop((i, j), None)
+                else:
+                    merged[(i, j)] = origin
+    while texts and not any(texts[-1]):
+        texts.pop()
+    while width and not any(line[width - 1] for line in texts):
+        width -= 1
+    if not texts:
+        return None
+    if width < len(texts[0]):
+        texts = [line[:width] for line in texts]
+    height = len(texts)
+    return {
+        "source": source, "fmt": "xlsx", "index": 1, "sheet": sheet, "page": None, "inferred": False,
+        "first_col": c0, "lines": list(range(r0, r0 + height)), "texts": texts,
+        "merged": sorted([i, j, *o] for (i, j), o in merged.items() if i < height and j < width),
+        "numeric": sorted([i, j] for i, j in numeric if i < height and j < width),
+    }  # fmt: skip
 
 
 def _column_letters(col: int) -> str:
@@ -557,17 +740,19 @@ def _column_letters(col: int) -> str:
     return letters
 
 
-def _read_xlsx(path: Path, lim: Limits) -> list[RawTable]:
+def _read_xlsx_data(path: Path, lim: Limits) -> list[TableData]:
     tables = []
     with _check_zip(path, lim) as zf:
         book = _read_book(zf)
         for name, member in book.sheets:
-            reader = _SheetReader(path.name, name, lim)
-            reader.read(zf, member)
-            if reader.count:
-                tables.append(_xlsx_table(path.name, name, reader, book))
-                reader.cells.clear()
+            table = _read_sheet(zf, member, path.name, name, lim, book)
+            if table is not None:
+                tables.append(table)
     return tables
+
+
+def _read_xlsx(path: Path, lim: Limits) -> list[RawTable]:
+    return tables_from_data(_read_xlsx_data(path, lim))
 
 
 # --- docx -------------------------------------------------------------------------------------
@@ -708,6 +893,10 @@ def _read_text(path: Path, lim: Limits) -> list[RawTable]:
     return _delimited(path, text, "text", "\t", lim)
 
 
+_DATA_READERS: dict[str, Callable[[Path, Limits], list[TableData]]] = {
+    ".xlsx": _read_xlsx_data,
+    ".xlsm": _read_xlsx_data,
+}
 _READERS: dict[str, Callable[[Path, Limits], list[RawTable]]] = {
     ".xlsx": _read_xlsx,
     ".xlsm": _read_xlsx,

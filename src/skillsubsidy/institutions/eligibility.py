@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from skillsubsidy.institutions.model import Uscc, legal_form_is_legal_person
+from skillsubsidy.institutions.model import InvalidUscc, Uscc, legal_form_is_legal_person
 from skillsubsidy.rules.checks import CheckResult, Standing, failed, not_in_force, passed, standing
 from skillsubsidy.rules.dates import add_months
 from skillsubsidy.rules.decision import Outcome, TraceStep
@@ -73,7 +73,9 @@ class FindingFacts:
 
 @dataclass(frozen=True, slots=True)
 class InstitutionFacts:
-    uscc: Uscc
+    # InvalidUscc when the stored code is not a valid one: the services refuse such a code, but a
+    # record written before they did, or by hand, still has to be shown and checked, not crash.
+    uscc: Uscc | InvalidUscc
     legal_form: str
     bases: tuple[BasisFacts, ...]
     serious_violations: tuple[date, ...]  # dates of recorded serious violations, breaches, dishonesty
@@ -86,6 +88,8 @@ def check_legal_person(facts: InstitutionFacts, *, rule: Resolved | None, on: da
     if (done := not_in_force(LEGAL_PERSON, rule, on)) is not None:
         return done
     assert rule is not None
+    if isinstance(facts.uscc, InvalidUscc):
+        return _invalid_code(LEGAL_PERSON, rule, facts.uscc)
     entity = facts.uscc.entity
     by_code = f"代码第1–2位 {entity.code}：{entity.authority}·{entity.name}"
     if entity.legal_person is True:
@@ -118,6 +122,8 @@ def check_local_registration(
     if (done := not_in_force(LOCAL, rule, on)) is not None:
         return done
     assert rule is not None and rule.parameter is not None
+    if isinstance(facts.uscc, InvalidUscc):
+        return _invalid_code(LOCAL, rule, facts.uscc)
     where = rule.parameter.region
     division = facts.uscc.division
     said = f"登记机关所在地 {division}（代码第3–8位），要求在{region_name(where)}登记"
@@ -228,6 +234,19 @@ def _texts(r: Resolved | None) -> tuple[str, ...]:
 
 def _basis_passed(source: str, value: str) -> CheckResult:
     return CheckResult(BASIS, Outcome.PASSED, None, (TraceStep(BASIS, source, value, Outcome.PASSED),))
+
+
+def _invalid_code(name: str, rule: Resolved, bad: InvalidUscc) -> CheckResult:
+    """Not checked: what the code would tell (its kind, its registering authority) cannot be read
+    from a code that is not valid, so the condition waits for the code to be corrected."""
+    said = f"统一社会信用代码“{bad.value}”无效（{bad.problem}），无法据此核验"
+    reason = Reason(ReasonCode.INPUT_MISSING, f"{said}，请更正代码")
+    return CheckResult(
+        name,
+        Outcome.NOT_CHECKED,
+        reason,
+        (TraceStep(name, rule.source, f"未核验：{said}", Outcome.NOT_CHECKED),),
+    )
 
 
 def _awaiting(name: str, rule: Resolved, value: str) -> CheckResult:

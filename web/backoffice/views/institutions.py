@@ -41,6 +41,7 @@ from institutions.forms import (
     TeacherForm,
 )
 from institutions.models import Basis, CreditEvent, Finding, Inspection, Institution
+from skillsubsidy.institutions.model import InvalidUscc
 from skillsubsidy.institutions.quality import evaluation_criteria
 
 ADD_FORMS: dict[str, Any] = {
@@ -112,11 +113,15 @@ def _detail(request: HttpRequest, institution: Institution, **forms: Any) -> Htt
         if institution.status in ("listed", "suspended")
         else None
     )
+    code = selectors.stored_uscc(institution)
     return render(
         request,
         "backoffice/institution.html",
         {
             "inst": institution,
+            "uscc_problem": present.pick((code.problem, code.problem_en))
+            if isinstance(code, InvalidUscc)
+            else None,
             "status": present.status_label(institution.status),
             "kind": present.kind_label(institution.kind),
             "region": present.region_label(institution.region),
