@@ -33,7 +33,7 @@ from claims.forms import (
     SupervisionForm,
 )
 from claims.models import Claim, NoticeSetting, Objection
-from claims.pages import claim_context, correct, form_errors, refused, row
+from claims.pages import claim_context, correct, form_errors, list_row, refused
 from classes.models import Result
 from common.actor import signed_in
 from common.errors import Conflict
@@ -55,11 +55,12 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     rows, more = selectors.review_queue(
         request.user, status=status or None, after=int(after) if after.isdigit() else None
     )
+    base = reverse("backoffice:claims")  # a claim's page is backoffice:claim, <list>/<pk>/
     return render(
         request,
         "backoffice/claims.html",
         {
-            "rows": [row(c) for c in rows],
+            "rows": [list_row(c, base) for c in rows],
             "statuses": present.statuses(),
             "chosen": status,
             "next_after": rows[-1].pk if more else None,
@@ -374,7 +375,7 @@ def _workspace_page(request: HttpRequest, errors: list[str] | None = None) -> Ht
         "workspace/claims.html",
         {
             "inst": institution,
-            "rows": [row(c) for c in rows],
+            "rows": [list_row(c, reverse("backoffice:workspace_claims")) for c in rows],
             "claimable": _claimable(institution.pk),
             "special_classes": selectors.special_group_classes(institution.pk),
             "errors": errors or [],
