@@ -242,8 +242,10 @@ def _nantong_claims() -> dict[str, AbstractUser]:
         actor=city, region="320600", effective_from=date(2025, 1, 1), working_days=5, reason="局务会决定"
     )
     claims.claim_pass_district(actor=district, pk=by_clerk[0].pk)
-    approved = claims.claim_approve(actor=city, pk=by_clerk[0].pk)
-    claims.objection_raise(claim_number=approved.number, text="此人未参加培训", raised_by="群众")
+    approved = claims.claim_approve(actor=city, pk=by_clerk[0].pk, today=date(2025, 9, 30))
+    claims.objection_raise(
+        claim_number=approved.number, text="此人未参加培训", raised_by="群众", today=date(2025, 10, 1)
+    )
     return {"district": district, "city": city, "clerk": world.clerk, "worker": worker.user}
 
 

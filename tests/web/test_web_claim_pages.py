@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import claims_world
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from web_support import client_for, make_staff
@@ -24,6 +26,9 @@ from skillsubsidy.claims import payment
 pytestmark = pytest.mark.django_db
 
 
+# The pages act on today; approving counts the notice's working days from it, so the clock is set to a
+# day the calendar covers with the weeks after it (the notice ends 2025-10-14, after National Day).
+@time_machine.travel(datetime(2025, 9, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True)
 def test_a_claim_runs_from_the_workspace_to_the_bank_through_the_pages() -> None:
     world = claims_world.build(short=(1,))
     clerk = client_for(world.clerk)
@@ -96,9 +101,7 @@ def test_a_claim_runs_from_the_workspace_to_the_bank_through_the_pages() -> None
     later = Claim.objects.get(pk=good.pk).notice_until
     assert later is not None
     for claim in (good, short):
-        services.claim_clear_notice(
-            actor=city_user, pk=claim.pk, today=date(later.year, later.month, later.day + 1)
-        )
+        services.claim_clear_notice(actor=city_user, pk=claim.pk, today=later + timedelta(days=1))
 
     built = city.post("/office/claims/batches/", {"region": "320600"})
     batch = PaymentBatch.objects.get()

@@ -1,16 +1,23 @@
-"""`manage.py load_demo` (`make demo`): a demo city through the services, marked, loaded once."""
+"""`manage.py load_demo` (`make demo`): a demo city through the services, marked, loaded once.
+
+The clock is set in-process: to a day whose year and the weeks after it the shipped working-day
+calendar covers (2004–2026), so that these tests mean the same in any year, and, for the dated-back
+demo, to days whose following weeks fall in 2027, for which no holiday notice is shipped."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from audit.models import AuditRecord
+from calendars.models import CalendarYear
 from catalogs.models import CatalogVersion
 from claims.models import Claim, Objection, PaymentBatch
 from classes import selectors
@@ -20,11 +27,26 @@ from standards.models import StandardValue
 from standards.selectors import generation
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _clock(day: date) -> time_machine.travel:
+    return time_machine.travel(datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI), tick=True)
+
+
+@pytest.fixture(autouse=True)
+def covered_clock() -> Iterator[None]:
+    """A Monday in June 2026: the demo's classes (up to 21 days ahead) and notices fall in 2026. A test
+    that sets another day travels on from here."""
+    with _clock(date(2026, 6, 1)):
+        yield
 
 
 def test_the_demo_puts_guangzhou_institutions_in_every_state_through_the_services() -> None:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
+    # Today is covered, so the demo is dated today and says nothing about the calendar.
+    assert not any(line.startswith("演示数据的日期") for line in out.getvalue().splitlines())
     assert out.getvalue().strip().splitlines()[0] == (
         "demo loaded: 11 institutions (applied 1, listed 3, proposed 1, rejected 1, removed 1, returned 1, "
         "suspended 1, under_review 1, withdrawn 1)"
@@ -113,7 +135,7 @@ def test_the_demo_has_claims_in_every_state_at_the_engines_amounts(settings: Any
     assert (demo.status, demo.region, demo.effective_from) == (
         "published",
         "440100",
-        date(timezone.localdate().year - 1, 1, 1),
+        date(2025, 1, 1),
     )
     assert all(v.source.startswith("【演示】") for v in StandardValue.objects.filter(region="440100"))
     claims = Claim.objects.all()
@@ -136,3 +158,42 @@ def test_the_demo_has_claims_in_every_state_at_the_engines_amounts(settings: Any
     # after the district confirmed the trainee's completion by hand.
     short = {c.status for c in claims if c.mismatch_count}
     assert short == {"district_review", "returned", "rejected"}
+
+
+# 2026-12-10 is the latest day whose class still to start (21 days on: 2026-12-31) and whose notice of
+# 5 working days (to 2026-12-17) the 2026 calendar covers. On 2026-12-28 that notice has ended but the
+# class is still open for enrolment; on 2027-01-15 the class has started too.
+@pytest.mark.parametrize(
+    ("today", "seen"),
+    [
+        (date(2026, 12, 28), "2 条公示中的演示申领公示期已满，门户不再接受对其的异议"),
+        (
+            date(2027, 1, 15),
+            "2 条公示中的演示申领公示期已满，门户不再接受对其的异议，"
+            "1 个演示班级已过开班日期，门户不再列为可报名",
+        ),
+    ],
+)
+def test_without_the_calendar_of_the_weeks_ahead_the_demo_is_dated_back_and_says_so(
+    today: date, seen: str
+) -> None:
+    out = io.StringIO()
+    with _clock(today):
+        call_command("load_demo", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[-1] == (
+        "演示数据的日期以 2026-12-10 为准：工作日历尚无 2027 年的节假日安排（请在后台录入国务院办公厅"
+        f"关于2027年部分节假日安排的通知后重新载入）；按今天（{today}）看，{seen}。"
+    )
+    # Everything else loads as on a covered day, dated from 2026-12-10.
+    assert lines[2] == (
+        "demo classes: 9 (assessed 1, cancelled 1, closed 1, draft 1, filed 1, finished 1, running 2, "
+        "suspended 1)"
+    )
+    assert lines[4].startswith("demo claims: 10 (")
+    filed = TrainingClass.objects.get(status="filed")
+    assert filed.start == date(2026, 12, 31)
+    assert {c.notice_until for c in Claim.objects.filter(status="notice")} == {date(2026, 12, 17)}
+    assert CatalogVersion.objects.get(catalog_id="guangzhou-demo").effective_from == date(2025, 1, 1)
+    # Nothing was made up for 2027: the calendar still has no such year.
+    assert not CalendarYear.objects.filter(year=2027).exists()

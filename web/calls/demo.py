@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts.models import Role
@@ -187,12 +188,14 @@ def load_call_demo(*, city: User, districts: dict[str, User], today: date) -> Pr
         reason="演示：局务会议确定预算、公示期，采用示例评分细则",
     )
     services.call_open(actor=city, pk=record.pk)
+    # The services stamp submissions with the real time, so the extension counts from the real today,
+    # which is later than the demo's day when load_demo dated it back for want of calendar data.
     for deadline in ("to_district", "to_city"):
         services.call_extend_deadline(
             actor=city,
             pk=record.pk,
             deadline=deadline,
-            until=today + timedelta(days=30),
+            until=timezone.localdate() + timedelta(days=30),
             reason="演示：文件规定的2023年截止日已过，为演示延长",
         )
     apps: dict[str, Application] = {}

@@ -23,6 +23,8 @@ from classes import services as class_services
 from classes.models import Result, Trainee
 from common.personal import unseal
 from institutions.models import Clerk
+from skillsubsidy.calendar import WorkCalendar
+from skillsubsidy.claims.notice import notice_end
 
 # The state each demo claim is brought to, one claim each: "refailed" is paid in a first batch whose
 # bank line failed, then put in a second batch; "objection" is on notice with an open objection;
@@ -32,6 +34,7 @@ PLAN = (
     "district_review", "rejected",
 )  # fmt: skip
 ON_NOTICE = frozenset({"notice", "objection"})
+NOTICE_WORKING_DAYS = 5  # the demo city's notice setting, below
 # Claims left with the mismatch matching found (the demo's attendance has one absence per trainee).
 STAY = frozenset({"district_review", "returned", "rejected"})
 
@@ -83,6 +86,12 @@ class ClaimsDemo:
         return out
 
 
+def notice_ends(calendar: WorkCalendar, today: date) -> date:
+    """The end of the notice of the claims the demo approves today: counting it needs the calendar up
+    to that day."""
+    return notice_end(calendar, today, NOTICE_WORKING_DAYS)
+
+
 def load_claims(staff: ClaimsStaff, today: date) -> ClaimsDemo:
     demo = ClaimsDemo()
     results = _results(len(PLAN))
@@ -92,7 +101,8 @@ def load_claims(staff: ClaimsStaff, today: date) -> ClaimsDemo:
     regions = {r.trainee.training_class.region[:4] + "00" for r in results}
     for region in sorted(regions):
         services.notice_setting_set(
-            actor=staff.city, region=region, effective_from=today - timedelta(days=400), working_days=5,
+            actor=staff.city, region=region, effective_from=today - timedelta(days=400),
+            working_days=NOTICE_WORKING_DAYS,
             reason="演示：本市申领公示期为5个工作日",
         )  # fmt: skip
     published = today - timedelta(days=30)
@@ -129,7 +139,7 @@ def load_claims(staff: ClaimsStaff, today: date) -> ClaimsDemo:
             continue
         if claim.mismatch_count and target not in STAY:
             claim = _fix_attendance(claim, actor, district)
-        _move(claim, target, actor, district, staff.city, published)
+        _move(claim, target, actor, district, staff.city, today, published)
         demo.made.append(claim)
         by_target[target] = claim
     demo.batches = _pay(staff.city, by_target)
@@ -188,7 +198,9 @@ def _fix_attendance(claim: Claim, claimant: User, district: User) -> Claim:
     )
 
 
-def _move(claim: Claim, target: str, claimant: User, district: User, city: User, published: date) -> None:
+def _move(
+    claim: Claim, target: str, claimant: User, district: User, city: User, today: date, published: date
+) -> None:
     """Bring a submitted claim towards `target`; paying is `_pay`'s."""
     pk = claim.pk
     if target == "district_review":
@@ -206,12 +218,12 @@ def _move(claim: Claim, target: str, claimant: User, district: User, city: User,
     services.claim_pass_district(actor=district, pk=pk)
     if target == "city_review":
         return
-    # A claim still on notice was approved today; the others' notice ended before today.
-    services.claim_approve(actor=city, pk=pk, today=date.today() if target in ON_NOTICE else published)
+    # A claim still on notice was approved on the demo's day; the others' notice ended before it.
+    services.claim_approve(actor=city, pk=pk, today=today if target in ON_NOTICE else published)
     if target in {"objection", "payable"}:
         objection = services.objection_raise(
             claim_number=claim.number, text="【演示】该学员培训期间在外地务工", raised_by="",
-            today=date.today() if target in ON_NOTICE else published,
+            today=today if target in ON_NOTICE else published,
         )  # fmt: skip
         if target == "payable":
             services.objection_answer(

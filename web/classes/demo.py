@@ -3,9 +3,9 @@ demo.py) file classes with rosters, the districts inspect and decide, results co
 is a class in every state, written through the services as people would write them. Trainees are
 made-up people with valid made-up ID numbers; every class is marked `demo=True` and named 【演示】….
 
-Past classes are filed on the day they would have been (21 days before their start); the class still
-to start is filed today, which needs the working-day calendar of its year: without it the class stays
-a draft and the loader says so."""
+Past classes are filed on the day they would have been (21 days before their start); the classes still
+to start are filed today. Filing needs the working-day calendar of each start's year, so `load_demo`
+dates the whole demo back until `filed_starts` are all covered."""
 
 from __future__ import annotations
 
@@ -49,6 +49,12 @@ PLANS = (
     Plan("焊工三级（高级工）新班", 4, "焊工", 3, 45, "draft", 6),
     Plan("家政服务员四级（中级工）班", 3, "家政服务员", 4, -5, "flagged", 8),
 )
+
+
+def filed_starts(today: date) -> list[date]:
+    """The start of every class the demo files: the filing deadline counts working days back from it
+    (002 · 附件4 · 8②), so the calendar must hold its year."""
+    return [today + timedelta(days=plan.starts_in) for plan in PLANS if plan.state != "draft"]
 
 
 def _people(first: int, n: int) -> list[tuple[str, str]]:
