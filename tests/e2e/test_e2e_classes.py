@@ -168,9 +168,14 @@ def test_a_clerk_files_a_class_on_time_and_it_runs_to_its_close(
     district.get_by_role("button", name="记录", exact=True).click()
     assert "首期班实地检查，签到与名册一致" in district.locator("body").inner_text()
 
+    # Two weeks before its start date the class cannot start; on that day it does.
     page.goto(detail)
     page.get_by_role("button", name="开班", exact=True).click()
     page.wait_for_load_state()
+    assert f"本班备案的开班日期为{start.isoformat()}，当天或之后才能开班" in page.locator("body").inner_text()
+    web_server.start_class_on_its_day("焊工四级浏览器测试班")
+    page.goto(detail)
+    assert "培训中" in page.locator("dl.facts").inner_text()
     # Each row names its session by its date (one session a day, as filed above).
     header = ("上课日期", "证件号码", "出勤情况", "来源", "时间")
     days = [start + timedelta(days=i) for i in range(8)]
