@@ -92,12 +92,12 @@ def _fill(classes: int, trainees: int) -> dict[str, Any]:
             end = start + timedelta(days=rnd.randrange(5, 40))
             spans.append((start, end))
             what = (f"基准班{i}", "", "焊工", 4, "skill_level", "training", "", start, end, "", "某地")
-            rows.append((inst.pk, inst.region, *what, "", "", "计划", states[i % 7], None, "[]", False))
+            rows.append((inst.pk, inst.region, *what, "", "", "计划", states[i % 7], None, "[]", False, ""))
         cur.executemany(
             f"INSERT INTO {table} (institution_id, region, title, occupation_code, occupation, level, "
             'certificate_type, program, project_ref, "start", "end", timetable, venue, online_platform, '
-            "online_courses, plan, status, filed_on, roster_report, demo, created_at) "
-            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s, CURRENT_TIMESTAMP)",
+            "online_courses, plan, status, filed_on, roster_report, demo, special_group, created_at) "
+            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s, CURRENT_TIMESTAMP)",
             rows,
         )
         cur.execute(f"SELECT id FROM {table} ORDER BY id")
