@@ -17,15 +17,14 @@ from __future__ import annotations
 import copy
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from stdnum.cn import uscc
 
-from conftest import PASSWORD, LiveServer, screenshot
+from conftest import E2E_NOW, PASSWORD, LiveServer, screenshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from calls_sample import sample
@@ -42,8 +41,8 @@ SELECTS = {"unit.kind", "projects[0].type", "projects[0].delivery", "projects[0]
 
 
 def later(days: int) -> str:
-    """A day counted from today in the call's time zone (negative: before today)."""
-    return (datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=days)).isoformat()
+    """A day counted from the server's today (negative: before today)."""
+    return (E2E_NOW.date() + timedelta(days=days)).isoformat()
 
 
 @pytest.fixture(scope="module")

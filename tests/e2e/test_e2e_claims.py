@@ -22,16 +22,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PASSWORD, REPO, LiveServer, screenshot
+from conftest import PASSWORD, LiveServer, screenshot
 
 SEED = """
 import json, django
@@ -51,13 +48,10 @@ print(json.dumps({"certificates": [world.certificate(0), world.certificate(1)], 
 
 @pytest.fixture(scope="module")
 def claim_world(web_server: LiveServer) -> Iterator[dict[str, Any]]:
-    env = {**web_server.env, "PYTHONPATH": f"{REPO / 'web'}{os.pathsep}{REPO / 'tests' / 'web'}",
-           "DJANGO_SETTINGS_MODULE": "config.settings"}  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", SEED], cwd=REPO / "web", env=env, capture_output=True,
-                          text=True, check=True, timeout=300)  # fmt: skip
+    seeded = web_server.script(SEED)
     web_server.manage("create_staff", "e2e-chongchuan", "--role", "district_bureau", "--region", "320613",
                       "--password-env", "E2E_PASSWORD")  # fmt: skip
-    yield json.loads(done.stdout.strip().splitlines()[-1])
+    yield json.loads(seeded.strip().splitlines()[-1])
 
 
 def register(page: Any, world: dict[str, Any], i: int) -> None:
@@ -140,11 +134,7 @@ print(services.notices_clear_due(actor=User.objects.get(username="nantong"), reg
 
 
 def _python(server: LiveServer, script: str) -> str:
-    env = {**server.env, "PYTHONPATH": f"{REPO / 'web'}{os.pathsep}{REPO / 'tests' / 'web'}",
-           "DJANGO_SETTINGS_MODULE": "config.settings"}  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO / "web", env=env, capture_output=True,
-                          text=True, check=True, timeout=300)  # fmt: skip
-    return done.stdout.strip().splitlines()[-1]
+    return server.script(script).strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -52,10 +51,6 @@ for who, action in ((d, "review"), (d, "propose"), (c, "list")):
     i = s.institution_move(institution=i, actor=who, action=action, reason="审核", today=date(2025, 1, 1))
 s.clerk_create(institution=i, actor=d, username="e2e-class-clerk", password=pw)
 """
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def number(birth: str, seq: int) -> str:
@@ -100,7 +95,7 @@ def login(page: Any, username: str) -> None:
 def test_a_clerk_files_a_class_on_time_and_it_runs_to_its_close(
     page: Any, browser: Any, web_server: LiveServer, institution: None, tmp_path: Path
 ) -> None:
-    start = today() + timedelta(days=14)
+    start = web_server.today + timedelta(days=14)
     login(page, "e2e-class-clerk")
     page.get_by_role("link", name="本机构培训班").click()
     page.get_by_role("link", name="新建开班备案").click()

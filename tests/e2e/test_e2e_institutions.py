@@ -11,16 +11,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from stdnum.cn import ric, uscc
 
-from conftest import PASSWORD, LiveServer, screenshot
+from conftest import E2E_NOW, PASSWORD, LiveServer, screenshot
 
 FIRST17 = "52440106MJE2E0010"
 CODE = FIRST17 + uscc.calc_check_digit(FIRST17)
@@ -30,7 +29,7 @@ CLERK = "e2e-inst-clerk"
 
 
 def server_day() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return E2E_NOW.date()
 
 
 def today() -> str:
