@@ -102,6 +102,14 @@ def test_occupation_codes_and_dates_are_not_mistaken_for_personal_data() -> None
     assert mask_personal_data(text) == text
 
 
+def test_a_claim_number_is_kept_whole_beside_masked_personal_data() -> None:
+    # Its 14 to 20 digits in a row once passed for a bank account and were masked in the audit trail.
+    text = "申领 SQ320613202612061234AB 已提交，账号 6222021234567890123，另见 SQ3206132026120612AB3F"
+    assert mask_personal_data(text) == (
+        "申领 SQ320613202612061234AB 已提交，账号 6222********0123，另见 SQ3206132026120612AB3F"
+    )
+
+
 def test_personal_data_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("skillsubsidy.test")
     logger.addFilter(MaskPersonalDataFilter())
