@@ -67,6 +67,23 @@ def test_a_move_from_a_state_the_table_does_not_leave_is_a_conflict_naming_both_
 
 
 @pytest.mark.django_db
+def test_a_move_of_a_record_that_no_longer_exists_is_a_conflict_naming_it(
+    draft: CatalogVersion, jiangsu_staff: Any
+) -> None:
+    pk = draft.pk
+    draft.delete()
+    with pytest.raises(
+        Conflict, match=rf"{CatalogVersion._meta.verbose_name} {pk} no longer exists"
+    ) as caught:
+        change_state(
+            model=CatalogVersion, pk=pk, machine=CATALOG_VERSION, action="publish", actor=jiangsu_staff,
+            reason="ok", summary="published",
+        )  # fmt: skip
+    assert caught.value.shown == "该记录已不存在。"  # what a Chinese page shows
+    assert not AuditRecord.objects.filter(action="catalog.publish", target_id=str(pk)).exists()
+
+
+@pytest.mark.django_db
 def test_a_role_the_table_does_not_name_may_not_move(draft: CatalogVersion) -> None:
     with pytest.raises(PermissionDenied, match=r"system may not catalog_version\.publish"):
         _publish(draft, None)
