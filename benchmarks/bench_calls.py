@@ -19,18 +19,16 @@ taken on is shared; re-measure on a quiet one.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
-import secrets
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from benchmarks.webchild import run_child, setup_child
+
 DISTRICTS = ("440103", "440104", "440105", "440106", "440111", "440112", "440113", "440114", "440115")
 CRITERIA = ("qualification", "need", "resources", "plan", "employment", "budget")
 
@@ -129,26 +127,14 @@ def _fill(n: int) -> Any:
 
 
 def child(n: int, repeat: int) -> dict[str, Any]:
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_child()
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from calls import present, selectors
     from calls.models import Application
     from skillsubsidy.calls.scoring import Mark, rank
     from skillsubsidy.calls.scoring import Review as ScoreReview
 
-    setup_test_environment()
-    # The manifest storage of production needs `collectstatic`; the pages render without it here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     record = _fill(n)
     out: dict[str, Any] = {"applications": n, "fill_seconds": round(time.perf_counter() - t0, 1)}
@@ -175,17 +161,8 @@ def child(n: int, repeat: int) -> dict[str, Any]:
 
 
 def _run(n: int, repeat: int, var: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-    env.update({"PYTHONPATH": f"{REPO / 'web'}:{REPO}", "DJANGO_SETTINGS_MODULE": "config.settings",
-                "DJANGO_SECRET_KEY": "bench-only", "DATABASE_URL": f"sqlite:///{var / f'calls-{n}.sqlite3'}",
-                "SKILLSUBSIDY_VAR_DIR": str(var), "SKILLSUBSIDY_DATA_KEYS": key})  # fmt: skip
-    cmd = [sys.executable, "-m", "benchmarks.bench_calls", "--child", str(n), "--repeat", str(repeat)]
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"applications": n, "error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    argv = [str(n), "--repeat", str(repeat)]
+    return run_child("benchmarks.bench_calls", argv, f"sqlite:///{var / f'calls-{n}.sqlite3'}", var)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,10 +5,7 @@ chain; raced against single moves on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,8 +13,7 @@ from typing import Any
 import claims_world
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from test_web_transitions import _fresh_postgres
-from web_support import make_staff
+from web_support import fresh_postgres, make_staff, race
 
 from accounts.models import Role
 from audit.models import AuditRecord
@@ -28,7 +24,6 @@ from common.errors import Conflict
 from common.transitions import Item, Moved, change_state, change_states
 from skillsubsidy.claims.lifecycle import CLAIM
 
-WEB = Path(__file__).resolve().parents[2] / "web"
 SCHOOL = services.PayeeInput("institution_account", "310012345678", "南通市示范职业培训学校")
 
 
@@ -203,21 +198,6 @@ def test_the_review_list_pages_by_key_in_review_order_without_gaps_or_repeats(
 ROUNDS, PER_ROUND = 10, 6
 
 
-def _race(database_url: str, tmp_path: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
-    tests = str(Path(__file__).parent)
-    env.update({"PYTHONPATH": f"{WEB}{os.pathsep}{tests}", "DJANGO_SETTINGS_MODULE": "config.settings",
-                "DJANGO_SECRET_KEY": "x", "DATABASE_URL": database_url,
-                "SKILLSUBSIDY_VAR_DIR": str(tmp_path)})  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("race_bulk.py")), str(ROUNDS), str(PER_ROUND)],
-        cwd=WEB, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-4000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def _assert_each_record_moved_once(result: dict[str, Any]) -> None:
     for n, round_ in enumerate(result["rounds"]):
         assert {k: v for k, v in round_.items() if k != "single_wins"} == {
@@ -232,14 +212,14 @@ def _assert_each_record_moved_once(result: dict[str, Any]) -> None:
 def test_two_bulk_moves_racing_single_moves_move_each_record_once_on_sqlite(tmp_path: Path) -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("the SQLite race runs in the SQLite run")
-    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path)
+    result = race("race_bulk.py", f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, ROUNDS, PER_ROUND)
     assert result["vendor"] == "sqlite"
     _assert_each_record_moved_once(result)
 
 
 @pytest.mark.postgres
 def test_two_bulk_moves_racing_single_moves_move_each_record_once_on_postgresql(tmp_path: Path) -> None:
-    with _fresh_postgres() as url:
-        result = _race(url, tmp_path)
+    with fresh_postgres() as url:
+        result = race("race_bulk.py", url, tmp_path, ROUNDS, PER_ROUND)
     assert result["vendor"] == "postgresql"
     _assert_each_record_moved_once(result)

@@ -5,31 +5,13 @@ the collective decision at once leave one meeting and one decision per applicati
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_transitions import _fresh_postgres
+from web_support import fresh_postgres, race
 
-WEB = Path(__file__).resolve().parents[2] / "web"
 ROUNDS = 6
-
-
-def _race(database_url: str, tmp_path: Path) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
-    env.update({"PYTHONPATH": str(WEB), "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
-                "DATABASE_URL": database_url, "SKILLSUBSIDY_VAR_DIR": str(tmp_path)})  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("race_calls.py")), str(ROUNDS)],
-        cwd=WEB, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-4000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def _assert_one_winner_each_time(result: dict[str, Any]) -> None:
@@ -45,14 +27,14 @@ def _assert_one_winner_each_time(result: dict[str, Any]) -> None:
 
 
 def test_the_calls_decisive_moves_have_one_winner_on_sqlite(tmp_path: Path) -> None:
-    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path)
+    result = race("race_calls.py", f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, ROUNDS)
     assert result["vendor"] == "sqlite"
     _assert_one_winner_each_time(result)
 
 
 @pytest.mark.postgres
 def test_the_calls_decisive_moves_have_one_winner_on_postgresql(tmp_path: Path) -> None:
-    with _fresh_postgres() as url:
-        result = _race(url, tmp_path)
+    with fresh_postgres() as url:
+        result = race("race_calls.py", url, tmp_path, ROUNDS)
     assert result["vendor"] == "postgresql"
     _assert_one_winner_each_time(result)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_transitions import _fresh_postgres, _race
+from web_support import fresh_postgres, race
 
 ROUNDS, THREADS = 5, 8
 
@@ -22,14 +22,14 @@ def _assert_one_filing_per_round(result: dict[str, Any]) -> None:
 
 
 def test_eight_concurrent_filings_with_one_person_leave_one_filed_on_sqlite(tmp_path: Path) -> None:
-    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, "race_classes.py", THREADS, ROUNDS)
+    result = race("race_classes.py", f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, ROUNDS, THREADS)
     assert result["vendor"] == "sqlite"
     _assert_one_filing_per_round(result)
 
 
 @pytest.mark.postgres
 def test_eight_concurrent_filings_with_one_person_leave_one_filed_on_postgresql(tmp_path: Path) -> None:
-    with _fresh_postgres() as url:
-        result = _race(url, tmp_path, "race_classes.py", THREADS, ROUNDS)
+    with fresh_postgres() as url:
+        result = race("race_classes.py", url, tmp_path, ROUNDS, THREADS)
     assert result["vendor"] == "postgresql"
     _assert_one_filing_per_round(result)

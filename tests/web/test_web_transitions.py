@@ -3,21 +3,13 @@ race of concurrent moves from the same state, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from web_support import make_staff
+from web_support import fresh_postgres, make_staff, race
 
 from accounts.models import Role
 from audit.models import AuditRecord
@@ -30,10 +22,6 @@ from skillsubsidy.catalog.lifecycle import CATALOG_VERSION
 from skillsubsidy.classes.lifecycle import AMENDMENT, CLASS
 from skillsubsidy.institutions.lifecycle import INSTITUTION
 from skillsubsidy.workflow import SYSTEM, StateMachine
-
-REPO = Path(__file__).resolve().parents[2]
-WEB = REPO / "web"
-POSTGRES = os.environ.get("SKILLSUBSIDY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture
@@ -76,6 +64,23 @@ def test_a_move_from_a_state_the_table_does_not_leave_is_a_conflict_naming_both_
     with pytest.raises(Conflict, match=r"cannot publish: the record is published \(已发布\); only from 草稿"):
         _publish(draft, jiangsu_staff)
     assert AuditRecord.objects.filter(action="catalog.publish", target_id=str(draft.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_move_of_a_record_that_no_longer_exists_is_a_conflict_naming_it(
+    draft: CatalogVersion, jiangsu_staff: Any
+) -> None:
+    pk = draft.pk
+    draft.delete()
+    with pytest.raises(
+        Conflict, match=rf"{CatalogVersion._meta.verbose_name} {pk} no longer exists"
+    ) as caught:
+        change_state(
+            model=CatalogVersion, pk=pk, machine=CATALOG_VERSION, action="publish", actor=jiangsu_staff,
+            reason="ok", summary="published",
+        )  # fmt: skip
+    assert caught.value.shown == "该记录已不存在。"  # what a Chinese page shows
+    assert not AuditRecord.objects.filter(action="catalog.publish", target_id=str(pk)).exists()
 
 
 @pytest.mark.django_db
@@ -137,25 +142,6 @@ def test_a_district_role_may_publish_only_what_its_scope_allows(draft: CatalogVe
 ROUNDS, THREADS = 20, 8
 
 
-def _race(
-    database_url: str,
-    tmp_path: Path,
-    script: str = "race_publish.py",
-    threads: int = THREADS,
-    rounds: int = ROUNDS,
-) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
-    env.update({"PYTHONPATH": str(WEB), "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
-                "DATABASE_URL": database_url, "SKILLSUBSIDY_VAR_DIR": str(tmp_path)})  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name(script)), str(rounds), str(threads)],
-        cwd=WEB, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-4000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def _assert_one_winner_per_round(result: dict[str, Any]) -> None:
     expected = {"outcomes": ["conflict"] * (THREADS - 1) + ["won"], "audit_rows": 1, "status": "published"}
     assert result["rounds"] == [expected] * ROUNDS
@@ -166,35 +152,17 @@ def _assert_one_winner_per_round(result: dict[str, Any]) -> None:
 def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_sqlite(
     tmp_path: Path,
 ) -> None:
-    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path)
+    result = race("race_publish.py", f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, ROUNDS, THREADS)
     assert result["vendor"] == "sqlite"
     _assert_one_winner_per_round(result)
-
-
-@contextmanager
-def _fresh_postgres() -> Iterator[str]:
-    """The URL of a new PostgreSQL database, dropped afterwards."""
-    name = f"skillsubsidy_race_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
-    except psycopg.Error as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL not reachable at {POSTGRES}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
 def test_concurrent_publications_of_one_draft_leave_one_winner_and_one_audit_row_on_postgresql(
     tmp_path: Path,
 ) -> None:
-    with _fresh_postgres() as url:
-        result = _race(url, tmp_path)
+    with fresh_postgres() as url:
+        result = race("race_publish.py", url, tmp_path, ROUNDS, THREADS)
     assert result["vendor"] == "postgresql"
     _assert_one_winner_per_round(result)
 
@@ -216,14 +184,14 @@ def _assert_publication_is_final(result: dict[str, Any]) -> None:
 
 
 def test_a_publication_racing_seven_row_corrections_is_final_on_sqlite(tmp_path: Path) -> None:
-    result = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, "race_edits.py", EDITORS)
+    result = race("race_edits.py", f"sqlite:///{tmp_path / 'race.sqlite3'}", tmp_path, ROUNDS, EDITORS)
     assert result["vendor"] == "sqlite"
     _assert_publication_is_final(result)
 
 
 @pytest.mark.postgres
 def test_a_publication_racing_seven_row_corrections_is_final_on_postgresql(tmp_path: Path) -> None:
-    with _fresh_postgres() as url:
-        result = _race(url, tmp_path, "race_edits.py", EDITORS)
+    with fresh_postgres() as url:
+        result = race("race_edits.py", url, tmp_path, ROUNDS, EDITORS)
     assert result["vendor"] == "postgresql"
     _assert_publication_is_final(result)

@@ -40,17 +40,6 @@ def form_errors(form: forms.Form) -> list[str]:
     return [f"{form.fields[k].label or k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
 
 
-def row(c: Claim) -> dict[str, Any]:
-    return {
-        "c": c,
-        "status": present.status_label(c.status),
-        "channel": present.channel_label(c.channel),
-        "level": present.level_label(c.level),
-        "amount": present.yuan(c.amount_fen),
-        "mismatches": [present.match_label(m["code"]) for m in c.mismatches],
-    }
-
-
 def list_row(c: Claim, base: str) -> dict[str, Any]:
     """A claim in a list, as the cells it shows: with 50 rows a page, the template's attribute
     lookups and a `{% url %}` per row were most of the review list's time. `base` is the list's URL;
@@ -72,7 +61,12 @@ def list_row(c: Claim, base: str) -> dict[str, Any]:
 
 def claim_context(c: Claim) -> dict[str, Any]:
     return {
-        **row(c),
+        "c": c,
+        "status": present.status_label(c.status),
+        "channel": present.channel_label(c.channel),
+        "level": present.level_label(c.level),
+        "amount": present.yuan(c.amount_fen),
+        "mismatches": [present.match_label(m["code"]) for m in c.mismatches],
         "payee": present.payee_label(c.payee_kind),
         "trace": _trace(c.decision.get("trace", [])),
         "reasons": [

@@ -49,7 +49,7 @@ def claim_of(actor: Actor, pk: int) -> Claim:
     return claim
 
 
-# What a row of the review list shows (claims.pages.row). The frozen decision with its trace, the
+# What a row of the review list shows (claims.pages.list_row). The frozen decision with its trace, the
 # evidence and the payee stay on the claim's own page: a list of 200 need not read and parse them.
 LISTED = ("number", "channel", "region", "occupation", "level", "person_name", "person_masked", "amount_fen",
           "status", "mismatches", "mismatch_count", "submitted_at")  # fmt: skip

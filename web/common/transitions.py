@@ -62,10 +62,14 @@ def _permitted(machine: StateMachine, action: str, actor: Actor, reason: str) ->
 def _current_state(model: type[M], pk: Any, field: str) -> str:
     state = model._default_manager.filter(pk=pk).values_list(field, flat=True).first()
     if state is None:
-        raise Conflict(
-            f"{model._meta.verbose_name} {pk} no longer exists", shown=_("This record no longer exists.")
-        )
+        raise _gone(model, pk)
     return str(state)
+
+
+def _gone(model: type[models.Model], pk: Any) -> Conflict:
+    return Conflict(
+        f"{model._meta.verbose_name} {pk} no longer exists", shown=_("This record no longer exists.")
+    )
 
 
 def _zh() -> bool:
@@ -248,9 +252,7 @@ def _refusals(
     refused: dict[Any, Conflict] = {}
     for pk in wanted:
         if pk not in states:
-            refused[pk] = Conflict(
-                f"{model._meta.verbose_name} {pk} no longer exists", shown=_("This record no longer exists.")
-            )
+            refused[pk] = _gone(model, pk)
         elif move.leaves(states[pk]):
             refused[pk] = _meanwhile(machine, pk)  # left the state and came back while this ran
         else:
