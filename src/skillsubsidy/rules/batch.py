@@ -902,8 +902,16 @@ def _group_of() -> npt.NDArray[np.int8]:
 GROUP_OF = _group_of()
 
 
-_Listing = tuple[bool, int, bool, int, bool, bool, list[int], list[int]]
-_Memo = dict[int, tuple[Regime, dict[tuple[int, str], _Listing]]]
+# A catalog's answer for one occupation and lookup group: listed, category, exempt from the online
+# limit, uplift (basis points), known name, listed under another spelling, and the key of the
+# occupation's own standards (None when not listed).
+_Listing = tuple[bool, int, bool, int, bool, bool, str | None]
+# The answers per set of catalogs in force (the identities of their versions), each beside a regime
+# that holds those catalogs alive: a region's periods change its parameters far more often than its
+# catalogs (9 regimes, 6 sets of catalogs in the synthetic claims), and the answer reads only the
+# catalogs and the dataset's names.
+_Memo = dict[tuple[int, ...], tuple[Regime, dict[tuple[int, str], _Listing]]]
+OWN_STANDARD = "standard.occupation."
 
 
 def _listings(
@@ -918,45 +926,59 @@ def _listings(
     another spelling, and the occupation's own standard per level (fen) with its published periods
     (_period_state). `memo` carries the answers from one chunk of an input to the next."""
     n_occ, u = len(occ_values), len(keys)
-    listed, cat = np.zeros(u, bool), np.full(u, NO_CATEGORY, np.int8)
-    exempt, bp, known = np.zeros(u, bool), np.full(u, -1, np.int32), np.zeros(u, bool)
-    other = np.zeros(u, bool)
     occ_std = np.full((u, 6), -1, np.int32)
     occ_state = np.full((u, 6), NO_PERIOD, np.int8)
     memo = {} if memo is None else memo
+    catalogs = [tuple(id(c) for c in g.catalog.effective.catalogs) for g in t.regimes]
+    # Most regimes configure no occupation's own standard: none to look for, per level, per key.
+    own = [any(name.startswith(OWN_STANDARD) for name in g.params) for g in t.regimes]
+    none: _Listing = (False, NO_CATEGORY, False, -1, False, False, None)
+    found: list[_Listing] = []
     for j, k in enumerate(keys.tolist()):
         if k < 0:
+            found.append(none)
             continue
         occ = occ_values[k % (n_occ + 1) - 1]
         gi = (k // (n_occ + 1)) % len(_GROUPS)
-        regime = t.regimes[k // (n_occ + 1) // len(_GROUPS)]
-        # Keyed by the regime's identity, the regime itself kept alive beside its answers.
-        answers = memo.setdefault(id(regime), (regime, {}))[1]
-        if (gi, occ) not in answers:
-            answers[gi, occ] = _listing(regime, gi, occ, names, t.params)
-        listed[j], cat[j], exempt[j], bp[j], known[j], other[j], occ_std[j], occ_state[j] = answers[gi, occ]
-    return listed, cat, exempt, bp, known, other, occ_std, occ_state
+        ri = k // (n_occ + 1) // len(_GROUPS)
+        holder, answers = memo.setdefault(catalogs[ri], (t.regimes[ri], {}))
+        if (answer := answers.get((gi, occ))) is None:
+            answer = answers[gi, occ] = _listing(holder, gi, occ, names)
+        found.append(answer)
+        if own[ri] and answer[6] is not None:
+            occ_std[j], occ_state[j] = _own_standards(t.regimes[ri], gi, answer[6], t.params)
+    listed, cat, exempt, bp, known, other, _ = zip(*found, strict=True) if found else ((),) * 7
+    return (
+        np.array(listed, bool), np.array(cat, np.int8), np.array(exempt, bool),
+        np.array(bp, np.int32), np.array(known, bool), np.array(other, bool), occ_std, occ_state,
+    )  # fmt: skip
 
 
-def _listing(regime: Regime, gi: int, occ: str, names: Any, params: Any) -> _Listing:
-    """One occupation looked up in a regime's catalog for lookup group gi."""
+def _listing(holder: Regime, gi: int, occ: str, names: Any) -> _Listing:
+    """One occupation looked up for lookup group gi in the catalogs of `holder` (any regime with
+    those catalogs in force)."""
     gt, gp = _GROUPS[gi]
-    listing = look_up(regime.catalog, names, occ, listing_kinds(gt, gp))
+    listing = look_up(holder.catalog, names, occ, listing_kinds(gt, gp))
     entries = listing.entries
     known = names.known(occ)
     shortage = listing.uplift
     bp = int(shortage.uplift_pct * 100) if shortage is not None and shortage.uplift_pct is not None else -1
-    std, state = [-1] * 6, [NO_PERIOD] * 6
     if not entries:
-        return False, NO_CATEGORY, False, bp, known, False, std, state
+        return False, NO_CATEGORY, False, bp, known, False, None
     entry = next((e for e in entries if e.category is not None), entries[0])
-    occ_key = entry.code or entry.name
-    for lv in range(1, 6) if gt in LEVEL_TYPES else [0]:
-        name = f"standard.occupation.{occ_key}" + (f".level_{lv}" if lv else "")
-        std[lv], state[lv] = _fen(regime.value(name)), _period_state(params, regime, name)
     category = CATEGORIES.index(entry.category.value) if entry.category else NO_CATEGORY
     exempt = Marker.ONLINE_OVER_40 in entry.markers
-    return True, category, exempt, bp, known, listing.printed_as is not None, std, state
+    return True, category, exempt, bp, known, listing.printed_as is not None, entry.code or entry.name
+
+
+def _own_standards(regime: Regime, gi: int, occ_key: str, params: Any) -> tuple[list[int], list[int]]:
+    """A listed occupation's own standard per level in a regime (fen, -1: none), with its published
+    periods (_period_state)."""
+    std, state = [-1] * 6, [NO_PERIOD] * 6
+    for lv in range(1, 6) if _GROUPS[gi][0] in LEVEL_TYPES else [0]:
+        name = f"{OWN_STANDARD}{occ_key}" + (f".level_{lv}" if lv else "")
+        std[lv], state[lv] = _fen(regime.value(name)), _period_state(params, regime, name)
+    return std, state
 
 
 def _course_slots(keys: I64, t: _Tables, occ_values: list[str]) -> I8:
