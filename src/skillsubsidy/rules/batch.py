@@ -427,10 +427,12 @@ def _dictionary(column: Column) -> tuple[I32, list[str]]:
         encoded = pc.dictionary_encode(column.combine_chunks())
     else:
         encoded = column.combine_chunks()  # one dictionary for all chunks
-    indices: I32 = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    codes = encoded.indices.fill_null(-1) if encoded.null_count else encoded.indices
+    indices: I32 = codes.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     values: list[str] = encoded.dictionary.to_pylist()
     if isinstance(column, pa.ChunkedArray):
-        used = np.bincount(indices[indices >= 0], minlength=len(values)) > 0
+        # Counted one place up, so that nulls (-1) fall in a slot of their own and no row is copied out.
+        used = np.bincount(indices + 1, minlength=len(values) + 1)[1:] > 0
         if not used.all():
             remap = np.append(np.cumsum(used, dtype=np.int32) - 1, np.int32(-1))
             indices = remap[indices]
