@@ -540,31 +540,6 @@ def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
     assert ours.equals(theirs.sort("group"))
 
 
-def test_duplicate_certificate_numbers_are_found_by_both_hashes_and_the_type():
-    # More rows than one part holds; some first hashes are shared by two second hashes (two numbers
-    # under one 64-bit hash), which must not make their rows duplicates of each other.
-    import numpy as np
-
-    from skillsubsidy.rules.batch import _first_distinct, _first_number
-
-    rng = np.random.default_rng(2)
-    n = 300_000
-    number = rng.integers(0, 120_000, n).astype(np.uint64)
-    with np.errstate(over="ignore"):  # two independent multiplicative hashes, wrapping at 2^64
-        first = number * np.uint64(0x9E3779B97F4A7C15)
-        second = number * np.uint64(0xC2B2AE3D27D4EB4F)
-    collided = number % 1000 == 7
-    first[collided] = number[collided] % np.uint64(3)  # 120 numbers now share 3 first hashes
-    ctype = rng.integers(0, 3, n).astype(np.int8)
-    ours = _first_number(first, second, ctype)
-    expected = _first_distinct({"h1": first, "h2": second, "ctype": ctype}, first)
-    assert collided.any() and 0 < ours.sum() < n
-    assert np.array_equal(ours, expected)
-    # One first row per (number, type), in input order.
-    frame = pl.DataFrame({"number": number, "ctype": ctype})
-    assert np.array_equal(ours, frame.select(pl.struct("number", "ctype").is_first_distinct()).to_series())
-
-
 def test_parquet_to_parquet_keeps_the_input_columns_and_their_types(tmp_path: Path):
     # Text columns are read as dictionary columns and written back from their dictionaries; the
     # output reads back as the input's own types, whatever the columns hold, beside the decisions.

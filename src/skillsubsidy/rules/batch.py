@@ -568,32 +568,6 @@ def _first_distinct(columns: dict[str, npt.NDArray[Any]], mixed: npt.NDArray[np.
     return first
 
 
-def _first_number(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], ctype: I8) -> B:
-    """Per row, whether it is the first in input order of its certificate number (both hashes) and
-    type, part by part with integer hash tables instead of `_first_distinct`'s rows of three columns
-    (a fifth of its CPU at 10M claims): the first hash numbered, then (number, type); numbers are
-    given in order of first appearance, so a row is the first of its key where its number exceeds
-    every number before it. A part where one first hash has two second hashes (two certificate
-    numbers under one 64-bit hash) is decided on the three columns by `_first_distinct`."""
-    is_first = np.empty(len(first), dtype=bool)
-    for rows in _parts(_mix(first)):
-        h1, h2, types = first[rows], second[rows], ctype[rows]
-        if not len(h1):
-            continue
-        ids = pc.dictionary_encode(pa.array(h1)).indices.to_numpy()
-        one_per_number = np.zeros(int(ids.max()) + 1, dtype=np.uint64)
-        one_per_number[ids] = h2
-        if not np.array_equal(one_per_number[ids], h2):
-            is_first[rows] = _first_distinct({"h1": h1, "h2": h2, "ctype": types}, h1)
-            continue
-        key = pc.dictionary_encode(pa.array(ids.astype(np.int64) * len(TYPES) + types)).indices.to_numpy()
-        before = np.empty(len(key), dtype=key.dtype)
-        before[0] = -1
-        np.maximum.accumulate(key[:-1], out=before[1:])
-        is_first[rows] = key > before
-    return is_first
-
-
 def _hashes(column: Column) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
     """Two independent 64-bit hashes of each text value, and its null mask (a dictionary column's
     values are hashed once each)."""
@@ -1530,9 +1504,13 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
     by_number = np.flatnonzero(~no_number)
     if len(by_number):
         # Both hashes as the key: no dense numbering of the numbers is needed.
-        duplicate[by_number] = ~_first_number(
-            first_hash[by_number], second_hash[by_number], x.ctype[by_number]
-        )
+        first = first_hash[by_number]
+        numbers: dict[str, npt.NDArray[Any]] = {
+            "h1": first,
+            "h2": second_hash[by_number],
+            "ctype": x.ctype[by_number],
+        }
+        duplicate[by_number] = ~_first_distinct(numbers, first)
     by_person = np.flatnonzero(no_number & (x.person >= 0))
     if len(by_person):
         person = x.person[by_person]
