@@ -368,6 +368,34 @@ def test_a_yearly_limit_entered_for_a_region_stops_the_extra_claims(tmp_path: Pa
     assert out["reasons"].to_list() == ["", "", "unknown_occupation", "yearly_limit_exceeded", ""]
 
 
+def test_an_occupations_own_standard_is_paid_only_where_its_region_enters_it(tmp_path: Path):
+    # The batch shares a catalog's answers between regimes with the same catalogs in force and looks
+    # for an occupation's own standard only in a regime that has one: Nantong's 焊工 at level 3 in
+    # 2025 only, by code or name; Guangzhou and Nantong's other occupations keep the table.
+    policy = tmp_path / "policy"
+    shutil.copytree(package_policy_dir(), policy, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (policy / "parameters/nantong/own.yaml").write_text(
+        "parameters:\n  standard.occupation.6-18-02-04.level_3:\n    unit: CNY\n    source: 示例\n"
+        "    values: {2025-01-01: 4100, 2026-01-01: null}\n",
+        "utf-8",
+    )
+    engine = Engine(policy_dir=policy)
+    welder = {"region": "南通", "certificate_type": "skill_level", "occupation": "焊工", "level": "3"}
+    rows = [
+        {**welder, "date": "2025-06-01"},
+        {**welder, "date": "2025-06-01", "occupation": "6-18-02-04"},
+        {**welder, "date": "2025-06-01", "level": "4"},
+        {**welder, "date": "2025-06-01", "occupation": "电工"},
+        {**welder, "date": "2026-03-01"},
+        {**welder, "date": "2025-06-01", "region": "广州"},
+    ]
+    batch = _batch_outcomes(_frame(rows), engine=engine)
+    # 4,100 and the shortage uplift of 30%.
+    assert [amount for _, amount, _ in batch[:2]] == ["5330.00", "5330.00"]
+    assert "5330.00" not in [amount for _, amount, _ in batch[2:]]
+    assert batch == [_quote_outcome(r, engine) for r in rows]
+
+
 # -- files and the command ---------------------------------------------------------------------
 
 CSV = """\
