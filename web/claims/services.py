@@ -46,6 +46,7 @@ from common.bulk import insert_rows
 from common.errors import Conflict, required_reason
 from common.personal import digest, mask_name, seal, unseal
 from common.transitions import Item, change_state, change_states
+from institutions.models import Clerk
 from institutions.selectors import clerk_institution, clerk_institution_id
 from skillsubsidy.calendar import CalendarError
 from skillsubsidy.catalog.model import CertificateType
@@ -145,7 +146,7 @@ _SUBMISSION_READS = (
         f"trainee__training_class__{f}"
         for f in ("institution", "region", "title", "occupation_code", "occupation", "program")
     ),
-    *(f"trainee__training_class__{f}" for f in ("project", "start", "end", "status")),
+    *(f"trainee__training_class__{f}" for f in ("project", "start", "end", "status", "special_group")),
 )
 
 
@@ -157,22 +158,43 @@ class _Found:
     numbered: Sequence[Result]  # every result carrying the number, the claimant's or not
 
 
+def _not_a_claimant() -> PermissionDenied:
+    return PermissionDenied(_("Only a registered worker or an institution's clerk can claim."))
+
+
 def _find_result(actor: Actor, certificate_no: str) -> _Found:
     """The passed result that carries `certificate_no` and belongs to the claimant, with the channel,
-    and the live claim holding it read in the same query."""
+    and the live claim holding it and who the claimant is (a worker's ID digest, a clerk's
+    institution) read in the same query."""
     number = certificate_no.strip()
-    live = Claim.objects.filter(result=OuterRef("pk"), status__in=LIVE).order_by().values("number")[:1]
-    found = list(facts.numbered(number).only(*_SUBMISSION_READS).annotate(live_claim=Subquery(live)))
-    worker = worker_of(actor)
-    if worker is not None:
-        mine = [r for r in found if r.trainee.id_digest == worker.id_digest]
+    user = actor_user(actor)
+    role = account_role(user)
+    claimant: Subquery
+    if user is not None and role is Role.WORKER:
         channel = Claim.Channel.WORKER
-    else:
-        institution = clerk_institution_id(actor)
-        if institution is None:
-            raise PermissionDenied(_("Only a registered worker or an institution's clerk can claim."))
-        mine = [r for r in found if r.trainee.training_class.institution_id == institution]
+        claimant = Subquery(WorkerAccount.objects.filter(user_id=user.pk).values("id_digest")[:1])
+    elif user is not None and role is Role.INSTITUTION:
         channel = Claim.Channel.INSTITUTION
+        claimant = Subquery(Clerk.objects.filter(user_id=user.pk).order_by().values("institution_id")[:1])
+    else:
+        raise _not_a_claimant()
+    live = Claim.objects.filter(result=OuterRef("pk"), status__in=LIVE).order_by().values("number")[:1]
+    found = list(
+        facts.numbered(number).only(*_SUBMISSION_READS).annotate(live_claim=Subquery(live), claimant=claimant)
+    )
+    if not found:
+        # No row to carry the claimant: whether this account may claim at all decides the answer.
+        known = worker_of(actor) is not None or clerk_institution_id(actor) is not None
+        if not known:
+            raise _not_a_claimant()
+        raise UnknownCertificate(number)
+    who = found[0].claimant
+    if who is None:  # a worker account without its verified record, a clerk without an institution
+        raise _not_a_claimant()
+    if channel == Claim.Channel.WORKER:
+        mine = [r for r in found if r.trainee.id_digest == who]
+    else:
+        mine = [r for r in found if r.trainee.training_class.institution_id == who]
     if len(mine) != 1:
         raise UnknownCertificate(number)
     return _Found(mine[0], channel, mine[0].live_claim, found)
