@@ -133,6 +133,9 @@ class PayeeInput:
     name: str
 
 
+NUMBER_DRAWS = 5  # claim numbers drawn before a submission gives up (see claim_submit)
+
+
 def _claim_number(region: str) -> str:
     return f"SQ{region}{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}"
 
@@ -398,80 +401,93 @@ def claim_submit(
     engine = rules_engine(fresh=True)
     read = _read(result, found.numbered)
     sealed = seal(account, masked=mask_account(account))
-    try:
-        with transaction.atomic():
-            _lock_person(trainee.id_digest)
-            live = _live_claims(trainee.id_digest)
-            # A claim of this certificate committed meanwhile is this one's duplicate, not a
-            # certificate "held" (which the engine would report as higher_or_same_level_held).
-            winner = next((number for pk, number, _key, _level in live if pk == result.pk), None)
-            if winner is not None:
-                raise DuplicateClaim(winner)
-            frozen = _decide(engine, result, read, claimed_on, _held(live))
-            if not frozen.eligible:
-                raise NotEligible(frozen.reasons, [r.message for r in frozen.blocking])
-            mismatches = _mismatches(engine, result, read, frozen.standards_date)
-            claim = Claim.objects.create(
-                number=_claim_number(klass.region),
-                channel=channel,
-                result=result,
-                training_class=klass,
-                institution_id=klass.institution_id,
-                region=klass.region,
-                program=klass.program,
-                certificate_type=result.certificate_type,
-                certificate_no=result.certificate_no,
-                occupation=klass.occupation,
-                occupation_key=facts.occupation_key(klass),
-                level=result.level or 0,
-                issued_on=result.issued_on or claimed_on,
-                person_digest=trainee.id_digest,
-                person_name=trainee.name,
-                person_masked=trainee.id_masked,
-                payee_kind=kind,
-                payee_name=payee_name,
-                payee_sealed=sealed.token,
-                payee_masked=sealed.masked,
-                amount_fen=frozen.amount_fen,
-                standards_date=frozen.standards_date,
-                decision=frozen.decision,
-                mismatches=[m.to_json() for m in mismatches],
-                mismatch_count=len(mismatches),
-                evidence=dict(evidence or {}),
-                pledge_signed=pledge_signed,
-                submitted_at=timezone.now(),
-                submitted_by=actor_user(actor),
-            )
-            audit_record(
-                actor=actor,
-                action="claim.submit",
-                target_type=CLAIM.name,
-                target_id=claim.pk,
-                region=claim.region,
-                summary=f"{claim.get_channel_display()} {claim.number}：{claim.occupation}，"
-                f"{frozen.amount_fen} 分",
-                changes={
-                    "to": claim.status,
-                    "amount_fen": frozen.amount_fen,
-                    "mismatches": [m.code.value for m in mismatches],
-                },
-            )
-    except IntegrityError:
-        winner = Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
-        if winner is None:  # the person × occupation × level × programme index refused it
-            winner = (
-                Claim.objects.filter(
-                    person_digest=trainee.id_digest,
+    # The claim's number is drawn at random; two submissions may draw the same one (with 24 random
+    # bits, some do on a busy day of a region), and its unique index then refuses the second, whose
+    # transaction is all rolled back: it draws again, rather than being told it is a duplicate.
+    for _draw in range(NUMBER_DRAWS):
+        drawn = _claim_number(klass.region)
+        try:
+            with transaction.atomic():
+                _lock_person(trainee.id_digest)
+                live = _live_claims(trainee.id_digest)
+                # A claim of this certificate committed meanwhile is this one's duplicate, not a
+                # certificate "held" (which the engine would report as higher_or_same_level_held).
+                winner = next((number for pk, number, _key, _level in live if pk == result.pk), None)
+                if winner is not None:
+                    raise DuplicateClaim(winner)
+                frozen = _decide(engine, result, read, claimed_on, _held(live))
+                if not frozen.eligible:
+                    raise NotEligible(frozen.reasons, [r.message for r in frozen.blocking])
+                mismatches = _mismatches(engine, result, read, frozen.standards_date)
+                claim = Claim.objects.create(
+                    number=drawn,
+                    channel=channel,
+                    result=result,
+                    training_class=klass,
+                    institution_id=klass.institution_id,
+                    region=klass.region,
+                    program=klass.program,
+                    certificate_type=result.certificate_type,
+                    certificate_no=result.certificate_no,
+                    occupation=klass.occupation,
                     occupation_key=facts.occupation_key(klass),
                     level=result.level or 0,
-                    program=klass.program,
-                    status__in=LIVE,
+                    issued_on=result.issued_on or claimed_on,
+                    person_digest=trainee.id_digest,
+                    person_name=trainee.name,
+                    person_masked=trainee.id_masked,
+                    payee_kind=kind,
+                    payee_name=payee_name,
+                    payee_sealed=sealed.token,
+                    payee_masked=sealed.masked,
+                    amount_fen=frozen.amount_fen,
+                    standards_date=frozen.standards_date,
+                    decision=frozen.decision,
+                    mismatches=[m.to_json() for m in mismatches],
+                    mismatch_count=len(mismatches),
+                    evidence=dict(evidence or {}),
+                    pledge_signed=pledge_signed,
+                    submitted_at=timezone.now(),
+                    submitted_by=actor_user(actor),
                 )
-                .values_list("number", flat=True)
-                .first()
+                audit_record(
+                    actor=actor,
+                    action="claim.submit",
+                    target_type=CLAIM.name,
+                    target_id=claim.pk,
+                    region=claim.region,
+                    summary=f"{claim.get_channel_display()} {claim.number}：{claim.occupation}，"
+                    f"{frozen.amount_fen} 分",
+                    changes={
+                        "to": claim.status,
+                        "amount_fen": frozen.amount_fen,
+                        "mismatches": [m.code.value for m in mismatches],
+                    },
+                )
+        except IntegrityError:
+            winner = (
+                Claim.objects.filter(result=result, status__in=LIVE).values_list("number", flat=True).first()
             )
-        raise DuplicateClaim(winner or "?") from None
-    return claim
+            if winner is None:  # the person × occupation × level × programme index refused it
+                winner = (
+                    Claim.objects.filter(
+                        person_digest=trainee.id_digest,
+                        occupation_key=facts.occupation_key(klass),
+                        level=result.level or 0,
+                        program=klass.program,
+                        status__in=LIVE,
+                    )
+                    .values_list("number", flat=True)
+                    .first()
+                )
+            if winner is None and Claim.objects.filter(number=drawn).exists():
+                continue
+            raise DuplicateClaim(winner or "?") from None
+        return claim
+    raise Conflict(
+        f"no free claim number in {NUMBER_DRAWS} draws",
+        shown=_("The claim could not be numbered; submit it again."),
+    )
 
 
 def _claimant_may(actor: Actor, claim: Claim) -> None:
