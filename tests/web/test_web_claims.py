@@ -85,6 +85,22 @@ def test_the_worker_claiming_a_certificate_the_institution_claimed_is_told_the_w
     assert Claim.objects.count() == 1
 
 
+def test_a_claim_number_drawn_twice_is_drawn_again_not_taken_for_a_duplicate(
+    world: claims_world.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Numbers carry 24 random bits: on a busy day of a region two submissions draw the same one. The
+    # second is not a duplicate claim; its transaction is rolled back and it draws another number.
+    first = institution_claim(world, 0)
+    drawn = iter([first.number, f"{first.number[:-6]}0FF1CE"])
+    monkeypatch.setattr(services, "_claim_number", lambda region: next(drawn))
+    second = institution_claim(world, 1)
+    assert second.number == f"{first.number[:-6]}0FF1CE"
+    assert second.certificate_no == world.certificate(1)
+    assert Claim.objects.count() == 2
+    submitted = AuditRecord.objects.filter(action="claim.submit").order_by("seq")
+    assert [r.target_id for r in submitted] == [str(first.pk), str(second.pk)]
+
+
 def test_a_worker_claims_their_own_certificate_to_their_own_card(world: claims_world.World) -> None:
     claim = services.claim_submit(
         actor=worker(world), certificate_no=world.certificate(0), payee=CARD, today=TODAY
