@@ -6,7 +6,7 @@ import hashlib
 import json
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -15,11 +15,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Expression
+from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 
 from audit.services import audit_record
 from catalogs import selectors
 from catalogs.models import CatalogVersion, Upload
+from catalogs.offload import ChildTimedOut, run_forked
 from catalogs.services import check_catalog_id, draft_from_core
 from common.actor import Actor, actor_user, authorise
 from skillsubsidy.catalog.model import Anomaly, Severity
@@ -79,14 +84,120 @@ def _reading(file_name: str) -> Iterator[None]:
         _PARSES.release()
 
 
-def _parse(file_name: str, data: bytes) -> list[TableData]:
+def _parse(file_name: str, data: bytes, limits: ParseLimits | None = None) -> list[TableData]:
     """The file's tables as stored (`tables_to_data`), read once in a bounded child process at a
     lower priority than the request threads; TableImportError names the limit. The tables come back
     as data and are stored as such. The caller holds a place (`_reading`)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{_suffix(file_name)}"
         path.write_bytes(data)
-        return read_tables_data_bounded(path, parse_limits(), name=Path(file_name).name)
+        return read_tables_data_bounded(path, limits or parse_limits(), name=Path(file_name).name)
+
+
+class StoredJSON(Expression):
+    """JSON text written into a JSONField as it is. An upload's tables are megabytes of JSON made in
+    the child (`_in_child`); decoding them here only to have the field encode them again held the
+    GIL of a serving process for a quarter of a second per upload (issue 14). The database checks
+    the text: PostgreSQL parses it into jsonb, SQLite's JSONField has its JSON_VALID constraint."""
+
+    output_field = models.JSONField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[str]]:
+        return "%s", (self.text,)
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[str]]:
+        return "%s::jsonb", (self.text,)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The published catalogs an upload is checked against, and their generation as text: read in
+    the server process (they come from the database, cached per publication) before the fork."""
+
+    key: str
+    catalogs: tuple[CatalogVersion_, ...]
+    suggest: Callable[[str], list[str]]
+
+
+def published_now() -> Published:
+    # The key first: were a publication to land in between, the preview is keyed to the older
+    # generation and made again at its next view, never kept as checked against catalogs it was not.
+    key = _published()
+    index = selectors.search_index()
+    return Published(key, tuple(selectors.current_dataset().catalogs), index.suggest)
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """What the child made of an upload, as JSON texts stored as they are (`StoredJSON`)."""
+
+    mapping: str  # the digest of the mapping the preview was made for
+    shown: str = ""
+    tables: str | None = None  # when the child read the file: the tables to store
+    refused: str | None = None  # why the file cannot be read, naming it and the limit
+
+
+def _in_child(work: Callable[[], Made], file_name: str) -> Made:
+    """`work` in a forked child below the request threads' priority (`offload`): the parse (in its
+    own bounded grandchild, as before), the preview, the checks against the published catalogs and
+    the JSON of all of it are CPU this server process never spends, so its other requests are
+    answered meanwhile. The caller holds a place (`_reading`) and stores the result. The parse has
+    its own wall-clock limit; the whole is bounded by twice it."""
+    wall = 2 * settings.UPLOAD_PARSE_WALL_SECONDS
+    try:
+        return run_forked(work, nice=settings.UPLOAD_PARSE_NICE, timeout=wall)
+    except ChildTimedOut:
+        raise TableImportError(
+            Path(file_name).name, f"reading and checking it took longer than the limit of {wall} s"
+        ) from None
+
+
+def _child_limits() -> ParseLimits:
+    # The child is already niced; the parse it starts inherits that rather than adding to it.
+    return replace(parse_limits(), nice=0)
+
+
+def _read_and_show(upload: Upload, file_name: str, data: bytes, published: Published) -> Made:
+    """In the child: the file's tables and the preview of them, for a new upload."""
+    try:
+        tables = _parse(file_name, data, _child_limits())
+    except TableImportError as exc:
+        return Made(upload.mapping_digest, refused=str(exc))
+    upload.tables = tables  # the child's copy of the upload
+    return Made(upload.mapping_digest, _dumps(_shown_data(upload, published)), tables=_dumps(tables))
+
+
+def _remade(upload: Upload) -> Made:
+    """The preview for the upload's saved mapping, made in a child from the stored tables, which
+    this process reads as text and never decodes (an upload stored before the tables were kept is
+    read from its file in the child, and its tables come back to be stored). The caller holds a place."""
+    stored = Upload.objects.filter(pk=upload.pk)
+    text = stored.annotate(text=Cast("tables", models.TextField())).values_list("text", flat=True).get()
+    data = b"" if text is not None else bytes(stored.values_list("data", flat=True).get())
+    published = published_now()
+
+    def work() -> Made:
+        tables_text = None
+        if text is None:
+            try:
+                upload.tables = _parse(upload.file_name, data, _child_limits())
+            except TableImportError as exc:
+                key = {"mapping": upload.mapping_digest, "published": published.key}
+                return Made(upload.mapping_digest, _dumps({**key, "error": str(exc)}))
+            tables_text = _dumps(upload.tables)
+        else:
+            upload.tables = json.loads(text)
+        return Made(upload.mapping_digest, _dumps(_shown_data(upload, published)), tables=tables_text)
+
+    return _in_child(work, upload.file_name)
 
 
 def upload_create(
@@ -130,13 +241,17 @@ def upload_create(
         mapping_digest=mapping_digest({}),
     )
     try:
-        # The preview and its findings are made here too, in the same place as the parse: they
-        # are linear in the rows, and at most UPLOAD_PARSE_CONCURRENCY uploads are made at once.
+        # The preview and its findings are made with the parse, in the same child and the same
+        # place: at most UPLOAD_PARSE_CONCURRENCY uploads are made at once per server process.
         with _reading(file_name):
-            upload.tables = _parse(file_name, data)
-            upload.shown = _shown_data(upload)
+            published = published_now()
+            made = _in_child(lambda: _read_and_show(upload, file_name, data, published), file_name)
     except TableImportError as exc:
         raise ValidationError({"file": str(exc)}) from None
+    if made.refused is not None:
+        raise ValidationError({"file": made.refused})
+    assert made.tables is not None
+    upload.tables, upload.shown = StoredJSON(made.tables), StoredJSON(made.shown)
     with transaction.atomic():
         upload.save(force_insert=True)
         audit_record(
@@ -147,7 +262,8 @@ def upload_create(
             region=code,
             summary=f"uploaded {upload.file_name} ({len(data)} bytes) for {catalog_id}",
         )
-    return upload
+    # Its file and tables are loaded when used (a draft), decoded by the field as usual.
+    return Upload.objects.defer("data", "tables").get(pk=upload.pk)
 
 
 def upload_tables(upload: Upload) -> list[RawTable]:
@@ -159,11 +275,11 @@ def upload_tables(upload: Upload) -> list[RawTable]:
     return tables_from_data(upload.tables)
 
 
-def checked_against_published(catalog: CatalogVersion_) -> list[Anomaly]:
+def checked_against_published(catalog: CatalogVersion_, published: Published | None = None) -> list[Anomaly]:
     """The quality checks of the shipped documents, run on an uploaded catalog against the published
     catalogs: code/name conflicts, invalid codes, misspellings with suggestions, normalisations."""
-    index = selectors.search_index()
-    return upload_anomalies(catalog, selectors.current_dataset().catalogs, index.suggest)
+    against = published or published_now()
+    return upload_anomalies(catalog, against.catalogs, against.suggest)
 
 
 def _merged(read: list[Anomaly], checked: list[Anomaly]) -> list[Anomaly]:
@@ -172,7 +288,7 @@ def _merged(read: list[Anomaly], checked: list[Anomaly]) -> list[Anomaly]:
     return [*read, *(a for a in checked if (a.kind, a.line) not in seen)]
 
 
-def upload_quality(upload: Upload, pv: MappingPreview) -> list[Anomaly]:
+def upload_quality(upload: Upload, pv: MappingPreview, published: Published | None = None) -> list[Anomaly]:
     """What the preview flags: the reader's findings and the checks against the published catalogs."""
     try:
         catalog, anomalies = to_catalog(
@@ -182,7 +298,7 @@ def upload_quality(upload: Upload, pv: MappingPreview) -> list[Anomaly]:
         )  # fmt: skip
     except TableImportError:
         return list(pv.anomalies)
-    return _merged(anomalies, checked_against_published(catalog))
+    return _merged(anomalies, checked_against_published(catalog, published))
 
 
 # Findings that mark their row in the preview: the name or the code is probably wrong.
@@ -244,17 +360,15 @@ def _anomaly(data: dict[str, Any]) -> Anomaly:
     return Anomaly(**{**data, "severity": Severity(data["severity"])})
 
 
-def _shown_data(upload: Upload) -> dict[str, Any]:
-    """The preview of the upload's tables with its mapping and its findings, as stored. The caller
-    holds a place (`_reading`): this is linear in the rows, but seconds for 100,000 of them."""
-    key = {"mapping": upload.mapping_digest, "published": _published()}
+def _shown_data(upload: Upload, published: Published) -> dict[str, Any]:
+    """The preview of the upload's tables with its mapping and its findings, as stored. Made in the
+    child (`_in_child`): this is linear in the rows, but seconds for 100,000 of them."""
+    key = {"mapping": upload.mapping_digest, "published": published.key}
     try:
         pv = upload_preview(upload)
-    except Busy:
-        raise  # not the file's fault, so not stored
     except TableImportError as exc:
         return {**key, "error": str(exc)}
-    findings = upload_quality(upload, pv)
+    findings = upload_quality(upload, pv, published)
     sample = {r.row for r in pv.sample}
     return {
         **key,
@@ -272,11 +386,16 @@ def _shown_data(upload: Upload) -> dict[str, Any]:
     }
 
 
-def _store_shown(upload: Upload, data: dict[str, Any]) -> None:
+def _store_shown(upload: Upload, made: Made) -> dict[str, Any]:
     """Store a preview only while the mapping it was made from is still the saved one (a
-    conditional update: a mapping saved meanwhile has made and stored its own)."""
-    Upload.objects.filter(pk=upload.pk, mapping_digest=data["mapping"]).update(shown=data)
+    conditional update: a mapping saved meanwhile has made and stored its own). Tables read from
+    the file of an old upload are kept whatever the mapping."""
+    if made.tables is not None:
+        Upload.objects.filter(pk=upload.pk).update(tables=StoredJSON(made.tables))
+    Upload.objects.filter(pk=upload.pk, mapping_digest=made.mapping).update(shown=StoredJSON(made.shown))
+    data: dict[str, Any] = json.loads(made.shown)  # small: the first rows and findings
     upload.shown = data
+    return data
 
 
 def upload_shown(upload: Upload) -> Shown:
@@ -286,8 +405,8 @@ def upload_shown(upload: Upload) -> Shown:
     data = upload.shown
     if not data or data.get("mapping") != upload.mapping_digest or data.get("published") != _published():
         with _reading(upload.file_name):
-            data = _shown_data(upload)
-        _store_shown(upload, data)
+            made = _remade(upload)
+        data = _store_shown(upload, made)
     if data["error"] is not None:
         return Shown(error=data["error"])
     return Shown(
@@ -337,10 +456,10 @@ def upload_set_mapping(
         )
     try:
         with _reading(upload.file_name):
-            data = _shown_data(upload)
-    except Busy:
-        return upload  # saved; the page makes its preview when a place is free
-    _store_shown(upload, data)
+            made = _remade(upload)
+    except TableImportError:
+        return upload  # saved; the page makes its preview when a place is free (or says why not)
+    _store_shown(upload, made)
     return upload
 
 
