@@ -30,9 +30,9 @@ from common.actor import Actor, actor_user, authorise
 from skillsubsidy.catalog.model import Anomaly, Severity
 from skillsubsidy.catalog.model import CatalogVersion as CatalogVersion_
 from skillsubsidy.catalog.quality import upload_anomalies
-from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded
+from skillsubsidy.ingest.bounded import ParseLimits, read_tables_text_bounded
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
-from skillsubsidy.ingest.tables import Limits, RawTable, TableData, TableImportError, tables_from_data
+from skillsubsidy.ingest.tables import Limits, RawTable, TableImportError, tables_from_data
 from skillsubsidy.regions import UnknownRegion, resolve_region
 
 ALLOWED_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".txt")
@@ -84,21 +84,22 @@ def _reading(file_name: str) -> Iterator[None]:
         _PARSES.release()
 
 
-def _parse(file_name: str, data: bytes, limits: ParseLimits | None = None) -> list[TableData]:
+def _parse(file_name: str, data: bytes) -> str:
     """The file's tables as stored (`tables_to_data`), read once in a bounded child process at a
     lower priority than the request threads; TableImportError names the limit. The tables come back
-    as data and are stored as such. The caller holds a place (`_reading`)."""
+    as JSON text, stored as it is or handed to the child that previews them, never decoded in this
+    serving process. The caller holds a place (`_reading`)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{_suffix(file_name)}"
         path.write_bytes(data)
-        return read_tables_data_bounded(path, limits or parse_limits(), name=Path(file_name).name)
+        return read_tables_text_bounded(path, parse_limits(), name=Path(file_name).name)
 
 
 class StoredJSON(Expression):
-    """JSON text written into a JSONField as it is. An upload's tables are megabytes of JSON made in
-    the child (`_in_child`); decoding them here only to have the field encode them again held the
-    GIL of a serving process for a quarter of a second per upload (issue 14). The database checks
-    the text: PostgreSQL parses it into jsonb, SQLite's JSONField has its JSON_VALID constraint."""
+    """JSON text written into a JSONField as it is. An upload's tables are megabytes of JSON;
+    decoding them here only to have the field encode them again held the GIL of a serving process
+    for a quarter of a second per upload (issue 14). The database checks the text: PostgreSQL
+    parses it into jsonb, SQLite's JSONField has its JSON_VALID constraint."""
 
     output_field = models.JSONField()
 
@@ -137,67 +138,47 @@ def published_now() -> Published:
 
 @dataclass(frozen=True, slots=True)
 class Made:
-    """What the child made of an upload, as JSON texts stored as they are (`StoredJSON`)."""
+    """A preview made in the child, as the JSON text stored on `Upload.shown` (`StoredJSON`)."""
 
-    mapping: str  # the digest of the mapping the preview was made for
-    shown: str = ""
-    tables: str | None = None  # when the child read the file: the tables to store
-    refused: str | None = None  # why the file cannot be read, naming it and the limit
+    mapping: str  # the digest of the mapping it was made for
+    shown: str
+    tables: str | None = None  # tables read from the file of an old upload meanwhile, to keep
 
 
-def _in_child(work: Callable[[], Made], file_name: str) -> Made:
-    """`work` in a forked child below the request threads' priority (`offload`): the parse (in its
-    own bounded grandchild, as before), the preview, the checks against the published catalogs and
-    the JSON of all of it are CPU this server process never spends, so its other requests are
-    answered meanwhile. The caller holds a place (`_reading`) and stores the result. The parse has
-    its own wall-clock limit; the whole is bounded by twice it."""
+def _shown_in_child(upload: Upload, tables: str, published: Published) -> str:
+    """The stored preview of `tables` (JSON text) with the upload's mapping, made in a forked child
+    below the request threads' priority (`offload`): decoding the tables, previewing every row,
+    checking them against the published catalogs and encoding the result are CPU this server
+    process never spends, so its other requests are answered meanwhile. The caller holds a place
+    (`_reading`) and stores the result. Bounded in time by twice the parse's wall-clock limit."""
+
+    def work() -> str:
+        upload.tables = json.loads(tables)  # the child's copy of the upload
+        return _dumps(_shown_data(upload, published))
+
     wall = 2 * settings.UPLOAD_PARSE_WALL_SECONDS
     try:
         return run_forked(work, nice=settings.UPLOAD_PARSE_NICE, timeout=wall)
     except ChildTimedOut:
         raise TableImportError(
-            Path(file_name).name, f"reading and checking it took longer than the limit of {wall} s"
+            upload.file_name, f"previewing and checking it took longer than the limit of {wall} s"
         ) from None
 
 
-def _child_limits() -> ParseLimits:
-    # The child is already niced; the parse it starts inherits that rather than adding to it.
-    return replace(parse_limits(), nice=0)
-
-
-def _read_and_show(upload: Upload, file_name: str, data: bytes, published: Published) -> Made:
-    """In the child: the file's tables and the preview of them, for a new upload."""
-    try:
-        tables = _parse(file_name, data, _child_limits())
-    except TableImportError as exc:
-        return Made(upload.mapping_digest, refused=str(exc))
-    upload.tables = tables  # the child's copy of the upload
-    return Made(upload.mapping_digest, _dumps(_shown_data(upload, published)), tables=_dumps(tables))
-
-
 def _remade(upload: Upload) -> Made:
-    """The preview for the upload's saved mapping, made in a child from the stored tables, which
-    this process reads as text and never decodes (an upload stored before the tables were kept is
-    read from its file in the child, and its tables come back to be stored). The caller holds a place."""
+    """The preview for the upload's saved mapping, made from the stored tables, read as text and
+    never decoded here (an upload stored before the tables were kept is read from its file now,
+    and its tables come back to be kept). The caller holds a place (`_reading`)."""
     stored = Upload.objects.filter(pk=upload.pk)
-    text = stored.annotate(text=Cast("tables", models.TextField())).values_list("text", flat=True).get()
-    data = b"" if text is not None else bytes(stored.values_list("data", flat=True).get())
-    published = published_now()
-
-    def work() -> Made:
-        tables_text = None
-        if text is None:
-            try:
-                upload.tables = _parse(upload.file_name, data, _child_limits())
-            except TableImportError as exc:
-                key = {"mapping": upload.mapping_digest, "published": published.key}
-                return Made(upload.mapping_digest, _dumps({**key, "error": str(exc)}))
-            tables_text = _dumps(upload.tables)
-        else:
-            upload.tables = json.loads(text)
-        return Made(upload.mapping_digest, _dumps(_shown_data(upload, published)), tables=tables_text)
-
-    return _in_child(work, upload.file_name)
+    tables = stored.annotate(text=Cast("tables", models.TextField())).values_list("text", flat=True).get()
+    read = None
+    if tables is None:
+        try:
+            tables = read = _parse(upload.file_name, bytes(stored.values_list("data", flat=True).get()))
+        except TableImportError as exc:
+            key = {"mapping": upload.mapping_digest, "published": _published()}
+            return Made(upload.mapping_digest, _dumps({**key, "error": str(exc)}))
+    return Made(upload.mapping_digest, _shown_in_child(upload, tables, published_now()), read)
 
 
 def upload_create(
@@ -244,14 +225,13 @@ def upload_create(
         # The preview and its findings are made with the parse, in the same child and the same
         # place: at most UPLOAD_PARSE_CONCURRENCY uploads are made at once per server process.
         with _reading(file_name):
-            published = published_now()
-            made = _in_child(lambda: _read_and_show(upload, file_name, data, published), file_name)
+            tables = _parse(file_name, data)
+            # Only a file that was read needs the published catalogs (built once per publication
+            # in this process, from the database): a refused one never makes this process build them.
+            shown = _shown_in_child(upload, tables, published_now())
     except TableImportError as exc:
         raise ValidationError({"file": str(exc)}) from None
-    if made.refused is not None:
-        raise ValidationError({"file": made.refused})
-    assert made.tables is not None
-    upload.tables, upload.shown = StoredJSON(made.tables), StoredJSON(made.shown)
+    upload.tables, upload.shown = StoredJSON(tables), StoredJSON(shown)
     with transaction.atomic():
         upload.save(force_insert=True)
         audit_record(
@@ -270,8 +250,9 @@ def upload_tables(upload: Upload) -> list[RawTable]:
     """The tables read at upload. An upload stored before they were kept is read now, once. The
     caller holds a place (`_reading`): building the tables and previewing them is the heavy part."""
     if upload.tables is None:
-        upload.tables = _parse(upload.file_name, bytes(upload.data))
-        Upload.objects.filter(pk=upload.pk).update(tables=upload.tables)
+        text = _parse(upload.file_name, bytes(upload.data))
+        Upload.objects.filter(pk=upload.pk).update(tables=StoredJSON(text))
+        upload.tables = json.loads(text)
     return tables_from_data(upload.tables)
 
 
