@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import DatabaseError, connections
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 
@@ -123,9 +123,26 @@ def _preloaded() -> Any:
     return application
 
 
+def _warm_published() -> None:
+    """The published catalogs and their search index, built by the worker before it accepts its
+    first connection. Built on demand instead, they took a request thread about two seconds of
+    CPU holding the GIL (the first search, the first upload checked against them) while every other
+    request of the worker waited. They come from the database, so the worker builds them with its
+    own connection, after the fork; a database not yet migrated leaves them to the first request."""
+    from catalogs.selectors import search_index
+
+    try:
+        search_index()
+    except DatabaseError:
+        pass
+    finally:
+        connections.close_all()  # the request threads open their own
+
+
 def _worker(listener: socket.socket, threads: int, application: Any) -> None:
     from waitress.server import create_server
 
+    _warm_published()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers on Ctrl-C
     listeners: dict[int, Any] = {}
