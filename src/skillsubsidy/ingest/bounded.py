@@ -76,18 +76,21 @@ def read_tables_text_bounded(path: Path, limits: ParseLimits, name: str | None =
     try:
         done = subprocess.run(
             [sys.executable, "-m", "skillsubsidy.ingest.bounded"],
-            input=args, capture_output=True, text=True, timeout=limits.wall_seconds, env=env, check=False,
+            input=args.encode(), capture_output=True, timeout=limits.wall_seconds, env=env, check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise TableImportError(
             source, f"reading it took longer than the limit of {limits.wall_seconds} s"
         ) from None
     if done.returncode != 0:
-        raise TableImportError(source, _why(done.returncode, done.stderr, limits))
+        raise TableImportError(source, _why(done.returncode, done.stderr.decode(errors="replace"), limits))
+    # Bytes decoded once: text mode would also translate newlines, another pass over megabytes
+    # (JSON escapes every newline in a string, so there is none to translate).
+    answer = done.stdout.decode()
     # The tables are a JSON list; a refusal is a (small) object naming its reason.
-    if done.stdout.startswith("{"):
-        raise TableImportError(source, json.loads(done.stdout)["error"])
-    return done.stdout
+    if answer.startswith("{"):
+        raise TableImportError(source, json.loads(answer)["error"])
+    return answer
 
 
 def _child() -> None:
@@ -116,7 +119,7 @@ def _child() -> None:
         return
     for t in tables:
         t["source"] = request["source"]
-    print(json.dumps(tables, ensure_ascii=False))
+    sys.stdout.buffer.write(json.dumps(tables, ensure_ascii=False).encode())  # UTF-8, as read
 
 
 if __name__ == "__main__":
