@@ -205,18 +205,22 @@ def until_not_busy(office: Office, name: str, data: bytes) -> tuple[str, int]:
 
 
 class HealthProbe:
-    """`GET /api/v1/health` over one keep-alive connection every 50 ms while `busy()` is true."""
+    """`GET /api/v1/health` every 50 ms while `busy()` is true, each on a new connection: the kernel
+    hands each to any of the server's workers, as it would a load balancer's checks. (One keep-alive
+    connection stays with the worker that accepted it, and would measure only that one.)"""
 
     def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.port = port
         self.latencies: list[float] = []
         self.peak = 0.0
 
     def probe_while(self, busy: Callable[[], bool]) -> None:
         while busy():
             t0 = time.perf_counter()
-            self.conn.request("GET", "/api/v1/health")
-            self.conn.getresponse().read()
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            conn.request("GET", "/api/v1/health")
+            conn.getresponse().read()
+            conn.close()
             self.latencies.append(time.perf_counter() - t0)
             self.peak = max(self.peak, largest_server_process_mb())
             time.sleep(0.05)
