@@ -222,7 +222,7 @@ def upload_create(
         mapping_digest=mapping_digest({}),
     )
     try:
-        # The preview and its findings are made with the parse, in the same child and the same
+        # The parse (its bounded child) and the preview with its findings (a forked child) in one
         # place: at most UPLOAD_PARSE_CONCURRENCY uploads are made at once per server process.
         with _reading(file_name):
             tables = _parse(file_name, data)
@@ -343,7 +343,7 @@ def _anomaly(data: dict[str, Any]) -> Anomaly:
 
 def _shown_data(upload: Upload, published: Published) -> dict[str, Any]:
     """The preview of the upload's tables with its mapping and its findings, as stored. Made in the
-    child (`_in_child`): this is linear in the rows, but seconds for 100,000 of them."""
+    child (`_shown_in_child`): this is linear in the rows, but seconds for 100,000 of them."""
     key = {"mapping": upload.mapping_digest, "published": published.key}
     try:
         pv = upload_preview(upload)
