@@ -103,16 +103,24 @@ class Command(BaseCommand):
 
 
 def _preloaded() -> Any:
-    """The WSGI application, and the caches of shipped data files that requests fill on first use,
-    loaded once in the parent before the fork. Loaded in each worker instead, a fresh worker spent
-    its first requests importing the app and parsing the region tree (~0.2 s of YAML holding the
-    GIL) while the health check waited behind it, and every worker kept its own copy. Only data
-    that needs no database is warmed here: the workers open their own connections."""
+    """The WSGI application with its URLs, views and message catalogs, and the caches of shipped
+    data files that requests fill on first use, loaded once in the parent before the fork. Loaded
+    in each worker instead, a fresh worker spent its first requests importing the app and its views
+    and parsing the region tree (~0.2 s of YAML alone) holding the GIL while the health check waited
+    behind it, and every worker kept its own copy. Only what needs no database is loaded here: the
+    workers open their own connections."""
+    from django.urls import get_resolver
+    from django.utils import translation
+
     from config.wsgi import application
     from skillsubsidy.catalog.dataset import source_titles
     from skillsubsidy.occupations import dadian_medium_groups
     from skillsubsidy.regions import all_regions, resolve_region
 
+    get_resolver().url_patterns  # noqa: B018 - imports every view and builds the API's routes
+    for code, _name in settings.LANGUAGES:
+        translation.activate(code)  # reads the language's message catalog once
+    translation.deactivate()
     all_regions()
     resolve_region("320600")  # its alias table
     dadian_medium_groups()
