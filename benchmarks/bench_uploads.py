@@ -5,7 +5,9 @@
 - the upload page of a 100,000-row sheet: a view of its stored preview, and a mapping save (which
   previews and checks every row once, as every view did before the preview was stored);
 - `GET /api/v1/health` latency over loopback while 8 hostile files are uploaded to the back office
-  of the same server at once (target under 100 ms).
+  of the same server at once (target under 100 ms); an upload refused as busy is sent again, as
+  its message asks, so that every file (the 100,000-row sheet above all) is processed;
+- the same latency while that sheet's mapping is saved (a preview and checks of every row).
 """
 
 from __future__ import annotations
@@ -190,6 +192,47 @@ def largest_server_process_mb() -> float:
     return largest / 2**20
 
 
+BUSY = "the server is already reading"
+
+
+def until_not_busy(office: Office, name: str, data: bytes) -> tuple[str, int]:
+    """The upload's outcome once it was not refused as busy, and how many times it was."""
+    busy = 0
+    while BUSY in (outcome := office.upload(name, data)):
+        busy += 1
+        time.sleep(0.5)
+    return outcome, busy
+
+
+class HealthProbe:
+    """`GET /api/v1/health` every 50 ms while `busy()` is true, each on a new connection: the kernel
+    hands each to any of the server's workers, as it would a load balancer's checks. (One keep-alive
+    connection stays with the worker that accepted it, and would measure only that one.)"""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.latencies: list[float] = []
+        self.peak = 0.0
+
+    def probe_while(self, busy: Callable[[], bool]) -> None:
+        while busy():
+            t0 = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            conn.request("GET", "/api/v1/health")
+            conn.getresponse().read()
+            conn.close()
+            self.latencies.append(time.perf_counter() - t0)
+            self.peak = max(self.peak, largest_server_process_mb())
+            time.sleep(0.05)
+
+    def summary(self) -> str:
+        p = percentiles(self.latencies)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        return (f"{len(self.latencies)} requests, p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, "
+                f"max {p['max_ms']:.1f} ms; largest server process {self.peak:.0f} MB RSS at its peak "
+                f"(load average {load})")  # fmt: skip
+
+
 def health_under_hostile_uploads() -> None:
     hostile = [
         ("sparse.xlsx", sparse_xlsx()), ("sparse-undeclared.xlsx", sparse_xlsx(declared=False)),
@@ -200,32 +243,22 @@ def health_under_hostile_uploads() -> None:
     with served_with_staff() as port:
         office = Office(port)
         office.login()
-        outcomes: dict[str, str] = {}
+        outcomes: dict[str, tuple[str, int]] = {}
         uploaders = [
-            threading.Thread(target=lambda n=n, d=d: outcomes.__setitem__(n, Office.upload(office, n, d)))
+            threading.Thread(target=lambda n=n, d=d: outcomes.__setitem__(n, until_not_busy(office, n, d)))
             for n, d in hostile
         ]
-        latencies: list[float] = []
-        peak = 0.0
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        probe = HealthProbe(port)
         for t in uploaders:
             t.start()
-        while any(t.is_alive() for t in uploaders):
-            t0 = time.perf_counter()
-            conn.request("GET", "/api/v1/health")
-            conn.getresponse().read()
-            latencies.append(time.perf_counter() - t0)
-            peak = max(peak, largest_server_process_mb())
-            time.sleep(0.05)
+        t0 = time.perf_counter()
+        probe.probe_while(lambda: any(t.is_alive() for t in uploaders))
+        took = time.perf_counter() - t0
         for t in uploaders:
             t.join()
-    p = percentiles(latencies)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"/api/v1/health during 8 hostile uploads: {len(latencies)} requests, "
-          f"p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, max {p['max_ms']:.1f} ms; "
-          f"largest server process {peak:.0f} MB RSS at its peak (load average {load})")  # fmt: skip
-    for name, outcome in outcomes.items():
-        print(f"  {name}: {outcome}")
+    print(f"/api/v1/health during 8 hostile uploads ({took:.0f} s): {probe.summary()}")
+    for name, (outcome, busy) in outcomes.items():
+        print(f"  {name}: {outcome}" + (f" (refused as busy {busy} times before)" if busy else ""))
 
 
 def _timed(call: Callable[[], object]) -> float:
@@ -258,12 +291,20 @@ def page_views_of_a_large_upload(rows: int = 100_000, views: int = 5) -> None:
         }
         body = urllib.parse.urlencode(fields).encode()
         request = urllib.request.Request(office.base + path, body, headers={"Referer": office.base + path})
-        remade = _timed(lambda: office.opener.open(request, timeout=300).read())
+        remade: list[float] = []
+        saver = threading.Thread(
+            target=lambda: remade.append(_timed(lambda: office.opener.open(request, timeout=300).read()))
+        )
+        probe = HealthProbe(port)
+        saver.start()
+        probe.probe_while(saver.is_alive)
+        saver.join()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"upload page of {rows:,} rows (load average {load}): upload + first view {took:.1f} s; "
           f"a mapping save, which previews and checks every row as each view did before "
-          f"{remade:.2f} s; a view of the stored preview median {statistics.median(stored) * 1000:.0f} ms "
+          f"{remade[0]:.2f} s; a view of the stored preview median {statistics.median(stored) * 1000:.0f} ms "
           f"(max {max(stored) * 1000:.0f} ms, {views} views)")  # fmt: skip
+    print(f"/api/v1/health during that mapping save: {probe.summary()}")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ every object as usual while the collector waits; it runs again when the last bui
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,16 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _builders = 0  # how many `building()` blocks are open, in any thread
 _was_enabled = False  # whether the collector ran before the first of them opened
+
+
+def _after_fork_in_child() -> None:
+    # A fork copies only the forking thread: another thread may have held the lock at that moment,
+    # and would never release it in the child (the web app builds upload previews in a forked child).
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @contextmanager

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,20 +175,47 @@ def test_an_upload_is_not_saved_as_a_draft_without_a_reason(nantong_staff: Abstr
     assert not AuditRecord.objects.filter(action="catalog.draft").exists()
 
 
+class Calls:
+    """Calls counted in a file: the upload service makes previews in a forked child, whose counts
+    in memory would end with it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.write_text("")
+
+    def add(self, name: str) -> None:
+        with self.path.open("a") as f:
+            f.write(f"{name} {os.getpid()}\n")
+
+    def counts(self) -> Counter[str]:
+        return Counter(line.split()[0] for line in self.path.read_text().splitlines())
+
+    def processes(self) -> set[int]:
+        return {int(line.split()[1]) for line in self.path.read_text().splitlines()}
+
+    def clear(self) -> None:
+        self.path.write_text("")
+
+    def __eq__(self, other: object) -> bool:
+        return self.counts() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Calls of the real table builder and mapping preview by the upload service, counted on their
-    way through (each still runs)."""
-    calls: Counter[str] = Counter()
+def reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Calls:
+    """Calls of the real table builder and mapping preview by the upload service, in whatever
+    process makes them, counted on their way through (each still runs)."""
+    calls = Calls(tmp_path / "calls")
 
     def counted(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
-            calls[name] += 1
+            calls.add(name)
             return real(*args, **kwargs)
 
         return call
 
-    for name in ("tables_from_data", "preview"):
+    for name in ("tables_from_data", "preview", "upload_anomalies"):
         monkeypatch.setattr(uploads, name, counted(name, getattr(uploads, name)))
     return calls
 
@@ -200,31 +229,31 @@ def page(user: AbstractUser, item: Upload) -> tuple[str, list[str]]:
 
 
 def test_a_page_view_shows_the_preview_stored_at_upload_and_reads_no_table(
-    nantong_staff: AbstractUser, reads: Counter[str]
+    nantong_staff: AbstractUser, reads: Calls
 ) -> None:
     item = upload(nantong_staff, xlsx(HEADER, ROWS))
-    assert reads == {"tables_from_data": 1, "preview": 1}  # once, at upload
+    assert reads == {"tables_from_data": 1, "preview": 1, "upload_anomalies": 1}  # once, at upload
     stored = Upload.objects.get(pk=item.pk).shown
     assert stored is not None and stored["mapping"] == mapping_digest({}) and stored["row_count"] == 4
     for _ in range(2):
         html, sql = page(nantong_staff, item)
         assert "航空器机械维护员" in html and "生活垃圾处理工" in html and "4 行" in html
         assert not any('"tables"' in q or '"data"' in q for q in sql)  # not even loaded
-    assert reads == {"tables_from_data": 1, "preview": 1}
+    assert reads == {"tables_from_data": 1, "preview": 1, "upload_anomalies": 1}
 
 
 def test_an_upload_stored_before_previews_were_kept_is_previewed_once_then_read(
-    nantong_staff: AbstractUser, reads: Counter[str]
+    nantong_staff: AbstractUser, reads: Calls
 ) -> None:
     item = upload(nantong_staff, xlsx(HEADER, ROWS))
     Upload.objects.filter(pk=item.pk).update(shown=None, mapping_digest="")  # as migration 0004 left it
     reads.clear()
     assert "家禽饲养员" in page(nantong_staff, item)[0]
     assert "家禽饲养员" in page(nantong_staff, item)[0]
-    assert reads == {"tables_from_data": 1, "preview": 1}
+    assert reads == {"tables_from_data": 1, "preview": 1, "upload_anomalies": 1}
 
 
-def test_a_saved_mapping_stores_its_own_preview(nantong_staff: AbstractUser, reads: Counter[str]) -> None:
+def test_a_saved_mapping_stores_its_own_preview(nantong_staff: AbstractUser, reads: Calls) -> None:
     item = upload(nantong_staff, xlsx(["项", "号", "类", "岗位", "代号"], ROWS))
     assert "航空器机械维护员" not in page(nantong_staff, item)[0]  # 岗位 is not recognised as the name
     reads.clear()
@@ -232,14 +261,14 @@ def test_a_saved_mapping_stores_its_own_preview(nantong_staff: AbstractUser, rea
         upload=item, actor=nantong_staff, columns={1: "serial", 2: "category", 3: "name", 4: "code"},
         header_row=None,
     )  # fmt: skip
-    assert reads == {"tables_from_data": 1, "preview": 1}
+    assert reads == {"tables_from_data": 1, "preview": 1, "upload_anomalies": 1}
     stored = Upload.objects.get(pk=item.pk)
     assert stored.shown is not None and stored.shown["mapping"] == mapping_digest(stored.mapping)
     assert [name for _, _, _, _, name, _, _ in stored.shown["sample"]] == [
         "航空器机械维护员", "家禽饲养员", "生活垃圾清运工", "生活垃圾处理工",
     ]  # fmt: skip
     assert "航空器机械维护员" in page(nantong_staff, item)[0]
-    assert reads == {"tables_from_data": 1, "preview": 1}
+    assert reads == {"tables_from_data": 1, "preview": 1, "upload_anomalies": 1}
 
 
 def test_a_preview_made_for_a_mapping_saved_over_meanwhile_is_not_stored(nantong_staff: AbstractUser) -> None:
@@ -249,10 +278,41 @@ def test_a_preview_made_for_a_mapping_saved_over_meanwhile_is_not_stored(nantong
     a.mapping = {"columns": {"3": "name"}, "header_row": None}
     a.mapping_digest = mapping_digest(a.mapping)
     Upload.objects.filter(pk=item.pk).update(mapping=a.mapping, mapping_digest=a.mapping_digest)
-    made_for_a = uploads._shown_data(a)
+    made_for_a = uploads._remade(a)
     upload_set_mapping(upload=b, actor=nantong_staff, columns={3: "name", 4: "code"}, header_row=None)
     uploads._store_shown(a, made_for_a)
     stored = Upload.objects.get(pk=item.pk)
     assert stored.mapping == {"columns": {"3": "name", "4": "code"}, "header_row": None}
     assert stored.shown is not None and stored.shown["mapping"] == mapping_digest(stored.mapping)
     assert [field for _, field in stored.shown["columns"]] == ["name", "code"]
+
+
+def test_the_preview_and_checks_of_an_upload_and_of_a_mapping_save_are_made_outside_this_process(
+    nantong_staff: AbstractUser, reads: Calls
+) -> None:
+    # A serving process only waits for them (issue 14): their CPU would hold its GIL against every
+    # other request it serves.
+    item = upload(nantong_staff, xlsx(HEADER, ROWS))
+    upload_set_mapping(
+        upload=item, actor=nantong_staff, columns={1: "serial", 2: "category", 3: "name", 4: "code"},
+        header_row=None,
+    )  # fmt: skip
+    assert reads == {"tables_from_data": 2, "preview": 2, "upload_anomalies": 2}
+    assert len(reads.processes()) == 2 and os.getpid() not in reads.processes()
+    stored = Upload.objects.get(pk=item.pk)
+    assert stored.shown is not None and stored.shown["row_count"] == len(ROWS)
+    assert [r.parts.name for r in upload_preview(stored).rows][:1] == ["航空器机械维护员"]
+
+
+def test_an_upload_stored_before_its_tables_were_kept_is_read_once_in_a_child_and_they_are_kept(
+    nantong_staff: AbstractUser, reads: Calls
+) -> None:
+    item = upload(nantong_staff, xlsx(HEADER, ROWS))
+    Upload.objects.filter(pk=item.pk).update(tables=None, shown=None, mapping_digest="")  # as 0003 left it
+    reads.clear()
+    assert "家禽饲养员" in page(nantong_staff, item)[0]
+    assert "家禽饲养员" in page(nantong_staff, item)[0]
+    assert reads == {"tables_from_data": 1, "preview": 1, "upload_anomalies": 1}
+    assert os.getpid() not in reads.processes()
+    stored = Upload.objects.get(pk=item.pk)
+    assert stored.tables is not None and stored.tables[0]["source"] == "附件2.xlsx"

@@ -6,7 +6,7 @@ import hashlib
 import json
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -15,19 +15,24 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Expression
+from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 
 from audit.services import audit_record
 from catalogs import selectors
 from catalogs.models import CatalogVersion, Upload
+from catalogs.offload import ChildTimedOut, run_forked
 from catalogs.services import check_catalog_id, draft_from_core
 from common.actor import Actor, actor_user, authorise
 from skillsubsidy.catalog.model import Anomaly, Severity
 from skillsubsidy.catalog.model import CatalogVersion as CatalogVersion_
 from skillsubsidy.catalog.quality import upload_anomalies
-from skillsubsidy.ingest.bounded import ParseLimits, read_tables_data_bounded
+from skillsubsidy.ingest.bounded import ParseLimits, read_tables_text_bounded
 from skillsubsidy.ingest.mapping import Field, MappingPreview, preview, to_catalog
-from skillsubsidy.ingest.tables import Limits, RawTable, TableData, TableImportError, tables_from_data
+from skillsubsidy.ingest.tables import Limits, RawTable, TableImportError, tables_from_data
 from skillsubsidy.regions import UnknownRegion, resolve_region
 
 ALLOWED_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".txt")
@@ -79,14 +84,101 @@ def _reading(file_name: str) -> Iterator[None]:
         _PARSES.release()
 
 
-def _parse(file_name: str, data: bytes) -> list[TableData]:
+def _parse(file_name: str, data: bytes) -> str:
     """The file's tables as stored (`tables_to_data`), read once in a bounded child process at a
     lower priority than the request threads; TableImportError names the limit. The tables come back
-    as data and are stored as such. The caller holds a place (`_reading`)."""
+    as JSON text, stored as it is or handed to the child that previews them, never decoded in this
+    serving process. The caller holds a place (`_reading`)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{_suffix(file_name)}"
         path.write_bytes(data)
-        return read_tables_data_bounded(path, parse_limits(), name=Path(file_name).name)
+        return read_tables_text_bounded(path, parse_limits(), name=Path(file_name).name)
+
+
+class StoredJSON(Expression):
+    """JSON text written into a JSONField as it is. An upload's tables are megabytes of JSON;
+    decoding them here only to have the field encode them again held the GIL of a serving process
+    for a quarter of a second per upload (issue 14). The database checks the text: PostgreSQL
+    parses it into jsonb, SQLite's JSONField has its JSON_VALID constraint."""
+
+    output_field = models.JSONField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[str]]:
+        return "%s", (self.text,)
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[str]]:
+        return "%s::jsonb", (self.text,)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The published catalogs an upload is checked against, and their generation as text: read in
+    the server process (they come from the database, cached per publication) before the fork."""
+
+    key: str
+    catalogs: tuple[CatalogVersion_, ...]
+    suggest: Callable[[str], list[str]]
+
+
+def published_now() -> Published:
+    # The key first: were a publication to land in between, the preview is keyed to the older
+    # generation and made again at its next view, never kept as checked against catalogs it was not.
+    key = _published()
+    index = selectors.search_index()
+    return Published(key, tuple(selectors.current_dataset().catalogs), index.suggest)
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """A preview made in the child, as the JSON text stored on `Upload.shown` (`StoredJSON`)."""
+
+    mapping: str  # the digest of the mapping it was made for
+    shown: str
+    tables: str | None = None  # tables read from the file of an old upload meanwhile, to keep
+
+
+def _shown_in_child(upload: Upload, tables: str, published: Published) -> str:
+    """The stored preview of `tables` (JSON text) with the upload's mapping, made in a forked child
+    below the request threads' priority (`offload`): decoding the tables, previewing every row,
+    checking them against the published catalogs and encoding the result are CPU this server
+    process never spends, so its other requests are answered meanwhile. The caller holds a place
+    (`_reading`) and stores the result. Bounded in time by twice the parse's wall-clock limit."""
+
+    def work() -> str:
+        upload.tables = json.loads(tables)  # the child's copy of the upload
+        return _dumps(_shown_data(upload, published))
+
+    wall = 2 * settings.UPLOAD_PARSE_WALL_SECONDS
+    try:
+        return run_forked(work, nice=settings.UPLOAD_PARSE_NICE, timeout=wall)
+    except ChildTimedOut:
+        raise TableImportError(
+            upload.file_name, f"previewing and checking it took longer than the limit of {wall} s"
+        ) from None
+
+
+def _remade(upload: Upload) -> Made:
+    """The preview for the upload's saved mapping, made from the stored tables, read as text and
+    never decoded here (an upload stored before the tables were kept is read from its file now,
+    and its tables come back to be kept). The caller holds a place (`_reading`)."""
+    stored = Upload.objects.filter(pk=upload.pk)
+    tables = stored.annotate(text=Cast("tables", models.TextField())).values_list("text", flat=True).get()
+    read = None
+    if tables is None:
+        try:
+            tables = read = _parse(upload.file_name, bytes(stored.values_list("data", flat=True).get()))
+        except TableImportError as exc:
+            key = {"mapping": upload.mapping_digest, "published": _published()}
+            return Made(upload.mapping_digest, _dumps({**key, "error": str(exc)}))
+    return Made(upload.mapping_digest, _shown_in_child(upload, tables, published_now()), read)
 
 
 def upload_create(
@@ -130,13 +222,16 @@ def upload_create(
         mapping_digest=mapping_digest({}),
     )
     try:
-        # The preview and its findings are made here too, in the same place as the parse: they
-        # are linear in the rows, and at most UPLOAD_PARSE_CONCURRENCY uploads are made at once.
+        # The parse (its bounded child) and the preview with its findings (a forked child) in one
+        # place: at most UPLOAD_PARSE_CONCURRENCY uploads are made at once per server process.
         with _reading(file_name):
-            upload.tables = _parse(file_name, data)
-            upload.shown = _shown_data(upload)
+            tables = _parse(file_name, data)
+            # Only a file that was read needs the published catalogs (built once per publication
+            # in this process, from the database): a refused one never makes this process build them.
+            shown = _shown_in_child(upload, tables, published_now())
     except TableImportError as exc:
         raise ValidationError({"file": str(exc)}) from None
+    upload.tables, upload.shown = StoredJSON(tables), StoredJSON(shown)
     with transaction.atomic():
         upload.save(force_insert=True)
         audit_record(
@@ -147,23 +242,25 @@ def upload_create(
             region=code,
             summary=f"uploaded {upload.file_name} ({len(data)} bytes) for {catalog_id}",
         )
-    return upload
+    # Its file and tables are loaded when used (a draft), decoded by the field as usual.
+    return Upload.objects.defer("data", "tables").get(pk=upload.pk)
 
 
 def upload_tables(upload: Upload) -> list[RawTable]:
     """The tables read at upload. An upload stored before they were kept is read now, once. The
     caller holds a place (`_reading`): building the tables and previewing them is the heavy part."""
     if upload.tables is None:
-        upload.tables = _parse(upload.file_name, bytes(upload.data))
-        Upload.objects.filter(pk=upload.pk).update(tables=upload.tables)
+        text = _parse(upload.file_name, bytes(upload.data))
+        Upload.objects.filter(pk=upload.pk).update(tables=StoredJSON(text))
+        upload.tables = json.loads(text)
     return tables_from_data(upload.tables)
 
 
-def checked_against_published(catalog: CatalogVersion_) -> list[Anomaly]:
+def checked_against_published(catalog: CatalogVersion_, published: Published | None = None) -> list[Anomaly]:
     """The quality checks of the shipped documents, run on an uploaded catalog against the published
     catalogs: code/name conflicts, invalid codes, misspellings with suggestions, normalisations."""
-    index = selectors.search_index()
-    return upload_anomalies(catalog, selectors.current_dataset().catalogs, index.suggest)
+    against = published or published_now()
+    return upload_anomalies(catalog, against.catalogs, against.suggest)
 
 
 def _merged(read: list[Anomaly], checked: list[Anomaly]) -> list[Anomaly]:
@@ -172,7 +269,7 @@ def _merged(read: list[Anomaly], checked: list[Anomaly]) -> list[Anomaly]:
     return [*read, *(a for a in checked if (a.kind, a.line) not in seen)]
 
 
-def upload_quality(upload: Upload, pv: MappingPreview) -> list[Anomaly]:
+def upload_quality(upload: Upload, pv: MappingPreview, published: Published | None = None) -> list[Anomaly]:
     """What the preview flags: the reader's findings and the checks against the published catalogs."""
     try:
         catalog, anomalies = to_catalog(
@@ -182,7 +279,7 @@ def upload_quality(upload: Upload, pv: MappingPreview) -> list[Anomaly]:
         )  # fmt: skip
     except TableImportError:
         return list(pv.anomalies)
-    return _merged(anomalies, checked_against_published(catalog))
+    return _merged(anomalies, checked_against_published(catalog, published))
 
 
 # Findings that mark their row in the preview: the name or the code is probably wrong.
@@ -244,17 +341,15 @@ def _anomaly(data: dict[str, Any]) -> Anomaly:
     return Anomaly(**{**data, "severity": Severity(data["severity"])})
 
 
-def _shown_data(upload: Upload) -> dict[str, Any]:
-    """The preview of the upload's tables with its mapping and its findings, as stored. The caller
-    holds a place (`_reading`): this is linear in the rows, but seconds for 100,000 of them."""
-    key = {"mapping": upload.mapping_digest, "published": _published()}
+def _shown_data(upload: Upload, published: Published) -> dict[str, Any]:
+    """The preview of the upload's tables with its mapping and its findings, as stored. Made in the
+    child (`_shown_in_child`): this is linear in the rows, but seconds for 100,000 of them."""
+    key = {"mapping": upload.mapping_digest, "published": published.key}
     try:
         pv = upload_preview(upload)
-    except Busy:
-        raise  # not the file's fault, so not stored
     except TableImportError as exc:
         return {**key, "error": str(exc)}
-    findings = upload_quality(upload, pv)
+    findings = upload_quality(upload, pv, published)
     sample = {r.row for r in pv.sample}
     return {
         **key,
@@ -272,11 +367,16 @@ def _shown_data(upload: Upload) -> dict[str, Any]:
     }
 
 
-def _store_shown(upload: Upload, data: dict[str, Any]) -> None:
+def _store_shown(upload: Upload, made: Made) -> dict[str, Any]:
     """Store a preview only while the mapping it was made from is still the saved one (a
-    conditional update: a mapping saved meanwhile has made and stored its own)."""
-    Upload.objects.filter(pk=upload.pk, mapping_digest=data["mapping"]).update(shown=data)
+    conditional update: a mapping saved meanwhile has made and stored its own). Tables read from
+    the file of an old upload are kept whatever the mapping."""
+    if made.tables is not None:
+        Upload.objects.filter(pk=upload.pk).update(tables=StoredJSON(made.tables))
+    Upload.objects.filter(pk=upload.pk, mapping_digest=made.mapping).update(shown=StoredJSON(made.shown))
+    data: dict[str, Any] = json.loads(made.shown)  # small: the first rows and findings
     upload.shown = data
+    return data
 
 
 def upload_shown(upload: Upload) -> Shown:
@@ -286,8 +386,8 @@ def upload_shown(upload: Upload) -> Shown:
     data = upload.shown
     if not data or data.get("mapping") != upload.mapping_digest or data.get("published") != _published():
         with _reading(upload.file_name):
-            data = _shown_data(upload)
-        _store_shown(upload, data)
+            made = _remade(upload)
+        data = _store_shown(upload, made)
     if data["error"] is not None:
         return Shown(error=data["error"])
     return Shown(
@@ -337,10 +437,10 @@ def upload_set_mapping(
         )
     try:
         with _reading(upload.file_name):
-            data = _shown_data(upload)
-    except Busy:
-        return upload  # saved; the page makes its preview when a place is free
-    _store_shown(upload, data)
+            made = _remade(upload)
+    except TableImportError:
+        return upload  # saved; the page makes its preview when a place is free (or says why not)
+    _store_shown(upload, made)
     return upload
 
 
