@@ -36,9 +36,7 @@ import multiprocessing
 import os
 import queue
 import selectors
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,9 +46,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_web import CLIENT_PROCESSES
+from benchmarks.bench_web import CLIENT_PROCESSES, serving
 from benchmarks.timing import percentiles
-from benchmarks.webchild import REPO, postgres_database, run_child, setup_child
+from benchmarks.webchild import postgres_database, run_child, setup_child
 
 POSTGRES = os.environ.get("SKILLSUBSIDY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 NANTONG = ("320602", "320611", "320612", "320613", "320614", "320681")
@@ -383,25 +381,8 @@ def _server(url: str, keys: str, var: Path) -> Iterator[int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update({"DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench-only", "SKILLSUBSIDY_DATA_KEYS": keys,
                 "SKILLSUBSIDY_VAR_DIR": str(var), "DJANGO_LOG_LEVEL": "WARNING"})  # fmt: skip
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    cmd = [sys.executable, str(REPO / "web" / "manage.py"), "serve", "--port", str(port)]
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
+    with serving(env, stop_timeout=20) as port:
         yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 def _request(method: str, path: str, body: bytes | None = None, token: str | None = None) -> bytes:

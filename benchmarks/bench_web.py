@@ -97,9 +97,17 @@ def served(
     manage = [sys.executable, str(REPO / "web" / "manage.py")]
     for command in [["bootstrap"], *setup]:
         subprocess.run([*manage, *command], env=environ, check=True, capture_output=True)
+    with serving(environ, serve) as port:
+        yield port
+
+
+@contextmanager
+def serving(env: Mapping[str, str], options: Sequence[str] = (), stop_timeout: float = 10) -> Iterator[int]:
+    """`manage.py serve` with `env` and `options` on a free port, once it accepts connections;
+    stopped afterwards."""
     port = _free_port()
-    cmd = [*manage, "serve", "--port", str(port), *serve]
-    server = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, str(REPO / "web" / "manage.py"), "serve", "--port", str(port), *options]
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -113,7 +121,7 @@ def served(
         yield port
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
+        server.wait(timeout=stop_timeout)
 
 
 def _encode(method: str, path: str, body: bytes | None) -> bytes:
