@@ -16,6 +16,7 @@ import html
 import http.client
 import http.cookiejar
 import io
+import multiprocessing
 import os
 import re
 import resource
@@ -29,6 +30,8 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -204,10 +207,25 @@ def until_not_busy(office: Office, name: str, data: bytes) -> tuple[str, int]:
     return outcome, busy
 
 
+def _probe(port: int, stop: EventType, out: Connection) -> None:
+    latencies: list[float] = []
+    while not stop.is_set():
+        t0 = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/v1/health")
+        conn.getresponse().read()
+        conn.close()
+        latencies.append(time.perf_counter() - t0)
+        time.sleep(0.05)
+    out.send(latencies)
+
+
 class HealthProbe:
     """`GET /api/v1/health` every 50 ms while `busy()` is true, each on a new connection: the kernel
     hands each to any of the server's workers, as it would a load balancer's checks. (One keep-alive
-    connection stays with the worker that accepted it, and would measure only that one.)"""
+    connection stays with the worker that accepted it, and would measure only that one.) The probe
+    runs in a process of its own: in this one, the uploading threads' reading and writing would hold
+    the GIL against it and their time would be counted as the server's."""
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -215,15 +233,17 @@ class HealthProbe:
         self.peak = 0.0
 
     def probe_while(self, busy: Callable[[], bool]) -> None:
+        spawn = multiprocessing.get_context("spawn")
+        stop = spawn.Event()
+        receive, send = spawn.Pipe(duplex=False)
+        prober = spawn.Process(target=_probe, args=(self.port, stop, send))
+        prober.start()
         while busy():
-            t0 = time.perf_counter()
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            conn.request("GET", "/api/v1/health")
-            conn.getresponse().read()
-            conn.close()
-            self.latencies.append(time.perf_counter() - t0)
             self.peak = max(self.peak, largest_server_process_mb())
             time.sleep(0.05)
+        stop.set()
+        self.latencies = receive.recv()
+        prober.join()
 
     def summary(self) -> str:
         p = percentiles(self.latencies)
