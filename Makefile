@@ -31,7 +31,7 @@ typecheck: setup
 	DJANGO_SECRET_KEY=typecheck-only $(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/pytest -q -n 2 --dist loadfile
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: setup
 	$(BIN)/python -m benchmarks

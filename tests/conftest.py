@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 WEB = REPO / "web"
 
@@ -41,3 +43,18 @@ if not _settings_from_env:
     # worker before any conftest has put web/ on sys.path there. Django is configured now, which
     # pytest-django also accepts, so the variable is not needed any more.
     del os.environ["DJANGO_SETTINGS_MODULE"]
+
+
+# The PostgreSQL rerun of tests/web is one test of a quarter of an hour, the longest unit of
+# `make test` by far, and the browser walks are the next longest. xdist hands out files largest
+# first by default, which put that one-test file last, running alone on one worker while the other
+# idled; `make test` passes --no-loadscope-reorder and the long units go first here, so the other
+# worker runs everything else beside them. The rest keep their order (pytest-django's).
+LONGEST_FIRST = ("tests/web/test_web_postgres.py", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((n for n, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p)), len(LONGEST_FIRST))
+
+    items.sort(key=rank)

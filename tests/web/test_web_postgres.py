@@ -38,9 +38,11 @@ def test_the_web_suite_passes_on_postgresql() -> None:
             pytest.fail(f"PostgreSQL not reachable at {URL}: {problem}")
         pytest.skip(f"PostgreSQL not reachable at {URL}: {problem}")
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
+    # Two workers, each on a database of its own (test_<name>_gw0, _gw1): this rerun is the longest
+    # unit of `make test`, and on one process it ran its last minutes on one core while the other idled.
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/web", "-q", "-m", "not postgres", "-p", "no:cacheprovider",
-         "-p", "no:xdist"],
+         "-n", "2", "--dist", "loadfile"],
         cwd=REPO, env={**env, "DATABASE_URL": URL}, capture_output=True, text=True, check=False, timeout=2400,
     )  # fmt: skip
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
