@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Model
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from claims.models import (
     WorkerAccount,
 )
 from classes.models import PersonLock, Result, Trainee, TrainingClass
+from common import rawsql
 from common.actor import Actor, actor_user, authorise
 from common.bulk import insert_rows
 from common.errors import Conflict, required_reason
@@ -153,20 +154,21 @@ def _not_a_claimant() -> PermissionDenied:
 
 
 def _submission_sql() -> tuple[str, str, str]:
-    """The statements of a submission's hot path, written out: through the ORM each cost about a
-    millisecond of Python to build and read back, most of a submission's CPU (on this project's
-    2-core machine the certificate's lookup took 2 to 3 ms through the ORM, 0.4 to 0.7 ms as
-    written here). Built once, from the models' own table and column names."""
+    """The statements of a submission's hot path, written out (common.rawsql): through the ORM the
+    certificate's lookup took 2 to 3 ms on this project's 2-core machine, 0.4 to 0.7 ms as written
+    here. Built once, from the models' own table and column names."""
     live_in = ", ".join(["%s"] * len(_LIVE_STATES))
-
-    def cols(alias: str, model: type[Model], attnames: Sequence[str]) -> str:
-        column = {f.attname: f.column for f in model._meta.concrete_fields}
-        return ", ".join(f'{alias}."{column[a]}"' for a in attnames)
-
     claim, result, trainee, klass = (m._meta.db_table for m in (Claim, Result, Trainee, TrainingClass))
+    reads = ", ".join(
+        rawsql.columns(alias, model, names)
+        for alias, model, names in (
+            ("r", Result, _RESULT_READS),
+            ("t", Trainee, _TRAINEE_READS),
+            ("c", TrainingClass, _CLASS_READS),
+        )
+    )
     numbered = (
-        f"SELECT {cols('r', Result, _RESULT_READS)}, {cols('t', Trainee, _TRAINEE_READS)}, "
-        f"{cols('c', TrainingClass, _CLASS_READS)}, "
+        f"SELECT {reads}, "
         f'(SELECT l."number" FROM {claim} l WHERE l."result_id" = r."id" AND l."status" IN ({live_in}) '
         "LIMIT 1), ({claimant}) "
         f'FROM {result} r JOIN {trainee} t ON t."id" = r."trainee_id" '
@@ -181,21 +183,16 @@ def _submission_sql() -> tuple[str, str, str]:
     return numbered.replace("{claimant}", worker), numbered.replace("{claimant}", clerk), live
 
 
-def _attnames(model: type[Model], wanted: Sequence[str]) -> tuple[str, ...]:
-    """`wanted` in the order of the model's columns, the order Model.from_db takes values in."""
-    return tuple(f.attname for f in model._meta.concrete_fields if f.name in wanted)
-
-
 # What a submission reads of the result, its roster row and its class (their sealed, JSON and free-text
 # columns are not needed: each costs a column to convert per submission). Any other field is loaded
 # when first used, as for a deferred field.
-_RESULT_READS = _attnames(
+_RESULT_READS = rawsql.attnames(
     Result, ("id", "trainee", "passed", "issuer", "certificate_type", "level", "certificate_no", "issued_on")
 )
-_TRAINEE_READS = _attnames(
+_TRAINEE_READS = rawsql.attnames(
     Trainee, ("id", "training_class", "name", "id_digest", "id_masked", "completion_override")
 )
-_CLASS_READS = _attnames(
+_CLASS_READS = rawsql.attnames(
     TrainingClass,
     ("id", "institution", "region", "title", "occupation_code", "occupation", "program", "project", "start",
      "end", "status", "special_group"),
@@ -214,9 +211,9 @@ def _numbered(sql: str, number: str, user_id: int) -> list[tuple[Result, str | N
     r, t = len(_RESULT_READS), len(_RESULT_READS) + len(_TRAINEE_READS)
     c = t + len(_CLASS_READS)
     for row in rows:
-        result = Result.from_db(connection.alias, _RESULT_READS, row[:r])
-        trainee = Trainee.from_db(connection.alias, _TRAINEE_READS, row[r:t])
-        trainee.training_class = TrainingClass.from_db(connection.alias, _CLASS_READS, row[t:c])
+        result = rawsql.instance(Result, _RESULT_READS, row[:r])
+        trainee = rawsql.instance(Trainee, _TRAINEE_READS, row[r:t])
+        trainee.training_class = rawsql.instance(TrainingClass, _CLASS_READS, row[t:c])
         result.trainee = trainee
         found.append((result, row[c], row[c + 1]))
     return found
@@ -419,7 +416,7 @@ def claim_submit(
                 if not frozen.eligible:
                     raise NotEligible(frozen.reasons, [r.message for r in frozen.blocking])
                 mismatches = _mismatches(engine, result, read, frozen.standards_date)
-                claim = Claim.objects.create(
+                claim = Claim(
                     number=drawn,
                     channel=channel,
                     result=result,
@@ -450,6 +447,7 @@ def claim_submit(
                     submitted_at=timezone.now(),
                     submitted_by=actor_user(actor),
                 )
+                rawsql.insert(claim)
                 audit_record(
                     actor=actor,
                     action="claim.submit",
