@@ -45,13 +45,13 @@ def instance(model: type[M], names: Sequence[str], values: Sequence[Any]) -> M:
         found = []
         for n, name in enumerate(names):
             column = fields[name].get_col(model._meta.db_table)
-            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if converters:
-                found.append((n, column, tuple(converters)))
+            backend, own = connection.ops.get_db_converters(column), column.get_db_converters(connection)
+            if backend or own:
+                found.append((n, column, (*backend, *own)))
         _CONVERTERS[key] = tuple(found)
     converted = list(values)
-    for n, column, converters in _CONVERTERS[key]:
-        for convert in converters:
+    for n, column, convert_all in _CONVERTERS[key]:
+        for convert in convert_all:
             converted[n] = convert(converted[n], column, connection)
     return model.from_db(connection.alias, names, converted)
 
