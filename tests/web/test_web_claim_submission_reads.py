@@ -19,6 +19,7 @@ from claims import services
 from classes.models import Attendance
 from skillsubsidy.rules.engine import Engine
 from standards import selectors
+from standards.services import standard_set
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,23 @@ def test_a_trainee_without_attendance_records_is_matched_as_missing_among_classm
         [("match.attendance_missing", "该学员没有出勤记录")],
     ]
     assert [c.amount_fen for c in claims] == [claims[0].amount_fen] * 3
+
+
+def test_a_standard_entered_between_two_submissions_prices_the_second(admin: AbstractUser) -> None:
+    """The submission reads the standards' generation with the certificate, not within the quote
+    engine's once-a-second throttle: a value entered a moment before decides the next claim."""
+    world = claims_world.build(trainees=2)
+    first = services.claim_submit(
+        actor=world.clerk, certificate_no=world.certificate(0), payee=SCHOOL, pledge_signed=True, today=TODAY
+    )
+    # 000 · 附件1: 砌筑工 is category A; A类 中级（四级） 1500 元 in Nantong.
+    assert first.amount_fen == 150_000
+    selectors.engine()  # a quote in between: the throttle now holds the generation for a second
+    standard_set(
+        actor=admin, region="320600", name="standard.skill_level.A.level_4", since=date(2025, 1, 1),
+        value="1550", source="test correction", reason="test", based_on=0,
+    )  # fmt: skip
+    second = services.claim_submit(
+        actor=world.clerk, certificate_no=world.certificate(1), payee=SCHOOL, pledge_signed=True, today=TODAY
+    )
+    assert second.amount_fen == 155_000  # test input, not a seed figure

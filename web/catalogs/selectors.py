@@ -119,15 +119,19 @@ def _published_key_sql() -> str:
     )
 
 
+def key_columns(*extra_columns: str) -> str:
+    """The published-catalogs key plus `extra_columns` (scalar subqueries), as a SELECT list."""
+    return ", ".join((_published_key_sql(), *extra_columns))
+
+
 def key_query(*extra_columns: str) -> tuple[object, ...]:
     """One round trip for the published-catalogs key plus `extra_columns` (scalar subqueries).
 
     It runs on every request that reads the catalogs, so it is a single raw SELECT over indexed
     columns rather than several ORM aggregates (which cost ~0.5 ms each in Python).
     """
-    columns = ", ".join((_published_key_sql(), *extra_columns))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
+        cursor.execute(f"SELECT {key_columns(*extra_columns)}")
         row = cursor.fetchone()
     return tuple(row)
 

@@ -63,6 +63,7 @@ from skillsubsidy.regions import resolve_region
 from skillsubsidy.rules import checks
 from skillsubsidy.rules.engine import Engine
 from skillsubsidy.rules.request import Program, ProjectStandard, RequestError
+from standards.selectors import GENERATION_COLUMNS
 from standards.selectors import engine as rules_engine
 
 CLOSED_CLASS = "closed"
@@ -147,6 +148,7 @@ class _Found:
     channel: str
     winner: str | None  # the number of the live claim that holds it already, if any
     numbered: Sequence[Result]  # every result carrying the number, the claimant's or not
+    generation: tuple[object, ...]  # the standards' generation, read in the same query
 
 
 def _not_a_claimant() -> PermissionDenied:
@@ -170,7 +172,7 @@ def _submission_sql() -> tuple[str, str, str]:
     numbered = (
         f"SELECT {reads}, "
         f'(SELECT l."number" FROM {claim} l WHERE l."result_id" = r."id" AND l."status" IN ({live_in}) '
-        "LIMIT 1), ({claimant}) "
+        f"LIMIT 1), ({{claimant}}), {GENERATION_COLUMNS} "
         f'FROM {result} r JOIN {trainee} t ON t."id" = r."trainee_id" '
         f'JOIN {klass} c ON c."id" = t."training_class_id" WHERE r."certificate_no" = %s AND r."passed"'
     )
@@ -201,9 +203,11 @@ _LIVE_STATES = sorted(LIVE)
 _BY_WORKER, _BY_CLERK, _LIVE_CLAIMS = _submission_sql()
 
 
-def _numbered(sql: str, number: str, user_id: int) -> list[tuple[Result, str | None, Any]]:
+def _numbered(
+    sql: str, number: str, user_id: int
+) -> list[tuple[Result, str | None, Any, tuple[object, ...]]]:
     """The passed results carrying `number`, with their roster rows and classes, each with the live
-    claim holding it and the claimant's identity (the subquery of `sql`)."""
+    claim holding it, the claimant's identity (the subquery of `sql`) and the standards' generation."""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*_LIVE_STATES, user_id, number])
         rows = cursor.fetchall()
@@ -215,7 +219,7 @@ def _numbered(sql: str, number: str, user_id: int) -> list[tuple[Result, str | N
         trainee = rawsql.instance(Trainee, _TRAINEE_READS, row[r:t])
         trainee.training_class = rawsql.instance(TrainingClass, _CLASS_READS, row[t:c])
         result.trainee = trainee
-        found.append((result, row[c], row[c + 1]))
+        found.append((result, row[c], row[c + 1], tuple(row[c + 2 :])))
     return found
 
 
@@ -239,16 +243,16 @@ def _find_result(actor: Actor, certificate_no: str) -> _Found:
         if not known:
             raise _not_a_claimant()
         raise UnknownCertificate(number)
-    who = found[0][2]
+    who, generation = found[0][2], found[0][3]
     if who is None:  # a worker account without its verified record, a clerk without an institution
         raise _not_a_claimant()
     if channel == Claim.Channel.WORKER:
-        mine = [(r, live) for r, live, _who in found if r.trainee.id_digest == who]
+        mine = [(r, live) for r, live, _who, _gen in found if r.trainee.id_digest == who]
     else:
-        mine = [(r, live) for r, live, _who in found if r.trainee.training_class.institution_id == who]
+        mine = [(r, live) for r, live, _who, _gen in found if r.trainee.training_class.institution_id == who]
     if len(mine) != 1:
         raise UnknownCertificate(number)
-    return _Found(mine[0][0], channel, mine[0][1], [r for r, _live, _who in found])
+    return _Found(mine[0][0], channel, mine[0][1], [r for r, _live, _who, _gen in found], generation)
 
 
 def _payee(channel: str, given: PayeeInput) -> tuple[PayeeKind, str, str]:
@@ -392,10 +396,10 @@ def claim_submit(
     if found.winner is not None:
         raise DuplicateClaim(found.winner)
     # Everything but the person's other claims is read, and the payee sealed, before the person lock:
-    # the lock then covers two reads, the decision and the writes. `fresh` asks the database for the
-    # standards' generation now (it rebuilds the engine only when that has changed), so the decision
-    # sees every standard committed before the submission.
-    engine = rules_engine(fresh=True)
+    # the lock then covers two reads, the decision and the writes. The standards' generation was read
+    # with the certificate, now (the engine is rebuilt only when it has changed), so the decision sees
+    # every standard committed before the submission.
+    engine = rules_engine(read=found.generation)
     read = _read(result, found.numbered)
     sealed = seal(account, masked=mask_account(account))
     # The claim's number is drawn at random; two submissions may draw the same one (with 24 random

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from catalogs.present import region_name
-from catalogs.selectors import GenerationCache, dated_dataset, key_query
+from catalogs.selectors import GenerationCache, dated_dataset, key_columns, key_query
 from skillsubsidy.catalog.model import CertificateType
 from skillsubsidy.catalog.profile import OccupationProfile
 from skillsubsidy.occupations import Level
@@ -25,11 +25,18 @@ from standards import projects
 from standards.models import StandardValue
 from standards.policy import Override, materialise
 
+_STANDARDS = (
+    f"(SELECT COUNT(*) FROM {StandardValue._meta.db_table})",
+    f"(SELECT MAX(id) FROM {StandardValue._meta.db_table})",
+)
+# The generation as the last columns of a caller's own SELECT, passed on as `engine(read=…)`:
+# claims.services reads it with the certificate, saving a submission a round trip.
+GENERATION_COLUMNS = key_columns(*_STANDARDS)
+
 
 def _generation() -> tuple[object, ...]:
     """The published catalogs and the entered standards, in one query (StandardValue is append-only)."""
-    table = StandardValue._meta.db_table
-    return key_query(f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})")
+    return key_query(*_STANDARDS)
 
 
 class ThrottledGeneration:
@@ -63,6 +70,12 @@ class ThrottledGeneration:
         with self._lock:
             self._known = None
 
+    def seen(self, known: tuple[object, ...]) -> None:
+        """The generation as a caller's own query has just read it: the next call answers it."""
+        now = self.clock()
+        with self._lock:
+            self._known, self._checked_at = known, now
+
 
 generation = ThrottledGeneration(_generation)
 engine_cache = GenerationCache(generation)
@@ -90,12 +103,15 @@ def _shipped_definitions() -> dict[str, tuple[str, str]]:
     return {p.name: (p.unit.value, p.label) for p in params.parameters()}
 
 
-def engine(*, fresh: bool = False) -> Engine:
+def engine(*, fresh: bool = False, read: tuple[object, ...] | None = None) -> Engine:
     """One engine per (published catalogs, standards) generation: edits apply with no restart.
 
     A quote may lag a publication by GENERATION_CHECK_SECONDS (ADR 0011); `fresh` asks the database
-    now, for what freezes money (a claim's decision), which must see every standard already committed."""
-    if fresh:
+    now, for what freezes money (a claim's decision), which must see every standard already committed.
+    `read` is the generation the caller has just read itself (GENERATION_COLUMNS), as fresh as that."""
+    if read is not None:
+        generation.seen(read)
+    elif fresh:
         generation.expire()
 
     def build() -> Engine:
