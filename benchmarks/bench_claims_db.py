@@ -36,7 +36,6 @@ import multiprocessing
 import os
 import queue
 import selectors
-import socket
 import sys
 import tempfile
 import threading
@@ -46,7 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_web import CLIENT_PROCESSES, serving
+from benchmarks.bench_web import CLIENT_PROCESSES, Connection, encode, serving
 from benchmarks.timing import percentiles
 from benchmarks.webchild import postgres_database, run_child, setup_child
 
@@ -385,50 +384,9 @@ def _server(url: str, keys: str, var: Path) -> Iterator[int]:
         yield port
 
 
-def _request(method: str, path: str, body: bytes | None = None, token: str | None = None) -> bytes:
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    if token is not None:
-        head += f"Authorization: Bearer {token}\r\n"
-    if body is not None:
-        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-    return (head + "\r\n").encode() + (body or b"")
-
-
 def _submission(number: str, token: str) -> bytes:
     body = {"certificate_no": number, "pledge_signed": True, "payee": PAYEE}
-    return _request("POST", "/api/v1/claims", json.dumps(body, ensure_ascii=False).encode(), token)
-
-
-class _Connection:
-    """One keep-alive connection of the load client; it reads the status line and the length only."""
-
-    def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buffer = b""
-        self.sent_at = 0.0
-
-    def send(self, request: bytes) -> None:
-        self.buffer = b""
-        self.sent_at = time.perf_counter()
-        self.sock.sendall(request)
-
-    def answered(self) -> bool:
-        """Read what has arrived; True once a whole 200 or 201 answer is in."""
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise RuntimeError("the server closed the connection")
-        self.buffer += chunk
-        end = self.buffer.find(b"\r\n\r\n")
-        if end < 0:
-            return False
-        head = self.buffer[:end].decode("latin-1").lower()
-        length = int(head.split("content-length:")[1].split("\r\n")[0])
-        if len(self.buffer) < end + 4 + length:
-            return False
-        if not head.startswith(("http/1.1 200", "http/1.1 201")):
-            raise RuntimeError(f"answered {head.splitlines()[0]}: {self.buffer[end + 4 :][:200]!r}")
-        return True
+    return encode("POST", "/api/v1/claims", json.dumps(body, ensure_ascii=False).encode(), token)
 
 
 def _client(port: int, requests: list[bytes], connections: int) -> tuple[float, float, list[float]]:
@@ -436,7 +394,7 @@ def _client(port: int, requests: list[bytes], connections: int) -> tuple[float, 
     (start, end, latencies). perf_counter is CLOCK_MONOTONIC, one clock for every process."""
     selector = selectors.DefaultSelector()
     todo = list(reversed(requests))
-    conns = [_Connection(port) for _ in range(min(connections, len(todo)))]
+    conns = [Connection(port, ok=("200", "201")) for _ in range(min(connections, len(todo)))]
     latencies: list[float] = []
     start = time.perf_counter()
     for c in conns:
@@ -476,7 +434,7 @@ def _load(port: int, requests: list[bytes], clients: int) -> dict[str, Any]:
 def _served(url: str, served: dict[str, Any], submissions: int, var: Path) -> dict[str, Any]:
     """Submissions and health through the real server, at each client count, back to back."""
     token, numbers = served["token"], list(served["numbers"])
-    health = [_request("GET", "/api/v1/health")] * (submissions * 4)
+    health = [encode("GET", "/api/v1/health")] * (submissions * 4)
     out: dict[str, Any] = {}
     with _server(url, served["keys"], var) as port:
         # Enough connections to reach every worker, each then building its engine and warming its
