@@ -36,8 +36,15 @@ class ClassHours:
     attended: Decimal | None  # the trainee's hours present; None when nothing is recorded for them
 
 
-_SESSIONS = (
-    f'SELECT s."hours", s."mode", a."mark" FROM {Session._meta.db_table} s '
+# The institution's training approvals for the class's occupation and the class's sessions with the
+# trainee's mark at each, in one statement (a submission's round trips are most of its time): rows
+# tagged "a" are (valid_from, valid_to) in the first two value columns, rows tagged "s" (hours, mode,
+# mark) in the last three. The approvals come first because SQLite types a compound SELECT's columns
+# by its first SELECT's: its dates then come back as dates, as PostgreSQL's do.
+_CLASS_FACTS = (
+    f'SELECT \'a\', "valid_from", "valid_to", NULL, NULL, NULL FROM {Approval._meta.db_table} '
+    'WHERE "institution_id" = %s AND "role" = %s AND "{column}" = %s '
+    f'UNION ALL SELECT \'s\', NULL, NULL, s."hours", s."mode", a."mark" FROM {Session._meta.db_table} s '
     f'LEFT JOIN {Attendance._meta.db_table} a ON a."session_id" = s."id" AND a."trainee_id" = %s '
     'WHERE s."training_class_id" = %s'
 )
@@ -46,18 +53,29 @@ _SESSIONS = (
 _HOURS_STEP = Decimal(1).scaleb(-Session._meta.get_field("hours").decimal_places)
 
 
-def class_hours(trainee: Trainee) -> ClassHours:
-    """The class's planned hours and the trainee's attendance, in one query: every session of the
-    class with the trainee's mark at it, if any. Sent as SQL for the reason registry_of is."""
+def class_facts(trainee: Trainee) -> tuple[ClassHours, matching.Registry]:
+    """The class's planned hours and the trainee's attendance (every session of the class with the
+    trainee's mark at it, if any), and the institution's training approvals for the class's
+    occupation (by code when it has one). One statement written out, not built through the ORM:
+    every submission reads it, and building the queries cost several times their round trip."""
+    klass = trainee.training_class
+    column = "occupation_code" if klass.occupation_code else "occupation"
     with connection.cursor() as cursor:
-        cursor.execute(_SESSIONS, [trainee.pk, trainee.training_class_id])
-        sessions = [
-            (Decimal(str(h)).quantize(_HOURS_STEP), mode, mark) for h, mode, mark in cursor.fetchall()
-        ]
+        cursor.execute(
+            _CLASS_FACTS.replace("{column}", column),
+            [klass.institution_id, CatalogRole.TRAINING.value, klass.occupation_code or klass.occupation,
+             trainee.pk, klass.pk],
+        )  # fmt: skip
+        rows = cursor.fetchall()
     planned: Decimal | None = None
     online = attended = Decimal(0)
     recorded = False
-    for hours, mode, mark in sessions:
+    approvals = []
+    for tag, start, end, hours_read, mode, mark in rows:
+        if tag == "a":
+            approvals.append((start, end))
+            continue
+        hours = Decimal(str(hours_read)).quantize(_HOURS_STEP)
         planned = (planned or Decimal(0)) + hours
         if mode == Session.Mode.ONLINE:
             online += hours
@@ -65,7 +83,7 @@ def class_hours(trainee: Trainee) -> ClassHours:
             recorded = True
             if mark == Attendance.Mark.PRESENT:
                 attended += hours
-    return ClassHours(planned, online, attended if recorded else None)
+    return ClassHours(planned, online, attended if recorded else None), matching.Registry(tuple(approvals))
 
 
 def project_in_tracking(klass: TrainingClass) -> bool | None:
@@ -84,25 +102,6 @@ def project_standard(klass: TrainingClass) -> ProjectStandard | None:
     return calls_selectors.project_accepted_standard(klass.project_id)
 
 
-_APPROVALS = (
-    f'SELECT "valid_from", "valid_to" FROM {Approval._meta.db_table} '
-    'WHERE "institution_id" = %s AND "role" = %s AND "{column}" = %s'
-)
-
-
-def registry_of(klass: TrainingClass) -> matching.Registry:
-    """The institution's training approvals for the class's occupation (by code when it has one).
-    Sent as SQL, not built through the ORM: every submission reads it, and building the query cost
-    several times its round trip (the dates come back as dates from both databases)."""
-    column = "occupation_code" if klass.occupation_code else "occupation"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _APPROVALS.replace("{column}", column),
-            [klass.institution_id, CatalogRole.TRAINING.value, klass.occupation_code or klass.occupation],
-        )
-        return matching.Registry(tuple((start, end) for start, end in cursor.fetchall()))
-
-
 def numbered(certificate_no: str) -> QuerySet[Result]:
     """The results that carry a certificate number (only passed ones carry one:
     result_certificate_iff_passed), with their roster rows and classes."""
@@ -115,6 +114,7 @@ def known_for(
     *,
     same_number: Iterable[Result],
     hours: ClassHours,
+    registry: matching.Registry,
     minimum_hours: Decimal | None = None,
 ) -> tuple[matching.ClaimedCertificate, matching.Known]:
     """The claimed certificate (as the result names it) and what matching compares it with.
@@ -161,5 +161,5 @@ def known_for(
         and SupervisionCertificate.objects.filter(training_class=klass).exists(),
     )
     return claimed, matching.Known(
-        results=results, klass=facts, registry=registry_of(klass), minimum_hours=minimum_hours
+        results=results, klass=facts, registry=registry, minimum_hours=minimum_hours
     )

@@ -303,8 +303,8 @@ class _Read:
 
 
 def _read(result: Result, numbered: Sequence[Result]) -> _Read:
-    hours = facts.class_hours(result.trainee)
-    claimed, known = facts.known_for(result, same_number=numbered, hours=hours)
+    hours, registry = facts.class_facts(result.trainee)
+    claimed, known = facts.known_for(result, same_number=numbered, hours=hours, registry=registry)
     return _Read(hours, facts.project_standard(result.trainee.training_class), claimed, known)
 
 
