@@ -498,3 +498,29 @@ def test_the_api_names_an_unknown_certificate_and_a_bad_payee(world: claims_worl
         422, "validation_error", "payee_account",
     )  # fmt: skip
     assert Claim.objects.count() == 0
+
+
+def test_a_claim_rebatched_while_a_batch_is_being_built_gets_the_key_of_its_new_attempt(
+    world: claims_world.World, district: Any, city: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch A reads the payable claims; before it moves them, batch B takes one, the bank fails that
+    line, and the claim is payable again at attempt 1. A then moves it to attempt 2: its line must
+    carry attempt 2's key, not the one A read (B's failed line holds attempt 1's key)."""
+    (claim,) = payable(world, district, city, 0)
+    real = services.change_states
+
+    def meanwhile(**kwargs: Any) -> Any:
+        monkeypatch.setattr(services, "change_states", real)
+        other = services.batch_export(actor=city, pk=services.batch_create(actor=city, region="320600").pk)
+        key = other.lines.get().key
+        content = "\n".join([",".join(payment.RESULT_HEADER), f"{other.number},1,{key},失败,户名不符"])
+        services.bank_results_import(actor=city, pk=other.pk, content=content.encode())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "change_states", meanwhile)
+    batch = services.batch_create(actor=city, region="320600")
+    line = batch.lines.get()
+    claim.refresh_from_db()
+    assert (line.attempt, claim.payment_attempt) == (2, 2)
+    assert line.key == payment.idempotency_key(claim.number, 2)
+    assert PaymentLine.objects.filter(claim=claim).count() == 2

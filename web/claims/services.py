@@ -1088,6 +1088,10 @@ def _batch_number(region: str) -> str:
     return f"PB-{region}-{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
+# What a batch's move reads of each claim for its line (payment_attempt as the move raised it).
+_LINE_SOURCES = (
+    "number", "payment_attempt", "amount_fen", "payee_kind", "payee_name", "payee_sealed", "payee_masked",
+)  # fmt: skip
 _LINE_COLUMNS = (
     "batch_id",
     "line_no",
@@ -1113,16 +1117,7 @@ def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBa
         Claim.objects.filter(status="payable", mismatch_count=0, region__startswith=prefix)
         .exclude(objections__status="open")
         .order_by("submitted_at", "pk")
-        .values_list(
-            "pk",
-            "number",
-            "amount_fen",
-            "payee_kind",
-            "payee_name",
-            "payee_sealed",
-            "payee_masked",
-            "payment_attempt",
-        )[:limit]
+        .values_list("pk", "number")[:limit]
     )
     if not candidates:
         raise ValidationError({"region": _("No claim is waiting for payment.")})
@@ -1139,29 +1134,30 @@ def batch_create(*, actor: Actor, region: str, limit: int = 50_000) -> PaymentBa
             summary=f"组建支付批次 {batch.number}",
         )
         # One set-based move for every candidate; a claim another batch took meanwhile is left out.
-        moved = set(
-            change_states(
-                model=Claim,
-                items=[
-                    Item(pk, f"{number} 纳入支付批次 {batch.number}", region, {"batch": batch.number})
-                    for pk, number, *_rest in candidates
-                ],
-                machine=CLAIM,
-                action="batch",
-                actor=actor,
-                reason="",
-                values={"payment_attempt": F("payment_attempt") + 1},
-            ).moved
-        )
+        # A line is made of what the move itself read: a candidate may have been batched, failed and
+        # made payable again since it was listed, at a later attempt (whose key its line must carry).
+        moved = change_states(
+            model=Claim,
+            items=[
+                Item(pk, f"{number} 纳入支付批次 {batch.number}", region, {"batch": batch.number})
+                for pk, number in candidates
+            ],
+            machine=CLAIM,
+            action="batch",
+            actor=actor,
+            reason="",
+            values={"payment_attempt": F("payment_attempt") + 1},
+            returning=_LINE_SOURCES,
+        ).returned
         if not moved:
             raise ValidationError(
                 {"region": _("No claim is waiting for payment: another batch took them meanwhile.")}
             )
         lines = [
-            (batch.pk, n, pk, payment.idempotency_key(number, attempt + 1), attempt + 1, amount, kind, name,
-             sealed, masked, "", "", None)
-            for n, (pk, number, amount, kind, name, sealed, masked, attempt) in enumerate(
-                (c for c in candidates if c[0] in moved), start=1
+            (batch.pk, n, pk, payment.idempotency_key(number, attempt), attempt, amount, kind, name, sealed,
+             masked, "", "", None)
+            for n, (pk, (number, attempt, amount, kind, name, sealed, masked)) in enumerate(
+                ((pk, moved[pk]) for pk, _number in candidates if pk in moved), start=1
             )
         ]  # fmt: skip
         insert_rows(PaymentLine, _LINE_COLUMNS, lines)

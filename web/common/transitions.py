@@ -217,6 +217,8 @@ class Moved:
 
     moved: tuple[Any, ...]
     refused: Mapping[Any, Conflict]
+    # For each moved record, the `returning` columns as the move's own UPDATE left them.
+    returned: Mapping[Any, tuple[Any, ...]] = field(default_factory=dict)
 
 
 # Keys per UPDATE: below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
@@ -224,21 +226,29 @@ _CHUNK = 10_000
 
 
 def _update_returning(
-    model: type[models.Model], pks: Sequence[Any], field: str, source: str, values: Mapping[str, Any]
-) -> list[Any]:
-    """`UPDATE … SET values WHERE pk IN pks AND field = source RETURNING pk`: the keys of the rows this
-    statement changed, and only those. (Django's `update()` answers a count, which cannot say which
-    rows a concurrent move took first.) SQLite has RETURNING since 3.35, PostgreSQL always."""
+    model: type[models.Model],
+    pks: Sequence[Any],
+    field: str,
+    source: str,
+    values: Mapping[str, Any],
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """`UPDATE … SET values WHERE pk IN pks AND field = source RETURNING pk, returning…`: the rows this
+    statement changed, and only those, each its key and the `returning` columns as it left them.
+    (Django's `update()` answers a count, which cannot say which rows a concurrent move took first.)
+    SQLite has RETURNING since 3.35, PostgreSQL always."""
     manager = model._default_manager
     query = manager.filter(pk__in=pks, **{field: source}).query.chain(UpdateQuery)
     assert isinstance(query, UpdateQuery)
     query.add_update_values(dict(values))
     sql, params = query.get_compiler(manager.db).as_sql()
     connection = connections[manager.db]
-    column = connection.ops.quote_name(str(model._meta.pk.column))
+    quote = connection.ops.quote_name
+    column = {f.name: str(f.column) for f in model._meta.concrete_fields}
+    columns = [str(model._meta.pk.column), *(column[name] for name in returning)]
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {column}", params)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"{sql} RETURNING {', '.join(quote(c) for c in columns)}", params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _refusals(
@@ -271,10 +281,13 @@ def change_states(
     values: Mapping[str, Any] | None = None,
     on_commit: Callable[[], None] | None = None,
     field: str = "status",
+    returning: Sequence[str] = (),
 ) -> Moved:
     """Move every record of `items` that is in a state `action` leaves, setting `values` in the same
     UPDATE; each moved record gets its audit row (`from`, `to` and the item's changes). Raises
-    PermissionDenied (role) or ValidationError (missing reason) before anything is written.
+    PermissionDenied (role) or ValidationError (missing reason) before anything is written. The
+    `returning` fields of each moved record are read by the move itself (`Moved.returned`): values the
+    caller read before the move may have changed meanwhile.
 
     Race-safe as `change_state` is: a row a concurrent move changed first no longer matches the
     UPDATE's state condition (PostgreSQL re-reads it after the other commits; SQLite's writers queue),
@@ -289,14 +302,18 @@ def change_states(
     pks = sorted(by_pk)
     with transaction.atomic():
         came_from: dict[Any, str] = {}
+        returned: dict[Any, tuple[Any, ...]] = {}
         for source in move.source:
             for start in range(0, len(pks), _CHUNK):
                 chunk = [pk for pk in pks[start : start + _CHUNK] if pk not in came_from]
                 if chunk:
-                    moved = _update_returning(
-                        model, chunk, field, source, {field: move.target, **(values or {})}
+                    rows = _update_returning(
+                        model, chunk, field, source, {field: move.target, **(values or {})}, returning
                     )
-                    came_from.update(dict.fromkeys(moved, source))
+                    for pk, *rest in rows:
+                        came_from[pk] = source
+                        if returning:
+                            returned[pk] = tuple(rest)
         done = tuple(item.pk for item in items if item.pk in came_from)
         audit_records(
             actor=actor,
@@ -316,4 +333,4 @@ def change_states(
         if on_commit is not None and done:
             transaction.on_commit(on_commit)
     missed = [item.pk for item in items if item.pk not in came_from]
-    return Moved(done, _refusals(model, machine, move, missed, field) if missed else {})
+    return Moved(done, _refusals(model, machine, move, missed, field) if missed else {}, returned)
