@@ -996,6 +996,7 @@ def _listings(
     own = [any(name.startswith(OWN_STANDARD) for name in g.params) for g in t.regimes]
     none: _Listing = (False, NO_CATEGORY, False, -1, False, False, None)
     found: list[_Listing] = []
+    names = _Aliases(names)
     for j, k in enumerate(keys.tolist()):
         if k < 0:
             found.append(none)
@@ -1014,6 +1015,25 @@ def _listings(
         np.array(listed, bool), np.array(cat, np.int8), np.array(exempt, bool),
         np.array(bp, np.int32), np.array(known, bool), np.array(other, bool), occ_std, occ_state,
     )  # fmt: skip
+
+
+class _Aliases:
+    """The dataset's names with each occupation's alias (`OccupationNames.alias`, a dataset-wide
+    answer) found once: `look_up` asks for it whenever a catalog lists the occupation under no
+    spelling given, once per regime's catalogs and lookup group (1M synthetic claims: 5,899 times
+    for 1,433 occupations; the lookups took 62-66 ms instead of 76-78)."""
+
+    def __init__(self, names: Any) -> None:
+        self.names = names
+        self.aliases: dict[str, Any] = {}
+
+    def alias(self, query: str) -> Any:
+        if query not in self.aliases:
+            self.aliases[query] = self.names.alias(query)
+        return self.aliases[query]
+
+    def known(self, query: str) -> bool:
+        return bool(self.names.known(query))
 
 
 def _listing(holder: Regime, gi: int, occ: str, names: Any) -> _Listing:
