@@ -1134,7 +1134,7 @@ class _Lookups:
         )
         self.ident: I32 = self.occ_ident[x.occ]  # -1 (the sentinel at the end) for no occupation
 
-        group = GROUP_OF[x.ctype, x.program]
+        group = GROUP_OF.ravel().take(_cell(GROUP_OF.shape, x.ctype, x.program))
         key = np.where(
             group >= 0, (t.row.astype(np.int64) * len(_GROUPS) + group) * (n_occ + 1) + x.occ + 1, -1
         )
@@ -1269,6 +1269,18 @@ def _ymd(days: npt.NDArray[np.int32]) -> tuple[I64, I64]:
     return year, month * 100 + day
 
 
+def _cell(shape: tuple[int, ...], *indices: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Each row's position in a C-ordered array of `shape`, from its index on each axis (every one
+    in range): a gather of the flattened array at these positions is numpy's fancy indexing of
+    several axes at a quarter of the cost (the amount table, 4 axes: 2 ms a million rows, not 8)."""
+    dtype = np.int32 if int(np.prod(shape)) < 1 << 31 else np.intp
+    cell = indices[0].astype(dtype)
+    for size, index in zip(shape[1:], indices[1:], strict=True):
+        np.multiply(cell, size, out=cell)
+        np.add(cell, index, out=cell)
+    return cell
+
+
 def _claim_checks(x: _Input, t: _Tables) -> U32:
     """The reasons of the checks that read only the claim and its regime, not the catalog: numpy
     work that runs without the GIL, so `_evaluate` runs it in a thread beside the catalog lookups."""
@@ -1285,7 +1297,7 @@ def _claim_checks(x: _Input, t: _Tables) -> U32:
     missing, lapsed = ReasonCode.INPUT_MISSING, ReasonCode.RULE_LAPSED
 
     # check_hours (000 · 附件1 · 备注2): the minimum itself passes; minutes at the region's 课时 length.
-    minimum = t.min_hours[r, lv]
+    minimum = t.min_hours.ravel().take(_cell(t.min_hours.shape, r, lv))
     hours_scope = training_program & level_type
     flag(hours_scope & (minimum == NO_VALUE), lapsed)
     hours_rule = hours_scope & (minimum >= 0)
@@ -1314,7 +1326,7 @@ def _claim_checks(x: _Input, t: _Tables) -> U32:
     flag(min_rule & x.birth_null, missing)
     flag(min_rule & ~x.birth_null & (age < low), ReasonCode.AGE_OUT_OF_RANGE)
     sex_known = x.sex >= 0
-    high = t.max_age[r, np.maximum(x.sex, 0)]
+    high = t.max_age.ravel().take(_cell(t.max_age.shape, r, np.maximum(x.sex, 0)))
     flag(project & sex_known & (high == NO_VALUE), lapsed)
     max_rule = project & sex_known & (high >= 0)
     flag(max_rule & x.birth_null, missing)
@@ -1361,7 +1373,7 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float], check
     catalog_type = x.is_type(CATALOG_TYPES)
 
     # The catalog, then what stands in for it (engine.look_up_catalog).
-    cap_active = project & t.cap_types[r, x.ctype] & (t.cap[r] >= 0)
+    cap_active = project & t.cap_types.ravel().take(_cell(t.cap_types.shape, r, x.ctype)) & (t.cap[r] >= 0)
     unlisted = catalog_type & ~k.listed & ~cap_active
     flag(unlisted & ~k.known, ReasonCode.UNKNOWN_OCCUPATION)
     open_catalog = unlisted & k.known & t.has_catalog[r]
@@ -1378,7 +1390,8 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float], check
     # The general rule: the standard for this certificate, one gather from the amount table; then
     # the more specific occupation standards where a region configures any.
     t0 = time.perf_counter()
-    std = t.price[r, x.ctype, sub, lv].astype(np.int64)
+    cell = _cell(t.price.shape, r, x.ctype, sub, lv)  # also the periods' cell, below
+    std = t.price.ravel().astype(np.int64).take(cell)
     if k.any_specific:
         specific = k.occ_std(np.where(level_type, lv, 0))
         std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
@@ -1387,7 +1400,7 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float], check
     # A date outside every published period (engine.gap): no catalog in force where one is looked
     # up (and no project cap stands in for it), or no standard the claim tries has a value on the
     # date while one has a value in another period. Neither eligible nor ineligible.
-    periods = t.price_state[r, x.ctype, sub, lv]
+    periods = t.price_state.ravel().take(cell)
     if k.any_specific_period:
         specific_period = k.occ_state(np.where(level_type, lv, 0))
         periods = np.maximum(periods, np.where(catalog_type & k.listed, specific_period, NO_PERIOD))
