@@ -568,6 +568,15 @@ def _first_distinct(columns: dict[str, npt.NDArray[Any]], mixed: npt.NDArray[np.
     return first
 
 
+def _shared(mixed: npt.NDArray[np.uint64]) -> I64:
+    """The positions of the rows whose `mixed` another row has too, in order; part by part, as
+    `_first_distinct` (one integer column hashed, not a row of several)."""
+    shared = np.zeros(len(mixed), dtype=bool)
+    for rows in _parts(mixed):
+        shared[rows] = pl.Series(mixed[rows]).is_duplicated().to_numpy()
+    return np.flatnonzero(shared)
+
+
 def _hashes(column: Column) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
     """Two independent 64-bit hashes of each text value, and its null mask (a dictionary column's
     values are hashed once each)."""
@@ -1537,14 +1546,18 @@ def _across_claims(x: _Claims, d: _Decided) -> list[str]:
     first_hash, second_hash, no_number = x.certificate_no
     by_number = np.flatnonzero(~no_number)
     if len(by_number):
-        # Both hashes as the key: no dense numbering of the numbers is needed.
+        # Both hashes as the key: no dense numbering of the numbers is needed. A number whose first
+        # hash no other row has is the first of its (number, type); only the rows that share their
+        # first hash (1% of 1M synthetic claims) are compared on both hashes and the type.
         first = first_hash[by_number]
-        numbers: dict[str, npt.NDArray[Any]] = {
-            "h1": first,
-            "h2": second_hash[by_number],
-            "ctype": x.ctype[by_number],
-        }
-        duplicate[by_number] = ~_first_distinct(numbers, first)
+        shared = by_number[_shared(first)]
+        if len(shared):
+            numbers: dict[str, npt.NDArray[Any]] = {
+                "h1": first_hash[shared],
+                "h2": second_hash[shared],
+                "ctype": x.ctype[shared],
+            }
+            duplicate[shared] = ~_first_distinct(numbers, first_hash[shared])
     by_person = np.flatnonzero(no_number & (x.person >= 0))
     if len(by_person):
         person = x.person[by_person]
