@@ -1668,13 +1668,17 @@ class _Out:
 def _decisions(d: _Decided, notes: list[str]) -> tuple[_Out, BatchReport]:
     """The four output columns and the report."""
     reasons = d.reasons
-    reasons[~d.eligible] &= ~INFO_MASK
-    reasons[d.eligible & (d.base >= 0)] &= ~BIT[ReasonCode.NO_STANDARD]
+    # The bits each row keeps, as one mask a row (masked assignments gathered and scattered ~40%
+    # of the rows each): informational codes on eligible claims only, no_standard where none is.
+    keep = np.where(
+        d.eligible,
+        np.where(d.base >= 0, ~BIT[ReasonCode.NO_STANDARD], ~MASK(0)),
+        ~INFO_MASK,
+    )
+    np.bitwise_and(reasons, keep, out=reasons)
     no_standard = d.eligible & (d.base < 0)
     undecided = (reasons & OUTSIDE) != 0
-    fen = d.base.astype(np.int64)
-    fen[~d.eligible] = 0
-    fen[undecided] = -1
+    fen = np.where(undecided, -1, np.where(d.eligible, d.base, 0)).astype(np.int64, copy=False)
     amounts, which_amount = _factorize(fen)
     # -1 (null) sorts first; the spelled amounts are the others.
     null_first = int(len(amounts) > 0 and amounts[0] < 0)
