@@ -1,6 +1,7 @@
-"""The search and quote answers are written without passing through their schemas on each request
-(ADR 0011): search from each entry's JSON shaped once per publication, a quote from the decision's
-own JSON. Each must be the very answer its schema renders, byte for byte, and follow a publication."""
+"""The search, quote and claim submission answers are written without passing through their schemas on
+each request (ADR 0011): search from each entry's JSON shaped once per publication, a quote from the
+decision's own JSON, a submission from its claim. Each must be the very answer its schema renders,
+byte for byte, and search must follow a publication."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ import json
 from datetime import date
 from urllib.parse import urlencode
 
+import claims_world
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from ninja.responses import NinjaJSONEncoder
 
+from accounts.services import token_create
 from catalogs import selectors
 from catalogs.models import Entry
 from catalogs.schemas import SearchOut
 from catalogs.services import draft_from_published, draft_publish, entry_update
+from claims import api as claim_api
+from claims.api import ClaimOut
+from claims.models import Claim
 from standards import selectors as quote_selectors
 from standards.schemas import DecisionOut, QuoteIn
 
@@ -107,3 +113,21 @@ def test_the_quote_answer_is_byte_for_byte_what_its_schema_renders(
     payload = QuoteIn.model_validate(request_body).model_dump(mode="json", exclude_unset=True)
     dumped = DecisionOut.model_validate(quote_selectors.quote(payload).to_json()).model_dump()
     assert response.content == json.dumps(dumped, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+
+
+def test_a_claim_submission_answer_is_byte_for_byte_what_its_schema_renders() -> None:
+    """A submission through the API answers its claim without ClaimOut validating it on the request
+    (issue 12: submissions per second); the bytes are the schema's, mismatches and all."""
+    world = claims_world.build(trainees=2, short=(1,))
+    raw = token_create(user=world.clerk, name="系统")[1]
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    payee = {"kind": "institution_account", "account": "310012345678", "name": "南通市示范职业培训学校"}
+    for i in range(2):  # the second trainee attended 52 of 60 hours: one mismatch
+        body = {"certificate_no": world.certificate(i), "payee": payee, "pledge_signed": True, "amount": 9}
+        response = client.post("/api/v1/claims", json.dumps(body), content_type="application/json")
+        assert response.status_code == 201
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        claim = Claim.objects.get(number=response.json()["number"])
+        dumped = ClaimOut.model_validate(claim_api._out(claim)).model_dump()
+        assert response.content == json.dumps(dumped, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+        assert len(dumped["mismatches"]) == i
