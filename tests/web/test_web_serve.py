@@ -67,6 +67,59 @@ def test_the_workers_share_one_port_and_stop_with_the_parent(tmp_path: Path) -> 
             server.wait()
 
 
+def _started(tmp_path: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=WEB,
+        env=_env(tmp_path, SKILLSUBSIDY_WEB_WORKERS=str(workers)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            _health(port)
+            return server, port
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise AssertionError("the server did not start") from None
+            time.sleep(0.2)
+
+
+def _open_sockets(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def test_keep_alive_connections_are_spread_evenly_over_the_workers(tmp_path: Path) -> None:
+    # Left to the kernel, one worker took most of them (10, 6, 0 and 0 of 16 were seen).
+    server, port = _started(tmp_path, workers=4)
+    opened: list[http.client.HTTPConnection] = []
+    try:
+        for _ in range(16):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/health")
+            assert conn.getresponse().read() == b'{"status": "ok"}'
+            opened.append(conn)
+        # Each worker holds the shared listening socket and its own connections.
+        held = sorted(_open_sockets(w) - 1 for w in _children(server.pid))
+        assert held == [4, 4, 4, 4]
+        for conn in opened[:6]:
+            conn.close()
+        time.sleep(0.5)
+        for _ in range(6):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/health")
+            assert conn.getresponse().status == 200
+            opened.append(conn)
+        assert sorted(_open_sockets(w) - 1 for w in _children(server.pid)) == [4, 4, 4, 4]
+    finally:
+        for conn in opened:
+            conn.close()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0]
 
