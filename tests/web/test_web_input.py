@@ -77,6 +77,38 @@ def test_a_lone_surrogate_in_an_anonymous_quote_is_a_422_naming_the_field(client
 
 
 @pytest.mark.parametrize(
+    ("escape", "shown"), [("\\u0000", "\\x00"), ("\\uDFFF", "\\udfff"), ("\\udC00", "\\udc00")]
+)
+def test_nul_and_lone_surrogate_escapes_in_any_case_are_refused(
+    client: Client, escape: str, shown: str
+) -> None:
+    # Python's json.dumps escapes every Chinese character as \\uXXXX; those bodies are not parsed
+    # twice, but these escapes must still be found.
+    body = '{"region": "3206' + escape + '", "date": "2025-06-01", "certificate": {"type": "skill_level"}}'
+    response = client.post("/api/v1/quote", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["error"]["value"] == "3206" + shown
+
+
+def test_escaped_chinese_and_a_whole_surrogate_pair_are_ordinary_text(client: Client) -> None:
+    quote = {"region": "320600", "date": "2025-06-01",
+             "certificate": {"type": "skill_level", "occupation": "电工", "level": 4}}  # fmt: skip
+    body = json.dumps(quote)
+    assert "\\u7535" in body
+    answered = client.post("/api/v1/quote", body, content_type="application/json")
+    assert answered.status_code == 200
+    assert answered.json() == client.post("/api/v1/quote", quote, content_type="application/json").json()
+    # 😀 as a pair of escapes decodes to one character, which a text field may hold.
+    paired = client.get("/api/v1/search", {"q": "\U0001f600"})
+    assert paired.status_code == 200
+    quote["certificate"]["occupation"] = "电工\U0001f600"
+    body = json.dumps(quote)
+    assert "\\ud83d\\ude00" in body
+    response = client.post("/api/v1/quote", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"changes": {"name": NUL}, "reason": "fix"}, "changes.name"),

@@ -92,12 +92,18 @@ def _json_problems(value: Any, path: str) -> Iterator[tuple[str, str, str]]:
             yield from _json_problems(item, inner)
 
 
+# The only escapes that decode to a character no field takes: NUL and the surrogates D800-DFFF.
+# Other `\\u` escapes are ordinary text: Python's json.dumps writes every Chinese character so.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
 def _plainly_safe(body: bytes) -> bool:
     """True when no part of a JSON body can be refused, seen from its bytes without parsing it: no
     string or list in it can be longer than the body itself, a NUL or a lone surrogate needs a
-    `\\u` escape or a NUL byte, or (raw) a UTF-8 sequence starting with 0xED. Any doubt parses it."""
+    `\\u0000` or `\\uD8xx`-`\\uDFxx` escape or a NUL byte, or (raw) a UTF-8 sequence starting with
+    0xED. Any doubt parses it."""
     short = len(body) < min(settings.INPUT_MAX_CHARS, settings.INPUT_MAX_ITEMS)
-    return short and b"\\u" not in body and b"\x00" not in body and b"\xed" not in body
+    return short and b"\x00" not in body and b"\xed" not in body and _RISKY_ESCAPE.search(body) is None
 
 
 def _problems(request: HttpRequest) -> Iterator[tuple[str, str, str]]:
