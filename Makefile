@@ -46,7 +46,7 @@ clean:
 # --- web app ---------------------------------------------------------------------------------------
 # `make run`: migrate an embedded SQLite database (var/), import the shipped dataset (a no-op when
 # unchanged), collect static files and serve on http://127.0.0.1:8000 with waitress + WhiteNoise in
-# SKILLSUBSIDY_WEB_WORKERS processes (default 2 × cores) of SKILLSUBSIDY_WEB_THREADS threads (default 4).
+# SKILLSUBSIDY_WEB_WORKERS processes (default one a core) of SKILLSUBSIDY_WEB_THREADS threads (default 4).
 # A local secret key is generated once into var/secret_key unless DJANGO_SECRET_KEY(_FILE) is set,
 # and a key for personal data into var/data_keys unless SKILLSUBSIDY_DATA_KEYS(_FILE) is set.
 WEB_ENV = DJANGO_SECRET_KEY_FILE=$${DJANGO_SECRET_KEY_FILE:-var/secret_key} \

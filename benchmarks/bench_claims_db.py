@@ -8,7 +8,7 @@
 - building a 50,000-line payment batch (claims.services.batch_create), one measurement.
 
 Submissions are measured twice. Served, as production serves them: `manage.py serve` (waitress in
-2 × cores worker processes) on the benchmark's database, loaded by a client of 2 processes over raw
+one worker process a core) on the benchmark's database, loaded by a client of 2 processes over raw
 keep-alive sockets (benchmarks.bench_web's way: it reads only the status line and the length, so it
 is not the bottleneck), each client a connection sending its next certificate when the last is
 answered, every certificate once; health through the same client and server is the floor. In
@@ -45,7 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_web import CLIENT_PROCESSES, Connection, encode, serving
+from benchmarks.bench_web import CLIENT_PROCESSES, Connection, encode, server_workers, serving
 from benchmarks.timing import percentiles
 from benchmarks.webchild import postgres_database, run_child, setup_child
 
@@ -465,7 +465,7 @@ def _show(r: dict[str, Any]) -> None:
     print(f"  {r['vendor']}: {r['claims']:,} claims (bulk-loaded background in {r['fill_seconds']} s); "
           f"{r['statements']} SQL statements per submission (BEGIN and COMMIT included)")  # fmt: skip
     if "served" in r:
-        workers = 2 * (os.cpu_count() or 1)
+        workers = server_workers()
         print(f"  served (manage.py serve, {workers} workers; load client of {CLIENT_PROCESSES} processes):")
         for clients in CLIENTS:
             sub, floor = r["served"][f"submit_{clients}"], r["served"][f"health_{clients}"]

@@ -1,4 +1,4 @@
-"""Web benchmarks: the open API served as `make run` serves it (waitress in 2 × cores worker processes).
+"""Web benchmarks: the open API served as `make run` serves it (waitress, one worker process a core).
 
 Measures `GET /api/v1/search` and `POST /api/v1/quote` against `GET /api/v1/health`, the floor: the
 same app, middleware and server with no work behind it. At 1, 4, 16 and 64 clients, each a keep-alive
@@ -69,6 +69,11 @@ ELSEWHERE = [
      "certificate": {"type": "entrepreneurship", "occupation": "SYB"}},
 ]  # fmt: skip
 QUOTES = NANTONG + ELSEWHERE
+
+
+def server_workers() -> int:
+    """The worker processes `manage.py serve` starts here: SKILLSUBSIDY_WEB_WORKERS, else one a core."""
+    return int(os.environ.get("SKILLSUBSIDY_WEB_WORKERS") or os.cpu_count() or 1)
 
 
 def _free_port() -> int:
@@ -240,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         ],
         "quote": [encode("POST", "/api/v1/quote", json.dumps(q).encode()) for q in QUOTES],
     }
-    workers = 2 * (os.cpu_count() or 1)
+    workers = server_workers()
     print(f"waitress, {workers} worker processes; {args.duration:g} s per figure; "
           f"client: {CLIENT_PROCESSES} processes over raw keep-alive sockets")  # fmt: skip
     results: dict[tuple[str, int], tuple[float, dict[str, float]]] = {}
