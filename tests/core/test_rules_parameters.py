@@ -204,8 +204,10 @@ def test_a_shanghai_2026_standard_added_as_a_file_takes_effect(policy_copy: Path
     }
 
 
-def test_a_running_engine_picks_up_an_edited_file(policy_copy: Path):
-    engine = Engine(policy_dir=policy_copy, poll_seconds=0)
+# An engine that remembers its decisions forgets them with the parameters they came from.
+@pytest.mark.parametrize("remember", [0, 8])
+def test_a_running_engine_picks_up_an_edited_file(policy_copy: Path, remember: int):
+    engine = Engine(policy_dir=policy_copy, poll_seconds=0, remember=remember)
     assert engine.quote(SHANGHAI_REQUEST).amount is None
     _write(policy_copy / "parameters/shanghai/standards-2026.yaml", SHANGHAI_2026)
     assert engine.quote(SHANGHAI_REQUEST).amount == Decimal("2500.00")
@@ -214,13 +216,28 @@ def test_a_running_engine_picks_up_an_edited_file(policy_copy: Path):
     assert engine.quote(SHANGHAI_REQUEST).amount == Decimal("2600.00")
 
 
-def test_reload_applies_a_change_when_polling_is_off(policy_copy: Path):
-    engine = Engine(policy_dir=policy_copy, poll_seconds=None)
+@pytest.mark.parametrize("remember", [0, 8])
+def test_reload_applies_a_change_when_polling_is_off(policy_copy: Path, remember: int):
+    engine = Engine(policy_dir=policy_copy, poll_seconds=None, remember=remember)
     assert engine.quote(SHANGHAI_REQUEST).amount is None
     _write(policy_copy / "parameters/shanghai/standards-2026.yaml", SHANGHAI_2026)
     assert engine.quote(SHANGHAI_REQUEST).amount is None
     engine.reload()
     assert engine.quote(SHANGHAI_REQUEST).amount == Decimal("2500.00")
+
+
+def test_a_remembered_decision_is_the_one_the_engine_gives_and_at_most_so_many_are_kept():
+    plain, remembering = Engine(poll_seconds=None), Engine(poll_seconds=None, remember=2)
+    asked = [
+        {**SHANGHAI_REQUEST, "certificate": {**SHANGHAI_REQUEST["certificate"], "level": level}}
+        for level in (1, 2, 3, 4, 5)
+    ]
+    for request in [*asked, *asked]:
+        assert remembering.quote(request) == plain.quote(request)
+        assert len(remembering._decisions) <= 2
+    # The same question spelled otherwise (a name for the code) is the same request.
+    again = remembering.quote({**asked[4], "region": "310000"})
+    assert again is remembering.quote(asked[4])
 
 
 def test_a_broken_edit_keeps_the_last_good_parameters_and_says_why(policy_copy: Path):

@@ -79,6 +79,10 @@ class ThrottledGeneration:
 
 generation = ThrottledGeneration(_generation)
 engine_cache = GenerationCache(generation)
+# Decisions each worker's engine keeps by their request, for the quotes asked again and again at a
+# deadline (one occupation, level and region); about 4 KB each with its request, so at most ~18 MB
+# a worker.
+DECISIONS_KEPT = 4096
 
 
 def overrides() -> list[Override]:
@@ -115,7 +119,7 @@ def engine(*, fresh: bool = False, read: tuple[object, ...] | None = None) -> En
         generation.expire()
 
     def build() -> Engine:
-        return Engine(dated_dataset(), materialise(overrides()), poll_seconds=None)
+        return Engine(dated_dataset(), materialise(overrides()), poll_seconds=None, remember=DECISIONS_KEPT)
 
     return engine_cache.get("engine", build)
 

@@ -58,6 +58,10 @@ class Engine:
 
     `dataset` defaults to the shipped one; `policy_dir` to SKILLSUBSIDY_POLICY_DIR or the shipped
     policy. Parameter files are re-read when they change (see PolicyStore.refresh) or on `reload()`.
+
+    `remember` decisions are kept by their request (0: none), for a server that answers the same
+    questions again and again: a decision depends on its request and the engine's catalogs and
+    parameters only, and is forgotten with them.
     """
 
     def __init__(
@@ -66,6 +70,7 @@ class Engine:
         policy_dir: Path | None = None,
         *,
         poll_seconds: float | None = 1.0,
+        remember: int = 0,
     ) -> None:
         self._dataset = dataset
         self.store = PolicyStore(policy_dir, poll_seconds=poll_seconds)
@@ -73,6 +78,8 @@ class Engine:
         self._names: OccupationNames | None = None
         self._points: dict[str, list[date]] = {}
         self._regimes: dict[tuple[str, date | None], Regime] = {}
+        self._remember = remember
+        self._decisions: dict[QuoteRequest, Decision] = {}
 
     @property
     def dataset(self) -> Dataset:
@@ -97,6 +104,7 @@ class Engine:
             self._generation = self.store.generation
             self._points.clear()
             self._regimes.clear()
+            self._decisions.clear()
 
     def regime(self, region: Region, on: date) -> Regime:
         points = self._points.get(region.code)
@@ -116,7 +124,17 @@ class Engine:
         """Decide one request; a mapping is parsed first and may raise RequestError."""
         req = request if isinstance(request, QuoteRequest) else self.parse(request)
         self._sync()
-        return _Evaluation(self, req).run()
+        if not self._remember:
+            return _Evaluation(self, req).run()
+        decision = self._decisions.get(req)
+        if decision is None:
+            decision = _Evaluation(self, req).run()
+            # Emptied when full rather than kept in order of use: a flood of distinct requests
+            # only empties it, and the questions asked again fill it back.
+            if len(self._decisions) >= self._remember:
+                self._decisions.clear()
+            self._decisions[req] = decision
+        return decision
 
     def answerable_date(self, region: Region, on: date) -> tuple[date, str | None]:
         """`on` when a catalog of what is subsidised is in force in the region on it; else the nearest
