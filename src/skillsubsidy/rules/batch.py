@@ -1547,21 +1547,13 @@ class _Claims:
 _Repeated = tuple[U32 | None, list[str]]
 
 
-def _repeated(x: _Claims) -> _Repeated:
-    """The checks across claims that need no decision: the same certificate claimed twice, and a
-    level claimed after the same or a higher one. Their reason bits per row (None when the input has
-    neither person_id nor certificate_no) and the notes."""
-    n = len(x.ctype)
-    notes: list[str] = []
-    if "person_id" not in x.columns and "certificate_no" not in x.columns:
-        notes.append("no person_id or certificate_no column: the checks across claims were not run")
-        return None, notes
-    found = np.zeros(n, dtype=MASK)
-    issued = x.issued
-    level_type = np.array([t in LEVEL_TYPES for t in TYPES])[x.ctype]
-    # The same certificate twice: by its number where given, else by who, what, level and date.
-    duplicate = np.zeros(n, dtype=bool)
-    first_hash, second_hash, no_number = x.certificate_no
+def _numbers_repeated(
+    certificate_no: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B], ctype: I8
+) -> B:
+    """Per row, whether an earlier row has the same certificate number and type (False without a
+    number). Needs no person: a chunked run finds these beside numbering the persons."""
+    first_hash, second_hash, no_number = certificate_no
+    duplicate = np.zeros(len(ctype), dtype=bool)
     by_number = np.flatnonzero(~no_number)
     if len(by_number):
         # Both hashes as the key: no dense numbering of the numbers is needed. A number whose first
@@ -1573,9 +1565,28 @@ def _repeated(x: _Claims) -> _Repeated:
             numbers: dict[str, npt.NDArray[Any]] = {
                 "h1": first_hash[shared],
                 "h2": second_hash[shared],
-                "ctype": x.ctype[shared],
+                "ctype": ctype[shared],
             }
             duplicate[shared] = ~_first_distinct(numbers, first_hash[shared])
+    return duplicate
+
+
+def _repeated(x: _Claims, by_number: B | None = None) -> _Repeated:
+    """The checks across claims that need no decision: the same certificate claimed twice, and a
+    level claimed after the same or a higher one. Their reason bits per row (None when the input has
+    neither person_id nor certificate_no) and the notes. `by_number` is `_numbers_repeated` when it
+    ran already."""
+    n = len(x.ctype)
+    notes: list[str] = []
+    if "person_id" not in x.columns and "certificate_no" not in x.columns:
+        notes.append("no person_id or certificate_no column: the checks across claims were not run")
+        return None, notes
+    found = np.zeros(n, dtype=MASK)
+    issued = x.issued
+    level_type = np.array([t in LEVEL_TYPES for t in TYPES])[x.ctype]
+    # The same certificate twice: by its number where given, else by who, what, level and date.
+    duplicate = _numbers_repeated(x.certificate_no, x.ctype) if by_number is None else by_number
+    no_number = x.certificate_no[2]
     by_person = np.flatnonzero(no_number & (x.person >= 0))
     if len(by_person):
         person = x.person[by_person]
@@ -1904,9 +1915,10 @@ def evaluate_file(
     ):
         for batch in batches:
             frame = pa.Table.from_batches([batch])
+            # As in one pass (`_evaluate`): hashed beside reading the other columns.
+            hashed = pool.submit(kept.hash, offset, frame)
             try:
                 x = _Input(frame, engine)
-                hashed = pool.submit(kept.hash, offset, x)
                 t = _Tables(x.regions, x.region, x.standards_date, x.group_bits, engine)
                 checked = pool.submit(_claim_checks, x, t)
                 k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
@@ -1919,9 +1931,15 @@ def evaluate_file(
             bar.update(x.n)
             del frame, batch, x, t, k, d
     c1 = time.process_time()
-    claims, decided = kept.finish(len(ident_ids), source)
-    del kept  # its columns live on in `claims` only until the checks across claims are done
-    notes = _across_claims(claims, decided)
+    numbers = kept.hashes.get("certificate_no")
+    with ThreadPoolExecutor(1) as pool:
+        # Repeated certificate numbers beside numbering the persons: both sort 64-bit hashes, in
+        # numpy and Polars, which leave the GIL.
+        by_number = None if numbers is None else pool.submit(_numbers_repeated, numbers, kept.ctype)
+        claims, decided = kept.finish(len(ident_ids), source)
+        repeated = _repeated(claims, None if by_number is None else by_number.result())
+    del kept, numbers  # their columns live on in `claims` only until the checks across claims are done
+    notes = _across_claims(claims, decided, repeated)
     del claims
     c2 = time.process_time()
     out, report = _decisions(decided, notes)
@@ -1980,14 +1998,12 @@ class _Kept:
         self.held_on[rows] = t.held[t.row] == 1
         self.yearly_limit[rows] = t.yearly_limit[t.row]
 
-    def hash(self, offset: int, x: _Input) -> None:
+    def hash(self, offset: int, chunk: pa.Table) -> None:
         """The chunk's persons and certificate numbers hashed (Polars work without the GIL, run in a
-        thread beside the chunk's lookups; it writes only its own rows)."""
-        rows = slice(offset, offset + x.n)
+        thread beside reading the chunk's other columns; it writes only its own rows)."""
+        rows = slice(offset, offset + chunk.num_rows)
         for column, (first, second, null) in self.hashes.items():
-            first[rows], second[rows], null[rows] = _hashes(
-                x.person_id if column == "person_id" else x.certificate_no
-            )
+            first[rows], second[rows], null[rows] = _hashes(_column(chunk, column))
 
     def finish(self, idents: int, source: Path) -> tuple[_Claims, _Decided]:
         n = len(self.ctype)
