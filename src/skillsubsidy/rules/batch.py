@@ -154,9 +154,10 @@ class BatchReport:
     reason_counts: dict[str, int]
     notes: list[str]
     # CPU seconds of the process per stage (all its threads; on a shared machine wall time mostly
-    # measures the other work), and "amount lookup" in wall seconds, to compare with a numpy floor.
-    # Work that runs in a thread beside a stage is counted in that stage and, on its own, as
-    # "beside lookups: ..." (the CPU of that thread alone).
+    # measures the other work), and "amount lookup" in CPU seconds of its own thread, to compare with
+    # a numpy floor (the rules run beside another thread, whose turns with the GIL a wall clock would
+    # count). Work that runs in a thread beside a stage is counted in that stage and, on its own, as
+    # "beside <stage>: ..." (the CPU of that thread alone).
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -1409,13 +1410,13 @@ def _decide(x: _Input, t: _Tables, k: _Lookups, timings: dict[str, float], check
 
     # The general rule: the standard for this certificate, one gather from the amount table; then
     # the more specific occupation standards where a region configures any.
-    t0 = time.perf_counter()
+    t0 = time.thread_time()
     cell = _cell(t.price.shape, r, x.ctype, sub, lv)  # also the periods' cell, below
     std = t.price.ravel().astype(np.int64).take(cell)
     if k.any_specific:
         specific = k.occ_std(np.where(level_type, lv, 0))
         std = np.where(catalog_type & k.listed & (specific >= 0), specific, std)
-    timings["amount lookup"] = time.perf_counter() - t0
+    timings["amount lookup"] = time.thread_time() - t0
 
     # A date outside every published period (engine.gap): no catalog in force where one is looked
     # up (and no project cap stands in for it), or no standard the claim tries has a value on the
