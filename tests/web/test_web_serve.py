@@ -120,6 +120,37 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(tmp_path: Pat
         server.wait(timeout=30)
 
 
+def test_a_worker_that_dies_is_replaced_and_connections_are_still_taken(tmp_path: Path) -> None:
+    server, port = _started(tmp_path, workers=2)
+    opened: list[http.client.HTTPConnection] = []
+    try:
+        time.sleep(2.5)  # a worker that dies within 2 s of starting stops the server instead
+        for _ in range(3):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/api/v1/health")
+            assert conn.getresponse().status == 200
+            opened.append(conn)
+        # The worker with the fewest connections dies; the other, with more, must take the next.
+        before = _children(server.pid)
+        victim = min(before, key=_open_sockets)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while victim in (now := _children(server.pid)) or len(now) < 2:
+            assert time.monotonic() < deadline, "the worker was not replaced"
+            time.sleep(0.1)
+        for _ in range(4):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/api/v1/health")
+            assert conn.getresponse().read() == b'{"status": "ok"}'
+            opened.append(conn)
+        assert server.poll() is None
+    finally:
+        for conn in opened:
+            conn.close()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0]
 

@@ -123,8 +123,10 @@ class Balance:
         counts[slot] = len(server.active_channels)
 
     def stopped(self, slot: int) -> None:
-        """In the parent: the worker of `slot` is gone, and its connections with it."""
+        """In the parent: the worker of `slot` is gone, and its connections with it. The others are
+        woken: if it had the fewest, one of them has the fewest now."""
         self.counts[slot] = self.NOT_SERVING
+        self._wake(slot)
 
     def _wake(self, slot: int) -> None:
         for other, (_, write) in enumerate(self.pipes):
