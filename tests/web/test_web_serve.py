@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -62,9 +63,29 @@ def test_the_workers_share_one_port_and_stop_with_the_parent(tmp_path: Path) -> 
         assert f"http://127.0.0.1:{port}/ with 3 workers × 4 threads" in out.decode()
         assert all(_state(w) in ("gone", "Z") for w in workers)
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        _kill(server)
+
+
+def _kill(server: subprocess.Popen[bytes]) -> None:
+    """The server, then its workers, killed: a worker outlives a parent killed alone (and a parent
+    left alive would start another for each worker killed first)."""
+    if server.poll() is not None:
+        return
+    workers = _children(server.pid)
+    server.kill()
+    server.wait()
+    for worker in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, as a process manager stops it; killed if it is not gone within 30 s."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    finally:
+        _kill(server)
 
 
 def _started(tmp_path: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
@@ -81,7 +102,7 @@ def _started(tmp_path: Path, workers: int) -> tuple[subprocess.Popen[bytes], int
             return server, port
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
+                _kill(server)
                 raise AssertionError("the server did not start") from None
             time.sleep(0.2)
 
@@ -116,8 +137,7 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(tmp_path: Pat
     finally:
         for conn in opened:
             conn.close()
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
 
 
 def test_a_worker_that_dies_is_replaced_and_connections_are_still_taken(tmp_path: Path) -> None:
@@ -147,8 +167,7 @@ def test_a_worker_that_dies_is_replaced_and_connections_are_still_taken(tmp_path
     finally:
         for conn in opened:
             conn.close()
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
 
 
 def _state(pid: int) -> str:
