@@ -36,8 +36,8 @@ def default_workers() -> int:
     """One worker a core; its threads cover waiting on the database or the network, since a thread
     waiting does not hold the GIL. Twice the cores was measured worse on 2 cores (ADR 0011): two
     processes taking turns on each core queued each other's requests behind the scheduler's slices,
-    and p99 at 16 keep-alive clients rose from 12-18 ms to 22-28 ms; claim submissions on PostgreSQL
-    were no faster (8 clients 289/s against 342/s)."""
+    and search p99 at 16 keep-alive clients rose from 15-19 ms to 24-29 ms; claim submissions on
+    PostgreSQL were no faster (8 clients 289/s against 342/s)."""
     return os.cpu_count() or 1
 
 
