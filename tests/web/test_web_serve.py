@@ -40,21 +40,9 @@ def _health(port: int) -> tuple[int, bytes]:
 
 
 def test_the_workers_share_one_port_and_stop_with_the_parent(tmp_path: Path) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=WEB,
-        env=_env(tmp_path, SKILLSUBSIDY_WEB_WORKERS="3"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    server, port = _started(tmp_path, workers=3, output=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                answer = _health(port)
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-        assert answer == (200, b'{"status": "ok"}')
+        assert _health(port) == (200, b'{"status": "ok"}')
         workers = _children(server.pid)
         assert len(workers) == 3
         server.send_signal(signal.SIGTERM)
@@ -88,12 +76,14 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         _kill(server)
 
 
-def _started(tmp_path: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def _started(
+    tmp_path: Path, workers: int, output: int = subprocess.DEVNULL
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`manage.py serve` with `workers`, once it answers; its stdout and stderr go to `output`."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=WEB,
-        env=_env(tmp_path, SKILLSUBSIDY_WEB_WORKERS=str(workers)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=_env(tmp_path, SKILLSUBSIDY_WEB_WORKERS=str(workers)), stdout=output, stderr=output,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while True:

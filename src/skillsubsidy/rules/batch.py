@@ -1817,15 +1817,19 @@ def _arrow_schema(stored: pa.Schema) -> dict[str, str]:
     return {"ARROW:schema": base64.b64encode(stored.serialize().to_pybytes()).decode()}
 
 
+def _beside(table: pa.Table, out: _Out, rows: slice) -> pa.Table:
+    """The input's columns `table` beside the decisions of its `rows`."""
+    return pa.Table.from_arrays(
+        [*table.columns, *out.arrays(rows)], names=[*table.column_names, *OUTPUT_COLUMNS]
+    )
+
+
 def _write_whole(target: Path, table: pa.Table, out: _Out, stored: pa.Schema) -> None:
     """The input's columns beside the decisions, in one go, to Parquet, by Polars' writer: it encodes
     the columns on every core, where pyarrow's encodes one after another (1M claims: 0.19 s of wall
     instead of 0.35; the file is about a sixth larger, its dictionary pages written per row group).
     The dictionary columns are written as Polars' categoricals and read back as `stored` says."""
-    decided = pa.Table.from_arrays(
-        [*table.columns, *out.arrays(slice(0, table.num_rows))], names=[*table.column_names, *OUTPUT_COLUMNS]
-    )
-    pl.DataFrame(decided).write_parquet(
+    pl.DataFrame(_beside(table, out, slice(0, table.num_rows))).write_parquet(
         target, compression="lz4", statistics=False, metadata=_arrow_schema(stored)
     )
 
@@ -1838,9 +1842,7 @@ def _write(target: Path, tables: Iterator[pa.Table], out: _Out, stored: pa.Schem
         for table in tables:
             rows = slice(offset, offset + table.num_rows)
             offset += table.num_rows
-            decided = pa.Table.from_arrays(
-                [*table.columns, *out.arrays(rows)], names=[*table.column_names, *OUTPUT_COLUMNS]
-            )
+            decided = _beside(table, out, rows)
             # One dictionary a column: the writer stores a dictionary column's indices as they are
             # only while its dictionary stays the same, and falls back to hashing and writing plain
             # text at the first chunk whose dictionary differs (every row group of the input has

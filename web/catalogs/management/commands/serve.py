@@ -120,7 +120,6 @@ class Balance:
                 accept()
 
         server.readable, server.handle_accept = readable, handle_accept
-        counts[slot] = len(server.active_channels)
 
     def stopped(self, slot: int) -> None:
         """In the parent: the worker of `slot` is gone, and its connections with it. The others are
