@@ -125,6 +125,16 @@ _EPOCH = date(1970, 1, 1)
 ABSENT = -1
 NO_VALUE = -2
 REQUIRED = ("region", "date", "certificate_type")
+# Every input column the engine reads. From Parquet only these are read (the others, such as a claim
+# number unique to each row, are copied into the output as they are stored, never decoded: 1M
+# synthetic claims read in 0.11-0.12 s instead of 0.21-0.38).
+ENGINE_COLUMNS = frozenset(
+    (
+        *REQUIRED, "program", "occupation", "level", "issued_on", "hours", "online_hours", "minutes",
+        "online_minutes", "held", "birth_date", "sex", "hukou_local", "social_insurance_local",
+        "unemployment_registered", "groups", "person_id", "certificate_no",
+    )
+)  # fmt: skip
 OUTPUT_COLUMNS = ("eligible", "amount", "amount_fen", "reasons")
 # An output written from a Polars frame (CSV input): zstd at level 1 wrote 1M decided claims with
 # ~15% less CPU than Polars' default level and a file no larger (18 MB against 19 MB).
@@ -663,6 +673,8 @@ def _group_mask(group_bits: dict[str, int], value: str) -> int:
 
 def _column(df: pl.DataFrame | pa.Table, name: str) -> Column:
     """Column `name` of the claims, all null when there is none."""
+    # A column read here but not named in ENGINE_COLUMNS would be read as all null from Parquet.
+    assert name in ENGINE_COLUMNS, name
     if isinstance(df, pl.DataFrame):
         return df[name] if name in df.columns else _null_column(name, df.height)
     if name not in df.column_names:
@@ -1847,9 +1859,9 @@ def evaluate_file(
 ) -> BatchReport:
     """Decide the claims of `source` into `target`. Parquet to Parquet streams: the input is read
     `chunk_rows` at a time and each chunk decided by the rules, keeping only what the checks across
-    claims need (about 73 bytes a claim); those checks then run on the whole input, and the input
-    is read once more, chunk by chunk, into the output beside the decisions. CSV is decided in
-    memory."""
+    claims need (about 73 bytes a claim); those checks then run on the whole input. Only the columns
+    the engine reads are read (`ENGINE_COLUMNS`); the output is every input column as it is stored,
+    copied, beside the decisions (`_write`). CSV is decided in memory."""
     engine = engine or default_engine()
     if source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
         result = evaluate_batch(read_claims(source), engine=engine, progress=progress)
@@ -1860,10 +1872,14 @@ def evaluate_file(
     columns = parquet.schema_arrow.names
     out_columns = [c for c in columns if c not in OUTPUT_COLUMNS]
     stored = _stored_schema(parquet, out_columns)
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(columns)}")
+    read_columns = [c for c in columns if c in ENGINE_COLUMNS]
     if n <= chunk_rows:
         with _reused_memory():
             c0 = time.process_time()
-            table = parquet.read()
+            table = parquet.read(columns=read_columns)
             read = time.process_time() - c0
             out, report = _evaluate(table, engine, progress)
             del table
@@ -1873,9 +1889,6 @@ def evaluate_file(
             return report
     # In chunks the run's freed memory is left to glibc as it is: kept for reuse, it raised the
     # peak at 10M claims from 126-128 to 132-154 bytes a claim, over the 150 of issue 13.
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(columns)}")
     disable = not progress if progress is not None else None
     kept = _Kept(n, columns)
     ident_ids: dict[str, int] = {}
@@ -1883,7 +1896,7 @@ def evaluate_file(
     held_memo: dict[str, dict[int, int]] = {}
     c0 = time.process_time()
     offset = 0
-    batches = _ahead(parquet.iter_batches(batch_size=chunk_rows))
+    batches = _ahead(parquet.iter_batches(batch_size=chunk_rows, columns=read_columns))
     with (
         tqdm(total=n, desc=f"batch {n:,} claims", unit="claim", disable=disable) as bar,
         ThreadPoolExecutor(1) as pool,
