@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -492,17 +493,22 @@ def test_request_from_row_is_the_quote_request_of_the_issue():
 # -- Parquet to Parquet in chunks -------------------------------------------------------------
 
 
-def test_a_parquet_input_decided_in_chunks_gives_the_decisions_of_one_pass(tmp_path: Path):
+@pytest.mark.parametrize("row_group_size", [None, 700], ids=["one-row-group", "row-groups-of-700"])
+def test_a_parquet_input_decided_in_chunks_gives_the_decisions_of_one_pass(tmp_path: Path, row_group_size):
+    # Row groups of 700 rows: chunks of 1,200 span two row groups, and the output has the input's
+    # row groups (its columns copied as stored, the decisions cut to the same rows).
     from skillsubsidy.rules.batch import evaluate_file
     from skillsubsidy.rules.synthetic import generate_claims
 
     claims = generate_claims(5_000, seed=5)
-    claims.write_parquet(source := tmp_path / "claims.parquet")
+    claims.write_parquet(source := tmp_path / "claims.parquet", row_group_size=row_group_size)
     whole = evaluate_batch(claims, progress=False)
     report = evaluate_file(source, target := tmp_path / "out.parquet", chunk_rows=1_200, progress=False)
     whole.report.timings = report.timings = {}
     assert pl.read_parquet(target).equals(whole.frame)
     assert report == whole.report
+    groups = pq.ParquetFile(target).metadata
+    assert groups.num_row_groups == pq.ParquetFile(source).metadata.num_row_groups
 
 
 def test_a_bad_cell_in_a_later_chunk_is_named_by_its_row_in_the_input(tmp_path: Path):
