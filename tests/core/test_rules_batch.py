@@ -546,6 +546,23 @@ def test_the_checks_across_claims_group_rows_in_parts_as_one_sort_would():
     assert ours.equals(theirs.sort("group"))
 
 
+@pytest.mark.parametrize("dtype", ["uint64", "int64"])
+def test_the_rows_sharing_a_value_are_found_as_counting_each_value_would(dtype):
+    import numpy as np
+
+    from skillsubsidy.rules.batch import _shared
+
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 2**62, 200_000).astype(dtype)
+    values[rng.integers(0, 200_000, 3_000)] = values[rng.integers(0, 200_000, 3_000)]
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    expected = np.flatnonzero(counts[inverse] > 1)
+    assert 3_000 <= len(expected) < 12_000
+    assert np.array_equal(_shared(values), expected)
+    assert len(_shared(values[:0])) == len(_shared(values[:1])) == len(_shared(np.unique(values))) == 0
+    assert np.array_equal(_shared(np.zeros(5, dtype=dtype)), np.arange(5))
+
+
 def test_parquet_to_parquet_keeps_the_input_columns_and_their_types(tmp_path: Path):
     # Text columns are read as dictionary columns and written back from their dictionaries; the
     # output reads back as the input's own types, whatever the columns hold, beside the decisions.

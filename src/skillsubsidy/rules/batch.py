@@ -595,13 +595,21 @@ def _first_distinct(columns: dict[str, npt.NDArray[Any]], mixed: npt.NDArray[np.
     return first
 
 
-def _shared(mixed: npt.NDArray[np.uint64]) -> I64:
-    """The positions of the rows whose `mixed` another row has too, in order; part by part, as
-    `_first_distinct` (one integer column hashed, not a row of several)."""
-    shared = np.zeros(len(mixed), dtype=bool)
-    for rows in _parts(mixed):
-        shared[rows] = pl.Series(mixed[rows]).is_duplicated().to_numpy()
-    return np.flatnonzero(shared)
+def _shared(values: npt.NDArray[Any]) -> I64:
+    """The positions of the rows whose value another row has too, in order. The values are sorted
+    (numpy's sort is vectorised), the repeated ones taken, and every row looked up in a hash set of
+    only those, which is small where few rows share a value. 10M certificate numbers of which 1%
+    repeat: 0.46-0.56 s, against 0.81-1.26 s hashing every row part by part as `_first_distinct`
+    does; 10M groups of which 15% repeat (the same-or-higher-level check): 1.45-1.70 s against
+    1.54-2.07 s numbering all of them (`_dense`) to count each group's rows."""
+    if len(values) < 2:
+        return np.zeros(0, dtype=np.int64)
+    ordered = np.sort(values)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(repeated):
+        return np.zeros(0, dtype=np.int64)
+    found = pc.is_in(pa.array(values), value_set=pa.array(np.unique(repeated)))
+    return np.flatnonzero(found.to_numpy(zero_copy_only=False))
 
 
 def _hashes(column: Column) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], B]:
@@ -1500,12 +1508,12 @@ def _group_order(groups: I64, order: I64) -> tuple[I64, B]:
     alone in its group has nothing before it and is left out: most are alone (85% of the candidates
     of the same-or-higher-level check in the synthetic claims), and the sort is the largest cost of
     the checks across claims."""
-    dense = _dense(groups)  # dense: fewer bits for one sort key, and a table of group sizes
-    shared = np.flatnonzero(np.bincount(dense)[dense] > 1) if len(dense) else np.zeros(0, np.int64)
+    shared = _shared(groups)
     m = len(shared)
     if not m:
-        return shared.astype(np.int64), np.zeros(0, dtype=bool)
-    groups, order = dense[shared].astype(np.int64), order[shared]
+        return shared, np.zeros(0, dtype=bool)
+    # Dense: fewer bits for one sort key.
+    groups, order = _dense(groups[shared]).astype(np.int64), order[shared]
     order = order - order.min()
     span_g, span_o = int(groups.max()) + 1, int(order.max()) + 1
     if span_g * span_o * m < 1 << 62:
