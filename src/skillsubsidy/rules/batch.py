@@ -1894,57 +1894,70 @@ def evaluate_file(
     if missing:
         raise RequestError(missing[0], None, f"required column missing; columns are {', '.join(columns)}")
     read_columns = [c for c in columns if c in ENGINE_COLUMNS]
-    if n <= 2 * chunk_rows:
-        with _reused_memory():
+    with _reused_memory():
+        if n <= 2 * chunk_rows:
             c0 = time.process_time()
             table = parquet.read(columns=read_columns)
             read = time.process_time() - c0
             out, report = _evaluate(table, engine, progress)
+            report.timings = {"read": read, **report.timings}
             del table
-            c0 = time.process_time()
-            _write(source, target, out, stored)
-            report.timings = {"read": read, **report.timings, "write": time.process_time() - c0}
-            return report
-    with _reused_memory():
-        disable = not progress if progress is not None else None
-        kept = _Kept(n, columns)
-        ident_ids: dict[str, int] = {}
-        memo: _Memo = {}
-        held_memo: dict[str, dict[int, int]] = {}
-        c0 = time.process_time()
-        batches = parquet.iter_batches(batch_size=chunk_rows, columns=read_columns)
-        chunks = _ahead(map(partial(_prepared, kept, engine), _numbered(batches)))
-        with (
-            tqdm(total=n, desc=f"batch {n:,} claims", unit="claim", disable=disable) as bar,
-            ThreadPoolExecutor(1) as pool,
-        ):
-            for offset, prepared in chunks:
-                if isinstance(prepared, RequestError):
-                    raise _shifted(prepared, offset) from None
-                x, t = prepared
-                try:
-                    checked = pool.submit(_claim_checks, x, t)
-                    k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
-                    d = _decide(x, t, k, {}, checked.result())
-                except RequestError as exc:
-                    raise _shifted(exc, offset) from None
-                kept.add(offset, x, t, k, d)
-                bar.update(x.n)
-                del x, t, k, d
-        del chunks
-        c1 = time.process_time()
-        claims, decided = kept.finish(len(ident_ids), source)
-        del kept  # its columns live on in `claims` only until the checks across claims are done
-        # Not beside numbering the persons: both at once raised the peak at 10M claims from 135-151 to
-        # 178 bytes a claim, for half a second.
-        notes = _across_claims(claims, decided)
-        del claims
-        c2 = time.process_time()
-        out, report = _decisions(decided, notes)
-        del decided
-        _write(source, target, out, stored)
-        report.timings = {"chunks": c1 - c0, "across claims": c2 - c1, "output": time.process_time() - c2}
+        else:
+            out, report = _in_chunks(parquet, source, columns, read_columns, engine, chunk_rows, progress)
+    c0 = time.process_time()
+    _write(source, target, out, stored)
+    report.timings["write"] = time.process_time() - c0
     return report
+
+
+def _in_chunks(
+    parquet: pq.ParquetFile,
+    source: Path,
+    columns: list[str],
+    read_columns: list[str],
+    engine: Engine,
+    chunk_rows: int,
+    progress: bool | None,
+) -> tuple[_Out, BatchReport]:
+    """The decisions of an input read `chunk_rows` at a time."""
+    n = parquet.metadata.num_rows
+    disable = not progress if progress is not None else None
+    kept = _Kept(n, columns)
+    ident_ids: dict[str, int] = {}
+    memo: _Memo = {}
+    held_memo: dict[str, dict[int, int]] = {}
+    c0 = time.process_time()
+    batches = parquet.iter_batches(batch_size=chunk_rows, columns=read_columns)
+    chunks = _ahead(map(partial(_prepared, kept, engine), _numbered(batches)))
+    with (
+        tqdm(total=n, desc=f"batch {n:,} claims", unit="claim", disable=disable) as bar,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        for offset, prepared in chunks:
+            if isinstance(prepared, RequestError):
+                raise _shifted(prepared, offset) from None
+            x, t = prepared
+            try:
+                checked = pool.submit(_claim_checks, x, t)
+                k = _Lookups(x, t, engine, ident_ids, memo, held_memo)
+                d = _decide(x, t, k, {}, checked.result())
+            except RequestError as exc:
+                raise _shifted(exc, offset) from None
+            kept.add(offset, x, t, k, d)
+            bar.update(x.n)
+            del x, t, k, d
+    del chunks
+    c1 = time.process_time()
+    claims, decided = kept.finish(len(ident_ids), source)
+    del kept  # its columns live on in `claims` only until the checks across claims are done
+    # Not beside numbering the persons: both at once raised the peak at 10M claims from 135-151 to
+    # 178 bytes a claim, for half a second.
+    notes = _across_claims(claims, decided)
+    del claims
+    c2 = time.process_time()
+    out, report = _decisions(decided, notes)
+    report.timings = {"chunks": c1 - c0, "across claims": c2 - c1, "output": time.process_time() - c2}
+    return out, report
 
 
 def _ahead(items: Iterator[T]) -> Iterator[T]:
