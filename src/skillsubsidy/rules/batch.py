@@ -358,6 +358,12 @@ def _reused_memory() -> Iterator[None]:
                 _LIBC.malloc_trim(0)
 
 
+def _free_memory_returned() -> None:
+    """The free heap handed back to the kernel now, not at the end of the run."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 def _evaluate(
     claims: pl.DataFrame | pa.Table, engine: Engine, progress: bool | None
 ) -> tuple[_Out, BatchReport]:
@@ -580,6 +586,7 @@ def _parts(mixed: npt.NDArray[np.uint64]) -> list[I64 | slice]:
     if bits == 0:
         return [slice(None)]
     bucket = (mixed >> np.uint64(64 - bits)).astype(np.uint16)
+    del mixed  # freed before the sort where the caller holds no other reference (`_dense`)
     order = np.argsort(bucket, kind="stable")  # a radix sort for 16-bit keys
     ends = np.cumsum(np.bincount(bucket, minlength=1 << bits)).tolist()
     return [order[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
@@ -638,10 +645,17 @@ def _ids_from_hashes(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint6
     ids = _dense(first)
     one_per_group = np.zeros(int(ids.max()) + 1, dtype=second.dtype)
     one_per_group[ids] = second
-    if not np.array_equal(one_per_group[ids], second):
-        return None
-    dense: I32 = np.where(null, np.int32(-1), ids)
-    return dense
+    # A million rows at a time: gathered whole, the second hashes would add 8 bytes a claim to the
+    # peak of a chunked run, which is here.
+    for start in range(0, len(ids), _COMPARED_ROWS):
+        rows = slice(start, start + _COMPARED_ROWS)
+        if not np.array_equal(one_per_group[ids[rows]], second[rows]):
+            return None
+    ids[null] = -1
+    return ids
+
+
+_COMPARED_ROWS = 1 << 20
 
 
 def _group_ids(series: Column) -> I32:
@@ -1554,6 +1568,7 @@ class _Claims:
     standards_date: I32
     held_on: B  # the same-or-higher-level rule is on in the row's regime
     yearly_limit: I32  # -1 none
+    numbers_repeated: B | None = None  # `_numbers_repeated`, where it was found already
 
     @classmethod
     def of(cls, x: _Input, t: _Tables, k: _Lookups, keys: _Keys) -> _Claims:
@@ -1583,13 +1598,16 @@ def _numbers_repeated(
     number)."""
     first_hash, second_hash, no_number = certificate_no
     duplicate = np.zeros(len(ctype), dtype=bool)
-    by_number = np.flatnonzero(~no_number)
-    if len(by_number):
+    if not no_number.all():
         # Both hashes as the key: no dense numbering of the numbers is needed. A number whose first
         # hash no other row has is the first of its (number, type); only the rows that share their
-        # first hash (1% of 1M synthetic claims) are compared on both hashes and the type.
-        first = first_hash[by_number]
-        shared = by_number[_shared(first)]
+        # first hash (1% of 1M synthetic claims) are compared on both hashes and the type. Where
+        # every row has a number, the hashes are read as they are (no copy of 16 bytes a claim).
+        if no_number.any():
+            by_number = np.flatnonzero(~no_number)
+            shared = by_number[_shared(first_hash[by_number])]
+        else:
+            shared = _shared(first_hash)
         if len(shared):
             numbers: dict[str, npt.NDArray[Any]] = {
                 "h1": first_hash[shared],
@@ -1613,7 +1631,10 @@ def _repeated(x: _Claims) -> _Repeated:
     issued = x.issued
     level_type = np.array([t in LEVEL_TYPES for t in TYPES])[x.ctype]
     # The same certificate twice: by its number where given, else by who, what, level and date.
-    duplicate = _numbers_repeated(x.certificate_no, x.ctype)
+    if x.numbers_repeated is None:
+        duplicate = _numbers_repeated(x.certificate_no, x.ctype)
+    else:
+        duplicate = x.numbers_repeated
     no_number = x.certificate_no[2]
     by_person = np.flatnonzero(no_number & (x.person >= 0))
     if len(by_person):
@@ -1947,6 +1968,10 @@ def _in_chunks(
             bar.update(x.n)
             del x, t, k, d
     del chunks
+    # The chunks' arrays, freed and kept for the next chunk, are of no use to the checks across
+    # claims, whose arrays span the whole input (pages of their own): kept, they added about 39
+    # bytes a claim to the peak at 10M claims, which is in numbering the persons.
+    _free_memory_returned()
     c1 = time.process_time()
     claims, decided = kept.finish(len(ident_ids), source)
     del kept  # its columns live on in `claims` only until the checks across claims are done
@@ -2039,17 +2064,23 @@ class _Kept:
 
     def finish(self, idents: int, source: Path) -> tuple[_Claims, _Decided]:
         n = len(self.ctype)
-        person = np.full(n, -1, dtype=np.int32)
-        if "person_id" in self.hashes:
-            found = _ids_from_hashes(*self.hashes.pop("person_id"))
-            # Two different values under one 64-bit hash: read the column and encode it exactly.
-            if found is None:
-                person = _group_ids(pl.read_parquet(source, columns=["person_id"])["person_id"])
-            else:
-                person = found
         numbers = self.hashes.pop("certificate_no", None)
         if numbers is None:
             numbers = (np.zeros(n, np.uint64), np.zeros(n, np.uint64), np.ones(n, bool))
+        with ThreadPoolExecutor(1) as pool:
+            # Repeated numbers need no person: found beside numbering the persons (both are numpy's
+            # and Arrow's work, which runs without the GIL).
+            repeated = pool.submit(_numbers_repeated, numbers, self.ctype)
+            if "person_id" in self.hashes:
+                found = _ids_from_hashes(*self.hashes.pop("person_id"))
+                # Two different values under one 64-bit hash: read the column and encode it exactly.
+                if found is None:
+                    person = _group_ids(pl.read_parquet(source, columns=["person_id"])["person_id"])
+                else:
+                    person = found
+            else:
+                person = np.full(n, -1, dtype=np.int32)
+            numbers_repeated = repeated.result()
         claims = _Claims(
             columns=self.columns,
             person=person,
@@ -2063,6 +2094,7 @@ class _Kept:
             standards_date=self.standards_date,
             held_on=self.held_on,
             yearly_limit=self.yearly_limit,
+            numbers_repeated=numbers_repeated,
         )
         decided = _Decided(self.reasons, self.base, _eligible(self.reasons))
         return claims, decided
