@@ -203,3 +203,13 @@ def test_a_column_chunk_said_to_lie_past_the_data_is_refused(tmp_path: Path):
     with pytest.raises(ParquetLayoutError, match=r"a column chunk \(at byte 4, \d+ bytes\) lies outside"):
         write_beside(source, tmp_path / "out.parquet", _new(2_500), metadata={}, options=OPTIONS)
     assert not (tmp_path / "out.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [b"\x18\xff\x0fab", b"\x19\x2c", b"\x1c" * 5_000],
+    ids=["text-past-end", "list-past-end", "nested"],
+)
+def test_a_footer_that_is_not_thrift_is_refused(footer: bytes):
+    with pytest.raises(ParquetLayoutError, match="footer"):
+        decode(footer)

@@ -1898,9 +1898,8 @@ def evaluate_file(
     """Decide the claims of `source` into `target`. Parquet to Parquet streams: an input of more
     than two chunks is read `chunk_rows` at a time and each chunk decided by the rules, keeping only
     what the checks across claims need (about 73 bytes a claim); those checks then run on the whole
-    input. Only the columns
-    the engine reads are read (`ENGINE_COLUMNS`); the output is every input column as it is stored,
-    copied, beside the decisions (`_write`). CSV is decided in memory."""
+    input. Only the columns the engine reads are read (`ENGINE_COLUMNS`); the output is every input
+    column as it is stored, copied, beside the decisions (`_write`). CSV is decided in memory."""
     engine = engine or default_engine()
     if source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
         result = evaluate_batch(read_claims(source), engine=engine, progress=progress)

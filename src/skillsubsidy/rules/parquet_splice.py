@@ -98,6 +98,8 @@ class _Reader:
         if kind == BINARY:
             size = self.varint()
             self.pos += size
+            if self.pos > len(self.data):
+                raise IndexError(self.pos)
             return self.data[self.pos - size : self.pos]
         if kind in (LIST, SET):
             header = self.byte()
@@ -133,6 +135,8 @@ def decode(data: bytes) -> Struct:
         return _Reader(data).struct()
     except (IndexError, struct.error) as exc:
         raise ParquetLayoutError("the footer ends inside a value") from exc
+    except RecursionError as exc:
+        raise ParquetLayoutError("the footer nests deeper than any Parquet footer") from exc
 
 
 def _varint(out: bytearray, v: int) -> None:
