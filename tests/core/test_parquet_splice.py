@@ -213,3 +213,14 @@ def test_a_column_chunk_said_to_lie_past_the_data_is_refused(tmp_path: Path):
 def test_a_footer_that_is_not_thrift_is_refused(footer: bytes):
     with pytest.raises(ParquetLayoutError, match="footer"):
         decode(footer)
+
+
+def test_a_new_column_not_cut_to_the_input_row_groups_is_refused_and_nothing_is_written(tmp_path: Path):
+    _input(source := tmp_path / "in.parquet")
+    one_too_many = {"extra": lambda rows: pa.array(np.zeros(rows.stop - rows.start + 1))}
+    with pytest.raises(
+        ParquetLayoutError,
+        match=r"extra was written in row groups of \[1000, 1, 1, 1, 1499, 1\] rows, not the input.s",
+    ):
+        write_beside(source, tmp_path / "out.parquet", one_too_many, metadata={}, options=OPTIONS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
