@@ -355,7 +355,7 @@ def _reused_memory() -> Iterator[None]:
             if _memory_users == 0:
                 pa.set_memory_pool(_arrow_pool)
                 _LIBC.mallopt(_M_TRIM_THRESHOLD, _TRIM_AFTER)
-                _LIBC.malloc_trim(0)
+                _free_memory_returned()
 
 
 def _free_memory_returned() -> None:

@@ -314,11 +314,12 @@ def _encoded(
     length = int.from_bytes(view[-8:-4], "little")
     end = len(view) - 8 - length
     footer = decode(bytes(view[end : len(view) - 8]))
+    row_groups = _items(footer, F_ROW_GROUPS)
     # Row group for row group with the input's, or the columns would be spliced beside other rows.
-    written = [_get(g, R_NUM_ROWS) for g in _items(footer, F_ROW_GROUPS)]
+    written = [_get(g, R_NUM_ROWS) for g in row_groups]
     if written != [rows.stop - rows.start for rows in groups]:
         raise ParquetLayoutError(f"{name} was written in row groups of {written} rows, not the input's")
-    chunks = [_Chunk.of(_items(g, R_COLUMNS)[0], end) for g in _items(footer, F_ROW_GROUPS)]
+    chunks = [_Chunk.of(_items(g, R_COLUMNS)[0], end) for g in row_groups]
     return _Encoded(data, footer, chunks)
 
 
