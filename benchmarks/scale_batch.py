@@ -62,9 +62,9 @@ def _status_bytes(field: str) -> int:
 
 def _peak_bytes() -> int:
     """This process's own peak resident memory. Not ru_maxrss: Linux carries that across execve from
-    the process that spawned it, so a run started by a parent holding 2 GB reported the parent's
-    2 GB as its own peak (bench_rules, after its 1M runs, added about 30 bytes a claim at 10M).
-    VmHWM belongs to the address space this interpreter was exec'd into."""
+    the process that spawned it, so a run started by bench_rules, which held 1.7 GB after its 1M
+    runs, reported those 1.7 GB as its own peak (154 bytes a claim at 10M, against 126-131 of its
+    own). VmHWM belongs to the address space this interpreter was exec'd into."""
     return _status_bytes("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 

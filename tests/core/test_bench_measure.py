@@ -15,7 +15,7 @@ def test_a_measured_run_reports_its_own_peak_not_its_parents(tmp_path: Path):
     source, target = tmp_path / "claims.parquet", tmp_path / "decisions.parquet"
     write_claims(source, 2_000, seed=3)
     held = bytearray(HELD)
-    held[::4096] = b"\x01" * len(held[::4096])  # every page resident in this (the parent) process
+    held[::4096] = b"\x01" * (HELD // 4096)  # every page resident in this (the parent) process
     figures = measure(source, target)
     assert "error" not in figures, figures
     assert figures["rows"] == 2_000
